@@ -1,0 +1,62 @@
+import { notFound } from "next/navigation";
+import { Card, PageHeader, StatusBadge } from "@/components/ui";
+import { getAccount } from "@/lib/data/account";
+import { getInstance } from "@/lib/data/instances";
+import { NotFoundError } from "@/lib/errors";
+import { BILLING_METHOD_LABELS, formatInstant } from "@/lib/format";
+import { pageCaller } from "../../page-caller";
+
+export default async function ResourcePage({ params }: { params: Promise<{ id: string }> }) {
+  const caller = await pageCaller();
+  const { id } = await params;
+  const account = await getAccount(caller);
+  const found = await getInstance(caller, decodeURIComponent(id)).catch((e) => {
+    if (e instanceof NotFoundError) notFound();
+    throw e;
+  });
+  const { instance: i, productName, regionName, history } = found;
+  const tz = account.timeZone;
+  const facts: [string, React.ReactNode][] = [
+    ["Instance ID", <span key="id" className="font-mono">{i.id}</span>],
+    ["Product", productName],
+    ["Spec", i.spec ?? "—"],
+    ["Region", regionName ?? i.regionId],
+    ["Instances", i.instanceCount],
+    ["Billing method", BILLING_METHOD_LABELS[i.billingMethod]],
+    ["Status", <StatusBadge key="s" status={i.status} />],
+    ["Created", formatInstant(i.createdAt, tz)],
+    ["Expires", formatInstant(i.expiresAt, tz)],
+    ["Released", formatInstant(i.releasedAt, tz)],
+    ["Auto-renew", i.billingMethod === "subscription" ? (i.autoRenew ? `On, ${i.autoRenewMonths} month(s)` : "Off") : "—"],
+  ];
+  return (
+    <>
+      <PageHeader title={i.name} />
+      <div className="grid gap-4 lg:grid-cols-2">
+        <Card title="Details">
+          <dl className="grid grid-cols-[10rem_1fr] gap-y-2">
+            {facts.map(([k, v]) => (
+              <div key={k} className="contents">
+                <dt className="text-muted">{k}</dt>
+                <dd>{v}</dd>
+              </div>
+            ))}
+          </dl>
+        </Card>
+        <Card title="State history">
+          {history.length === 0 ? (
+            <p className="text-muted">No state changes since creation.</p>
+          ) : (
+            <ol className="space-y-2">
+              {history.map((h) => (
+                <li key={h.id}>
+                  <span className="text-muted">{formatInstant(h.at, tz)}</span> — {h.fromStatus ?? "—"} → <b>{h.toStatus}</b>: {h.cause}
+                </li>
+              ))}
+            </ol>
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}

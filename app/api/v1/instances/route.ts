@@ -1,0 +1,18 @@
+import { apiRoute, readJson } from "@/lib/api/handler";
+import { listInstances } from "@/lib/data/instances";
+import { registerInstance } from "@/lib/data/resource-events";
+
+export const GET = apiRoute(async (_req, { caller, url }) => {
+  const rows = await listInstances(caller, {
+    status: url.searchParams.get("status") ?? undefined,
+    billingMethod: url.searchParams.get("billingMethod") ?? undefined,
+    productId: url.searchParams.get("productId") ?? undefined,
+  });
+  return { data: rows.map((r) => ({ ...r.instance, productName: r.productName, regionName: r.regionName })) };
+});
+
+// A resource event from a product service: register one resource (201).
+export const POST = apiRoute(async (req, { caller }) => {
+  const { instance, order } = await registerInstance(caller, await readJson(req));
+  return Response.json({ data: instance, order }, { status: 201 });
+});

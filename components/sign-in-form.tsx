@@ -1,0 +1,54 @@
+"use client";
+import { signIn } from "next-auth/react";
+import { useState } from "react";
+
+const MESSAGES: Record<string, string> = {
+  CredentialsSignin: "Wrong e-mail or password.",
+};
+
+export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setPending(true);
+    setError(null);
+    const result = await signIn("credentials", {
+      email: String(form.get("email") ?? ""),
+      password: String(form.get("password") ?? ""),
+      redirect: false,
+    });
+    if (!result || result.error) {
+      setPending(false);
+      setError(MESSAGES[result?.error ?? ""] ?? result?.error ?? "Sign-in failed. Try again.");
+      return;
+    }
+    window.location.assign(callbackUrl);
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="space-y-4" aria-describedby={error ? "signin-error" : undefined}>
+      <label className="block">
+        <span className="mb-1 block font-medium">E-mail</span>
+        <input name="email" type="email" required autoComplete="username" autoFocus
+          className="w-full rounded border border-line px-3 py-2" />
+      </label>
+      <label className="block">
+        <span className="mb-1 block font-medium">Password</span>
+        <input name="password" type="password" required autoComplete="current-password"
+          className="w-full rounded border border-line px-3 py-2" />
+      </label>
+      {error && (
+        <p id="signin-error" data-testid="signin-error" role="alert" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-red-700">
+          {error}
+        </p>
+      )}
+      <button type="submit" disabled={pending}
+        className="w-full rounded bg-brand px-3 py-2 font-semibold text-white hover:bg-brand-dark disabled:opacity-60">
+        {pending ? "Signing in…" : "Sign in"}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,11 @@
+"use client";
+import { signOut } from "next-auth/react";
+
+export function SignOutButton() {
+  return (
+    <button type="button" onClick={() => signOut({ callbackUrl: "/signin" })}
+      className="rounded border border-white/30 px-2 py-1 text-xs hover:bg-white/10">
+      Sign out
+    </button>
+  );
+}

@@ -1,0 +1,141 @@
+// The one database client. DATABASE_URL set → that PostgreSQL server through
+// postgres.js; unset → embedded PGlite persisted under .data/ (or PGLITE_DIR,
+// "memory://" for throw-away databases). Nothing else knows which one it has.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { SQL } from "drizzle-orm";
+import * as schema from "./schema";
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export interface DbHandle {
+  db: Db;
+  kind: "pglite" | "postgres";
+  close(): Promise<void>;
+  /** Bulk load rows of text columns with COPY (fast path for imports and benchmarks). */
+  copyRows(table: string, columns: string[], rows: AsyncIterable<string[]> | string[][]): Promise<number>;
+}
+
+export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
+
+export function defaultPgliteDir(): string {
+  return process.env.PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite");
+}
+
+export async function openDatabase(opts: { url?: string; dataDir?: string; loadDataDir?: Blob } = {}): Promise<DbHandle> {
+  if (opts.url) return openPostgres(opts.url);
+  return openPglite(opts.dataDir ?? defaultPgliteDir(), opts.loadDataDir);
+}
+
+async function openPostgres(url: string): Promise<DbHandle> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const client = postgres(url, {
+    max: Number(process.env.DB_POOL_SIZE ?? 10),
+    onnotice: () => {},
+    connection: { TimeZone: "UTC" },
+  });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: "postgres",
+    close: () => client.end({ timeout: 5 }),
+    async copyRows(table, columns, rows) {
+      const { pipeline } = await import("node:stream/promises");
+      const { Readable } = await import("node:stream");
+      const writable = await client.unsafe(`COPY ${table} (${columns.join(",")}) FROM STDIN`).writable();
+      let n = 0;
+      async function* lines() {
+        for await (const row of rows as AsyncIterable<string[]>) {
+          n++;
+          yield row.map(copyEscape).join("\t") + "\n";
+        }
+      }
+      await pipeline(Readable.from(lines()), writable);
+      return n;
+    },
+  };
+}
+
+async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<DbHandle> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
+  const client = new PGlite(dataDir.startsWith("memory://") ? undefined : dataDir, { loadDataDir });
+  await client.waitReady;
+  await client.exec("SET TIME ZONE 'UTC'");
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: "pglite",
+    close: () => client.close(),
+    async copyRows(table, columns, rows) {
+      // PGlite takes COPY input as a blob.
+      const parts: string[] = [];
+      let n = 0;
+      for await (const row of rows as AsyncIterable<string[]>) {
+        n++;
+        parts.push(row.map(copyEscape).join("\t") + "\n");
+      }
+      await client.query(`COPY ${table} (${columns.join(",")}) FROM '/dev/blob'`, [], {
+        blob: new Blob(parts),
+      });
+      return n;
+    },
+  };
+}
+
+/** COPY text format: \N for null, backslash escapes for specials. */
+function copyEscape(v: string | null): string {
+  if (v === null) return "\\N";
+  return v.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
+}
+
+export async function migrateDatabase(handle: DbHandle): Promise<void> {
+  if (handle.kind === "pglite") {
+    const { migrate } = await import("drizzle-orm/pglite/migrator");
+    await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+  } else {
+    const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+    await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+  }
+}
+
+/** Rows of a raw `db.execute(sql)` whichever driver ran it. */
+export async function query<T = Record<string, unknown>>(db: DbOrTx, q: SQL): Promise<T[]> {
+  const result = (await db.execute(q)) as unknown;
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+// The process-wide handle: opened, migrated once; a failed open is dropped so
+// the next call retries. It lives on globalThis because Next.js bundles
+// instrumentation, pages and route handlers separately, and two PGlite
+// instances on one folder would not see each other's writes.
+const slot = globalThis as unknown as { __billingDb?: Promise<DbHandle> | null };
+
+export function getHandle(): Promise<DbHandle> {
+  if (!slot.__billingDb) {
+    const opening = (async () => {
+      const handle = await openDatabase({ url: process.env.DATABASE_URL || undefined });
+      await migrateDatabase(handle);
+      return handle;
+    })();
+    slot.__billingDb = opening;
+    opening.catch(() => {
+      if (slot.__billingDb === opening) slot.__billingDb = null;
+    });
+  }
+  return slot.__billingDb;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getHandle()).db;
+}
+
+/** For tests and the CLI: use this handle as the process-wide one. */
+export function setHandle(handle: DbHandle | null): void {
+  slot.__billingDb = handle ? Promise.resolve(handle) : null;
+}

@@ -1,0 +1,471 @@
+// The whole domain in one file. Tenant tables carry account_id leading their
+// primary key and every index a tenant query uses, so the schema can be
+// distributed by account with Citus. Money and quantities are numeric (string
+// mode in TypeScript → Decimal); instants are timestamptz.
+import {
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const money = (name: string) => numeric(name, { precision: 20, scale: 6 });
+const qty = (name: string) => numeric(name, { precision: 24, scale: 6 });
+const now = () => ts("created_at").notNull().defaultNow();
+
+export const ROLES = ["admin", "finance", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+export const CURRENCIES = ["USD", "RUB", "KZT"] as const;
+export type Currency = (typeof CURRENCIES)[number];
+export const BILLING_METHODS = ["subscription", "payg", "free"] as const;
+export type BillingMethod = (typeof BILLING_METHODS)[number];
+export const INSTANCE_STATUSES = [
+  "active",
+  "restricted", // overdue: usable and billed, but changes refused (Container Registry)
+  "overdue", // overdue: unusable, data kept, not billed (Cloud Phone)
+  "expired", // subscription ended without renewal; in retention
+  "released",
+] as const;
+export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
+
+// ── Accounts, users, keys ────────────────────────────────────────────────────
+
+export const accounts = pgTable("accounts", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  currency: text("currency").$type<Currency>().notNull().default("USD"),
+  timeZone: text("time_zone").notNull().default("UTC"),
+  creditLimit: money("credit_limit").notNull().default("0"),
+  // Extended suspension quota, recomputed each cycle by the jobs.
+  suspensionQuota: money("suspension_quota").notNull().default("0"),
+  overdueSince: ts("overdue_since"),
+  // Per-account test clock (only honoured when BILLING_TEST_CLOCK=1).
+  testClockNow: ts("test_clock_now"),
+  // The instant the billing jobs last ran up to for this account.
+  jobsRunUntil: ts("jobs_run_until"),
+  createdAt: now(),
+});
+export type Account = typeof accounts.$inferSelect;
+
+export const users = pgTable(
+  "users",
+  {
+    accountId: text("account_id").notNull().references(() => accounts.id),
+    id: text("id").notNull(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    role: text("role").$type<Role>().notNull(),
+    // Bumped on password change or disable: sessions carrying an older value end.
+    sessionVersion: integer("session_version").notNull().default(1),
+    disabledAt: ts("disabled_at"),
+    createdAt: now(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.id] }),
+    // Sign-in looks users up by e-mail before any account is known.
+    uniqueIndex("users_email_key").on(t.email),
+  ],
+);
+export type User = typeof users.$inferSelect;
+
+// Failed sign-ins, counted per e-mail and per IP inside a sliding window.
+export const signInFailures = pgTable(
+  "sign_in_failures",
+  {
+    id: text("id").primaryKey(),
+    key: text("key").notNull(), // "email:<address>" or "ip:<address>"
+    at: ts("at").notNull().defaultNow(),
+  },
+  (t) => [index("sign_in_failures_key_at_idx").on(t.key, t.at)],
+);
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    accountId: text("account_id").notNull().references(() => accounts.id),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    role: text("role").$type<Role>().notNull(),
+    prefix: text("prefix").notNull(), // shown to humans to tell keys apart
+    keyHash: text("key_hash").notNull(), // sha256 of the whole key; the key is shown once
+    createdAt: now(),
+    lastUsedAt: ts("last_used_at"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.id] }), uniqueIndex("api_keys_hash_key").on(t.keyHash)],
+);
+export type ApiKey = typeof apiKeys.$inferSelect;
+
+// ── Catalog (global, not tenant data) ────────────────────────────────────────
+
+export const products = pgTable("products", {
+  id: text("id").primaryKey(), // e.g. "cloud-phone"
+  name: text("name").notNull(),
+  category: text("category").notNull(),
+  billingMethods: text("billing_methods").array().$type<BillingMethod[]>().notNull(),
+  // Retention after overdue/expiry, and the overdue policy to apply.
+  overduePolicy: text("overdue_policy").notNull(),
+  // Which region grouping prices this product ("phone", "cr"); null: same price everywhere.
+  regionScheme: text("region_scheme"),
+  specs: jsonb("specs").$type<{ id: string; name: string; metadata?: Record<string, unknown> }[]>().notNull().default([]),
+  // Catalog discount by subscription months, e.g. { "12": "0.15" }.
+  termDiscounts: jsonb("term_discounts").$type<Record<string, string>>().notNull().default({}),
+  description: text("description").notNull().default(""),
+});
+export type Product = typeof products.$inferSelect;
+
+export const regionGroups = pgTable("region_groups", {
+  id: text("id").primaryKey(), // e.g. "phone-cn", "cr-asia-pacific"
+  scheme: text("scheme").notNull(), // which products group regions this way
+  name: text("name").notNull(),
+});
+
+export const regions = pgTable("regions", {
+  id: text("id").primaryKey(), // e.g. "cn-hangzhou"
+  name: text("name").notNull(),
+  // A region belongs to one group per scheme.
+  groups: text("groups").array().notNull(),
+});
+export type Region = typeof regions.$inferSelect;
+
+export const billableItems = pgTable(
+  "billable_items",
+  {
+    id: text("id").primaryKey(), // e.g. "cloud-phone.instance"
+    productId: text("product_id").notNull().references(() => products.id),
+    code: text("code").notNull(),
+    name: text("name").notNull(),
+    // Rating rule family: lib/billing/<rule>.ts
+    rule: text("rule").notNull(),
+    usageUnit: text("usage_unit").notNull(),
+  },
+  (t) => [uniqueIndex("billable_items_product_code_key").on(t.productId, t.code)],
+);
+export type BillableItem = typeof billableItems.$inferSelect;
+
+export const prices = pgTable(
+  "prices",
+  {
+    id: text("id").primaryKey(),
+    billableItemId: text("billable_item_id").notNull().references(() => billableItems.id),
+    regionGroupId: text("region_group_id"), // null: any region
+    spec: text("spec"), // null: any spec
+    billingMethod: text("billing_method").$type<BillingMethod>().notNull(),
+    currency: text("currency").$type<Currency>().notNull(),
+    unitPrice: money("unit_price").notNull(),
+    priceUnit: text("price_unit").notNull(), // "USD/hour", "USD/GB-month", …
+    // Tiered prices: [{ upTo: "10" | null, unitPrice: "0.1" }] by cumulative quantity.
+    tiers: jsonb("tiers").$type<{ upTo: string | null; unitPrice: string }[]>(),
+    isDefault: boolean("is_default").notNull().default(false), // figure not in the seeds
+    note: text("note"),
+    effectiveFrom: ts("effective_from").notNull(),
+    effectiveTo: ts("effective_to"),
+  },
+  (t) => [index("prices_lookup_idx").on(t.billableItemId, t.currency, t.billingMethod, t.effectiveFrom)],
+);
+export type Price = typeof prices.$inferSelect;
+
+// ── Resources and usage ──────────────────────────────────────────────────────
+
+export const instances = pgTable(
+  "instances",
+  {
+    accountId: text("account_id").notNull().references(() => accounts.id),
+    id: text("id").notNull(),
+    productId: text("product_id").notNull().references(() => products.id),
+    name: text("name").notNull(),
+    spec: text("spec"),
+    regionId: text("region_id").notNull(),
+    instanceCount: integer("instance_count").notNull().default(1),
+    billingMethod: text("billing_method").$type<BillingMethod>().notNull(),
+    status: text("status").$type<InstanceStatus>().notNull().default("active"),
+    createdAt: ts("created_at").notNull(),
+    // Pay-as-you-go periods align to this instant (creation, or reactivation).
+    billingAnchorAt: ts("billing_anchor_at").notNull(),
+    expiresAt: ts("expires_at"),
+    releasedAt: ts("released_at"),
+    statusSince: ts("status_since").notNull(),
+    autoRenew: boolean("auto_renew").notNull().default(false),
+    autoRenewMonths: integer("auto_renew_months").notNull().default(1),
+    attributes: jsonb("attributes").$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.id] }),
+    index("instances_account_status_idx").on(t.accountId, t.status, t.billingMethod),
+  ],
+);
+export type Instance = typeof instances.$inferSelect;
+
+export const usageRecords = pgTable(
+  "usage_records",
+  {
+    accountId: text("account_id").notNull(),
+    id: text("id").notNull(), // the ingest record id: idempotency per account
+    instanceId: text("instance_id").notNull(),
+    itemId: text("item_id").notNull(),
+    quantity: qty("quantity").notNull(),
+    startAt: ts("start_at").notNull(),
+    endAt: ts("end_at").notNull(),
+    attributes: jsonb("attributes").$type<Record<string, unknown>>(),
+    contentHash: text("content_hash").notNull(), // same id, other content → 409
+    ingestedAt: ts("ingested_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.id] }),
+    index("usage_records_account_instance_idx").on(t.accountId, t.instanceId, t.startAt),
+  ],
+);
+export type UsageRecord = typeof usageRecords.$inferSelect;
+
+// ── Bills, orders, lines ─────────────────────────────────────────────────────
+
+export const bills = pgTable(
+  "bills",
+  {
+    accountId: text("account_id").notNull().references(() => accounts.id),
+    id: text("id").notNull(),
+    billingCycle: text("billing_cycle").notNull(), // "YYYY-MM" in the account's time zone
+    productId: text("product_id").notNull(),
+    billingMethod: text("billing_method").$type<BillingMethod>().notNull(),
+    billType: text("bill_type").notNull(), // payg | subscription | refund | adjustment
+    status: text("status").notNull().default("open"), // open (estimate) | closed (final)
+    closedAt: ts("closed_at"),
+    createdAt: now(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.id] }),
+    uniqueIndex("bills_account_cycle_key").on(t.accountId, t.billingCycle, t.productId, t.billingMethod, t.billType),
+  ],
+);
+export type Bill = typeof bills.$inferSelect;
+
+export const orders = pgTable(
+  "orders",
+  {
+    accountId: text("account_id").notNull().references(() => accounts.id),
+    id: text("id").notNull(),
+    orderNo: text("order_no").notNull(),
+    instanceId: text("instance_id").notNull(),
+    productId: text("product_id").notNull(),
+    // new | renewal | upgrade | downgrade | conversion | refund
+    orderType: text("order_type").notNull(),
+    spec: text("spec"),
+    months: integer("months"),
+    instanceCount: integer("instance_count").notNull().default(1),
+    termStart: ts("term_start"),
+    termEnd: ts("term_end"),
+    originalAmount: money("original_amount").notNull(),
+    discountAmount: money("discount_amount").notNull().default("0"),
+    payableAmount: money("payable_amount").notNull(),
+    paidAmount: money("paid_amount").notNull().default("0"),
+    status: text("status").notNull().default("unpaid"), // unpaid | paid | cancelled
+    idempotencyKey: text("idempotency_key"),
+    requestHash: text("request_hash"),
+    createdBy: text("created_by"),
+    createdAt: ts("created_at").notNull(),
+    paidAt: ts("paid_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.id] }),
+    uniqueIndex("orders_account_no_key").on(t.accountId, t.orderNo),
+    uniqueIndex("orders_account_idem_key").on(t.accountId, t.idempotencyKey),
+    index("orders_account_created_idx").on(t.accountId, t.createdAt),
+  ],
+);
+export type Order = typeof orders.$inferSelect;
+
+export const billLines = pgTable(
+  "bill_lines",
+  {
+    accountId: text("account_id").notNull(),
+    // Deterministic key (instance, item, day or order) so re-rating upserts.
+    id: text("id").notNull(),
+    billId: text("bill_id"),
+    billingCycle: text("billing_cycle").notNull(),
+    billDate: date("bill_date", { mode: "string" }).notNull(),
+    lineType: text("line_type").notNull(), // usage | subscription | refund | adjustment
+    productId: text("product_id").notNull(),
+    productDetail: text("product_detail").notNull(),
+    instanceId: text("instance_id").notNull(),
+    instanceName: text("instance_name").notNull(),
+    regionId: text("region_id").notNull(),
+    billingMethod: text("billing_method").$type<BillingMethod>().notNull(),
+    billableItemId: text("billable_item_id").notNull(),
+    usageQuantity: qty("usage_quantity").notNull(),
+    usageUnit: text("usage_unit").notNull(),
+    unitPrice: money("unit_price").notNull(),
+    priceUnit: text("price_unit").notNull(),
+    priceId: text("price_id"),
+    originalAmount: money("original_amount").notNull(),
+    discountAmount: money("discount_amount").notNull().default("0"),
+    pretaxAmount: money("pretax_amount").notNull(),
+    deductedByResourcePlan: money("deducted_by_resource_plan").notNull().default("0"),
+    deductedByCoupons: money("deducted_by_coupons").notNull().default("0"),
+    deductedByVouchers: money("deducted_by_vouchers").notNull().default("0"),
+    paidFromBalance: money("paid_from_balance").notNull().default("0"),
+    outstandingAmount: money("outstanding_amount").notNull().default("0"),
+    currency: text("currency").$type<Currency>().notNull(),
+    orderId: text("order_id"),
+    dueAt: ts("due_at").notNull(),
+    settledAt: ts("settled_at"),
+    ratedAt: ts("rated_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.id] }),
+    index("bill_lines_account_cycle_idx").on(t.accountId, t.billingCycle, t.productId),
+    index("bill_lines_account_instance_idx").on(t.accountId, t.instanceId, t.billDate),
+    index("bill_lines_account_outstanding_idx").on(t.accountId, t.dueAt),
+  ],
+);
+export type BillLine = typeof billLines.$inferSelect;
+
+// ── Money on account: vouchers, coupons, plans, ledger ───────────────────────
+
+export const vouchers = pgTable(
+  "vouchers",
+  {
+    accountId: text("account_id").notNull().references(() => accounts.id),
+    id: text("id").notNull(),
+    code: text("code").notNull(),
+    faceValue: money("face_value").notNull(),
+    remaining: money("remaining").notNull(),
+    validFrom: ts("valid_from").notNull(),
+    expiresAt: ts("expires_at").notNull(),
+    createdAt: now(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.id] })],
+);
+export type Voucher = typeof vouchers.$inferSelect;
+
+export const coupons = pgTable(
+  "coupons",
+  {
+    accountId: text("account_id").notNull().references(() => accounts.id),
+    id: text("id").notNull(),
+    code: text("code").notNull(),
+    // A discount coupon: percent off a line, up to the remaining amount.
+    discountPercent: numeric("discount_percent", { precision: 5, scale: 2 }).notNull(),
+    remaining: money("remaining").notNull(),
+    productIds: text("product_ids").array().notNull(), // scope; empty = every product
+    validFrom: ts("valid_from").notNull(),
+    expiresAt: ts("expires_at").notNull(),
+    createdAt: now(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.id] })],
+);
+export type Coupon = typeof coupons.$inferSelect;
+
+export const resourcePlans = pgTable(
+  "resource_plans",
+  {
+    accountId: text("account_id").notNull().references(() => accounts.id),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    billableItemId: text("billable_item_id").notNull(),
+    totalQuantity: qty("total_quantity").notNull(),
+    remainingQuantity: qty("remaining_quantity").notNull(),
+    unit: text("unit").notNull(),
+    validFrom: ts("valid_from").notNull(),
+    expiresAt: ts("expires_at").notNull(),
+    createdAt: now(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.id] })],
+);
+export type ResourcePlan = typeof resourcePlans.$inferSelect;
+
+// Append-only: the balance is the sum of amount over an account's entries.
+export const ledgerEntries = pgTable(
+  "ledger_entries",
+  {
+    accountId: text("account_id").notNull().references(() => accounts.id),
+    id: text("id").notNull(),
+    entryType: text("entry_type").notNull(), // top_up | deduction | refund | adjustment
+    amount: money("amount").notNull(), // signed: credits positive
+    currency: text("currency").$type<Currency>().notNull(),
+    referenceType: text("reference_type"), // bill_line | order | top_up
+    referenceId: text("reference_id"),
+    idempotencyKey: text("idempotency_key"),
+    memo: text("memo").notNull().default(""),
+    at: ts("at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.id] }),
+    index("ledger_entries_account_at_idx").on(t.accountId, t.at),
+    uniqueIndex("ledger_entries_account_idem_key").on(t.accountId, t.idempotencyKey),
+  ],
+);
+export type LedgerEntry = typeof ledgerEntries.$inferSelect;
+
+// ── History ──────────────────────────────────────────────────────────────────
+
+export const instanceStateChanges = pgTable(
+  "instance_state_changes",
+  {
+    accountId: text("account_id").notNull(),
+    id: text("id").notNull(),
+    instanceId: text("instance_id").notNull(),
+    fromStatus: text("from_status"),
+    toStatus: text("to_status").notNull(),
+    at: ts("at").notNull(),
+    cause: text("cause").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.id] }),
+    index("instance_state_changes_account_instance_idx").on(t.accountId, t.instanceId, t.at),
+  ],
+);
+export type InstanceStateChange = typeof instanceStateChanges.$inferSelect;
+
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    accountId: text("account_id").notNull(),
+    id: text("id").notNull(),
+    at: ts("at").notNull(),
+    actorUserId: text("actor_user_id"),
+    actorApiKeyId: text("actor_api_key_id"),
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id").notNull(),
+    fromState: text("from_state"),
+    toState: text("to_state"),
+    amounts: jsonb("amounts").$type<Record<string, string>>(),
+    details: jsonb("details").$type<Record<string, unknown>>(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.id] }), index("audit_log_account_at_idx").on(t.accountId, t.at)],
+);
+export type AuditEntry = typeof auditLog.$inferSelect;
+
+// Replays of idempotent requests (lifecycle actions, top-ups) return the first result.
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    accountId: text("account_id").notNull(),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    response: jsonb("response").$type<unknown>(),
+    createdAt: now(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.key] })],
+);
+
+export const columnPreferences = pgTable(
+  "column_preferences",
+  {
+    accountId: text("account_id").notNull(),
+    userId: text("user_id").notNull(),
+    view: text("view").notNull(),
+    columns: text("columns").array().notNull(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.userId, t.view] })],
+);

@@ -1,0 +1,194 @@
+// The deterministic demo: a fixed random seed, everything relative to `now`
+// (truncated to the hour), so the same `now` always gives the same data.
+// Demo account: every product of the catalog across both region groups and
+// both billing methods, three months of usage, orders, vouchers, coupons and
+// one overdue Cloud Phone group. A second account shows isolation.
+import { eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { accounts, coupons, instances, instanceStateChanges, ledgerEntries, orders, resourcePlans, users, vouchers, type Instance } from "@/db/schema";
+import { hashPassword } from "@/lib/auth/password";
+import { seededRandom } from "@/lib/ids";
+import { dec, roundMoney, toFixedString } from "@/lib/money";
+import { loadCatalog, readCatalogFile, findPrice, type Catalog } from "@/lib/billing/catalog";
+import { demoUsage } from "./demo-usage";
+import { runJobs } from "@/lib/billing/jobs";
+import { payOrder } from "@/lib/billing/settlement";
+
+export const DEMO_ACCOUNT_ID = "acme";
+export const OTHER_ACCOUNT_ID = "globex";
+
+export const DEMO_SIGN_INS = [
+  { account: "Acme Robotics", role: "admin", email: "admin@acme.test", password: "acme-admin-2026", name: "Ada Admin" },
+  { account: "Acme Robotics", role: "finance", email: "finance@acme.test", password: "acme-finance-2026", name: "Fin Ance" },
+  { account: "Acme Robotics", role: "viewer", email: "viewer@acme.test", password: "acme-viewer-2026", name: "Vic Viewer" },
+  { account: "Globex Logistics", role: "admin", email: "admin@globex.test", password: "globex-admin-2026", name: "Gus Globex" },
+] as const;
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+
+interface InstanceSpec {
+  id: string;
+  productId: string;
+  name: string;
+  spec: string | null;
+  regionId: string;
+  instanceCount?: number;
+  billingMethod: "payg" | "subscription" | "free";
+  createdDaysAgo: number;
+  months?: number; // subscription term bought at creation
+  autoRenew?: boolean;
+  status?: Instance["status"];
+  releasedDaysAgo?: number;
+}
+
+// Demo resources: both Cloud Phone region groups, both billing methods.
+const ACME_INSTANCES: InstanceSpec[] = [
+  { id: "cp-hz-large", productId: "cloud-phone", name: "android-ci-farm", spec: "acp.std.large", regionId: "cn-hangzhou", instanceCount: 5, billingMethod: "payg", createdDaysAgo: 100 },
+  { id: "cp-sg-small", productId: "cloud-phone", name: "qa-devices-sg", spec: "acp.basic.small", regionId: "ap-southeast-1", instanceCount: 3, billingMethod: "payg", createdDaysAgo: 80 },
+  { id: "cp-fra-std", productId: "cloud-phone", name: "store-demo-phones", spec: "acp.std.medium", regionId: "eu-central-1", instanceCount: 2, billingMethod: "payg", createdDaysAgo: 60 },
+  { id: "cp-sh-perf", productId: "cloud-phone", name: "game-bench", spec: "acp.perf.large", regionId: "cn-shanghai", instanceCount: 2, billingMethod: "subscription", createdDaysAgo: 95, months: 6, autoRenew: true },
+  { id: "cp-hk-std", productId: "cloud-phone", name: "app-review-hk", spec: "acp.std.small", regionId: "cn-hongkong", instanceCount: 4, billingMethod: "subscription", createdDaysAgo: 70, months: 3 },
+  { id: "cp-old", productId: "cloud-phone", name: "pilot-group", spec: "acp.basic.small", regionId: "cn-beijing", instanceCount: 1, billingMethod: "payg", createdDaysAgo: 110, status: "released", releasedDaysAgo: 75 },
+  { id: "cr-personal", productId: "container-registry-personal", name: "dev-registry", spec: null, regionId: "cn-hangzhou", billingMethod: "free", createdDaysAgo: 120 },
+  { id: "cr-ee-basic", productId: "container-registry-enterprise", name: "prod-registry-cn", spec: "basic", regionId: "cn-beijing", billingMethod: "subscription", createdDaysAgo: 105, months: 12, autoRenew: true },
+  { id: "cr-ee-adv", productId: "container-registry-enterprise", name: "prod-registry-eu", spec: "advanced", regionId: "eu-central-1", billingMethod: "subscription", createdDaysAgo: 40, months: 1, autoRenew: true },
+  { id: "reg-store-cn", productId: "registry-storage", name: "prod-registry-cn storage", spec: null, regionId: "cn-beijing", billingMethod: "payg", createdDaysAgo: 105 },
+  { id: "oss-artifacts-sg", productId: "oss", name: "artifacts-sg", spec: null, regionId: "ap-southeast-1", billingMethod: "payg", createdDaysAgo: 100 },
+  { id: "oss-backup-hz", productId: "oss", name: "phone-backups-hz", spec: null, regionId: "cn-hangzhou", billingMethod: "payg", createdDaysAgo: 90 },
+  { id: "is-catalog", productId: "image-search", name: "catalog-search", spec: "2.5m-5", regionId: "cn-shanghai", billingMethod: "subscription", createdDaysAgo: 75, months: 3 },
+  { id: "nat-hz", productId: "nat-gateway", name: "android-ci-farm NAT", spec: null, regionId: "cn-hangzhou", billingMethod: "payg", createdDaysAgo: 100 },
+  { id: "eip-hz", productId: "eip", name: "android-ci-farm EIP", spec: null, regionId: "cn-hangzhou", billingMethod: "payg", createdDaysAgo: 100 },
+];
+
+const GLOBEX_INSTANCES: InstanceSpec[] = [
+  { id: "cp-globex", productId: "cloud-phone", name: "courier-app-test", spec: "acp.std.small", regionId: "eu-central-1", instanceCount: 2, billingMethod: "payg", createdDaysAgo: 50 },
+  { id: "oss-globex", productId: "oss", name: "globex-manifests", spec: null, regionId: "eu-central-1", billingMethod: "payg", createdDaysAgo: 50 },
+];
+
+export async function seedDemo(db: Db, opts: { now: Date; log?: (s: string) => void; catalog?: Catalog }) {
+  const log = opts.log ?? (() => {});
+  const catalog = opts.catalog ?? (await readCatalogFile());
+  const [existing] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, DEMO_ACCOUNT_ID));
+  if (existing) return { created: false };
+  await loadCatalog(db, catalog);
+
+  const now = new Date(Math.floor(opts.now.getTime() / HOUR) * HOUR);
+  const rand = seededRandom(20261123);
+  const hashes = await Promise.all(DEMO_SIGN_INS.map((s) => hashPassword(s.password)));
+
+  await db.transaction(async (tx) => {
+    await tx.insert(accounts).values([
+      { id: DEMO_ACCOUNT_ID, name: "Acme Robotics", currency: "USD", timeZone: "UTC", creditLimit: "50.00", createdAt: new Date(now.getTime() - 130 * DAY) },
+      { id: OTHER_ACCOUNT_ID, name: "Globex Logistics", currency: "USD", timeZone: "Europe/Berlin", creditLimit: "0", createdAt: new Date(now.getTime() - 60 * DAY) },
+    ]);
+    await tx.insert(users).values(
+      DEMO_SIGN_INS.map((s, i) => ({
+        accountId: s.account === "Acme Robotics" ? DEMO_ACCOUNT_ID : OTHER_ACCOUNT_ID,
+        id: `usr_${s.email.split("@")[0]}_${s.email.split("@")[1].split(".")[0]}`,
+        email: s.email,
+        name: s.name,
+        passwordHash: hashes[i],
+        role: s.role,
+      })),
+    );
+
+    for (const [accountId, specs] of [[DEMO_ACCOUNT_ID, ACME_INSTANCES], [OTHER_ACCOUNT_ID, GLOBEX_INSTANCES]] as const) {
+      for (const s of specs) {
+        const createdAt = new Date(now.getTime() - s.createdDaysAgo * DAY);
+        const expiresAt = s.months ? addMonthsUtc(createdAt, s.months) : null;
+        const releasedAt = s.releasedDaysAgo !== undefined ? new Date(now.getTime() - s.releasedDaysAgo * DAY) : null;
+        const status = s.status ?? (expiresAt && expiresAt <= now ? "expired" : "active");
+        await tx.insert(instances).values({
+          accountId,
+          id: s.id,
+          productId: s.productId,
+          name: s.name,
+          spec: s.spec,
+          regionId: s.regionId,
+          instanceCount: s.instanceCount ?? 1,
+          billingMethod: s.billingMethod,
+          status,
+          createdAt,
+          billingAnchorAt: createdAt,
+          expiresAt,
+          releasedAt,
+          statusSince: releasedAt ?? createdAt,
+          autoRenew: s.autoRenew ?? false,
+          autoRenewMonths: 1,
+        });
+        await tx.insert(instanceStateChanges).values({ accountId, id: `isc_${s.id}_created`, instanceId: s.id, fromStatus: null, toStatus: "active", at: createdAt, cause: "created" });
+        if (releasedAt) {
+          await tx.insert(instanceStateChanges).values({ accountId, id: `isc_${s.id}_released`, instanceId: s.id, fromStatus: "active", toStatus: "released", at: releasedAt, cause: "released by the owner" });
+        }
+        if (s.months) {
+          const price = findPrice(catalog, { itemId: s.productId === "image-search" ? "image-search.package" : `${s.productId}.instance`, regionId: s.regionId, spec: s.spec, billingMethod: "subscription", currency: "USD", at: createdAt });
+          const amount = roundMoney(dec(price.unitPrice).times(s.months).times(s.instanceCount ?? 1));
+          const orderId = `ord_${s.id}_new`;
+          await tx.insert(orders).values({
+            accountId,
+            id: orderId,
+            orderNo: orderNumber(createdAt, rand),
+            instanceId: s.id,
+            productId: s.productId,
+            orderType: "new",
+            spec: s.spec,
+            months: s.months,
+            instanceCount: s.instanceCount ?? 1,
+            termStart: createdAt,
+            termEnd: expiresAt,
+            originalAmount: toFixedString(amount),
+            payableAmount: toFixedString(amount),
+            status: "unpaid",
+            createdAt,
+          });
+          // A bank transfer for the order, then the order is paid like any other.
+          await tx.insert(ledgerEntries).values({ accountId, id: `led_${s.id}_topup`, entryType: "top_up", amount: toFixedString(amount), currency: "USD", referenceType: "top_up", memo: "Bank transfer", at: new Date(createdAt.getTime() - HOUR) });
+          await payOrder(tx, accountId, orderId, createdAt);
+        }
+      }
+    }
+
+    // Cash for pay-as-you-go spend: deliberately a little short, so that the
+    // demo shows an overdue situation once the bills are rated and settled.
+    await tx.insert(ledgerEntries).values([
+      { accountId: DEMO_ACCOUNT_ID, id: "led_acme_topup_1", entryType: "top_up", amount: "600.00", currency: "USD", referenceType: "top_up", memo: "Card top-up", at: new Date(now.getTime() - 110 * DAY) },
+      { accountId: DEMO_ACCOUNT_ID, id: "led_acme_topup_2", entryType: "top_up", amount: "500.00", currency: "USD", referenceType: "top_up", memo: "Card top-up", at: new Date(now.getTime() - 70 * DAY) },
+      { accountId: DEMO_ACCOUNT_ID, id: "led_acme_topup_3", entryType: "top_up", amount: "480.00", currency: "USD", referenceType: "top_up", memo: "Card top-up", at: new Date(now.getTime() - 35 * DAY) },
+      { accountId: OTHER_ACCOUNT_ID, id: "led_globex_topup_1", entryType: "top_up", amount: "1000.00", currency: "USD", referenceType: "top_up", memo: "Bank transfer", at: new Date(now.getTime() - 50 * DAY) },
+    ]);
+    await tx.insert(vouchers).values([
+      { accountId: DEMO_ACCOUNT_ID, id: "vch_welcome", code: "WELCOME-100", faceValue: "100.00", remaining: "100.00", validFrom: new Date(now.getTime() - 120 * DAY), expiresAt: new Date(now.getTime() + 60 * DAY) },
+      { accountId: DEMO_ACCOUNT_ID, id: "vch_expired", code: "SPRING-25", faceValue: "25.00", remaining: "25.00", validFrom: new Date(now.getTime() - 200 * DAY), expiresAt: new Date(now.getTime() - 100 * DAY) },
+    ]);
+    await tx.insert(coupons).values([
+      { accountId: DEMO_ACCOUNT_ID, id: "cpn_phone20", code: "PHONE-20", discountPercent: "20", remaining: "40.00", productIds: ["cloud-phone"], validFrom: new Date(now.getTime() - 100 * DAY), expiresAt: new Date(now.getTime() + 30 * DAY) },
+    ]);
+    await tx.insert(resourcePlans).values([
+      { accountId: DEMO_ACCOUNT_ID, id: "rp_oss_500", name: "OSS storage plan 500 GB-month", billableItemId: "oss.storage", totalQuantity: "500", remainingQuantity: "500", unit: "GB-month", validFrom: new Date(now.getTime() - 100 * DAY), expiresAt: new Date(now.getTime() + 265 * DAY) },
+    ]);
+  });
+
+  const usage = demoUsage({ now, rand, instances: [...ACME_INSTANCES.map((s) => ({ ...s, accountId: DEMO_ACCOUNT_ID })), ...GLOBEX_INSTANCES.map((s) => ({ ...s, accountId: OTHER_ACCOUNT_ID }))] });
+  const { insertUsageRows } = await import("./insert-usage");
+  await insertUsageRows(db, usage);
+  log(`Demo: 2 accounts, ${ACME_INSTANCES.length + GLOBEX_INSTANCES.length} resources, ${usage.length} usage records; rating and settling…`);
+  // The bills, settlement and the overdue situation come from the engine itself.
+  await runJobs(db, { now, log });
+  return { created: true };
+}
+
+function addMonthsUtc(at: Date, months: number): Date {
+  const d = new Date(at);
+  const day = d.getUTCDate();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+  d.setUTCDate(Math.min(day, last));
+  return d;
+}
+
+function orderNumber(at: Date, rand: () => number): string {
+  const ymd = at.toISOString().slice(0, 10).replace(/-/g, "");
+  return `${ymd}${String(Math.floor(rand() * 1e8)).padStart(8, "0")}`;
+}

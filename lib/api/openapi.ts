@@ -1,0 +1,533 @@
+// The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json.
+// A typed object rather than a generator: no extra dependency, and
+// lib/api/openapi.test.ts checks that every route file has its path and
+// methods here (and vice versa) and that the bill-lines parameters match the
+// zod schema, so the document cannot silently drift from the code.
+import { BILLING_METHODS, CURRENCIES, INSTANCE_STATUSES } from "@/db/schema";
+import { BILL_TYPES } from "@/lib/data/bills";
+import { DIMENSIONS, SORT_FIELDS } from "@/lib/data/bill-lines";
+
+// ── Just enough OpenAPI 3.1 typing ───────────────────────────────────────────
+
+export interface Ref {
+  $ref: string;
+  description?: string; // OpenAPI 3.1 allows a description beside $ref
+}
+type JsonType = "object" | "array" | "string" | "integer" | "number" | "boolean" | "null";
+export interface Schema {
+  type?: JsonType | JsonType[];
+  format?: string;
+  description?: string;
+  enum?: readonly (string | number | null)[];
+  pattern?: string;
+  properties?: Record<string, Schema | Ref>;
+  required?: readonly string[];
+  items?: Schema | Ref;
+  additionalProperties?: boolean | Schema | Ref;
+  minimum?: number;
+  maximum?: number;
+  minItems?: number;
+  maxItems?: number;
+  maxLength?: number;
+  default?: unknown;
+  examples?: unknown[];
+  oneOf?: (Schema | Ref)[];
+  allOf?: (Schema | Ref)[];
+}
+export interface Parameter {
+  name: string;
+  in: "query" | "path" | "header";
+  required?: boolean;
+  description?: string;
+  schema: Schema | Ref;
+  style?: "form" | "simple";
+  explode?: boolean;
+}
+export interface MediaType {
+  schema: Schema | Ref;
+}
+export interface Response {
+  description: string;
+  content?: Record<string, MediaType>;
+  headers?: Record<string, { description: string; schema: Schema }>;
+}
+export interface Operation {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  security?: Record<string, string[]>[];
+  parameters?: (Parameter | Ref)[];
+  requestBody?: { required?: boolean; content: Record<string, MediaType> };
+  responses: Record<string, Response | Ref>;
+}
+export const HTTP_METHODS = ["get", "post", "put", "patch", "delete"] as const;
+export type PathItem = Partial<Record<(typeof HTTP_METHODS)[number], Operation>>;
+export interface OpenApiDocument {
+  openapi: "3.1.0";
+  info: { title: string; version: string; description: string };
+  servers: { url: string }[];
+  security: Record<string, string[]>[];
+  tags: { name: string; description: string }[];
+  paths: Record<string, PathItem>;
+  components: {
+    securitySchemes: Record<string, { type: "http"; scheme: "bearer"; description: string }>;
+    schemas: Record<string, Schema>;
+    responses: Record<string, Response>;
+    parameters: Record<string, Parameter>;
+  };
+}
+
+// ── Building blocks ──────────────────────────────────────────────────────────
+
+const ref = (name: string): Ref => ({ $ref: `#/components/schemas/${name}` });
+const err = (name: string): Ref => ({ $ref: `#/components/responses/${name}` });
+const param = (name: string): Ref => ({ $ref: `#/components/parameters/${name}` });
+const json = (schema: Schema | Ref) => ({ "application/json": { schema } });
+const ok = (description: string, schema: Schema | Ref): Response => ({ description, content: json(schema) });
+const str = (description: string, extra: Schema = {}): Schema => ({ type: "string", description, ...extra });
+const nullable = (description: string, extra: Schema = {}): Schema => ({ type: ["string", "null"], description, ...extra });
+const instant = (description: string): Schema => ({ type: "string", format: "date-time", description });
+const nullableInstant = (description: string): Schema => ({ type: ["string", "null"], format: "date-time", description });
+const amount = (description: string): Ref => ({ ...ref("Amount"), description });
+const obj = (properties: Record<string, Schema | Ref>, required: string[] = Object.keys(properties)): Schema => ({
+  type: "object",
+  properties,
+  required,
+});
+
+/** Errors a tenant route can answer with, besides its own successes. */
+const READ_ERRORS = { "400": err("BadRequest"), "401": err("Unauthenticated"), "403": err("Forbidden"), "429": err("TooManyRequests") };
+const WRITE_ERRORS = { ...READ_ERRORS, "404": err("NotFound"), "409": err("Conflict") };
+
+const AMOUNT_FIELDS: [string, string][] = [
+  ["pretaxGrossAmount", "Original (list) amount"],
+  ["invoiceDiscount", "Discount"],
+  ["pretaxAmount", "Pretax amount payable (original − discount)"],
+  ["deductedByResourcePackage", "Offset by resource plans"],
+  ["deductedByCoupons", "Deducted by coupons"],
+  ["deductedByCashCoupons", "Deducted by vouchers"],
+  ["paymentAmount", "Paid from the cash balance"],
+  ["outstandingAmount", "Still owed"],
+];
+const amounts = (nullableDeductions = false): Record<string, Schema | Ref> =>
+  Object.fromEntries(
+    AMOUNT_FIELDS.map(([name, d]) => [
+      name,
+      nullableDeductions && name.startsWith("deductedBy")
+        ? { oneOf: [ref("Amount"), { type: "null" }], description: `${d}; null for orders, which record only what was paid` }
+        : amount(d),
+    ]),
+  );
+
+// Free text may contain commas, so product details are multi-selected by repetition only.
+const multiQuery = (name: string, description: string, item: Schema = { type: "string" }): Parameter => ({
+  name,
+  in: "query",
+  description: `${description} Multi-select: ${name === "productDetail" ? "repeat the parameter" : "repeat the parameter or separate values with commas"}.`,
+  schema: { type: "array", items: item },
+  style: "form",
+  explode: true,
+});
+
+// ── Schemas ──────────────────────────────────────────────────────────────────
+
+const schemas: Record<string, Schema> = {
+  Error: obj(
+    {
+      error: obj(
+        {
+          code: str("Machine-readable code", { examples: ["bad_request", "unauthenticated", "forbidden", "not_found", "conflict", "too_many_requests"] }),
+          message: str("What went wrong, naming the parameter, record index or field"),
+          details: { description: "Structured details, e.g. {issues: [{path|index, field, message}]}" },
+        },
+        ["code", "message"],
+      ),
+    },
+    ["error"],
+  ),
+  Amount: str("Money: exact decimal string with 2 decimals (never a JSON number)", { pattern: "^-?\\d+\\.\\d{2}$", examples: ["12.50"] }),
+  Decimal: str("Exact decimal string as stored (up to 6 decimals)", { pattern: "^-?\\d+(\\.\\d+)?$" }),
+  Quantity: str("Quantity or unit price: decimal string, up to 6 decimals, no trailing zeros", { pattern: "^-?\\d+(\\.\\d{1,6})?$" }),
+  Totals: { ...obj(amounts()), description: "Sums over ALL rows matching the query (not just the page), of the rounded line amounts" },
+  Instance: obj(
+    {
+      accountId: str("Owning account"),
+      id: str("Instance id"),
+      productId: str("Product code"),
+      productName: nullable("Product name (GET only)"),
+      name: str("Display name"),
+      spec: nullable("Spec, e.g. acp.std.small"),
+      regionId: str("Region id"),
+      regionName: nullable("Region name (GET only)"),
+      instanceCount: { type: "integer", minimum: 1 },
+      billingMethod: { type: "string", enum: BILLING_METHODS },
+      status: { type: "string", enum: INSTANCE_STATUSES },
+      createdAt: instant("Created"),
+      billingAnchorAt: instant("Pay-as-you-go periods align to this instant"),
+      expiresAt: nullableInstant("Subscription end"),
+      releasedAt: nullableInstant("Released at"),
+      statusSince: instant("Current status since"),
+      autoRenew: { type: "boolean" },
+      autoRenewMonths: { type: "integer" },
+      attributes: { type: "object", additionalProperties: true },
+    },
+    ["accountId", "id", "productId", "name", "regionId", "instanceCount", "billingMethod", "status", "createdAt"],
+  ),
+  InstanceRegistration: {
+    type: "object",
+    additionalProperties: false,
+    required: ["productId", "regionId", "billingMethod", "name"],
+    properties: {
+      id: str("Your id for the resource (default: generated)", { pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$" }),
+      productId: str("Product code from the catalog, e.g. cloud-phone"),
+      spec: { type: ["string", "null"], description: "Required when the product has specs" },
+      regionId: str("Region id, e.g. cn-hangzhou"),
+      billingMethod: { type: "string", enum: BILLING_METHODS },
+      instanceCount: { type: "integer", minimum: 1, maximum: 1000, default: 1 },
+      name: str("Display name", { maxLength: 200 }),
+      createdAt: instant("A past creation instant; default: the account's clock"),
+      months: { type: "integer", enum: [1, 2, 3, 6, 12], description: "Subscription duration (subscriptions only, required for them)" },
+      autoRenew: { type: "boolean", description: "Subscriptions only" },
+    },
+  },
+  Order: obj(
+    {
+      accountId: str("Owning account"),
+      id: str("Order id"),
+      orderNo: str("Order number"),
+      instanceId: str("Instance"),
+      productId: str("Product code"),
+      orderType: { type: "string", enum: ["new", "renewal", "upgrade", "downgrade", "conversion", "refund"] },
+      spec: nullable("Spec"),
+      months: { type: ["integer", "null"] },
+      instanceCount: { type: "integer" },
+      termStart: nullableInstant("Term start"),
+      termEnd: nullableInstant("Term end"),
+      originalAmount: ref("Decimal"),
+      discountAmount: ref("Decimal"),
+      payableAmount: ref("Decimal"),
+      paidAmount: ref("Decimal"),
+      status: { type: "string", enum: ["unpaid", "paid", "cancelled"] },
+      createdAt: instant("Placed"),
+      paidAt: nullableInstant("Paid"),
+    },
+    ["id", "orderNo", "instanceId", "productId", "orderType", "payableAmount", "paidAmount", "status", "createdAt"],
+  ),
+  UsageRecord: {
+    type: "object",
+    additionalProperties: false,
+    required: ["id", "instanceId", "item", "quantity", "start", "end"],
+    properties: {
+      id: str("Idempotency key per account: a re-sent record is a duplicate; the same id with other content is a 409", { maxLength: 200 }),
+      instanceId: str("One of the account's instances", { maxLength: 200 }),
+      item: str("Billable item code (or <productId>.<code>), e.g. storage, egress, scan", { maxLength: 200 }),
+      quantity: { oneOf: [ref("Quantity"), { type: "number" }], description: "≥ 0, ≤ 1e9, at most 6 decimals" },
+      start: instant("Start of the measured interval, with an offset"),
+      end: instant("End of the measured interval (not before start, not in the future)"),
+      attributes: {
+        type: ["object", "null"],
+        additionalProperties: true,
+        description: "Storage: layerDigest and bytes; traffic: network internet | vpc | replication",
+      },
+    },
+  },
+  UsageBatch: {
+    oneOf: [obj({ records: { type: "array", items: ref("UsageRecord"), minItems: 1, maxItems: 10_000 } }), { type: "array", items: ref("UsageRecord"), minItems: 1, maxItems: 10_000 }],
+    description: "All-or-nothing: any bad record → 400 naming records[index].field, and nothing is written",
+  },
+  UsageResult: obj({ accepted: { type: "integer", description: "Records stored" }, duplicates: { type: "integer", description: "Records already stored with the same content" } }),
+  BillLine: obj(
+    {
+      id: str("The stored line's id; for aggregated rows a deterministic id of the group key"),
+      lineCount: { type: "integer", description: "Stored lines in this row (1 for a line)" },
+      billingCycle: nullable("YYYY-MM"),
+      billingDate: nullable("Statistic day YYYY-MM-DD; null when granularity=MONTHLY"),
+      productCode: nullable("Product code"),
+      productName: nullable("Product name"),
+      productDetail: nullable("Product detail"),
+      instanceId: nullable("Instance id"),
+      instanceName: nullable("Instance name"),
+      region: nullable("Region id"),
+      regionName: nullable("Region name"),
+      billingMethod: { type: ["string", "null"], enum: [...BILLING_METHODS, null] },
+      subscriptionType: { type: ["string", "null"], enum: ["Subscription", "PayAsYouGo", "Free", null] },
+      billableItemId: nullable("Billable item id"),
+      billableItem: nullable("Billable item name"),
+      usage: { oneOf: [ref("Quantity"), { type: "null" }], description: "Usage; null when an aggregate mixes units" },
+      usageUnit: nullable("Usage unit"),
+      listPrice: { oneOf: [ref("Quantity"), { type: "null" }], description: "Unit (list) price" },
+      listPriceUnit: nullable("Unit of the list price, e.g. USD/hour"),
+      ...amounts(),
+      currency: { type: ["string", "null"], enum: [...CURRENCIES, null] },
+      orderId: nullable("Order id, for subscription lines"),
+      orderNo: nullable("Order number, for subscription lines"),
+      lineType: nullable("usage | subscription | refund | adjustment"),
+    },
+  ),
+  BillLinePage: obj({
+    data: { type: "array", items: ref("BillLine") },
+    nextToken: { type: ["string", "null"], description: "Pass as nextToken for the next page; null on the last page" },
+    totalCount: { type: "integer", description: "Rows matching the query, over all pages" },
+    totals: ref("Totals"),
+  }),
+  Bill: obj(
+    {
+      id: str("Order id, or the pay-as-you-go bill id (bills row id, else payg-<cycle>-<product>)"),
+      billType: { type: "string", enum: BILL_TYPES },
+      subscriptionType: { type: "string", enum: ["Subscription", "PayAsYouGo"] },
+      orderNo: nullable("Order number (orders only)"),
+      orderType: { type: ["string", "null"], enum: ["new", "renewal", "upgrade", "downgrade", "conversion", "refund", null] },
+      status: str("Orders: unpaid | paid | cancelled. Pay-as-you-go bills: open (estimate) | closed (final)"),
+      billingCycle: str("YYYY-MM"),
+      productCode: str("Product code"),
+      productName: nullable("Product name"),
+      instanceId: nullable("Instance (orders only)"),
+      instanceName: nullable("Instance name (orders only)"),
+      spec: nullable("Spec (orders only)"),
+      months: { type: ["integer", "null"] },
+      termStart: nullableInstant("Term start (orders only)"),
+      termEnd: nullableInstant("Term end (orders only)"),
+      createdAt: nullableInstant("Order placed / bill created"),
+      paidAt: nullableInstant("Order paid"),
+      closedAt: nullableInstant("Bill closed"),
+      lineCount: { type: ["integer", "null"], description: "Lines in a pay-as-you-go bill" },
+      ...amounts(true),
+      currency: { type: "string", enum: CURRENCIES },
+    },
+  ),
+  BillPage: obj({
+    data: { type: "array", items: ref("Bill") },
+    nextToken: { type: ["string", "null"] },
+    totalCount: { type: "integer" },
+    totals: ref("Totals"),
+  }),
+  BillDetail: { allOf: [ref("Bill"), obj({ lines: ref("BillLinePage") })] },
+  Voucher: obj({
+    id: str("Voucher id"),
+    code: str("Code"),
+    faceValue: ref("Amount"),
+    remaining: ref("Amount"),
+    validFrom: instant("Valid from"),
+    expiresAt: instant("Expires"),
+    usable: { type: "boolean", description: "Valid now and remaining > 0" },
+  }),
+  Coupon: obj({
+    id: str("Coupon id"),
+    code: str("Code"),
+    discountPercent: ref("Decimal"),
+    remaining: ref("Amount"),
+    productIds: { type: "array", items: { type: "string" }, description: "Scope; empty = every product" },
+    validFrom: instant("Valid from"),
+    expiresAt: instant("Expires"),
+    usable: { type: "boolean", description: "Valid now and remaining > 0" },
+  }),
+  AccountSummary: obj({
+    accountId: str("Account id"),
+    name: str("Account name"),
+    currency: { type: "string", enum: CURRENCIES },
+    timeZone: str("IANA zone of the billing cycles"),
+    asOf: instant("The account's clock"),
+    balance: amount("Σ ledger entries (never stored)"),
+    creditLimit: amount("Credit (overdraft) limit"),
+    usableVoucherAmount: amount("Σ remaining of usable vouchers"),
+    usableCouponAmount: amount("Σ remaining of usable coupons"),
+    outstandingAmount: amount("Σ bill lines' outstanding + Σ (payable − paid) of unpaid orders"),
+    outstanding: obj({ billLines: ref("Amount"), orders: ref("Amount") }),
+    availableCredit: amount("balance + usableVoucherAmount + usableCouponAmount + creditLimit − outstandingAmount"),
+    availableCreditFormula: str("The formula above, spelled out"),
+    overdue: {
+      oneOf: [obj({ since: instant("Overdue since"), amount: ref("Amount"), days: { type: "integer" } }), { type: "null" }],
+    },
+    vouchers: { type: "array", items: ref("Voucher") },
+    coupons: { type: "array", items: ref("Coupon") },
+  }),
+  TestClock: obj({ now: instant("The account's clock"), frozen: { type: "boolean", description: "Whether a test clock is set" } }),
+  TestClockResult: obj({
+    now: instant("The new clock"),
+    linesRated: { type: "integer" },
+    linesSettled: { type: "integer" },
+    overdueSince: nullableInstant("Set when the account became overdue"),
+  }),
+};
+
+// ── Parameters and responses ─────────────────────────────────────────────────
+
+const parameters: Record<string, Parameter> = {
+  billingCycle: { name: "billingCycle", in: "query", required: true, description: "Billing cycle YYYY-MM in the account's time zone.", schema: { type: "string", pattern: "^\\d{4}-(0[1-9]|1[0-2])$" } },
+  limit: { name: "limit", in: "query", description: "Page size.", schema: { type: "integer", minimum: 1, maximum: 1000, default: 100 } },
+  nextToken: { name: "nextToken", in: "query", description: "Opaque cursor from the previous page (keyset: stable with ties, no OFFSET). Only valid with the same sort and row shape.", schema: { type: "string" } },
+};
+
+const errorResponse = (description: string): Response => ({ description, content: json(ref("Error")) });
+const responses: Record<string, Response> = {
+  BadRequest: errorResponse("Bad input; the message names the parameter, or records[index].field"),
+  Unauthenticated: errorResponse("No valid API key (Authorization: Bearer <key>)"),
+  Forbidden: errorResponse("The key's role does not allow this"),
+  NotFound: errorResponse("Not found in the caller's account (another account's ids read as unknown)"),
+  Conflict: errorResponse("Conflicts with the current state (duplicate id with other content, already released, clock backwards, overdue…)"),
+  TooManyRequests: {
+    ...errorResponse("Too many requests"),
+    headers: { "retry-after": { description: "Seconds to wait", schema: { type: "integer" } } },
+  },
+};
+
+const lineOptionParams: (Parameter | Ref)[] = [
+  { name: "granularity", in: "query", description: "Statistic period: DAILY = one row per statistic day (the stored lines), MONTHLY = one row per billing cycle.", schema: { type: "string", enum: ["DAILY", "MONTHLY"], default: "DAILY" } },
+  { name: "statisticItem", in: "query", description: "line = bill lines; instance / product = aggregated per instance or per product (+ product detail and billing method).", schema: { type: "string", enum: ["line", "instance", "product"], default: "line" } },
+  { name: "groupBy", in: "query", description: "Aggregate by one filter dimension (replaces the statistic item's grouping; per day when granularity=DAILY). In aggregated rows a field is null unless all lines share it.", schema: { type: "string", enum: DIMENSIONS } },
+  { name: "billingDate", in: "query", description: "Only this statistic day (YYYY-MM-DD, inside the cycle).", schema: { type: "string", format: "date" } },
+  multiQuery("productId", "Product codes."),
+  multiQuery("productDetail", "Product details."),
+  multiQuery("billingMethod", "Billing methods.", { type: "string", enum: BILLING_METHODS }),
+  multiQuery("regionId", "Region ids."),
+  multiQuery("instanceId", "Instance ids."),
+  multiQuery("billableItemId", "Billable item ids."),
+  { name: "isHideZeroCharge", in: "query", description: "Hide lines whose pretax amount is 0.", schema: { type: "boolean", default: false } },
+  {
+    name: "sort",
+    in: "query",
+    description: "field or field:asc|desc (default billingDate:asc for DAILY, productCode:asc for MONTHLY); ties broken by id.",
+    schema: { type: "string", pattern: `^(${Object.keys(SORT_FIELDS).join("|")})(:(asc|desc))?$` },
+  },
+  param("limit"),
+  param("nextToken"),
+];
+
+const tenant = (tag: string, op: Omit<Operation, "tags">): Operation => ({ tags: [tag], ...op });
+
+// ── The document ─────────────────────────────────────────────────────────────
+
+export const openApiDocument: OpenApiDocument = {
+  openapi: "3.1.0",
+  info: {
+    title: "Billing Console API",
+    version: "1.0.0",
+    description:
+      "Bills, usage and resources of one account (the API key's). Money is a decimal string with 2 decimals; field names follow the provider's billing API vocabulary. Errors are {error:{code,message,details?}}.",
+  },
+  servers: [{ url: "/" }],
+  security: [{ bearerAuth: [] }],
+  tags: [
+    { name: "Resources", description: "Resource events from product services" },
+    { name: "Usage", description: "Metered usage ingestion" },
+    { name: "Bills", description: "Bill lines, bills and the account's money" },
+    { name: "Testing", description: "Test clocks (BILLING_TEST_CLOCK=1 only)" },
+    { name: "Meta", description: "This document" },
+  ],
+  paths: {
+    "/api/v1/instances": {
+      get: tenant("Resources", {
+        operationId: "listInstances",
+        summary: "List the account's instances",
+        parameters: [
+          { name: "status", in: "query", schema: { type: "string", enum: INSTANCE_STATUSES } },
+          { name: "billingMethod", in: "query", schema: { type: "string", enum: BILLING_METHODS } },
+          { name: "productId", in: "query", schema: { type: "string" } },
+        ],
+        responses: { "200": ok("Instances", obj({ data: { type: "array", items: ref("Instance") } })), ...READ_ERRORS },
+      }),
+      post: tenant("Resources", {
+        operationId: "registerInstance",
+        summary: "Register a resource (admin key)",
+        description: "A subscription resource comes with its paid new-purchase order; 402 when balance, vouchers and coupons do not cover it.",
+        requestBody: { required: true, content: json(ref("InstanceRegistration")) },
+        responses: {
+          "201": ok("Registered", obj({ data: ref("Instance"), order: { oneOf: [ref("Order"), { type: "null" }] } })),
+          "402": errorResponse("The order is not covered; nothing was written"),
+          ...WRITE_ERRORS,
+        },
+      }),
+    },
+    "/api/v1/instances/{id}/release": {
+      post: tenant("Resources", {
+        operationId: "releaseInstance",
+        summary: "Release a resource (admin key)",
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+        requestBody: {
+          required: false,
+          content: json({ type: "object", additionalProperties: false, properties: { at: instant("Release instant, not in the future; default: the account's clock") } }),
+        },
+        responses: { "200": ok("Released", obj({ data: ref("Instance") })), ...WRITE_ERRORS },
+      }),
+    },
+    "/api/v1/usage": {
+      post: tenant("Usage", {
+        operationId: "ingestUsage",
+        summary: "Ingest a batch of up to 10,000 usage records (admin key)",
+        description: "All-or-nothing per batch, idempotent per record id.",
+        requestBody: { required: true, content: json(ref("UsageBatch")) },
+        responses: { "200": ok("Stored", ref("UsageResult")), ...WRITE_ERRORS, "413": errorResponse("Body too large") },
+      }),
+    },
+    "/api/v1/bill-lines": {
+      get: tenant("Bills", {
+        operationId: "listBillLines",
+        summary: "Billing details: bill lines of a cycle, filtered, grouped and paginated",
+        parameters: [param("billingCycle"), ...lineOptionParams],
+        responses: { "200": ok("A page of rows with totals over all matching rows", ref("BillLinePage")), ...READ_ERRORS },
+      }),
+    },
+    "/api/v1/bills": {
+      get: tenant("Bills", {
+        operationId: "listBills",
+        summary: "Consumption by bill: orders and pay-as-you-go bills of a cycle",
+        description: "Pay-as-you-go bills (one per product) come first, then orders in the order placed.",
+        parameters: [
+          param("billingCycle"),
+          { name: "orderNo", in: "query", description: "Exact order number (orders only).", schema: { type: "string" } },
+          multiQuery("type", "Bill types.", { type: "string", enum: BILL_TYPES }),
+          param("limit"),
+          param("nextToken"),
+        ],
+        responses: { "200": ok("A page of bills with totals over all matching bills", ref("BillPage")), ...READ_ERRORS },
+      }),
+    },
+    "/api/v1/bills/{id}": {
+      get: tenant("Bills", {
+        operationId: "getBill",
+        summary: "One bill and a page of its lines",
+        description: "id: an order id or order number, or a pay-as-you-go bill id. Takes the bill-lines options for its lines.",
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }, ...lineOptionParams],
+        responses: { "200": ok("The bill", ref("BillDetail")), ...READ_ERRORS, "404": err("NotFound") },
+      }),
+    },
+    "/api/v1/account": {
+      get: tenant("Bills", {
+        operationId: "getAccountSummary",
+        summary: "Balance, credit limit, vouchers, coupons, outstanding and available credit",
+        responses: { "200": ok("The account's money", ref("AccountSummary")), ...READ_ERRORS },
+      }),
+    },
+    "/api/v1/test-clock": {
+      get: tenant("Testing", {
+        operationId: "getTestClock",
+        summary: "The account's clock (404 unless BILLING_TEST_CLOCK=1)",
+        responses: { "200": ok("The clock", ref("TestClock")), ...READ_ERRORS, "404": err("NotFound") },
+      }),
+      post: tenant("Testing", {
+        operationId: "advanceTestClock",
+        summary: "Move the account's clock forward and run its jobs (admin key; 404 unless BILLING_TEST_CLOCK=1)",
+        requestBody: { required: true, content: json(obj({ now: instant("The new instant, with an offset") })) },
+        responses: { "200": ok("Jobs ran up to now", ref("TestClockResult")), ...WRITE_ERRORS, "409": errorResponse("The clock would move backwards") },
+      }),
+    },
+    "/api/v1/openapi.json": {
+      get: {
+        operationId: "getOpenApiDocument",
+        summary: "This document",
+        tags: ["Meta"],
+        security: [],
+        responses: { "200": ok("OpenAPI 3.1 document", { type: "object" }) },
+      },
+    },
+  },
+  components: {
+    securitySchemes: {
+      bearerAuth: { type: "http", scheme: "bearer", description: "An API key of the account: Authorization: Bearer <key>" },
+    },
+    schemas,
+    responses,
+    parameters,
+  },
+};

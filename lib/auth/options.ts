@@ -1,0 +1,50 @@
+// next-auth (v4): credentials provider, JWT sessions. The token carries the
+// user, account and session version; lib/data/caller checks them against the
+// database on every request.
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { authenticateCredentials, endSessions } from "@/lib/data/auth";
+
+export const authOptions: NextAuthOptions = {
+  session: { strategy: "jwt", maxAge: 12 * 3600 },
+  pages: { signIn: "/signin" },
+  providers: [
+    CredentialsProvider({
+      name: "E-mail and password",
+      credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials, req) {
+        if (!credentials?.email || !credentials.password) return null;
+        const forwarded = req?.headers?.["x-forwarded-for"];
+        const ip = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim() || "local";
+        // A TooManyRequestsError propagates: its message reaches the sign-in form.
+        const user = await authenticateCredentials(credentials.email, credentials.password, ip);
+        if (!user) return null;
+        return { id: user.userId, email: user.email, name: user.name, accountId: user.accountId, sessionVersion: user.sessionVersion };
+      },
+    }),
+  ],
+  events: {
+    async signOut({ token }) {
+      await endSessions(token ?? {});
+    },
+  },
+  callbacks: {
+    async jwt({ token, user }) {
+      if (user) {
+        token.userId = user.id;
+        token.accountId = user.accountId;
+        token.sessionVersion = user.sessionVersion;
+      }
+      return token;
+    },
+    async session({ session, token }) {
+      session.user = {
+        ...session.user,
+        userId: token.userId,
+        accountId: token.accountId,
+        sessionVersion: token.sessionVersion,
+      };
+      return session;
+    },
+  },
+};

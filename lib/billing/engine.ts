@@ -1,0 +1,338 @@
+// Rating against the database: turns an account's usage and lifecycle into
+// bill lines up to `now` with the pure rules of ./rules. Usage is aggregated in
+// SQL per (instance, item, day); each rule prices its aggregates. Lines carry
+// deterministic ids, so rating again over the same inputs upserts identical
+// lines, whatever order the records arrived in. Settled lines are final and
+// never rewritten; unsettled lines that no longer follow from the inputs go.
+import { and, eq, isNull, like, not, sql } from "drizzle-orm";
+import { query, type Tx } from "@/db/client";
+import { billLines, bills, instances, type Account, type BillingMethod, type Instance } from "@/db/schema";
+import { dec, toFixedString, ZERO } from "@/lib/money";
+import type Decimal from "decimal.js";
+import { findItem, findPrice, type Catalog, type CatalogItem } from "./catalog";
+import { cycleBounds, cycleOf, dayBounds, dayOf, type Day } from "./cycle";
+import { rateEgress, type Network, type Tier } from "./rules/egress-tiered";
+import { phoneDayLines, phonePeriods } from "./rules/phone-period";
+import { scanPrice } from "./rules/per-scan";
+import { rateStorage } from "./rules/storage-gb-month";
+
+type LineInsert = typeof billLines.$inferInsert;
+const DAY_MS = 86_400_000;
+
+interface Ctx {
+  account: Account;
+  catalog: Catalog;
+  now: Date;
+  tz: string;
+  byId: Map<string, Instance>;
+  lines: Map<string, LineInsert>;
+  /** Scanner days with a price change inside them, priced scan by scan. */
+  splitScanDays: { line: LineInsert; inst: Instance; item: CatalogItem; day: Day }[];
+}
+
+export async function rateAccount(tx: Tx, account: Account, catalog: Catalog, now: Date): Promise<{ lines: number; removed: number }> {
+  const rows = await tx.select().from(instances).where(eq(instances.accountId, account.id));
+  const ctx: Ctx = { account, catalog, now, tz: account.timeZone, byId: new Map(rows.map((i) => [i.id, i])), lines: new Map(), splitScanDays: [] };
+
+  for (const inst of rows) {
+    if (inst.createdAt > now) continue;
+    if (inst.productId === "cloud-phone" && hasPaygSpan(inst)) ratePhone(ctx, inst);
+    if (inst.billingMethod === "free") rateFree(ctx, inst);
+  }
+  await rateMetered(tx, ctx);
+  await rateStorageLayers(tx, ctx);
+
+  const removed = await writeLines(tx, ctx);
+  await ensureBills(tx, ctx);
+  return { lines: ctx.lines.size, removed };
+}
+
+// ── Line construction ────────────────────────────────────────────────────────
+
+function baseLine(ctx: Ctx, inst: Instance, item: CatalogItem, day: Day, billingMethod: BillingMethod, key: string): LineInsert {
+  const cycle = cycleOf(dayBounds(day, ctx.tz).start, ctx.tz);
+  return {
+    accountId: ctx.account.id,
+    id: key,
+    billId: `bill-${cycle}-${inst.productId}-${billingMethod}`,
+    billingCycle: cycle,
+    billDate: day,
+    lineType: "usage",
+    productId: inst.productId,
+    productDetail: inst.spec ? `${item.name} (${inst.spec})` : item.name,
+    instanceId: inst.id,
+    instanceName: inst.name,
+    regionId: inst.regionId,
+    billingMethod,
+    billableItemId: item.id,
+    usageQuantity: "0",
+    usageUnit: item.usageUnit,
+    unitPrice: "0",
+    priceUnit: `${ctx.account.currency}/${item.usageUnit}`,
+    originalAmount: "0",
+    discountAmount: "0",
+    pretaxAmount: "0",
+    currency: ctx.account.currency,
+    // A day's line falls due when the day ends (§5: settled as it falls due).
+    dueAt: dayBounds(day, ctx.tz).end,
+    ratedAt: ctx.now,
+  };
+}
+
+function setAmounts(line: LineInsert, quantity: Decimal, unitPrice: Decimal, amount: Decimal, priceId: string | null, priceUnit?: string) {
+  line.usageQuantity = quantity.toFixed(6);
+  line.unitPrice = unitPrice.toFixed(6);
+  line.priceId = priceId;
+  if (priceUnit) line.priceUnit = priceUnit;
+  line.originalAmount = toFixedString(amount);
+  line.pretaxAmount = toFixedString(amount);
+}
+
+// ── Cloud Phone pay-as-you-go: 4-hour periods (§4.1) ─────────────────────────
+
+function hasPaygSpan(inst: Instance): boolean {
+  return inst.billingMethod === "payg" || typeof inst.attributes.paygUntil === "string";
+}
+
+function ratePhone(ctx: Ctx, inst: Instance) {
+  const item = findItem(ctx.catalog, "cloud-phone.instance")!;
+  const price = findPrice(ctx.catalog, {
+    itemId: item.id,
+    regionId: inst.regionId,
+    spec: inst.spec,
+    billingMethod: "payg",
+    currency: ctx.account.currency,
+    at: inst.billingAnchorAt,
+  });
+  // Billing stops at the overdue instant; a switch to subscription stops it too.
+  const overdueAt = inst.status === "overdue" ? inst.statusSince : null;
+  const switchedAt = typeof inst.attributes.paygUntil === "string" ? new Date(inst.attributes.paygUntil) : null;
+  const periods = phonePeriods({
+    anchorAt: inst.billingAnchorAt,
+    hourlyPrice: price.unitPrice,
+    instances: inst.instanceCount,
+    until: ctx.now,
+    releasedAt: inst.releasedAt,
+    overdueAt,
+    switchedAt,
+  });
+  const anchor = inst.billingAnchorAt.toISOString();
+  for (const d of phoneDayLines(periods, ctx.tz)) {
+    const line = baseLine(ctx, inst, item, d.day, "payg", `${inst.id}|${item.id}|${d.day}|${anchor}`);
+    setAmounts(line, d.instanceHours, price.unitPrice, d.amount, price.id, `${ctx.account.currency}/instance-hour`);
+    line.usageUnit = "instance-hour";
+    ctx.lines.set(line.id, line);
+  }
+}
+
+// ── Free products: zero lines, shown and hideable ────────────────────────────
+
+function rateFree(ctx: Ctx, inst: Instance) {
+  const item = ctx.catalog.items.find((i) => i.productId === inst.productId && i.rule === "free");
+  if (!item) return;
+  const end = inst.releasedAt && inst.releasedAt < ctx.now ? inst.releasedAt : ctx.now;
+  for (let t = dayBounds(dayOf(inst.createdAt, ctx.tz), ctx.tz).start.getTime(); t < end.getTime(); t += DAY_MS) {
+    const day = dayOf(new Date(t + DAY_MS / 2), ctx.tz);
+    const line = baseLine(ctx, inst, item, day, "free", `${inst.id}|${item.id}|${day}`);
+    setAmounts(line, dec(1), ZERO, ZERO, null, `${ctx.account.currency}/${item.usageUnit}`);
+    line.usageUnit = "instance-day";
+    ctx.lines.set(line.id, line);
+  }
+}
+
+// ── Metered usage aggregated per instance, item, day (and network) ───────────
+
+interface Aggregate {
+  instance_id: string;
+  item_id: string;
+  day: string;
+  network: string | null;
+  quantity: string;
+  first_at: Date | string;
+  last_at: Date | string;
+}
+
+async function rateMetered(tx: Tx, ctx: Ctx) {
+  const rows = await query<Aggregate>(
+    tx,
+    sql`select u.instance_id, u.item_id,
+               to_char(u.start_at at time zone ${ctx.tz}, 'YYYY-MM-DD') as day,
+               u.attributes->>'network' as network,
+               sum(u.quantity)::text as quantity, min(u.start_at) as first_at, max(u.start_at) as last_at
+        from usage_records u
+        join billable_items b on b.id = u.item_id
+        where u.account_id = ${ctx.account.id} and u.start_at <= ${ctx.now.toISOString()}::timestamptz
+          and b.rule <> 'storage-gb-month'
+        group by 1, 2, 3, 4`,
+  );
+  const egress = new Map<string, { inst: Instance; item: CatalogItem; day: Day; network: Network; gb: Decimal }[]>();
+  for (const r of rows) {
+    const inst = ctx.byId.get(r.instance_id);
+    const item = findItem(ctx.catalog, r.item_id);
+    if (!inst || !item) continue;
+    const qty = dec(r.quantity);
+    const at = dayBounds(r.day, ctx.tz).start;
+    if (item.rule === "egress-tiered" || item.rule === "traffic-free") {
+      // Free traffic items (VPC, replication) are zero whatever the record says.
+      const network: Network =
+        item.rule === "traffic-free"
+          ? r.network === "replication" || item.code.includes("replication") ? "replication" : "vpc"
+          : ((r.network ?? "internet") as Network);
+      egress.set(item.id, [...(egress.get(item.id) ?? []), { inst, item, day: r.day, network, gb: qty }]);
+      continue;
+    }
+    const line = baseLine(ctx, inst, item, r.day, "payg", `${inst.id}|${item.id}|${r.day}`);
+    if (item.rule === "per-scan") {
+      const priceAt = (t: Date) => priceFor(ctx, inst, item, t).unitPrice;
+      const first = scanPrice(new Date(r.first_at), priceAt);
+      const last = scanPrice(new Date(r.last_at), priceAt);
+      if (!first.equals(last)) {
+        // A price change inside the day: price each scan on its own side of it.
+        ctx.lines.set(line.id, line);
+        ctx.splitScanDays.push({ line, inst, item, day: r.day });
+        continue;
+      }
+      const price = priceFor(ctx, inst, item, new Date(r.first_at));
+      setAmounts(line, qty, first, first.times(qty), price.id);
+    } else {
+      const price = priceFor(ctx, inst, item, at);
+      setAmounts(line, qty, price.unitPrice, price.unitPrice.times(qty), price.id);
+    }
+    ctx.lines.set(line.id, line);
+  }
+  await ratePendingScanDays(tx, ctx);
+  rateEgressGroups(ctx, egress);
+}
+
+async function ratePendingScanDays(tx: Tx, ctx: Ctx) {
+  for (const p of ctx.splitScanDays) {
+    const { start, end } = dayBounds(p.day, ctx.tz);
+    const scans = await query<{ start_at: Date | string; quantity: string }>(
+      tx,
+      sql`select start_at, quantity::text as quantity from usage_records
+          where account_id = ${ctx.account.id} and instance_id = ${p.inst.id} and item_id = ${p.item.id}
+            and start_at >= ${start.toISOString()}::timestamptz and start_at < ${end.toISOString()}::timestamptz`,
+    );
+    let qty = ZERO;
+    let amount = ZERO;
+    for (const s of scans) {
+      const q = dec(s.quantity);
+      qty = qty.plus(q);
+      amount = amount.plus(scanPrice(new Date(s.start_at), (t) => priceFor(ctx, p.inst, p.item, t).unitPrice).times(q));
+    }
+    setAmounts(p.line, qty, qty.isZero() ? ZERO : amount.div(qty), amount, null);
+  }
+}
+
+function rateEgressGroups(ctx: Ctx, groups: Map<string, { inst: Instance; item: CatalogItem; day: Day; network: Network; gb: Decimal }[]>) {
+  for (const entries of groups.values()) {
+    const { inst: first, item } = entries[0];
+    const price = priceFor(ctx, first, item, dayBounds(entries[0].day, ctx.tz).start);
+    const tiers: Tier[] = price.tiers?.length ? price.tiers : [{ upTo: null, unitPrice: price.unitPrice }];
+    const byInstance = new Map(entries.map((e) => [e.inst.id, e.inst]));
+    const out = rateEgress({
+      records: entries.map((e) => ({ instanceId: e.inst.id, at: dayBounds(e.day, ctx.tz).start, gb: e.gb, network: e.network })),
+      tiers,
+      tz: ctx.tz,
+    });
+    for (const l of out) {
+      const inst = byInstance.get(l.instanceId)!;
+      const line = baseLine(ctx, inst, item, l.day, "payg", `${inst.id}|${item.id}|${l.day}|${l.network}`);
+      const unit = l.quantityGb.isZero() ? ZERO : l.amount.div(l.quantityGb).toDecimalPlaces(6);
+      setAmounts(line, l.quantityGb, l.network === "internet" ? unit : ZERO, l.amount, price.id);
+      line.productDetail = `${item.name} (${l.network})`;
+      ctx.lines.set(line.id, line);
+    }
+  }
+}
+
+// ── Storage: united layer intervals, GB-month (§4.2) ─────────────────────────
+
+async function rateStorageLayers(tx: Tx, ctx: Ctx) {
+  const rows = await query<{ instance_id: string; item_id: string; digest: string; bytes: string; start_at: Date | string; end_at: Date | string }>(
+    tx,
+    sql`select u.instance_id, u.item_id, u.attributes->>'layerDigest' as digest, u.attributes->>'bytes' as bytes, u.start_at, u.end_at
+        from usage_records u join billable_items b on b.id = u.item_id
+        where u.account_id = ${ctx.account.id} and b.rule = 'storage-gb-month' and u.start_at <= ${ctx.now.toISOString()}::timestamptz`,
+  );
+  const byKey = new Map<string, typeof rows>();
+  for (const r of rows) byKey.set(`${r.instance_id}|${r.item_id}`, [...(byKey.get(`${r.instance_id}|${r.item_id}`) ?? []), r]);
+  for (const [key, group] of byKey) {
+    const [instanceId, itemId] = key.split("|");
+    const inst = ctx.byId.get(instanceId);
+    const item = findItem(ctx.catalog, itemId);
+    if (!inst || !item) continue;
+    const days = rateStorage({
+      intervals: group.map((r) => ({ digest: r.digest ?? "", bytes: r.bytes ?? "0", from: new Date(r.start_at), to: new Date(r.end_at) })),
+      pricePerGbMonth: (at) => priceFor(ctx, inst, item, at).unitPrice,
+      until: ctx.now,
+      tz: ctx.tz,
+    });
+    for (const d of days) {
+      const line = baseLine(ctx, inst, item, d.day, "payg", `${inst.id}|${item.id}|${d.day}`);
+      setAmounts(line, d.quantityGbMonth, d.unitPrice, d.amount, priceFor(ctx, inst, item, dayBounds(d.day, ctx.tz).start).id);
+      ctx.lines.set(line.id, line);
+    }
+  }
+}
+
+function priceFor(ctx: Ctx, inst: Instance, item: CatalogItem, at: Date) {
+  return findPrice(ctx.catalog, { itemId: item.id, regionId: inst.regionId, spec: inst.spec, billingMethod: "payg", currency: ctx.account.currency, at });
+}
+
+// ── Writing ──────────────────────────────────────────────────────────────────
+
+const AMOUNT_COLUMNS = ["billId", "billingCycle", "billDate", "productDetail", "instanceName", "usageQuantity", "usageUnit", "unitPrice", "priceUnit", "priceId", "originalAmount", "discountAmount", "pretaxAmount", "dueAt", "ratedAt"] as const;
+
+async function writeLines(tx: Tx, ctx: Ctx): Promise<number> {
+  const lines = [...ctx.lines.values()];
+  const set = Object.fromEntries(AMOUNT_COLUMNS.map((c) => [c, sql.raw(`excluded."${billLines[c].name}"`)]));
+  for (let i = 0; i < lines.length; i += 1000) {
+    await tx
+      .insert(billLines)
+      .values(lines.slice(i, i + 1000))
+      .onConflictDoUpdate({ target: [billLines.accountId, billLines.id], set, setWhere: isNull(billLines.settledAt) });
+  }
+  // Unsettled usage lines that the inputs no longer produce (e.g. billing stopped at an overdue instant).
+  const existing = await tx
+    .select({ id: billLines.id })
+    .from(billLines)
+    .where(and(eq(billLines.accountId, ctx.account.id), isNull(billLines.settledAt), eq(billLines.lineType, "usage"), not(like(billLines.id, "order|%"))));
+  const stale = existing.map((r) => r.id).filter((id) => !ctx.lines.has(id));
+  for (let i = 0; i < stale.length; i += 1000) {
+    const ids = stale.slice(i, i + 1000);
+    await tx.execute(sql`delete from bill_lines where account_id = ${ctx.account.id} and settled_at is null and id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`);
+  }
+  return stale.length;
+}
+
+async function ensureBills(tx: Tx, ctx: Ctx) {
+  const keys = await query<{ billing_cycle: string; product_id: string; billing_method: BillingMethod }>(
+    tx,
+    sql`select distinct billing_cycle, product_id, billing_method from bill_lines where account_id = ${ctx.account.id}`,
+  );
+  if (!keys.length) return;
+  const billType = (m: BillingMethod) => (m === "subscription" ? "subscription" : m === "free" ? "free" : "payg");
+  await tx
+    .insert(bills)
+    .values(
+      keys.map((k) => ({
+        accountId: ctx.account.id,
+        id: `bill-${k.billing_cycle}-${k.product_id}-${k.billing_method}`,
+        billingCycle: k.billing_cycle,
+        productId: k.product_id,
+        billingMethod: k.billing_method,
+        billType: billType(k.billing_method),
+      })),
+    )
+    .onConflictDoNothing();
+  // A cycle closes after its last day: its bills are final from then on.
+  for (const cycle of new Set(keys.map((k) => k.billing_cycle))) {
+    if (cycleBounds(cycle, ctx.tz).end <= ctx.now) {
+      await tx
+        .update(bills)
+        .set({ status: "closed", closedAt: cycleBounds(cycle, ctx.tz).end })
+        .where(and(eq(bills.accountId, ctx.account.id), eq(bills.billingCycle, cycle), eq(bills.status, "open")));
+    }
+  }
+}

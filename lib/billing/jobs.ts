@@ -1,0 +1,61 @@
+// The billing jobs: rate everything up to `now`, settle what has fallen due,
+// react to overdue, close finished cycles. One transaction per account; the
+// same `now` twice changes nothing.
+import { asc, eq } from "drizzle-orm";
+import type { Db, Tx } from "@/db/client";
+import { accounts, type Account } from "@/db/schema";
+import { catalogFromDb } from "./catalog-db";
+import type { Catalog } from "./catalog";
+import { rateAccount } from "./engine";
+import { outstandingTotal, settleDueLines } from "./settlement";
+import { onAccountOverdue, onAccountSettled } from "@/lib/overdue/transitions";
+
+export interface AccountJobResult {
+  accountId: string;
+  lines: number;
+  settled: number;
+  overdueAt: Date | null;
+}
+
+export async function runAccountJobs(tx: Tx, account: Account, catalog: Catalog, now: Date): Promise<AccountJobResult> {
+  let lines = 0;
+  let settled = 0;
+  let overdueAt: Date | null = null;
+  // Overdue stops billing at its instant, which changes what is rated: go
+  // round until settlement finds nothing new (at most once per overdue start).
+  for (let round = 0; round < 5; round++) {
+    const [fresh] = await tx.select().from(accounts).where(eq(accounts.id, account.id));
+    lines = (await rateAccount(tx, fresh, catalog, now)).lines;
+    const r = await settleDueLines(tx, account.id, now);
+    settled += r.settled;
+    if (!r.overdueAt) break;
+    overdueAt = r.overdueAt;
+    await onAccountOverdue(tx, account.id, r.overdueAt);
+  }
+  // Outstanding paid down within the credit limit by other means: no longer overdue.
+  const [after] = await tx.select().from(accounts).where(eq(accounts.id, account.id));
+  if (after.overdueSince && (await outstandingTotal(tx, account.id)).lte(after.creditLimit)) {
+    await tx.update(accounts).set({ overdueSince: null }).where(eq(accounts.id, account.id));
+    await onAccountSettled(tx, account.id, now);
+  }
+  await tx.update(accounts).set({ jobsRunUntil: now }).where(eq(accounts.id, account.id));
+  return { accountId: account.id, lines, settled, overdueAt };
+}
+
+export async function runJobs(db: Db, opts: { now: Date | ((a: Account) => Date); accountIds?: string[]; log?: (s: string) => void }): Promise<AccountJobResult[]> {
+  const catalog = await catalogFromDb(db);
+  const all = await db.select().from(accounts).orderBy(asc(accounts.id));
+  const targets = opts.accountIds ? all.filter((a) => opts.accountIds!.includes(a.id)) : all;
+  const results: AccountJobResult[] = [];
+  for (const [i, account] of targets.entries()) {
+    const now = typeof opts.now === "function" ? opts.now(account) : opts.now;
+    const t0 = Date.now();
+    const r = await db.transaction((tx) => runAccountJobs(tx, account, catalog, now));
+    results.push(r);
+    opts.log?.(
+      `[${i + 1}/${targets.length}] ${account.id}: ${r.lines} lines rated, ${r.settled} settled` +
+        `${r.overdueAt ? `, overdue since ${r.overdueAt.toISOString()}` : ""} (${Date.now() - t0} ms)`,
+    );
+  }
+  return results;
+}

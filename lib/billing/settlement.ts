@@ -1,0 +1,275 @@
+// Settlement against the database (PRODUCT.md §5): pay-as-you-go lines as they
+// fall due, subscription orders when placed, top-ups oldest first. Every
+// function runs inside the caller's transaction; the balance moves only
+// through ledger entries, so it always equals the ledger sum.
+import { and, asc, eq, gt, isNull, lte, sql } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import { accounts, billLines, instances, ledgerEntries, orders, type Account, type BillLine } from "@/db/schema";
+import { dec, sum, toFixedString, ZERO } from "@/lib/money";
+import { ConflictError, NotFoundError } from "@/lib/errors";
+import { cycleOf, dayOf } from "./cycle";
+import { loadInstruments, saveInstruments } from "./instruments";
+import { settleLine, settleOutstandingOldestFirst } from "./settle";
+
+type LedgerRow = typeof ledgerEntries.$inferInsert;
+
+function ledgerDeduction(account: Account, amount: string, ref: { type: string; id: string }, at: Date, memo: string): LedgerRow {
+  return {
+    accountId: account.id,
+    id: `led_${ref.type}_${ref.id}`.slice(0, 200),
+    entryType: "deduction",
+    amount: toFixedString(dec(amount).negated()),
+    currency: account.currency,
+    referenceType: ref.type,
+    referenceId: ref.id,
+    memo,
+    at,
+  };
+}
+
+async function lockAccount(tx: Tx, accountId: string): Promise<Account> {
+  const [account] = await tx.select().from(accounts).where(eq(accounts.id, accountId)).for("update");
+  if (!account) throw new NotFoundError(`Account ${accountId} not found.`);
+  return account;
+}
+
+export async function outstandingTotal(tx: Tx, accountId: string) {
+  const [row] = await tx
+    .select({ total: sql<string>`coalesce(sum(${billLines.outstandingAmount}), 0)` })
+    .from(billLines)
+    .where(and(eq(billLines.accountId, accountId), gt(billLines.outstandingAmount, "0")));
+  return dec(row.total);
+}
+
+/**
+ * Settle every unsettled line that has fallen due by `now`, oldest first.
+ * Stops at the line that makes the account overdue and returns its instant,
+ * so the caller can stop billing what overdue stops and rate again.
+ */
+export async function settleDueLines(tx: Tx, accountId: string, now: Date): Promise<{ settled: number; overdueAt: Date | null }> {
+  const account = await lockAccount(tx, accountId);
+  const due = await tx
+    .select()
+    .from(billLines)
+    .where(and(eq(billLines.accountId, accountId), isNull(billLines.settledAt), lte(billLines.dueAt, now)))
+    .orderBy(asc(billLines.dueAt), asc(billLines.id));
+  if (!due.length) return { settled: 0, overdueAt: null };
+
+  const before = await loadInstruments(tx, accountId);
+  let state = before;
+  let outstandingBefore = await outstandingTotal(tx, accountId);
+  const updates: { line: BillLine; set: Partial<BillLine> }[] = [];
+  const ledger: LedgerRow[] = [];
+  let overdueAt: Date | null = null;
+
+  for (const line of due) {
+    const r = settleLine({
+      pretax: line.pretaxAmount,
+      quantity: line.usageQuantity,
+      product: line.productId,
+      item: line.billableItemId,
+      at: line.dueAt,
+      ...state,
+      creditLimit: account.creditLimit,
+      outstandingBefore,
+    });
+    state = { plans: r.plans, coupons: r.coupons, vouchers: r.vouchers, balance: r.balance };
+    outstandingBefore = outstandingBefore.plus(r.outstanding);
+    updates.push({
+      line,
+      set: {
+        deductedByResourcePlan: toFixedString(r.deductedByResourcePlan),
+        deductedByCoupons: toFixedString(r.deductedByCoupons),
+        deductedByVouchers: toFixedString(r.deductedByVouchers),
+        paidFromBalance: toFixedString(r.paidFromBalance),
+        outstandingAmount: toFixedString(r.outstanding),
+        settledAt: line.dueAt,
+      },
+    });
+    if (r.paidFromBalance.gt(0)) {
+      ledger.push(ledgerDeduction(account, r.paidFromBalance.toFixed(2), { type: "bill_line", id: line.id }, line.dueAt, `${line.productDetail} ${line.billDate}`));
+    }
+    if (r.overdue && !account.overdueSince) {
+      overdueAt = line.dueAt;
+      break;
+    }
+  }
+
+  await writeLineSettlements(tx, accountId, updates);
+  if (ledger.length) await tx.insert(ledgerEntries).values(ledger).onConflictDoNothing();
+  await saveInstruments(tx, accountId, before, state);
+  if (overdueAt) await tx.update(accounts).set({ overdueSince: overdueAt }).where(eq(accounts.id, accountId));
+  return { settled: updates.length, overdueAt };
+}
+
+/** One UPDATE … FROM (VALUES …) per chunk instead of one statement per line. */
+async function writeLineSettlements(tx: Tx, accountId: string, updates: { line: BillLine; set: Partial<BillLine> }[]) {
+  for (let i = 0; i < updates.length; i += 500) {
+    const chunk = updates.slice(i, i + 500);
+    const values = sql.join(
+      chunk.map(
+        ({ line, set }) =>
+          sql`(${line.id}, ${set.deductedByResourcePlan}::numeric, ${set.deductedByCoupons}::numeric, ${set.deductedByVouchers}::numeric, ${set.paidFromBalance}::numeric, ${set.outstandingAmount}::numeric, ${set.settledAt!.toISOString()}::timestamptz)`,
+      ),
+      sql`, `,
+    );
+    await tx.execute(sql`
+      update bill_lines as l set
+        deducted_by_resource_plan = v.plan, deducted_by_coupons = v.coupons, deducted_by_vouchers = v.vouchers,
+        paid_from_balance = v.balance, outstanding_amount = v.outstanding, settled_at = v.settled_at
+      from (values ${values}) as v(id, plan, coupons, vouchers, balance, outstanding, settled_at)
+      where l.account_id = ${accountId} and l.id = v.id`);
+  }
+}
+
+/**
+ * Pay an order from coupons, vouchers and the balance (in that order) when
+ * they cover it in full; otherwise it stays unpaid and nothing is deducted.
+ * The order's bill line records the split.
+ */
+export async function payOrder(tx: Tx, accountId: string, orderId: string, at: Date): Promise<{ status: "paid" | "unpaid"; paidAmount: string }> {
+  const account = await lockAccount(tx, accountId);
+  const [order] = await tx
+    .select()
+    .from(orders)
+    .where(and(eq(orders.accountId, accountId), eq(orders.id, orderId)))
+    .for("update");
+  if (!order) throw new NotFoundError(`Order ${orderId} not found.`);
+  if (order.status === "paid") return { status: "paid", paidAmount: order.paidAmount };
+  if (order.status === "cancelled") throw new ConflictError(`Order ${order.orderNo} was cancelled.`);
+
+  const before = await loadInstruments(tx, accountId);
+  const r = settleLine({
+    pretax: order.payableAmount,
+    quantity: "0",
+    product: order.productId,
+    item: "",
+    at,
+    ...before,
+  });
+  if (r.outstanding.gt(0)) return { status: "unpaid", paidAmount: "0.00" };
+
+  await saveInstruments(tx, accountId, before, { plans: r.plans, coupons: r.coupons, vouchers: r.vouchers, balance: r.balance });
+  if (r.paidFromBalance.gt(0)) {
+    await tx.insert(ledgerEntries).values(ledgerDeduction(account, r.paidFromBalance.toFixed(2), { type: "order", id: order.id }, at, `Order ${order.orderNo}`));
+  }
+  await tx.update(orders).set({ status: "paid", paidAmount: order.payableAmount, paidAt: at }).where(and(eq(orders.accountId, accountId), eq(orders.id, orderId)));
+  await upsertOrderLine(tx, account, { ...order, status: "paid", paidAt: at }, {
+    coupons: r.deductedByCoupons.toFixed(2),
+    vouchers: r.deductedByVouchers.toFixed(2),
+    balance: r.paidFromBalance.toFixed(2),
+  });
+  return { status: "paid", paidAmount: order.payableAmount };
+}
+
+/** The subscription bill line of a paid order: one line per order (§4). */
+async function upsertOrderLine(
+  tx: Tx,
+  account: Account,
+  order: typeof orders.$inferSelect,
+  paid: { coupons: string; vouchers: string; balance: string },
+) {
+  const at = order.paidAt ?? order.createdAt;
+  const [instance] = await tx
+    .select({ name: instances.name, regionId: instances.regionId })
+    .from(instances)
+    .where(and(eq(instances.accountId, account.id), eq(instances.id, order.instanceId)));
+  const cycle = cycleOf(at, account.timeZone);
+  const line: typeof billLines.$inferInsert = {
+    accountId: account.id,
+    id: `order|${order.id}`,
+    billId: `bill-${cycle}-${order.productId}-subscription`,
+    billingCycle: cycle,
+    billDate: dayOf(at, account.timeZone),
+    lineType: dec(order.payableAmount).lt(0) ? "refund" : "subscription",
+    productId: order.productId,
+    productDetail: order.spec ?? order.productId,
+    instanceId: order.instanceId,
+    instanceName: instance?.name ?? order.instanceId,
+    regionId: instance?.regionId ?? "",
+    billingMethod: "subscription",
+    billableItemId: order.productId === "image-search" ? "image-search.package" : `${order.productId}.instance`,
+    usageQuantity: String(order.months ?? 0),
+    usageUnit: "month",
+    unitPrice: order.months ? dec(order.originalAmount).div(order.months * order.instanceCount).toFixed(6) : "0",
+    priceUnit: `${account.currency}/month`,
+    originalAmount: order.originalAmount,
+    discountAmount: order.discountAmount,
+    pretaxAmount: order.payableAmount,
+    deductedByCoupons: paid.coupons,
+    deductedByVouchers: paid.vouchers,
+    paidFromBalance: paid.balance,
+    outstandingAmount: "0",
+    currency: account.currency,
+    orderId: order.id,
+    dueAt: at,
+    settledAt: at,
+    ratedAt: at,
+  };
+  await tx.insert(billLines).values(line).onConflictDoNothing();
+}
+
+/**
+ * Credit the ledger, then pay outstanding lines oldest first. Idempotent by
+ * key: the same key again returns the first result; with another amount → 409.
+ */
+export async function applyTopUp(
+  tx: Tx,
+  accountId: string,
+  input: { amount: string; at: Date; idempotencyKey: string; memo?: string },
+): Promise<{ ledgerEntryId: string; settledLines: number; settledAmount: string; replayed: boolean }> {
+  const account = await lockAccount(tx, accountId);
+  const entryId = `led_topup_${input.idempotencyKey}`.slice(0, 200);
+  const [existing] = await tx
+    .select()
+    .from(ledgerEntries)
+    .where(and(eq(ledgerEntries.accountId, accountId), eq(ledgerEntries.idempotencyKey, input.idempotencyKey)));
+  if (existing) {
+    if (!dec(existing.amount).equals(dec(input.amount))) {
+      throw new ConflictError(`Idempotency key ${input.idempotencyKey} was used for a top-up of ${existing.amount}.`);
+    }
+    return { ledgerEntryId: existing.id, settledLines: 0, settledAmount: "0.00", replayed: true };
+  }
+  await tx.insert(ledgerEntries).values({
+    accountId,
+    id: entryId,
+    entryType: "top_up",
+    amount: toFixedString(input.amount),
+    currency: account.currency,
+    referenceType: "top_up",
+    idempotencyKey: input.idempotencyKey,
+    memo: input.memo ?? "Top-up",
+    at: input.at,
+  });
+
+  const owed = await tx
+    .select()
+    .from(billLines)
+    .where(and(eq(billLines.accountId, accountId), gt(billLines.outstandingAmount, "0")));
+  const { balance } = await loadInstruments(tx, accountId);
+  const available = balance.gt(0) ? balance : ZERO;
+  const { payments } = settleOutstandingOldestFirst(
+    owed.map((l) => ({ id: l.id, dueAt: l.dueAt, outstanding: dec(l.outstandingAmount), line: l })),
+    available,
+  );
+  const byId = new Map(owed.map((l) => [l.id, l]));
+  for (const p of payments) {
+    const line = byId.get(p.id)!;
+    await tx
+      .update(billLines)
+      .set({
+        paidFromBalance: toFixedString(dec(line.paidFromBalance).plus(p.amount)),
+        outstandingAmount: toFixedString(dec(line.outstandingAmount).minus(p.amount)),
+      })
+      .where(and(eq(billLines.accountId, accountId), eq(billLines.id, p.id)));
+  }
+  if (payments.length) {
+    await tx.insert(ledgerEntries).values(
+      payments.map((p) => ({
+        ...ledgerDeduction(account, p.amount.toFixed(2), { type: "bill_line", id: `${p.id}|topup|${input.idempotencyKey}` }, input.at, "Outstanding paid by top-up"),
+        referenceId: p.id,
+      })),
+    );
+  }
+  return { ledgerEntryId: entryId, settledLines: payments.length, settledAmount: sum(payments.map((p) => p.amount)).toFixed(2), replayed: false };
+}

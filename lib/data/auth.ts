@@ -1,0 +1,75 @@
+import "server-only";
+import { and, count, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { accounts, signInFailures, users } from "@/db/schema";
+import { verifyPassword } from "@/lib/auth/password";
+import { TooManyRequestsError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { systemNow } from "@/lib/clock";
+
+// Failed sign-ins are throttled per e-mail (one person's account) and per IP
+// (one client guessing many accounts), over a sliding window.
+export const THROTTLE = { windowMinutes: 15, perEmail: 5, perIp: 20 };
+
+export interface SignedIn {
+  userId: string;
+  accountId: string;
+  role: string;
+  name: string;
+  email: string;
+  sessionVersion: number;
+}
+
+export async function authenticateCredentials(emailInput: string, password: string, ip: string): Promise<SignedIn | null> {
+  const email = emailInput.trim().toLowerCase();
+  const db = await getDb();
+  const now = systemNow();
+  const since = new Date(now.getTime() - THROTTLE.windowMinutes * 60_000);
+  const keys = [`email:${email}`, `ip:${ip}`];
+  const counts = await db
+    .select({ key: signInFailures.key, n: count() })
+    .from(signInFailures)
+    .where(and(inArray(signInFailures.key, keys), gte(signInFailures.at, since)))
+    .groupBy(signInFailures.key);
+  const byKey = new Map(counts.map((c) => [c.key, c.n]));
+  if ((byKey.get(keys[0]) ?? 0) >= THROTTLE.perEmail || (byKey.get(keys[1]) ?? 0) >= THROTTLE.perIp) {
+    throw new TooManyRequestsError(
+      `Too many failed sign-ins. Try again in ${THROTTLE.windowMinutes} minutes.`,
+      THROTTLE.windowMinutes * 60,
+    );
+  }
+
+  const [row] = await db
+    .select({ user: users, accountName: accounts.name })
+    .from(users)
+    .innerJoin(accounts, eq(accounts.id, users.accountId))
+    .where(eq(users.email, email));
+  const ok = row && !row.user.disabledAt && (await verifyPassword(row.user.passwordHash, password));
+  if (!ok) {
+    await db.insert(signInFailures).values(keys.map((key) => ({ id: newId("sif"), key, at: now })));
+    // Old failures are of no further use.
+    await db.delete(signInFailures).where(lt(signInFailures.at, new Date(now.getTime() - 24 * 3600_000)));
+    return null;
+  }
+  return {
+    userId: row.user.id,
+    accountId: row.user.accountId,
+    role: row.user.role,
+    name: row.user.name,
+    email: row.user.email,
+    sessionVersion: row.user.sessionVersion,
+  };
+}
+
+/**
+ * Sign-out ends the session for real: a JWT cannot be recalled, so the
+ * user's session version moves on and the old token stops working everywhere.
+ */
+export async function endSessions(token: { userId?: string; accountId?: string; sessionVersion?: number }) {
+  if (!token.userId || !token.accountId || token.sessionVersion === undefined) return;
+  const db = await getDb();
+  await db
+    .update(users)
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+    .where(and(eq(users.accountId, token.accountId), eq(users.id, token.userId), eq(users.sessionVersion, token.sessionVersion)));
+}

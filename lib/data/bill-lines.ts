@@ -1,0 +1,408 @@
+// Billing Details (PRODUCT.md §8 tab 2) and GET /api/v1/bill-lines.
+//
+// Parameters use the provider's billing API vocabulary (§9). Rows are either
+// the stored bill lines themselves (statisticItem=line, granularity=DAILY — the
+// default, because a stored line *is* one statistic day) or aggregates of them:
+//   granularity=MONTHLY   one row per key for the whole cycle instead of per day
+//   statisticItem=instance|product, or groupBy=<filter dimension>
+//                         one row per instance / product / dimension value
+// In an aggregated row a descriptive field has a value only when every line in
+// the group shares it (else null), and usage is summed only when the lines
+// share one unit — summing GB with hours would be meaningless.
+//
+// Everything is one set-based statement per page (plus one for totals), always
+// scoped by account_id first so the bill_lines_account_cycle_idx index leads.
+// Pagination is keyset on (sort value, row id): stable under ties, no OFFSET.
+import "server-only";
+import { sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { getDb, query } from "@/db/client";
+import { BILLING_METHODS } from "@/db/schema";
+import { BadRequestError } from "@/lib/errors";
+import { dec, toFixedString } from "@/lib/money";
+import { tenantOf, type Caller } from "./caller";
+import { parseInput } from "./validate";
+
+// ── Query parameters ─────────────────────────────────────────────────────────
+
+/** URLSearchParams → plain object; a repeated parameter becomes an array. */
+export function searchParamsObject(params: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(params.keys())) {
+    const all = params.getAll(key);
+    out[key] = all.length === 1 ? all[0] : all;
+  }
+  return out;
+}
+
+function asObject(input: unknown): unknown {
+  return input instanceof URLSearchParams ? searchParamsObject(input) : input;
+}
+
+/**
+ * Multi-select: repeated parameters and/or comma-separated values. Free text
+ * (product detail) may itself contain commas, so it is split only by repetition.
+ */
+export function multi<T extends z.ZodType>(item: T, splitCommas = true) {
+  return z.preprocess((v) => {
+    if (v === undefined || v === null) return undefined;
+    const values = (Array.isArray(v) ? v : [v]).flatMap((s) =>
+      typeof s === "string" && splitCommas ? s.split(",") : [s],
+    );
+    const cleaned = values.map((s) => (typeof s === "string" ? s.trim() : s)).filter((s) => s !== "");
+    return cleaned.length ? cleaned : undefined;
+  }, z.array(item).max(200, "at most 200 values").optional());
+}
+
+const ID = z.string().max(200, "is too long");
+
+export const CYCLE = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a billing cycle YYYY-MM");
+
+export const LIMIT = z.coerce
+  .number({ error: "must be an integer from 1 to 1000" })
+  .int("must be an integer from 1 to 1000")
+  .min(1, "must be an integer from 1 to 1000")
+  .max(1000, "must be an integer from 1 to 1000")
+  .default(100);
+
+const BOOL = z.preprocess(
+  (v) => (typeof v === "boolean" ? String(v) : v),
+  z.enum(["true", "false", "1", "0"], { error: "must be true or false" }).transform((v) => v === "true" || v === "1"),
+);
+
+/** The filter dimensions, each a multi-select and a possible groupBy. */
+export const DIMENSIONS = ["productId", "productDetail", "billingMethod", "regionId", "instanceId", "billableItemId"] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+const DIMENSION_SQL: Record<Dimension, string> = {
+  productId: "bl.product_id",
+  productDetail: "bl.product_detail",
+  billingMethod: "bl.billing_method",
+  regionId: "bl.region_id",
+  instanceId: "bl.instance_id",
+  billableItemId: "bl.billable_item_id",
+};
+
+/** Sortable fields: text fields sort with NULL as "", amounts numerically. */
+export const SORT_FIELDS = {
+  billingDate: "text",
+  productCode: "text",
+  productName: "text",
+  productDetail: "text",
+  instanceId: "text",
+  instanceName: "text",
+  region: "text",
+  billingMethod: "text",
+  billableItemId: "text",
+  pretaxGrossAmount: "numeric",
+  invoiceDiscount: "numeric",
+  pretaxAmount: "numeric",
+  deductedByResourcePackage: "numeric",
+  deductedByCoupons: "numeric",
+  deductedByCashCoupons: "numeric",
+  paymentAmount: "numeric",
+  outstandingAmount: "numeric",
+} as const;
+type SortField = keyof typeof SORT_FIELDS;
+const SORT_RE = new RegExp(`^(${Object.keys(SORT_FIELDS).join("|")})(?::(asc|desc))?$`);
+
+const SORT = z
+  .string()
+  .regex(SORT_RE, `must be <field> or <field>:asc|desc with field one of ${Object.keys(SORT_FIELDS).join(", ")}`)
+  .transform((s) => {
+    const [, field, dir] = SORT_RE.exec(s)!;
+    return { field: field as SortField, dir: (dir ?? "asc") as "asc" | "desc" };
+  });
+
+/** Everything but the cycle: also used for one bill's lines (lib/data/bills.ts). */
+export const lineOptionsSchema = z.object({
+  granularity: z.enum(["DAILY", "MONTHLY"], { error: "must be DAILY or MONTHLY" }).default("DAILY"),
+  statisticItem: z.enum(["line", "instance", "product"], { error: "must be line, instance or product" }).default("line"),
+  groupBy: z.enum(DIMENSIONS, { error: `must be one of ${DIMENSIONS.join(", ")}` }).optional(),
+  billingDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a day YYYY-MM-DD").optional(),
+  productId: multi(ID),
+  productDetail: multi(z.string().max(500, "is too long"), false),
+  billingMethod: multi(z.enum(BILLING_METHODS, { error: `must be one of ${BILLING_METHODS.join(", ")}` })),
+  regionId: multi(ID),
+  instanceId: multi(ID),
+  billableItemId: multi(ID),
+  isHideZeroCharge: BOOL.default(false),
+  sort: SORT.optional(),
+  limit: LIMIT,
+  nextToken: z.string().max(2000, "is too long").optional(),
+});
+export type LineOptions = z.output<typeof lineOptionsSchema>;
+
+export const billLinesQuerySchema = lineOptionsSchema
+  .extend({ billingCycle: CYCLE })
+  .refine((q) => !q.billingDate || q.billingDate.startsWith(`${q.billingCycle}-`), {
+    path: ["billingDate"],
+    message: "must be a day of billingCycle",
+  });
+export type BillLinesQuery = z.output<typeof billLinesQuerySchema>;
+
+// ── Columns ──────────────────────────────────────────────────────────────────
+// Static SQL fragments (never user input), keyed by their API name.
+
+const DESCRIPTIVE: [string, string][] = [
+  ["billingCycle", "bl.billing_cycle"],
+  ["billingDate", "to_char(bl.bill_date, 'YYYY-MM-DD')"],
+  ["productCode", "bl.product_id"],
+  ["productName", "p.name"],
+  ["productDetail", "bl.product_detail"],
+  ["instanceId", "bl.instance_id"],
+  ["instanceName", "bl.instance_name"],
+  ["region", "bl.region_id"],
+  ["regionName", "r.name"],
+  ["billingMethod", "bl.billing_method"],
+  ["billableItemId", "bl.billable_item_id"],
+  ["billableItem", "bi.name"],
+  ["usageUnit", "bl.usage_unit"],
+  ["listPrice", "bl.unit_price"],
+  ["listPriceUnit", "bl.price_unit"],
+  ["currency", "bl.currency"],
+  ["orderId", "bl.order_id"],
+  ["orderNo", "o.order_no"],
+  ["lineType", "bl.line_type"],
+];
+
+/** API amount names → bill_lines columns (PRODUCT.md §4, §9 vocabulary). */
+export const AMOUNTS: [string, string][] = [
+  ["pretaxGrossAmount", "original_amount"],
+  ["invoiceDiscount", "discount_amount"],
+  ["pretaxAmount", "pretax_amount"],
+  ["deductedByResourcePackage", "deducted_by_resource_plan"],
+  ["deductedByCoupons", "deducted_by_coupons"],
+  ["deductedByCashCoupons", "deducted_by_vouchers"],
+  ["paymentAmount", "paid_from_balance"],
+  ["outstandingAmount", "outstanding_amount"],
+];
+
+const FROM = sql.raw(`bill_lines bl
+  LEFT JOIN products p ON p.id = bl.product_id
+  LEFT JOIN regions r ON r.id = bl.region_id
+  LEFT JOIN billable_items bi ON bi.id = bl.billable_item_id
+  LEFT JOIN orders o ON o.account_id = bl.account_id AND o.id = bl.order_id`);
+
+/** The grouping key, or null for the stored lines themselves. */
+function groupKey(q: LineOptions): string[] | null {
+  const day = q.granularity === "DAILY" ? ["bl.bill_date"] : [];
+  if (q.groupBy) return [DIMENSION_SQL[q.groupBy], ...day];
+  if (q.statisticItem === "instance") return ["bl.product_id", "bl.instance_id", "bl.region_id", "bl.billing_method", ...day];
+  if (q.statisticItem === "product") return ["bl.product_id", "bl.product_detail", "bl.billing_method", ...day];
+  if (q.granularity === "DAILY") return null;
+  // One row per line "identity" over the cycle: the days merge, orders stay apart.
+  return ["bl.product_id", "bl.instance_id", "bl.billable_item_id", "bl.billing_method", "bl.region_id", "bl.line_type", "bl.order_id"];
+}
+
+/** SELECT producing one API row per stored line or per group. */
+function rowsSelect(key: string[] | null, where: SQL): SQL {
+  // Amounts are summed rounded, so every total reconciles with the lines to the cent.
+  if (!key) {
+    const cols = [
+      "bl.id AS id",
+      "1 AS \"lineCount\"",
+      "bl.usage_quantity AS \"usage\"",
+      ...DESCRIPTIVE.map(([name, e]) => `${e} AS "${name}"`),
+      ...AMOUNTS.map(([name, c]) => `round(bl.${c}, 2) AS "${name}"`),
+    ];
+    return sql`SELECT ${sql.raw(cols.join(", "))} FROM ${FROM} WHERE ${where}`;
+  }
+  const same = (e: string) => `CASE WHEN count(${e}) = count(*) AND min(${e}) = max(${e}) THEN min(${e}) END`;
+  const cols = [
+    `'g_' || md5(json_build_array(${key.join(", ")})::text) AS id`,
+    "count(*)::int AS \"lineCount\"",
+    "CASE WHEN min(bl.usage_unit) = max(bl.usage_unit) THEN sum(bl.usage_quantity) END AS \"usage\"",
+    ...DESCRIPTIVE.map(([name, e]) => `${same(e)} AS "${name}"`),
+    ...AMOUNTS.map(([name, c]) => `sum(round(bl.${c}, 2)) AS "${name}"`),
+  ];
+  return sql`SELECT ${sql.raw(cols.join(", "))} FROM ${FROM} WHERE ${where} GROUP BY ${sql.raw(key.join(", "))}`;
+}
+
+function inList(column: string, values: readonly string[]): SQL {
+  return sql`${sql.raw(column)} IN (${sql.join(values.map((v) => sql`${v}`), sql`, `)})`;
+}
+
+function filterConditions(q: LineOptions): SQL[] {
+  const conds: SQL[] = [];
+  for (const dim of DIMENSIONS) {
+    const values = q[dim];
+    if (values?.length) conds.push(inList(DIMENSION_SQL[dim], values));
+  }
+  if (q.billingDate) conds.push(sql`bl.bill_date = ${q.billingDate}::date`);
+  if (q.isHideZeroCharge) conds.push(sql`round(bl.pretax_amount, 2) <> 0`);
+  return conds;
+}
+
+// ── Cursor ───────────────────────────────────────────────────────────────────
+
+const cursorSchema = z.object({ v: z.string(), i: z.string(), s: z.string(), m: z.string() });
+type Cursor = z.infer<typeof cursorSchema>;
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString("base64url");
+}
+
+/** A token only continues the listing (sort and row shape) it came from. */
+export function decodeCursor(token: string, sort: string, mode: string): Cursor {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+  } catch {
+    parsed = null;
+  }
+  const result = cursorSchema.safeParse(parsed);
+  if (!result.success || result.data.s !== sort || result.data.m !== mode) {
+    throw new BadRequestError("nextToken: is not a token from this listing; start again without it.");
+  }
+  if (SORT_FIELDS[sort.split(":")[0] as SortField] === "numeric" && !/^-?\d+(\.\d+)?$/.test(result.data.v)) {
+    throw new BadRequestError("nextToken: is not a token from this listing; start again without it.");
+  }
+  return result.data;
+}
+
+// ── Output ───────────────────────────────────────────────────────────────────
+
+export const SUBSCRIPTION_TYPE: Record<string, string> = { subscription: "Subscription", payg: "PayAsYouGo", free: "Free" };
+
+/** Quantities and unit prices: up to 6 decimals, no trailing zeros. */
+function quantity(v: string | null): string | null {
+  return v === null ? null : dec(v).toDecimalPlaces(6).toFixed();
+}
+
+export type Amounts = Record<
+  | "pretaxGrossAmount"
+  | "invoiceDiscount"
+  | "pretaxAmount"
+  | "deductedByResourcePackage"
+  | "deductedByCoupons"
+  | "deductedByCashCoupons"
+  | "paymentAmount"
+  | "outstandingAmount",
+  string
+>;
+
+export interface BillLineRow extends Amounts {
+  id: string;
+  lineCount: number;
+  billingCycle: string | null;
+  billingDate: string | null;
+  productCode: string | null;
+  productName: string | null;
+  productDetail: string | null;
+  instanceId: string | null;
+  instanceName: string | null;
+  region: string | null;
+  regionName: string | null;
+  billingMethod: string | null;
+  subscriptionType: string | null;
+  billableItemId: string | null;
+  billableItem: string | null;
+  usage: string | null;
+  usageUnit: string | null;
+  listPrice: string | null;
+  listPriceUnit: string | null;
+  currency: string | null;
+  orderId: string | null;
+  orderNo: string | null;
+  lineType: string | null;
+}
+
+export interface Page<T, Totals> {
+  data: T[];
+  nextToken: string | null;
+  totalCount: number;
+  totals: Totals;
+}
+
+export function amountsOf(row: Record<string, string | null>): Amounts {
+  return Object.fromEntries(AMOUNTS.map(([name]) => [name, toFixedString(dec(row[name]), 2)])) as Amounts;
+}
+
+function toApiRow(r: Record<string, unknown>): BillLineRow {
+  const s = r as Record<string, string | null>;
+  const text = Object.fromEntries(DESCRIPTIVE.map(([name]) => [name, s[name] ?? null])) as Record<string, string | null>;
+  return {
+    id: String(r.id),
+    lineCount: Number(r.lineCount),
+    ...(text as Omit<BillLineRow, "id" | "lineCount" | "subscriptionType" | "usage" | keyof Amounts>),
+    subscriptionType: text.billingMethod ? (SUBSCRIPTION_TYPE[text.billingMethod] ?? null) : null,
+    usage: quantity(s.usage),
+    listPrice: quantity(text.listPrice),
+    ...amountsOf(s),
+  };
+}
+
+// ── Listing ──────────────────────────────────────────────────────────────────
+
+/**
+ * One page of lines (or aggregated rows) matching `scope` (SQL conditions on
+ * `bl`, the first of which must be the account) and the options' filters.
+ */
+export async function pageOfBillLines(scope: SQL[], q: LineOptions): Promise<Page<BillLineRow, Amounts>> {
+  const key = groupKey(q);
+  const where = sql.join([...scope, ...filterConditions(q)], sql` AND `);
+  const rows = rowsSelect(key, where);
+
+  const sort = q.sort ?? { field: q.granularity === "DAILY" ? "billingDate" : "productCode", dir: "asc" as const };
+  const sortName = `${sort.field}:${sort.dir}`;
+  const mode = `${q.statisticItem}/${q.granularity}/${q.groupBy ?? ""}`;
+  const numeric = SORT_FIELDS[sort.field] === "numeric";
+  // Text sorts use the C collation so PGlite and PostgreSQL order identically.
+  const sortExpr = sql.raw(numeric ? `x."${sort.field}"` : `coalesce(x."${sort.field}", '') COLLATE "C"`);
+  const idExpr = sql.raw(`x.id COLLATE "C"`);
+  const dir = sql.raw(sort.dir === "asc" ? "ASC" : "DESC");
+
+  let after = sql`TRUE`;
+  if (q.nextToken) {
+    const c = decodeCursor(q.nextToken, sortName, mode);
+    const v = numeric ? sql`${c.v}::numeric` : sql`${c.v}`;
+    const beyond = sort.dir === "asc" ? sql`${sortExpr} > ${v}` : sql`${sortExpr} < ${v}`;
+    after = sql`(${beyond} OR (${sortExpr} = ${v} AND ${idExpr} > ${c.i}))`;
+  }
+
+  const outCols = [
+    "x.id",
+    "x.\"lineCount\"",
+    "x.\"usage\"::text AS \"usage\"",
+    ...DESCRIPTIVE.map(([name]) => `x."${name}"::text AS "${name}"`),
+    ...AMOUNTS.map(([name]) => `x."${name}"::text AS "${name}"`),
+  ].join(", ");
+  const db = await getDb();
+  const [page, [totals]] = await Promise.all([
+    query<Record<string, unknown>>(
+      db,
+      sql`SELECT ${sql.raw(outCols)}, (${sortExpr})::text AS "__sort"
+          FROM (${rows}) x WHERE ${after}
+          ORDER BY ${sortExpr} ${dir}, ${idExpr} ASC LIMIT ${q.limit + 1}`,
+    ),
+    query<Record<string, string | null>>(
+      db,
+      sql`SELECT count(*)::text AS "totalCount", ${sql.raw(
+        AMOUNTS.map(([name]) => `coalesce(sum(x."${name}"), 0)::text AS "${name}"`).join(", "),
+      )} FROM (${rows}) x`,
+    ),
+  ]);
+
+  const more = page.length > q.limit;
+  const data = page.slice(0, q.limit);
+  const last = data[data.length - 1];
+  return {
+    data: data.map(toApiRow),
+    nextToken: more ? encodeCursor({ v: String(last.__sort), i: String(last.id), s: sortName, m: mode }) : null,
+    totalCount: Number(totals.totalCount),
+    totals: amountsOf(totals),
+  };
+}
+
+/** GET /api/v1/bill-lines. `input` is a plain object or the request's URLSearchParams. */
+export async function listBillLines(caller: Caller, input: unknown, accountId?: string) {
+  const account = tenantOf(caller, accountId);
+  const q = parseInput(billLinesQuerySchema, asObject(input));
+  return pageOfBillLines([sql`bl.account_id = ${account}`, sql`bl.billing_cycle = ${q.billingCycle}`], q);
+}
+
+export function parseLineOptions(input: unknown): LineOptions {
+  return parseInput(lineOptionsSchema, asObject(input));
+}
+
+export { asObject as queryInput };

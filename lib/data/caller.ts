@@ -1,0 +1,58 @@
+import "server-only";
+import { and, eq, isNull } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { apiKeys, type Role } from "@/db/schema";
+import { ForbiddenError, UnauthenticatedError } from "@/lib/errors";
+import { sha256 } from "@/lib/ids";
+import { systemNow } from "@/lib/clock";
+
+/** Who is asking: every lib/data function takes one and authorizes on it. */
+export type Caller =
+  | { kind: "user"; accountId: string; userId: string; role: Role; email: string; name: string }
+  | { kind: "api-key"; accountId: string; apiKeyId: string; role: Role }
+  | { kind: "operator" };
+
+export type TenantCaller = Exclude<Caller, { kind: "operator" }>;
+
+/** The operator (the provider's staff) acts only through the CLI. */
+export const OPERATOR: Caller = { kind: "operator" };
+
+/** An API request: `Authorization: Bearer <key>`; keys are stored hashed. */
+export async function apiKeyCaller(authorization: string | null): Promise<TenantCaller> {
+  const match = authorization?.match(/^Bearer\s+(\S+)$/i);
+  if (!match) throw new UnauthenticatedError("Send an API key as 'Authorization: Bearer <key>'.");
+  const db = await getDb();
+  const [key] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.keyHash, sha256(match[1])), isNull(apiKeys.revokedAt)));
+  if (!key) throw new UnauthenticatedError("This API key is not valid or has been revoked.");
+  await db
+    .update(apiKeys)
+    .set({ lastUsedAt: systemNow() })
+    .where(and(eq(apiKeys.accountId, key.accountId), eq(apiKeys.id, key.id)));
+  return { kind: "api-key", accountId: key.accountId, apiKeyId: key.id, role: key.role };
+}
+
+/** The account a tenant caller may touch; operators name it explicitly. */
+export function tenantOf(caller: Caller, accountId?: string): string {
+  if (caller.kind === "operator") {
+    if (!accountId) throw new ForbiddenError("The operator must name an account.");
+    return accountId;
+  }
+  return caller.accountId;
+}
+
+export function requireRole(caller: Caller, ...roles: Role[]): void {
+  if (caller.kind === "operator") return;
+  if (!roles.includes(caller.role)) {
+    throw new ForbiddenError(`This needs the ${roles.join(" or ")} role; you are ${caller.role}.`);
+  }
+}
+
+export function actorOf(caller: Caller): { actorUserId: string | null; actorApiKeyId: string | null } {
+  return {
+    actorUserId: caller.kind === "user" ? caller.userId : null,
+    actorApiKeyId: caller.kind === "api-key" ? caller.apiKeyId : null,
+  };
+}

@@ -1,0 +1,57 @@
+import "server-only";
+import { and, asc, eq, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { BILLING_METHODS, INSTANCE_STATUSES, instances, instanceStateChanges, products, regions } from "@/db/schema";
+import { NotFoundError } from "@/lib/errors";
+import { tenantOf, type Caller } from "./caller";
+import { parseInput } from "./validate";
+
+export const instanceFilters = z.object({
+  status: z.enum(INSTANCE_STATUSES).optional().catch(undefined),
+  billingMethod: z.enum(BILLING_METHODS).optional().catch(undefined),
+  productId: z.string().max(80).optional(),
+});
+export type InstanceFilters = z.infer<typeof instanceFilters>;
+
+const columns = {
+  instance: instances,
+  productName: products.name,
+  regionName: regions.name,
+};
+
+export async function listInstances(caller: Caller, filtersInput: unknown = {}, accountId?: string) {
+  const account = tenantOf(caller, accountId);
+  const filters = parseInput(instanceFilters, filtersInput);
+  const where: SQL[] = [eq(instances.accountId, account)];
+  if (filters.status) where.push(eq(instances.status, filters.status));
+  if (filters.billingMethod) where.push(eq(instances.billingMethod, filters.billingMethod));
+  if (filters.productId) where.push(eq(instances.productId, filters.productId));
+  const db = await getDb();
+  return db
+    .select(columns)
+    .from(instances)
+    .innerJoin(products, eq(products.id, instances.productId))
+    .leftJoin(regions, eq(regions.id, instances.regionId))
+    .where(and(...where))
+    .orderBy(asc(products.name), asc(instances.createdAt), asc(instances.id));
+}
+
+/** One instance of the caller's account; another account's id is simply not found. */
+export async function getInstance(caller: Caller, id: string, accountId?: string) {
+  const account = tenantOf(caller, accountId);
+  const db = await getDb();
+  const [row] = await db
+    .select(columns)
+    .from(instances)
+    .innerJoin(products, eq(products.id, instances.productId))
+    .leftJoin(regions, eq(regions.id, instances.regionId))
+    .where(and(eq(instances.accountId, account), eq(instances.id, id)));
+  if (!row) throw new NotFoundError(`Instance ${id} not found.`);
+  const history = await db
+    .select()
+    .from(instanceStateChanges)
+    .where(and(eq(instanceStateChanges.accountId, account), eq(instanceStateChanges.instanceId, id)))
+    .orderBy(asc(instanceStateChanges.at));
+  return { ...row, history };
+}

@@ -1,0 +1,131 @@
+import "server-only";
+import { and, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { accounts, apiKeys, CURRENCIES, ROLES, users } from "@/db/schema";
+import { hashPassword, MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
+import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
+import { newId, randomSecret, sha256 } from "@/lib/ids";
+import type { Caller } from "./caller";
+import { parseInput } from "./validate";
+
+// Onboarding is the provider's job: only the operator (the CLI) may do it.
+function requireOperator(caller: Caller) {
+  if (caller.kind !== "operator") throw new ForbiddenError("Only the operator can do this.");
+}
+
+const accountInput = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{2,40}$/, "use 3–41 lowercase letters, digits, _ or -").optional(),
+  name: z.string().trim().min(1, "is required").max(120),
+  currency: z.enum(CURRENCIES).default("USD"),
+  timeZone: z
+    .string()
+    .default("UTC")
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat("en", { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, "is not an IANA time zone"),
+  creditLimit: z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, "must be a non-negative amount").default("0"),
+});
+
+export async function createAccount(caller: Caller, input: z.input<typeof accountInput>) {
+  requireOperator(caller);
+  const data = parseInput(accountInput, input);
+  const db = await getDb();
+  const id = data.id ?? newId("acc");
+  const inserted = await db
+    .insert(accounts)
+    .values({ id, name: data.name, currency: data.currency, timeZone: data.timeZone, creditLimit: data.creditLimit })
+    .onConflictDoNothing()
+    .returning();
+  if (!inserted.length) throw new ConflictError(`Account ${id} already exists.`);
+  return inserted[0];
+}
+
+const userInput = z.object({
+  accountId: z.string().min(1, "is required"),
+  email: z.string().trim().toLowerCase().email("is not an e-mail address"),
+  name: z.string().trim().min(1, "is required").max(120),
+  password: z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`),
+  role: z.enum(ROLES),
+});
+
+export async function createUser(caller: Caller, input: z.input<typeof userInput>) {
+  requireOperator(caller);
+  const data = parseInput(userInput, input);
+  const db = await getDb();
+  const [account] = await db.select().from(accounts).where(eq(accounts.id, data.accountId));
+  if (!account) throw new NotFoundError(`Account ${data.accountId} does not exist.`);
+  const passwordHash = await hashPassword(data.password);
+  const inserted = await db
+    .insert(users)
+    .values({ accountId: data.accountId, id: newId("usr"), email: data.email, name: data.name, passwordHash, role: data.role })
+    .onConflictDoNothing()
+    .returning({ id: users.id, email: users.email, role: users.role, accountId: users.accountId });
+  if (!inserted.length) throw new ConflictError(`A user with e-mail ${data.email} already exists.`);
+  return inserted[0];
+}
+
+/** Changing a password or disabling a user bumps the session version: their sessions end. */
+export async function setUserPassword(caller: Caller, email: string, password: string) {
+  requireOperator(caller);
+  const data = parseInput(userInput.pick({ email: true, password: true }), { email, password });
+  const db = await getDb();
+  const passwordHash = await hashPassword(data.password);
+  const updated = await db
+    .update(users)
+    .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1` })
+    .where(eq(users.email, data.email))
+    .returning({ id: users.id });
+  if (!updated.length) throw new NotFoundError(`No user with e-mail ${data.email}.`);
+}
+
+export async function setUserDisabled(caller: Caller, email: string, disabled: boolean) {
+  requireOperator(caller);
+  const db = await getDb();
+  const updated = await db
+    .update(users)
+    .set({ disabledAt: disabled ? new Date() : null, sessionVersion: sql`${users.sessionVersion} + 1` })
+    .where(eq(users.email, email.trim().toLowerCase()))
+    .returning({ id: users.id });
+  if (!updated.length) throw new NotFoundError(`No user with e-mail ${email}.`);
+}
+
+const apiKeyInput = z.object({
+  accountId: z.string().min(1, "is required"),
+  name: z.string().trim().min(1, "is required").max(80),
+  role: z.enum(ROLES).default("admin"),
+});
+
+/** Returns the key itself once; only its hash is stored. */
+export async function createApiKey(caller: Caller, input: z.input<typeof apiKeyInput>) {
+  requireOperator(caller);
+  const data = parseInput(apiKeyInput, input);
+  const db = await getDb();
+  const [account] = await db.select().from(accounts).where(eq(accounts.id, data.accountId));
+  if (!account) throw new NotFoundError(`Account ${data.accountId} does not exist.`);
+  const id = newId("key");
+  const key = `bk_${randomSecret(30)}`;
+  await db.insert(apiKeys).values({
+    accountId: data.accountId,
+    id,
+    name: data.name,
+    role: data.role,
+    prefix: key.slice(0, 10),
+    keyHash: sha256(key),
+  });
+  return { id, key, role: data.role, accountId: data.accountId };
+}
+
+export async function revokeApiKey(caller: Caller, accountId: string, id: string) {
+  requireOperator(caller);
+  const db = await getDb();
+  await db
+    .update(apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiKeys.accountId, accountId), eq(apiKeys.id, id)));
+}

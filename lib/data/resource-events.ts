@@ -1,0 +1,271 @@
+import "server-only";
+// Resource events from the provider's product services (PRODUCT.md §9): a
+// resource is registered (with its new-purchase order when it is a
+// subscription) or released. Checked against the catalog so that every
+// registered resource can be rated; each event records a state change and an
+// audit entry in the same transaction as the change itself.
+import { randomInt } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import { getDb, type Tx } from "@/db/client";
+import { accounts, auditLog, BILLING_METHODS, instances, instanceStateChanges, orders, type Account, type Instance } from "@/db/schema";
+import { catalogFromDb } from "@/lib/billing/catalog-db";
+import { findPrice, findProduct, SUBSCRIPTION_MONTHS, termDiscountOf } from "@/lib/billing/catalog";
+import { addMonths, dayOf } from "@/lib/billing/cycle";
+import { orderAmount } from "@/lib/billing/rules/subscription";
+import { payOrder } from "@/lib/billing/settlement";
+import { parseInstant } from "@/lib/billing/usage-validate";
+import { accountNow } from "@/lib/clock";
+import { AppError, BadRequestError, ConflictError, NotFoundError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { sum, toFixedString } from "@/lib/money";
+import { actorOf, requireRole, tenantOf, type Caller } from "./caller";
+import { parseInput } from "./validate";
+
+const instant = z.string().transform((s, ctx) => {
+  const d = parseInstant(s);
+  if (typeof d === "string") {
+    ctx.addIssue({ code: "custom", message: d });
+    return z.NEVER;
+  }
+  return d;
+});
+
+const registerInput = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, "must be 1–128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit")
+    .optional(),
+  productId: z.string().min(1, "is required").max(80),
+  spec: z.string().min(1).max(80).nullable().optional(),
+  regionId: z.string().min(1, "is required").max(80),
+  billingMethod: z.enum(BILLING_METHODS),
+  instanceCount: z.number().int("must be a whole number").min(1, "must be at least 1").max(1000, "must be at most 1000").default(1),
+  name: z.string().trim().min(1, "is required").max(200),
+  createdAt: instant.optional(),
+  months: z
+    .number()
+    .refine((m) => (SUBSCRIPTION_MONTHS as readonly number[]).includes(m), `must be one of ${SUBSCRIPTION_MONTHS.join(", ")}`)
+    .optional(),
+  autoRenew: z.boolean().optional(),
+});
+export type RegisterInstanceInput = z.input<typeof registerInput>;
+
+const releaseInput = z.strictObject({ at: instant.optional() });
+
+const bad = (field: string, message: string) => new BadRequestError(`${field}: ${message}`, { issues: [{ path: field, message }] });
+
+async function loadAccount(tx: Tx, accountId: string): Promise<Account> {
+  const [account] = await tx.select().from(accounts).where(eq(accounts.id, accountId));
+  if (!account) throw new NotFoundError(`Account ${accountId} not found.`);
+  return account;
+}
+
+/** yyyymmdd (account zone) + 8 random digits, like the provider's order numbers. */
+function orderNumber(at: Date, tz: string): string {
+  return `${dayOf(at, tz).replace(/-/g, "")}${String(randomInt(0, 100_000_000)).padStart(8, "0")}`;
+}
+
+/**
+ * `POST /api/v1/instances`: register one resource. A subscription comes with
+ * its "new" order, paid at once from coupons, vouchers and balance; when they
+ * do not cover it the registration is refused (402) and nothing is written.
+ */
+export async function registerInstance(caller: Caller, input: unknown, accountId?: string) {
+  const account = tenantOf(caller, accountId);
+  requireRole(caller, "admin");
+  const data = parseInput(registerInput, input);
+  const db = await getDb();
+  const catalog = await catalogFromDb(db);
+
+  return db.transaction(async (tx) => {
+    const acct = await loadAccount(tx, account);
+    const now = accountNow(acct);
+    const createdAt = data.createdAt ?? now;
+    if (createdAt > now) throw bad("createdAt", `must not be in the future (the account's clock is ${now.toISOString()})`);
+
+    const product = findProduct(catalog, data.productId);
+    if (!product) throw bad("productId", `unknown product "${data.productId}"`);
+    if (!product.billingMethods.includes(data.billingMethod))
+      throw bad("billingMethod", `${product.id} is billed by ${product.billingMethods.join(" or ")}, not ${data.billingMethod}`);
+    const specs = product.specs.map((s) => s.id);
+    const spec = data.spec ?? null;
+    if (specs.length && !spec) throw bad("spec", `is required for ${product.id}: one of ${specs.join(", ")}`);
+    if (specs.length && !specs.includes(spec!)) throw bad("spec", `${product.id} has no spec "${spec}": one of ${specs.join(", ")}`);
+    if (!specs.length && spec) throw bad("spec", `${product.id} has no specs: leave it out`);
+    if (!catalog.regions.some((r) => r.id === data.regionId)) throw bad("regionId", `unknown region "${data.regionId}"`);
+    const subscription = data.billingMethod === "subscription";
+    if (subscription && data.months === undefined) throw bad("months", `a subscription needs a duration: one of ${SUBSCRIPTION_MONTHS.join(", ")}`);
+    if (!subscription && data.months !== undefined) throw bad("months", "only subscription resources are bought for a number of months");
+    if (!subscription && data.autoRenew) throw bad("autoRenew", "only subscription resources renew");
+    // Every billable item must be priceable, or rating would fail later for this resource (422).
+    const priced = product.items.map((item) =>
+      findPrice(catalog, { itemId: item.id, regionId: data.regionId, spec, billingMethod: data.billingMethod, currency: acct.currency, at: createdAt }),
+    );
+    if (subscription && acct.overdueSince)
+      throw new ConflictError(`The account has been overdue since ${acct.overdueSince.toISOString()}: new purchases are refused until it is paid.`);
+
+    const id = data.id ?? newId("inst");
+    const termEnd = subscription ? addMonths(createdAt, data.months!, acct.timeZone) : null;
+    const [instance] = await tx
+      .insert(instances)
+      .values({
+        accountId: account,
+        id,
+        productId: product.id,
+        name: data.name,
+        spec,
+        regionId: data.regionId,
+        instanceCount: data.instanceCount,
+        billingMethod: data.billingMethod,
+        status: "active",
+        createdAt,
+        billingAnchorAt: createdAt,
+        statusSince: createdAt,
+        expiresAt: termEnd,
+        autoRenew: subscription ? (data.autoRenew ?? false) : false,
+        autoRenewMonths: data.months ?? 1,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!instance) throw new ConflictError(`Instance ${id} already exists.`);
+    await tx
+      .insert(instanceStateChanges)
+      .values({ accountId: account, id: newId("isc"), instanceId: id, fromStatus: null, toStatus: "active", at: createdAt, cause: "created" });
+
+    let order: typeof orders.$inferSelect | null = null;
+    if (subscription) {
+      const months = data.months!;
+      const amount = orderAmount({
+        monthlyPrice: sum(priced.map((p) => p.unitPrice)),
+        months,
+        instances: data.instanceCount,
+        discountRate: termDiscountOf(catalog, product.id, months),
+      });
+      order = await insertNewOrder(tx, acct, caller, {
+        instanceId: id,
+        productId: product.id,
+        spec,
+        months,
+        instanceCount: data.instanceCount,
+        termStart: createdAt,
+        termEnd: termEnd!,
+        originalAmount: toFixedString(amount.original),
+        discountAmount: toFixedString(amount.discount),
+        payableAmount: toFixedString(amount.payable),
+      });
+      const paid = await payOrder(tx, account, order.id, createdAt);
+      if (paid.status !== "paid")
+        throw new AppError(
+          `The balance, vouchers and coupons do not cover order ${order.orderNo} (${order.payableAmount} ${acct.currency}); top up and send the event again.`,
+          402,
+          "payment_required",
+          { orderNo: order.orderNo, payableAmount: order.payableAmount, currency: acct.currency },
+        );
+      order = { ...order, status: "paid", paidAmount: paid.paidAmount, paidAt: createdAt };
+    }
+
+    await tx.insert(auditLog).values({
+      accountId: account,
+      id: newId("aud"),
+      at: now,
+      ...actorOf(caller),
+      action: "instance.register",
+      targetType: "instance",
+      targetId: id,
+      fromState: null,
+      toState: "active",
+      amounts: order ? { originalAmount: order.originalAmount, discountAmount: order.discountAmount, payableAmount: order.payableAmount, paidAmount: order.paidAmount } : null,
+      details: {
+        productId: product.id,
+        spec,
+        regionId: data.regionId,
+        billingMethod: data.billingMethod,
+        instanceCount: data.instanceCount,
+        createdAt: createdAt.toISOString(),
+        ...(order ? { orderId: order.id, orderNo: order.orderNo, months: order.months, termEnd: termEnd!.toISOString() } : {}),
+      },
+    });
+    return { instance, order };
+  });
+}
+
+async function insertNewOrder(
+  tx: Tx,
+  acct: Account,
+  caller: Caller,
+  o: Pick<typeof orders.$inferInsert, "instanceId" | "productId" | "spec" | "months" | "instanceCount" | "termStart" | "termEnd" | "originalAmount" | "discountAmount" | "payableAmount">,
+) {
+  const createdBy = caller.kind === "user" ? caller.userId : caller.kind === "api-key" ? caller.apiKeyId : "operator";
+  // Order numbers are random: retry the rare collision instead of failing the event.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const [order] = await tx
+      .insert(orders)
+      .values({
+        ...o,
+        accountId: acct.id,
+        id: newId("ord"),
+        orderNo: orderNumber(o.termStart!, acct.timeZone),
+        orderType: "new",
+        paidAmount: "0",
+        status: "unpaid",
+        createdBy,
+        createdAt: o.termStart!,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (order) return order;
+  }
+  throw new Error("could not allocate a unique order number");
+}
+
+/**
+ * `POST /api/v1/instances/{id}/release`: release at the account's clock or a
+ * given past instant (not before creation or the last status change).
+ */
+export async function releaseInstance(caller: Caller, instanceId: string, input: unknown, accountId?: string): Promise<Instance> {
+  const account = tenantOf(caller, accountId);
+  requireRole(caller, "admin");
+  const data = parseInput(releaseInput, input ?? {});
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const acct = await loadAccount(tx, account);
+    const now = accountNow(acct);
+    const [current] = await tx
+      .select()
+      .from(instances)
+      .where(and(eq(instances.accountId, account), eq(instances.id, instanceId)))
+      .for("update");
+    // Another account's id reads exactly like an unknown one.
+    if (!current) throw new NotFoundError(`Instance ${instanceId} not found.`);
+    if (current.status === "released")
+      throw new ConflictError(`Instance ${instanceId} was already released at ${current.releasedAt?.toISOString() ?? current.statusSince.toISOString()}.`);
+    const at = data.at ?? now;
+    if (at > now) throw bad("at", `must not be in the future (the account's clock is ${now.toISOString()})`);
+    if (at < current.createdAt) throw bad("at", `must not be before the instance was created (${current.createdAt.toISOString()})`);
+    if (at < current.statusSince)
+      throw bad("at", `must not be before the instance's last status change (${current.status} since ${current.statusSince.toISOString()})`);
+
+    const [released] = await tx
+      .update(instances)
+      .set({ status: "released", releasedAt: at, statusSince: at })
+      .where(and(eq(instances.accountId, account), eq(instances.id, instanceId)))
+      .returning();
+    await tx
+      .insert(instanceStateChanges)
+      .values({ accountId: account, id: newId("isc"), instanceId, fromStatus: current.status, toStatus: "released", at, cause: "released" });
+    await tx.insert(auditLog).values({
+      accountId: account,
+      id: newId("aud"),
+      at: now,
+      ...actorOf(caller),
+      action: "instance.release",
+      targetType: "instance",
+      targetId: instanceId,
+      fromState: current.status,
+      toState: "released",
+      details: { releasedAt: at.toISOString() },
+    });
+    return released;
+  });
+}

@@ -1,0 +1,25 @@
+// The production build on a fresh embedded database (seeded with the demo on
+// start), for Playwright. Requires `next build` to have run.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const dir = mkdtempSync(path.join(os.tmpdir(), "billing-e2e-"));
+const port = process.env.E2E_PORT ?? "3100";
+const env = {
+  ...process.env,
+  PGLITE_DIR: path.join(dir, "pglite"),
+  NEXTAUTH_SECRET: "e2e-secret-not-for-production",
+  NEXTAUTH_URL: `http://localhost:${port}`,
+  NEXT_TELEMETRY_DISABLED: "1",
+};
+delete env.DATABASE_URL;
+const server = spawn("npx", ["next", "start", "-p", port], { stdio: "inherit", env });
+const stop = () => server.kill("SIGTERM");
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
+server.on("exit", (code) => {
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(code ?? 0);
+});

@@ -1,0 +1,65 @@
+// The operator CLI as a user runs it: a separate process, its own database.
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const dir = mkdtempSync(path.join(os.tmpdir(), "ops-cli-"));
+const env = { ...process.env, PGLITE_DIR: path.join(dir, "db") };
+const tag = `${process.pid}${Date.now().toString(36)}`;
+
+async function ops(...args: string[]) {
+  try {
+    const { stdout, stderr } = await run("npx", ["tsx", "--conditions=react-server", "scripts/ops.ts", ...args], { env, cwd: process.cwd() });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe("ops CLI", () => {
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("prints usage and fails without a command or with an unknown one", async () => {
+    const none = await ops();
+    expect(none.code).toBe(2);
+    expect(none.stdout).toContain("Usage: npm run ops -- <command>");
+    const bogus = await ops("frobnicate");
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toContain("Unknown command 'frobnicate'");
+  });
+
+  it("refuses bad arguments with a clear message and a non-zero exit", async () => {
+    const missing = await ops("create-account");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("missing --name");
+    const unknownFlag = await ops("create-account", "--name", "X", "--colour", "red");
+    expect(unknownFlag.code).toBe(2);
+    expect(unknownFlag.stderr).toMatch(/Unknown option '--colour'/);
+    const badCurrency = await ops("create-account", "--name", "X", "--currency", "EUR");
+    expect(badCurrency.code).toBe(2);
+    expect(badCurrency.stderr).toContain("currency");
+  });
+
+  it("creates an account, a user and an API key printed once", async () => {
+    const id = `cli-${tag}`;
+    const account = await ops("create-account", "--name", "CLI Co", "--id", id, "--currency", "KZT", "--time-zone", "Asia/Almaty");
+    expect(account.stdout).toContain(`Created account ${id} (CLI Co, KZT, Asia/Almaty`);
+    const user = await ops("create-user", "--account", id, "--email", `ops-${tag}@cli.test`, "--name", "Olga", "--password", "a-long-password", "--role", "finance");
+    expect(user.code).toBe(0);
+    expect(user.stdout).toContain("Created finance");
+    const dup = await ops("create-user", "--account", id, "--email", `ops-${tag}@cli.test`, "--name", "Olga", "--password", "a-long-password", "--role", "finance");
+    expect(dup.code).toBe(1);
+    expect(dup.stderr).toContain("already exists");
+    const key = await ops("create-api-key", "--account", id, "--name", "ci");
+    expect(key.code).toBe(0);
+    expect(key.stdout).toMatch(/\nbk_[A-Za-z0-9_-]{40}\n/);
+    const noAccount = await ops("create-api-key", "--account", "nope", "--name", "ci");
+    expect(noAccount.code).toBe(1);
+    expect(noAccount.stderr).toContain("Account nope does not exist");
+  }, 120_000);
+});
