@@ -8,6 +8,7 @@ import { systemNow } from "@/lib/clock";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { runJobs } from "@/lib/billing/jobs";
 import { topUp } from "@/lib/data/top-ups";
+import { importUsageCommand } from "./import-usage";
 
 type Values = Record<string, string | boolean | undefined>;
 interface Ctx {
@@ -134,6 +135,7 @@ Object.assign(COMMANDS, {
       log(`Jobs ran up to ${now.toISOString()} for ${results.length} account(s) in ${Date.now() - t0} ms.`);
     },
   },
+  "import-usage": importUsageCommand,
   "top-up": {
     summary: "Credit an account's balance; outstanding amounts are settled oldest first.",
     args: "--account <id> --amount <amount> [--key <idempotency key>] [--at <ISO instant>]",

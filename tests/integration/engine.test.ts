@@ -76,7 +76,7 @@ describe("billing engine", () => {
     // 2 March: the period 22:00–02:00 stops at 00:00 → 2 h × 0.0808 × 5 = 0.808 → 0.81; nothing after.
     expect(ls.map((l) => [l.billDate, l.pretaxAmount, l.outstandingAmount])).toEqual([
       ["2026-03-01", "8.100000", "8.100000"],
-      ["2026-03-02", "0.810000", null].slice(0, 2).concat(ls[1]?.settledAt ? [ls[1].outstandingAmount] : ["0.000000"]),
+      ["2026-03-02", "0.810000", "0.810000"],
     ]);
     expect(ls[1].usageQuantity).toBe("10.000000"); // 2 h × 5 instances
   });
@@ -141,7 +141,7 @@ describe("billing engine", () => {
       { minLength: 1, maxLength: 25 },
     );
 
-    async function scenario(records: fc.RecordValue<typeof gen> extends never ? never : { bucket: string; day: number; hour: number; gb: number; vpc: boolean }[], order: number[]) {
+    async function scenario(records: { bucket: string; day: number; hour: number; gb: number; vpc: boolean }[], order: number[]) {
       const a = await account({ balance: "3", creditLimit: "1" });
       for (const b of ["b1", "b2"]) await instance(a, { id: b, productId: "oss", regionId: "eu-central-1", createdAt: "2026-06-01T00:00:00Z" });
       const rows = records.map((r, i) => {
