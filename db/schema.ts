@@ -222,6 +222,8 @@ export const usageRecords = pgTable(
   (t) => [
     primaryKey({ columns: [t.accountId, t.id] }),
     index("usage_records_account_instance_idx").on(t.accountId, t.instanceId, t.startAt),
+    // Usage Records tab: an account's usage in a time range, whatever the instance.
+    index("usage_records_account_start_idx").on(t.accountId, t.startAt),
   ],
 );
 export type UsageRecord = typeof usageRecords.$inferSelect;

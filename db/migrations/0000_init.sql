@@ -327,4 +327,5 @@ CREATE INDEX "orders_account_created_idx" ON "orders" USING btree ("account_id",
 CREATE INDEX "prices_lookup_idx" ON "prices" USING btree ("billable_item_id","currency","billing_method","effective_from");--> statement-breakpoint
 CREATE INDEX "sign_in_failures_key_at_idx" ON "sign_in_failures" USING btree ("key","at");--> statement-breakpoint
 CREATE INDEX "usage_records_account_instance_idx" ON "usage_records" USING btree ("account_id","instance_id","start_at");--> statement-breakpoint
+CREATE INDEX "usage_records_account_start_idx" ON "usage_records" USING btree ("account_id","start_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "users_email_key" ON "users" USING btree ("email");

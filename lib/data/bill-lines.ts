@@ -401,6 +401,46 @@ export async function listBillLines(caller: Caller, input: unknown, accountId?: 
   return pageOfBillLines([sql`bl.account_id = ${account}`, sql`bl.billing_cycle = ${q.billingCycle}`], q);
 }
 
+/**
+ * Every matching row (lines or aggregates) in the listing's order, unpaginated,
+ * for streaming through a cursor (exports). Same shape as a page's rows.
+ */
+export function allBillLinesSql(scope: SQL[], q: LineOptions): SQL {
+  const where = sql.join([...scope, ...filterConditions(q)], sql` AND `);
+  const sort = q.sort ?? { field: q.granularity === "DAILY" ? "billingDate" : "productCode", dir: "asc" as const };
+  const numeric = SORT_FIELDS[sort.field] === "numeric";
+  const sortExpr = numeric ? `x."${sort.field}"` : `coalesce(x."${sort.field}", '') COLLATE "C"`;
+  const outCols = [
+    "x.id",
+    "x.\"lineCount\"",
+    "x.\"usage\"::text AS \"usage\"",
+    ...DESCRIPTIVE.map(([name]) => `x."${name}"::text AS "${name}"`),
+    ...AMOUNTS.map(([name]) => `x."${name}"::text AS "${name}"`),
+  ].join(", ");
+  return sql`SELECT ${sql.raw(outCols)} FROM (${rowsSelect(groupKey(q), where)}) x
+    ORDER BY ${sql.raw(sortExpr)} ${sql.raw(sort.dir === "asc" ? "ASC" : "DESC")}, x.id COLLATE "C" ASC`;
+}
+
+/** A row of allBillLinesSql in the API's shape. */
+export function billLineRowOf(r: Record<string, unknown>): BillLineRow {
+  return toApiRow(r);
+}
+
+/** The stored lines matching the filters (never aggregated), with what FOCUS needs. */
+export function focusLinesSql(scope: SQL[], q: LineOptions): SQL {
+  const where = sql.join([...scope, ...filterConditions(q)], sql` AND `);
+  return sql`SELECT bl.billing_cycle AS "billingCycle", to_char(bl.bill_date, 'YYYY-MM-DD') AS "billDate",
+      bl.line_type AS "lineType", coalesce(p.name, bl.product_id) AS "productName", p.category AS "productCategory",
+      bl.product_detail AS "productDetail", bl.instance_id AS "instanceId", bl.instance_name AS "instanceName",
+      bl.region_id AS "regionId", r.name AS "regionName", bl.billing_method AS "billingMethod",
+      bl.billable_item_id AS "billableItemId", bi.name AS "billableItemName",
+      bl.usage_quantity::text AS "usageQuantity", bl.usage_unit AS "usageUnit", bl.unit_price::text AS "unitPrice",
+      round(bl.original_amount, 2)::text AS "originalAmount", round(bl.pretax_amount, 2)::text AS "pretaxAmount",
+      bl.currency, bl.bill_id AS "billId", o.order_no AS "orderNo"
+    FROM ${FROM} WHERE ${where}
+    ORDER BY bl.bill_date, bl.id COLLATE "C"`;
+}
+
 export function parseLineOptions(input: unknown): LineOptions {
   return parseInput(lineOptionsSchema, asObject(input));
 }

@@ -127,10 +127,9 @@ export type BillRow = ReturnType<typeof toApiBill>;
 
 const outCols = COLUMNS.map(([name]) => `x."${name}"::text AS "${name}"`).join(", ");
 
-/** GET /api/v1/bills: the cycle's orders and pay-as-you-go bills, keyset-paginated. */
-export async function listBills(caller: Caller, input: unknown, accountId?: string): Promise<Page<BillRow, Record<string, string>>> {
-  const account = await getAccount(caller, accountId);
-  const q = parseInput(billsQuerySchema, queryInput(input));
+type BillsQuery = z.output<typeof billsQuerySchema>;
+
+function billsUnion(account: { id: string; timeZone: string }, q: BillsQuery) {
   const { start, end } = cycleBounds(q.billingCycle, account.timeZone);
   const orderConds = [sql`o.created_at >= ${start.toISOString()}::timestamptz`, sql`o.created_at < ${end.toISOString()}::timestamptz`];
   // Exact search by order number: only orders have one.
@@ -139,6 +138,27 @@ export async function listBills(caller: Caller, input: unknown, accountId?: stri
     ? ordersBranch(account.id, orderConds)
     : sql`${ordersBranch(account.id, orderConds)} UNION ALL ${paygBranch(account.id, q.billingCycle)}`;
   const filter = q.type?.length ? sql`x."billType" IN (${sql.join(q.type.map((t) => sql`${t}`), sql`, `)})` : sql`TRUE`;
+  return { union, filter };
+}
+
+/** Every bill of the listing, in its order, for streaming through a cursor (exports). */
+export async function allBillsQuery(caller: Caller, input: unknown, accountId?: string) {
+  const account = await getAccount(caller, accountId);
+  const q = parseInput(billsQuerySchema, queryInput(input));
+  const { union, filter } = billsUnion(account, q);
+  return {
+    account,
+    query: q,
+    sql: sql`SELECT ${sql.raw(outCols)} FROM (${union}) x WHERE ${filter} ORDER BY x."sortKey" COLLATE "C", x.id COLLATE "C"`,
+    toRow: (r: Record<string, string | null>) => toApiBill(r, account.currency, account.timeZone),
+  };
+}
+
+/** GET /api/v1/bills: the cycle's orders and pay-as-you-go bills, keyset-paginated. */
+export async function listBills(caller: Caller, input: unknown, accountId?: string): Promise<Page<BillRow, Record<string, string>>> {
+  const account = await getAccount(caller, accountId);
+  const q = parseInput(billsQuerySchema, queryInput(input));
+  const { union, filter } = billsUnion(account, q);
 
   let after = sql`TRUE`;
   if (q.nextToken) {

@@ -1,5 +1,19 @@
 import { apiRoute } from "@/lib/api/handler";
+import { BadRequestError } from "@/lib/errors";
+import { csvResponse } from "@/lib/exports/stream";
 import { listBillLines } from "@/lib/data/bill-lines";
+import { exportBillLines, exportFocus } from "@/lib/data/views/exports";
 
 // Any role may read; lib/data scopes everything to the caller's account.
-export const GET = apiRoute(async (_req, { caller, url }) => listBillLines(caller, url.searchParams));
+// format=csv|focus streams every matching row instead of a JSON page.
+export const GET = apiRoute(async (_req, { caller, url }) => {
+  const format = url.searchParams.get("format") ?? "json";
+  if (format === "json") return listBillLines(caller, url.searchParams);
+  if (format === "csv" || format === "focus") {
+    const params = new URLSearchParams(url.searchParams);
+    params.delete("format");
+    const out = format === "csv" ? await exportBillLines(caller, params) : await exportFocus(caller, params);
+    return csvResponse(out.filename, out.body);
+  }
+  throw new BadRequestError("format: must be json, csv or focus.");
+});

@@ -1,0 +1,95 @@
+import "server-only";
+// Overview (PRODUCT.md §8): the account's money, this cycle so far and where it
+// is heading, last cycle, subscriptions about to expire, a 12-month trend by
+// product and the costliest instances — each one grouped query in the database.
+import { sql } from "drizzle-orm";
+import { getDb, query } from "@/db/client";
+import { cycleBounds, cycleOf, shiftCycle } from "@/lib/billing/cycle";
+import { accountNow } from "@/lib/clock";
+import { dec, toFixedString } from "@/lib/money";
+import { getAccount } from "../account";
+import { getAccountSummary } from "../bills";
+import type { Caller } from "../caller";
+
+const EXPIRY_WINDOW_DAYS = 15;
+
+/**
+ * Projection to the cycle's end: one-off charges (subscriptions, refunds,
+ * adjustments) stay as they are; metered charges continue at the rate so far.
+ */
+export function projectCycle(oneOff: string, metered: string, elapsedMs: number, cycleMs: number): string {
+  if (elapsedMs <= 0) return toFixedString(dec(oneOff).plus(metered));
+  const factor = dec(cycleMs).div(Math.min(elapsedMs, cycleMs));
+  return toFixedString(dec(oneOff).plus(dec(metered).times(factor)));
+}
+
+export async function getOverview(caller: Caller, accountId?: string) {
+  const account = await getAccount(caller, accountId);
+  const now = accountNow(account);
+  const cycle = cycleOf(now, account.timeZone);
+  const previous = shiftCycle(cycle, -1);
+  const firstOfTrend = shiftCycle(cycle, -11);
+  const { start, end } = cycleBounds(cycle, account.timeZone);
+  const soon = new Date(now.getTime() + EXPIRY_WINDOW_DAYS * 86_400_000);
+  const db = await getDb();
+  const id = account.id;
+
+  const [summary, [spend], trend, top, expiring] = await Promise.all([
+    getAccountSummary(caller, accountId),
+    query<{ metered: string; oneOff: string; last: string }>(
+      db,
+      sql`SELECT
+        coalesce(sum(round(pretax_amount, 2)) FILTER (WHERE billing_cycle = ${cycle} AND line_type = 'usage'), 0)::text AS metered,
+        coalesce(sum(round(pretax_amount, 2)) FILTER (WHERE billing_cycle = ${cycle} AND line_type <> 'usage'), 0)::text AS "oneOff",
+        coalesce(sum(round(pretax_amount, 2)) FILTER (WHERE billing_cycle = ${previous}), 0)::text AS last
+      FROM bill_lines WHERE account_id = ${id} AND billing_cycle IN (${cycle}, ${previous})`,
+    ),
+    query<{ cycle: string; productId: string; productName: string; amount: string }>(
+      db,
+      sql`SELECT bl.billing_cycle AS cycle, bl.product_id AS "productId", coalesce(min(p.name), bl.product_id) AS "productName",
+          sum(round(bl.pretax_amount, 2))::text AS amount
+        FROM bill_lines bl LEFT JOIN products p ON p.id = bl.product_id
+        WHERE bl.account_id = ${id} AND bl.billing_cycle >= ${firstOfTrend} AND bl.billing_cycle <= ${cycle}
+        GROUP BY bl.billing_cycle, bl.product_id ORDER BY 1, 2`,
+    ),
+    query<{ instanceId: string; instanceName: string; productName: string; amount: string }>(
+      db,
+      sql`SELECT bl.instance_id AS "instanceId", min(bl.instance_name) AS "instanceName",
+          coalesce(min(p.name), min(bl.product_id)) AS "productName", sum(round(bl.pretax_amount, 2))::text AS amount
+        FROM bill_lines bl LEFT JOIN products p ON p.id = bl.product_id
+        WHERE bl.account_id = ${id} AND bl.billing_cycle = ${cycle}
+        GROUP BY bl.instance_id ORDER BY sum(round(bl.pretax_amount, 2)) DESC, bl.instance_id COLLATE "C" LIMIT 5`,
+    ),
+    query<{ id: string; name: string; productName: string; expiresAt: string; autoRenew: boolean }>(
+      db,
+      sql`SELECT i.id, i.name, p.name AS "productName", i.expires_at::text AS "expiresAt", i.auto_renew AS "autoRenew"
+        FROM instances i LEFT JOIN products p ON p.id = i.product_id
+        WHERE i.account_id = ${id} AND i.billing_method = 'subscription' AND i.status NOT IN ('released', 'expired')
+          AND i.expires_at >= ${now.toISOString()}::timestamptz AND i.expires_at < ${soon.toISOString()}::timestamptz
+        ORDER BY i.expires_at, i.id COLLATE "C"`,
+    ),
+  ]);
+
+  const months = Array.from({ length: 12 }, (_, i) => shiftCycle(firstOfTrend, i));
+  const products = [...new Map(trend.map((t) => [t.productId, t.productName])).entries()].map(([id, name]) => ({ id, name }));
+  const trendRows = months.map((m) => {
+    const row: Record<string, string> = { cycle: m };
+    for (const p of products) row[p.id] = "0.00";
+    for (const t of trend.filter((t) => t.cycle === m)) row[t.productId] = toFixedString(t.amount);
+    return row;
+  });
+
+  return {
+    account: { id, name: account.name, currency: account.currency, timeZone: account.timeZone },
+    asOf: now,
+    cycle,
+    previousCycle: previous,
+    summary,
+    spendToDate: toFixedString(dec(spend.metered).plus(spend.oneOff)),
+    projection: projectCycle(spend.oneOff, spend.metered, now.getTime() - start.getTime(), end.getTime() - start.getTime()),
+    lastCycleTotal: toFixedString(spend.last),
+    expiring: expiring.map((e) => ({ ...e, expiresAt: new Date(e.expiresAt) })),
+    trend: { products, rows: trendRows },
+    topInstances: top.map((t) => ({ ...t, amount: toFixedString(t.amount) })),
+  };
+}
