@@ -1,32 +1,90 @@
 import type { Metadata } from "next";
-import { ComingNext, PageHeader, Stat } from "@/components/ui";
-import { getAccountOverview } from "@/lib/data/account";
-import { listInstances } from "@/lib/data/instances";
-import { formatMoney } from "@/lib/money";
+import Link from "next/link";
+import { Suspense } from "react";
+import { PageHeader } from "@/components/ui";
+import { TableSkeleton } from "@/components/bill-details/parts";
+import { TrendChart } from "@/components/charts/trend-chart";
+import { ListCard, MoneyStat } from "@/components/overview/parts";
 import { formatInstant } from "@/lib/format";
+import { formatMoney } from "@/lib/money";
+import { getOverview } from "@/lib/data/views/overview";
+import type { Caller } from "@/lib/data/caller";
 import { pageCaller } from "../page-caller";
 
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
   const caller = await pageCaller();
-  const [{ account, balance }, rows] = await Promise.all([getAccountOverview(caller), listInstances(caller)]);
-  const live = rows.filter((r) => r.instance.status !== "released");
   return (
     <>
       <PageHeader title="Overview" />
-      {account.overdueSince && (
-        <div role="alert" className="mb-4 rounded-lg border border-red-200 bg-red-50 p-3 text-red-800" data-testid="overdue-banner">
-          Your account is overdue since {formatInstant(account.overdueSince, account.timeZone)}. Top up to avoid release of resources.
+      <Suspense fallback={<TableSkeleton rows={10} />}>
+        <OverviewBody caller={caller} />
+      </Suspense>
+    </>
+  );
+}
+
+async function OverviewBody({ caller }: { caller: Caller }) {
+  const o = await getOverview(caller);
+  const { currency, timeZone } = o.account;
+  const overdue = o.summary.overdue;
+  return (
+    <>
+      {overdue && (
+        <div role="alert" className="mb-4 rounded-lg border border-red-200 bg-red-50 p-3 text-red-800" data-testid="overview-overdue">
+          Overdue: <strong>{formatMoney(overdue.amount, currency)}</strong> since {formatInstant(new Date(overdue.since), timeZone)}
+          {" "}({overdue.days} day{overdue.days === 1 ? "" : "s"}). <Link href="/account" className="underline">Top up on the Account page</Link>.
         </div>
       )}
-      <div className="mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-        <Stat label="Balance" value={formatMoney(balance, account.currency)} testId="balance" />
-        <Stat label="Credit limit" value={formatMoney(account.creditLimit, account.currency)} />
-        <Stat label="Resources in service" value={String(live.length)} hint={`${rows.length - live.length} released`} />
-        <Stat label="Billing currency · time zone" value={`${account.currency} · ${account.timeZone}`} />
+      <div className="mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-6">
+        <MoneyStat label="Balance" value={o.summary.balance} currency={currency} testId="balance" />
+        <MoneyStat label="Available credit" value={o.summary.availableCredit} currency={currency} testId="available-credit"
+          hint={`credit limit ${formatMoney(o.summary.creditLimit, currency)}`} />
+        <MoneyStat label="Overdue amount" value={overdue?.amount ?? "0"} currency={currency} testId="overdue-amount" tone={overdue ? "danger" : undefined}
+          hint={overdue ? `since ${formatInstant(new Date(overdue.since), timeZone)}` : "Nothing overdue"} />
+        <MoneyStat label={`Spend to date (${o.cycle})`} value={o.spendToDate} currency={currency} testId="spend-to-date" hint="estimate until the cycle closes" />
+        <MoneyStat label="Projected for the cycle" value={o.projection} currency={currency} testId="projection" hint="metered spend at the rate so far" />
+        <MoneyStat label={`Last cycle (${o.previousCycle})`} value={o.lastCycleTotal} currency={currency} testId="last-cycle" />
       </div>
-      <ComingNext what="Spend to date, projection, 12-month cost trend and top instances" />
+      <div className="mb-4">
+        <ListCard title="Cost trend, last 12 months, by product" action={{ href: "/bill-details?tab=summary", label: "Summary" }}
+          empty={o.trend.products.length === 0 && "No charges in the last 12 months."}>
+          <TrendChart rows={o.trend.rows} products={o.trend.products} currency={currency} />
+        </ListCard>
+      </div>
+      <div className="grid gap-4 lg:grid-cols-2">
+        <ListCard title={`Top 5 instances by cost (${o.cycle})`} empty={o.topInstances.length === 0 && "No charges this cycle yet."}
+          action={{ href: `/bill-details?tab=details&billingCycle=${o.cycle}&groupBy=instanceId&granularity=MONTHLY&sort=pretaxAmount:desc`, label: "All instances" }}>
+          <ol className="divide-y divide-line text-sm" data-testid="top-instances">
+            {o.topInstances.map((t) => (
+              <li key={t.instanceId} className="flex items-center justify-between gap-2 py-2">
+                <span className="min-w-0 truncate">
+                  <Link href={`/resources/${encodeURIComponent(t.instanceId)}`} className="font-medium underline">{t.instanceName}</Link>
+                  <span className="text-muted"> · {t.productName}</span>
+                </span>
+                <span className="tabular-nums">{formatMoney(t.amount, currency)}</span>
+              </li>
+            ))}
+          </ol>
+        </ListCard>
+        <ListCard title="Subscriptions expiring in 15 days" empty={o.expiring.length === 0 && "No subscription expires in the next 15 days."}>
+          <ul className="divide-y divide-line text-sm" data-testid="expiring">
+            {o.expiring.map((e) => (
+              <li key={e.id} className="flex items-center justify-between gap-2 py-2">
+                <span className="min-w-0 truncate">
+                  <Link href={`/resources/${encodeURIComponent(e.id)}`} className="font-medium underline">{e.name}</Link>
+                  <span className="text-muted"> · {e.productName}</span>
+                </span>
+                <span className="text-right">
+                  {formatInstant(e.expiresAt, timeZone)}
+                  <span className="block text-xs text-muted">{e.autoRenew ? "auto-renews" : "no auto-renew"}</span>
+                </span>
+              </li>
+            ))}
+          </ul>
+        </ListCard>
+      </div>
     </>
   );
 }
