@@ -6,6 +6,7 @@
 import { BILLING_METHODS, CURRENCIES, INSTANCE_STATUSES } from "@/db/schema";
 import { BILL_TYPES } from "@/lib/data/bills";
 import { DIMENSIONS, SORT_FIELDS } from "@/lib/data/bill-lines";
+import { DETAIL_COLUMN_KEYS } from "@/lib/exports/columns";
 
 // ── Just enough OpenAPI 3.1 typing ───────────────────────────────────────────
 
@@ -464,8 +465,21 @@ export const openApiDocument: OpenApiDocument = {
       get: tenant("Bills", {
         operationId: "listBillLines",
         summary: "Billing details: bill lines of a cycle, filtered, grouped and paginated",
-        parameters: [param("billingCycle"), ...lineOptionParams],
-        responses: { "200": ok("A page of rows with totals over all matching rows", ref("BillLinePage")), ...READ_ERRORS },
+        description:
+          "format=csv streams every matching row (all pages) as CSV with a UTF-8 BOM: the chosen `columns` (else the signed-in user's saved choice, else the defaults), amounts as plain decimals, formula-looking text prefixed with '. format=focus streams the matching stored lines as FOCUS 1.2 (21 mandatory columns plus ConsumedQuantity/Unit, ListUnitPrice, RegionId, ResourceId/Name, SkuId, SubAccountId, InvoiceId).",
+        parameters: [
+          param("billingCycle"),
+          ...lineOptionParams,
+          { name: "format", in: "query", description: "json (a page), csv or focus (a streamed file of every row).", schema: { type: "string", enum: ["json", "csv", "focus"], default: "json" } },
+          multiQuery("columns", "CSV columns, in the catalogue's order (format=csv).", { type: "string", enum: DETAIL_COLUMN_KEYS }),
+        ],
+        responses: {
+          "200": {
+            description: "A page of rows with totals over all matching rows (json), or a streamed CSV file (csv, focus)",
+            content: { ...json(ref("BillLinePage")), "text/csv": { schema: { type: "string" } } },
+          },
+          ...READ_ERRORS,
+        },
       }),
     },
     "/api/v1/bills": {

@@ -19,6 +19,7 @@ import { z } from "zod";
 import { getDb, query } from "@/db/client";
 import { BILLING_METHODS } from "@/db/schema";
 import { BadRequestError } from "@/lib/errors";
+import { DETAIL_COLUMN_KEYS } from "@/lib/exports/columns";
 import { dec, toFixedString } from "@/lib/money";
 import { tenantOf, type Caller } from "./caller";
 import { parseInput } from "./validate";
@@ -133,7 +134,12 @@ export const lineOptionsSchema = z.object({
 export type LineOptions = z.output<typeof lineOptionsSchema>;
 
 export const billLinesQuerySchema = lineOptionsSchema
-  .extend({ billingCycle: CYCLE })
+  .extend({
+    billingCycle: CYCLE,
+    // csv: the rows as shown (all pages, `columns` or the user's saved choice); focus: FOCUS 1.2 lines.
+    format: z.enum(["json", "csv", "focus"], { error: "must be json, csv or focus" }).default("json"),
+    columns: multi(z.enum(DETAIL_COLUMN_KEYS as [string, ...string[]], { error: `must be among ${DETAIL_COLUMN_KEYS.join(", ")}` })),
+  })
   .refine((q) => !q.billingDate || q.billingDate.startsWith(`${q.billingCycle}-`), {
     path: ["billingDate"],
     message: "must be a day of billingCycle",

@@ -36,10 +36,8 @@ function streamRows<R, S>(columns: CsvColumn<R>[], statement: ReturnType<typeof 
 /** Billing Details as shown: same filters, grouping, order and chosen columns, all pages. */
 export async function exportBillLines(caller: Caller, input: unknown, accountId?: string): Promise<CsvExport> {
   const account = await getAccount(caller, accountId);
-  const raw = queryInput(input) as Record<string, unknown>;
-  const q = parseInput(billLinesQuerySchema, raw);
-  const requested = typeof raw.columns === "string" ? raw.columns.split(",") : Array.isArray(raw.columns) ? (raw.columns as string[]) : null;
-  const chosen = resolveColumns(requested ?? (await getColumnPreference(caller, "bill-details")));
+  const q = parseInput(billLinesQuerySchema, queryInput(input));
+  const chosen = resolveColumns(q.columns ?? (await getColumnPreference(caller, "bill-details")));
   const columns: CsvColumn<BillLineRow>[] = chosen.map((c) => ({
     header: c.label,
     kind: c.kind,

@@ -1,0 +1,95 @@
+import { readFile } from "node:fs/promises";
+import { expect, type Page } from "@playwright/test";
+import Decimal from "decimal.js";
+
+export const FINANCE = { email: "finance@acme.test", password: "acme-finance-2026" };
+
+/** The demo account is in UTC: the previous cycle is last calendar month in UTC. */
+export function previousCycle(now = new Date()): string {
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
+}
+
+/** "$1,234.50" / "-$3.00" → Decimal, exactly. */
+export function money(text: string): Decimal {
+  const cleaned = text.replace(/[^\d.-]/g, "");
+  return new Decimal(cleaned === "" || cleaned === "-" ? "0" : cleaned);
+}
+
+/** RFC 4180 rows of a CSV file (after the BOM, which must be there). */
+export function parseCsv(text: string): string[][] {
+  expect(text.charCodeAt(0), "UTF-8 BOM").toBe(0xfeff);
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 1; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") {
+      row.push(cell);
+      cell = "";
+    } else if (c === "\r" && text[i + 1] === "\n") {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = "";
+      i++;
+    } else cell += c;
+  }
+  return rows;
+}
+
+export class BillDetailsPage {
+  constructor(private page: Page) {}
+
+  async open(tab: "bills" | "details" | "usage" | "summary", params: Record<string, string> = {}) {
+    await this.page.goto(`/bill-details?${new URLSearchParams({ tab, ...params })}`);
+    await expect(this.page.getByRole("tab", { selected: true })).toBeVisible();
+  }
+
+  filters() {
+    return this.page.getByRole("form", { name: "Filters" });
+  }
+
+  async apply() {
+    await this.filters().getByRole("button", { name: "Apply" }).click();
+  }
+
+  table(testId: string) {
+    return this.page.getByTestId(testId);
+  }
+
+  bodyRows(testId: string) {
+    return this.table(testId).locator("tbody tr");
+  }
+
+  /** Downloads what an Export link serves and parses it. */
+  async download(name: string | RegExp): Promise<string[][]> {
+    const [download] = await Promise.all([this.page.waitForEvent("download"), this.page.getByRole("link", { name }).click()]);
+    const file = await download.path();
+    return parseCsv(await readFile(file, "utf8"));
+  }
+
+  async totalCount(): Promise<number> {
+    const text = (await this.page.getByTestId("row-range").textContent()) ?? "";
+    const m = /of ([\d,]+)/.exec(text);
+    return m ? Number(m[1].replace(/,/g, "")) : 0;
+  }
+
+  async screenshot(name: string) {
+    await this.page.screenshot({ path: `e2e/artifacts/${name}.png`, fullPage: true });
+  }
+}
+
+export function sumColumn(rows: string[][], header: string): Decimal {
+  const i = rows[0].indexOf(header);
+  expect(i, `column ${header}`).toBeGreaterThanOrEqual(0);
+  return rows.slice(1).reduce((s, r) => s.plus(r[i] || "0"), new Decimal(0));
+}

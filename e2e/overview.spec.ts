@@ -1,0 +1,21 @@
+import { expect, test } from "@playwright/test";
+import { Console } from "./pages";
+import { FINANCE, money } from "./bill-details-pages";
+
+test("Overview shows money, the overdue amount and since when, trend and top instances", async ({ page }) => {
+  await new Console(page).signInAs(FINANCE);
+  await expect(page.getByTestId("overview-overdue")).toContainText("since");
+  const overdue = money((await page.getByTestId("overdue-amount").textContent())!);
+  expect(overdue.gt(0)).toBe(true);
+  for (const id of ["balance", "available-credit", "spend-to-date", "projection", "last-cycle"]) {
+    await expect(page.getByTestId(id)).toHaveText(/\$/);
+  }
+  // The projection never falls below what is already spent.
+  const spent = money((await page.getByTestId("spend-to-date").textContent())!);
+  expect(money((await page.getByTestId("projection").textContent())!).gte(spent)).toBe(true);
+  await expect(page.locator(".recharts-surface").first()).toBeVisible();
+  await expect(page.getByTestId("top-instances").locator("li")).toHaveCount(5);
+  await page.screenshot({ path: "e2e/artifacts/overview-full.png", fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: "e2e/artifacts/overview-narrow.png", fullPage: true });
+});
