@@ -46,10 +46,11 @@ test.describe("Bill Details", () => {
     const bd = new BillDetailsPage(page);
     await bd.open("details", { billingCycle: cycle });
     const f = bd.filters();
-    await f.getByLabel("Product", { exact: true }).selectOption({ label: "Cloud Phone" });
-    await f.getByLabel("Billing method").selectOption("payg");
-    await f.getByLabel("Group by").selectOption("instanceId");
-    await f.getByLabel("Statistic period").selectOption("MONTHLY");
+    const select = (name: string) => f.getByRole("combobox", { name, exact: true });
+    await select("Product").selectOption({ label: "Cloud Phone" });
+    await select("Billing method").selectOption("payg");
+    await select("Group by").selectOption("instanceId");
+    await select("Statistic period").selectOption("MONTHLY");
     await f.getByLabel("Hide zero charges").check();
     await bd.apply();
     await expect(page).toHaveURL(/productId=cloud-phone/);
@@ -112,16 +113,18 @@ test.describe("Bill Details", () => {
 
   test("Usage Records by day and by hour export the same usage", async ({ page }) => {
     const bd = new BillDetailsPage(page);
-    await bd.open("usage", { billingCycle: cycle, productId: "cloud-phone", unit: "day" });
+    // Object storage meters daily records (Cloud Phone is billed by period, without usage records).
+    await bd.open("usage", { billingCycle: cycle, productId: "oss", unit: "day" });
     await expect(bd.bodyRows("usage-table").first()).toBeVisible();
     await bd.screenshot("bill-details-usage");
     const byDay = await bd.download("Export CSV");
-    await bd.filters().getByLabel("Time unit").selectOption("hour");
+    await bd.filters().getByRole("combobox", { name: "Time unit" }).selectOption("hour");
     await bd.apply();
     await expect(page).toHaveURL(/unit=hour/);
     await expect(bd.bodyRows("usage-table").first()).toContainText(":00");
     const byHour = await bd.download("Export CSV");
-    expect(byHour.length).toBeGreaterThan(byDay.length);
+    expect(byDay.length).toBeGreaterThan(10);
+    expect(byHour.length).toBeGreaterThanOrEqual(byDay.length);
     expect(byDay[0]).toEqual(["Time", "Product", "Instance ID", "Instance name", "Billable item", "Usage", "Unit", "Records"]);
     expect(sumColumn(byHour, "Usage").toFixed(6)).toBe(sumColumn(byDay, "Usage").toFixed(6));
     expect(byHour.slice(1).every((r) => /^\d{4}-\d{2}-\d{2} \d{2}:00$/.test(r[0]))).toBe(true);
@@ -148,6 +151,6 @@ test.describe("Bill Details", () => {
   test("a bad parameter shows a message in the tab, not a crash", async ({ page }) => {
     const bd = new BillDetailsPage(page);
     await bd.open("usage", { billingCycle: cycle, unit: "week" });
-    await expect(page.getByRole("alert")).toContainText("unit");
+    await expect(page.getByRole("alert").filter({ hasText: "unit: must be hour, day or month" })).toBeVisible();
   });
 });
