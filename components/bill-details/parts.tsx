@@ -79,7 +79,7 @@ export function FilterForm({ tab, children, keep = {} }: { tab: string; children
 export function ExportLink({ href, children = "Export CSV" }: { href: string; children?: React.ReactNode }) {
   return (
     <a href={href} download className="rounded border border-line bg-white px-3 py-1.5 text-sm font-medium hover:border-brand">
-      ⭳ {children}
+      <span aria-hidden="true">↓</span> {children}
     </a>
   );
 }

@@ -7,12 +7,13 @@ export function SummaryChart({ rows, currency }: { rows: { label: string; pretax
   const data = rows.slice(0, 15).map((r) => ({ label: r.label, amount: Number(r.pretaxAmount) }));
   return (
     <figure className="rounded-lg border border-line bg-white p-3" aria-label="Pretax amount by group">
-      <div className="h-64 w-full">
+      {/* Horizontal bars: long product names stay readable on a narrow screen. */}
+      <div className="w-full" style={{ height: 40 + data.length * 32 }}>
         <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="label" tick={{ fontSize: 11 }} interval={0} height={40} />
-            <YAxis tick={{ fontSize: 11 }} width={60} />
+          <BarChart data={data} layout="vertical" margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+            <XAxis type="number" tick={{ fontSize: 11 }} />
+            <YAxis type="category" dataKey="label" tick={{ fontSize: 11 }} width={150} interval={0} />
             <Tooltip formatter={(v) => [`${Number(v).toFixed(2)} ${currency}`, "Pretax amount"]} />
             <Bar dataKey="amount" fill="#ff6a00" isAnimationActive={false} />
           </BarChart>

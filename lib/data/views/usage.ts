@@ -88,7 +88,9 @@ function usageSql(accountId: string, timeZone: string, q: UsageQuery): SQL {
 }
 
 function toRow(r: Record<string, unknown>): UsageRow {
-  return { ...(r as unknown as UsageRow), quantity: dec(String(r.quantity)).toDecimalPlaces(6).toFixed(), records: Number(r.records) };
+  const row = { ...r };
+  delete row.__total;
+  return { ...(row as unknown as UsageRow), quantity: dec(String(r.quantity)).toDecimalPlaces(6).toFixed(), records: Number(r.records) };
 }
 
 export async function listUsage(caller: Caller, input: unknown, accountId?: string) {
@@ -96,11 +98,18 @@ export async function listUsage(caller: Caller, input: unknown, accountId?: stri
   const q = parseInput(usageQuerySchema, queryInput(input));
   const grouped = usageSql(account.id, account.timeZone, q);
   const db = await getDb();
-  const [rows, [count]] = await Promise.all([
-    query<Record<string, unknown>>(db, sql`${grouped} LIMIT ${q.limit} OFFSET ${(q.page - 1) * q.limit}`),
-    query<{ n: string }>(db, sql`SELECT count(*)::text AS n FROM (${grouped}) c`),
-  ]);
-  return { query: q, data: rows.map(toRow), totalCount: Number(count.n), timeZone: account.timeZone };
+  // The total rides along as a window count: the groups are computed once, not
+  // once for the page and again for the count. Past the last page there is no
+  // row to carry it, so only then is it counted separately.
+  const rows = await query<Record<string, unknown>>(
+    db,
+    sql`SELECT g.*, count(*) OVER ()::int AS "__total" FROM (${grouped}) g
+        ORDER BY g.bucket COLLATE "C", g."instanceId" COLLATE "C", g."itemId" COLLATE "C" LIMIT ${q.limit} OFFSET ${(q.page - 1) * q.limit}`,
+  );
+  const totalCount = rows.length
+    ? Number(rows[0].__total)
+    : Number((await query<{ n: string }>(db, sql`SELECT count(*)::text AS n FROM (${grouped}) c`))[0].n);
+  return { query: q, data: rows.map(toRow), totalCount, timeZone: account.timeZone };
 }
 
 export async function allUsageQuery(caller: Caller, input: unknown, accountId?: string) {
