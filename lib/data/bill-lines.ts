@@ -224,6 +224,19 @@ function rowsSelect(key: string[] | null, where: SQL): SQL {
   return sql`SELECT ${sql.raw(cols.join(", "))} FROM ${FROM} WHERE ${where} GROUP BY ${sql.raw(key.join(", "))}`;
 }
 
+/**
+ * Count and totals over every matching row, straight from bill_lines: the
+ * lookups (product, region, item, order names) never change a total, so they
+ * are left out, and a group's sums add up to the sums of its lines.
+ */
+function totalsSelect(key: string[] | null, where: SQL): SQL {
+  const sums = AMOUNTS.map(([name, c]) => `coalesce(sum(round(bl.${c}, 2)), 0)::text AS "${name}"`).join(", ");
+  const count = key
+    ? sql`(SELECT count(*) FROM (SELECT 1 FROM bill_lines bl WHERE ${where} GROUP BY ${sql.raw(key.join(", "))}) g)`
+    : sql`count(*)`;
+  return sql`SELECT ${count}::text AS "totalCount", ${sql.raw(sums)} FROM bill_lines bl WHERE ${where}`;
+}
+
 function inList(column: string, values: readonly string[]): SQL {
   return sql`${sql.raw(column)} IN (${sql.join(values.map((v) => sql`${v}`), sql`, `)})`;
 }
@@ -381,12 +394,7 @@ export async function pageOfBillLines(scope: SQL[], q: LineOptions): Promise<Pag
           FROM (${rows}) x WHERE ${after}
           ORDER BY ${sortExpr} ${dir}, ${idExpr} ASC LIMIT ${q.limit + 1}`,
     ),
-    query<Record<string, string | null>>(
-      db,
-      sql`SELECT count(*)::text AS "totalCount", ${sql.raw(
-        AMOUNTS.map(([name]) => `coalesce(sum(x."${name}"), 0)::text AS "${name}"`).join(", "),
-      )} FROM (${rows}) x`,
-    ),
+    query<Record<string, string | null>>(db, totalsSelect(key, where)),
   ]);
 
   const more = page.length > q.limit;

@@ -18,6 +18,7 @@ import { OPERATOR, type Caller } from "@/lib/data/caller";
 import { createAccount, createApiKey } from "@/lib/data/operator";
 import { getColumnPreference, saveColumnPreference } from "@/lib/data/views/columns";
 import { listUsage } from "@/lib/data/views/usage";
+import { trimZeros } from "@/lib/data/views/exports";
 import { getSummary } from "@/lib/data/views/summary";
 import { getOverview } from "@/lib/data/views/overview";
 import { CHARGE_CATEGORIES, FOCUS_MANDATORY, SERVICE_CATEGORIES } from "@/lib/exports/focus";
@@ -227,6 +228,11 @@ describe("Bill Details views and exports", () => {
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain(field);
   });
+
+  it.each([["24.000000", "24"], ["0.045700", "0.0457"], ["-0.000000", "0"], ["-1.500000", "-1.5"], ["12", "12"], [null, null]])(
+    "writes quantity %j as %j",
+    (input, out) => expect(trimZeros(input)).toBe(out),
+  );
 
   it("needs a caller", async () => {
     expect((await get(exportGET as Handler, "/bill-details/export?tab=bills&billingCycle=2026-10", null)).status).toBe(401);

@@ -6,7 +6,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { getDb, query } from "@/db/client";
 
-export const EXPORT_BATCH = 2000;
+export const EXPORT_BATCH = 5000;
 
 export async function forEachBatch<T>(q: SQL, onBatch: (rows: T[]) => Promise<void>, batchSize = EXPORT_BATCH): Promise<void> {
   const db = await getDb();
