@@ -49,8 +49,8 @@ function exportRow(r: Record<string, string | null>): BillLineRow {
   return {
     ...(r as unknown as BillLineRow),
     lineCount: Number(r.lineCount),
-    usage: trimZeros(r.usage),
-    listPrice: trimZeros(r.listPrice),
+    usage: trimZeros(r.usage ?? null),
+    listPrice: trimZeros(r.listPrice ?? null),
     subscriptionType: r.billingMethod ? (SUBSCRIPTION_TYPE[r.billingMethod] ?? null) : null,
   };
 }
@@ -68,7 +68,7 @@ export async function exportBillLines(caller: Caller, input: unknown, accountId?
       return c.key === "billingMethod" && typeof v === "string" ? (BILLING_METHOD_LABELS[v] ?? v) : (v as string | null);
     },
   }));
-  const statement = allBillLinesSql([sql`bl.account_id = ${account.id}`, sql`bl.billing_cycle = ${q.billingCycle}`], q);
+  const statement = allBillLinesSql([sql`bl.account_id = ${account.id}`, sql`bl.billing_cycle = ${q.billingCycle}`], q, chosen.map((c) => c.key));
   return { filename: `billing-details-${q.billingCycle}.csv`, body: streamRows(columns, statement, exportRow) };
 }
 
