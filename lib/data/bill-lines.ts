@@ -183,11 +183,28 @@ export const AMOUNTS: [string, string][] = [
   ["outstandingAmount", "outstanding_amount"],
 ];
 
-const FROM = sql.raw(`bill_lines bl
+const LOOKUPS = sql.raw(`
   LEFT JOIN products p ON p.id = bl.product_id
   LEFT JOIN regions r ON r.id = bl.region_id
   LEFT JOIN billable_items bi ON bi.id = bl.billable_item_id
   LEFT JOIN orders o ON o.account_id = bl.account_id AND o.id = bl.order_id`);
+const FROM = sql`bill_lines bl ${LOOKUPS}`;
+
+/**
+ * Sort fields that are a stored line's own column, as an expression on `bl`
+ * ordering exactly like the API field does (a date orders like its ISO text).
+ */
+const LINE_SORT: Partial<Record<SortField, string>> = {
+  billingDate: "bl.bill_date",
+  productCode: `coalesce(bl.product_id, '') COLLATE "C"`,
+  productDetail: `coalesce(bl.product_detail, '') COLLATE "C"`,
+  instanceId: `coalesce(bl.instance_id, '') COLLATE "C"`,
+  instanceName: `coalesce(bl.instance_name, '') COLLATE "C"`,
+  region: `coalesce(bl.region_id, '') COLLATE "C"`,
+  billingMethod: `coalesce(bl.billing_method, '') COLLATE "C"`,
+  billableItemId: `coalesce(bl.billable_item_id, '') COLLATE "C"`,
+  ...Object.fromEntries(AMOUNTS.map(([name, c]) => [name, `round(bl.${c}, 2)`])),
+};
 
 /** The grouping key, or null for the stored lines themselves. */
 function groupKey(q: LineOptions): string[] | null {
@@ -201,7 +218,7 @@ function groupKey(q: LineOptions): string[] | null {
 }
 
 /** SELECT producing one API row per stored line or per group. */
-function rowsSelect(key: string[] | null, where: SQL): SQL {
+function rowsSelect(key: string[] | null, where: SQL, from: SQL = FROM): SQL {
   // Amounts are summed rounded, so every total reconciles with the lines to the cent.
   if (!key) {
     const cols = [
@@ -211,7 +228,7 @@ function rowsSelect(key: string[] | null, where: SQL): SQL {
       ...DESCRIPTIVE.map(([name, e]) => `${e} AS "${name}"`),
       ...AMOUNTS.map(([name, c]) => `round(bl.${c}, 2) AS "${name}"`),
     ];
-    return sql`SELECT ${sql.raw(cols.join(", "))} FROM ${FROM} WHERE ${where}`;
+    return sql`SELECT ${sql.raw(cols.join(", "))} FROM ${from} WHERE ${where}`;
   }
   const same = (e: string) => `CASE WHEN count(${e}) = count(*) AND min(${e}) = max(${e}) THEN min(${e}) END`;
   const cols = [
@@ -360,7 +377,7 @@ function toApiRow(r: Record<string, unknown>): BillLineRow {
 export async function pageOfBillLines(scope: SQL[], q: LineOptions): Promise<Page<BillLineRow, Amounts>> {
   const key = groupKey(q);
   const where = sql.join([...scope, ...filterConditions(q)], sql` AND `);
-  const rows = rowsSelect(key, where);
+  let rows = rowsSelect(key, where);
 
   const sort = q.sort ?? { field: q.granularity === "DAILY" ? "billingDate" : "productCode", dir: "asc" as const };
   const sortName = `${sort.field}:${sort.dir}`;
@@ -377,6 +394,25 @@ export async function pageOfBillLines(scope: SQL[], q: LineOptions): Promise<Pag
     const v = numeric ? sql`${c.v}::numeric` : sql`${c.v}`;
     const beyond = sort.dir === "asc" ? sql`${sortExpr} > ${v}` : sql`${sortExpr} < ${v}`;
     after = sql`(${beyond} OR (${sortExpr} = ${v} AND ${idExpr} > ${c.i}))`;
+  }
+
+  // Stored lines sorted by one of their own columns: take the page from
+  // bill_lines alone (cheap key, no lookups), then look names up for its rows
+  // only. Same order and ties as the general form below, which stays as is.
+  const own = LINE_SORT[sort.field];
+  if (!key && own) {
+    const blSort = sql.raw(own);
+    let blAfter = sql`TRUE`;
+    if (q.nextToken) {
+      const c = decodeCursor(q.nextToken, sortName, mode);
+      const v = sort.field === "billingDate" ? sql`${c.v}::date` : numeric ? sql`${c.v}::numeric` : sql`${c.v}`;
+      const beyond = sort.dir === "asc" ? sql`${blSort} > ${v}` : sql`${blSort} < ${v}`;
+      blAfter = sql`(${beyond} OR (${blSort} = ${v} AND bl.id COLLATE "C" > ${c.i}))`;
+    }
+    const pageOfLines = sql`(SELECT bl.* FROM bill_lines bl WHERE ${where} AND ${blAfter}
+      ORDER BY ${blSort} ${dir}, bl.id COLLATE "C" ASC LIMIT ${q.limit + 1}) bl`;
+    rows = rowsSelect(null, sql`TRUE`, sql`${pageOfLines} ${LOOKUPS}`);
+    after = sql`TRUE`;
   }
 
   const outCols = [
