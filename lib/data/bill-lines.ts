@@ -206,6 +206,12 @@ const LINE_SORT: Partial<Record<SortField, string>> = {
   ...Object.fromEntries(AMOUNTS.map(([name, c]) => [name, `round(bl.${c}, 2)`])),
 };
 
+/** The bill_lines columns DESCRIPTIVE reads (directly or to look a name up). */
+const GROUPED_COLUMNS = [
+  "billing_cycle", "bill_date", "product_id", "product_detail", "instance_id", "instance_name", "region_id",
+  "billing_method", "billable_item_id", "usage_unit", "unit_price", "price_unit", "currency", "order_id", "line_type",
+];
+
 /** The grouping key, or null for the stored lines themselves. */
 function groupKey(q: LineOptions): string[] | null {
   const day = q.granularity === "DAILY" ? ["bl.bill_date"] : [];
@@ -230,15 +236,26 @@ function rowsSelect(key: string[] | null, where: SQL, from: SQL = FROM): SQL {
     ];
     return sql`SELECT ${sql.raw(cols.join(", "))} FROM ${from} WHERE ${where}`;
   }
+  // Group bill_lines alone, then look names up once per group: a name is
+  // shared exactly when the id it belongs to is shared.
   const same = (e: string) => `CASE WHEN count(${e}) = count(*) AND min(${e}) = max(${e}) THEN min(${e}) END`;
-  const cols = [
+  const inner = [
     `'g_' || md5(json_build_array(${key.join(", ")})::text) AS id`,
     "count(*)::int AS \"lineCount\"",
     "CASE WHEN min(bl.usage_unit) = max(bl.usage_unit) THEN sum(bl.usage_quantity) END AS \"usage\"",
-    ...DESCRIPTIVE.map(([name, e]) => `${same(e)} AS "${name}"`),
+    "min(bl.account_id) AS account_id",
+    ...GROUPED_COLUMNS.map((c) => `${same(`bl.${c}`)} AS ${c}`),
     ...AMOUNTS.map(([name, c]) => `sum(round(bl.${c}, 2)) AS "${name}"`),
   ];
-  return sql`SELECT ${sql.raw(cols.join(", "))} FROM ${FROM} WHERE ${where} GROUP BY ${sql.raw(key.join(", "))}`;
+  const outer = [
+    "bl.id",
+    "bl.\"lineCount\"",
+    "bl.\"usage\"",
+    ...DESCRIPTIVE.map(([name, e]) => `${e} AS "${name}"`),
+    ...AMOUNTS.map(([name]) => `bl."${name}"`),
+  ];
+  return sql`SELECT ${sql.raw(outer.join(", "))}
+    FROM (SELECT ${sql.raw(inner.join(", "))} FROM bill_lines bl WHERE ${where} GROUP BY ${sql.raw(key.join(", "))}) bl ${LOOKUPS}`;
 }
 
 /**
