@@ -37,8 +37,12 @@ function table(f: PipelineFigures, pg: boolean): string {
   return [
     `| step (${f.db}, ${fmt(f.records)} records) | time | rate | target |`,
     "|---|---|---|---|",
-    `| API ingest, ${fmt(f.records / 10_000)} batches of 10,000 | ${f.api.seconds.toFixed(1)} s | ${fmt(f.api.perSecond)} records/s | ≥ 50,000/s: ${t(f.api.perSecond >= TARGETS.api, `${fmt(TARGETS.api - f.api.perSecond)}/s (${((1 - f.api.perSecond / TARGETS.api) * 100).toFixed(0)} %)`)} |`,
-    `| API re-send of one batch (dedup, ${fmt(f.dedup.duplicates)} duplicates) | ${f.dedup.seconds.toFixed(2)} s | ${fmt(f.dedup.perSecond)} records/s | ≥ 50,000/s: ${t(f.dedup.perSecond >= TARGETS.api, `${fmt(TARGETS.api - f.dedup.perSecond)}/s`)} |`,
+    ...(f.api.seconds
+      ? [
+          `| API ingest, ${fmt(f.records / 10_000)} batches of 10,000 | ${f.api.seconds.toFixed(1)} s | ${fmt(f.api.perSecond)} records/s | ≥ 50,000/s: ${t(f.api.perSecond >= TARGETS.api, `${fmt(TARGETS.api - f.api.perSecond)}/s (${((1 - f.api.perSecond / TARGETS.api) * 100).toFixed(0)} %)`)} |`,
+          `| API re-send of one batch (dedup, ${fmt(f.dedup.duplicates)} duplicates) | ${f.dedup.seconds.toFixed(2)} s | ${fmt(f.dedup.perSecond)} records/s | ≥ 50,000/s: ${t(f.dedup.perSecond >= TARGETS.api, `${fmt(TARGETS.api - f.dedup.perSecond)}/s`)} |`,
+        ]
+      : ["| API ingest | skipped (--skip-api) | | |"]),
     `| bulk import (NDJSON, import-usage) | ${f.import.seconds.toFixed(1)} s | ${fmt(f.import.perSecond)} records/s | ≥ 150,000/s: ${t(f.import.perSecond >= TARGETS.import, `${fmt(TARGETS.import - f.import.perSecond)}/s (${((1 - f.import.perSecond / TARGETS.import) * 100).toFixed(0)} %)`)} |`,
     `| rating + settling (runJobs, ${fmt(f.rating.lines)} lines) | ${f.rating.seconds.toFixed(1)} s | ${fmt(f.records / f.rating.seconds)} records/s | ≤ 15 s: ${t(f.rating.seconds <= TARGETS.ratingSeconds, `${(f.rating.seconds - TARGETS.ratingSeconds).toFixed(1)} s`)} |`,
   ].join("\n");
@@ -46,7 +50,7 @@ function table(f: PipelineFigures, pg: boolean): string {
 
 async function main() {
   const { values } = parseArgs({
-    options: { records: { type: "string" }, seed: { type: "string" }, db: { type: "string" }, append: { type: "string" } },
+    options: { records: { type: "string" }, seed: { type: "string" }, db: { type: "string" }, append: { type: "string" }, "skip-api": { type: "boolean" } },
     strict: true,
   });
   const records = values.records ? Number(values.records.replace(/[_,]/g, "")) : BENCH_DEFAULTS.records;
@@ -59,7 +63,7 @@ async function main() {
   const header = [
     `### ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC — commit ${sh("git rev-parse --short HEAD")}${sh("git status --porcelain") ? " (with uncommitted changes)" : ""}`,
     "",
-    `\`npm run bench:engine -- --records ${records} --seed ${seed} --db ${which}\``,
+    `\`npm run bench:engine -- --records ${records} --seed ${seed} --db ${which}${values["skip-api"] ? " --skip-api" : ""}\``,
     "",
     `Machine: ${os.cpus()[0]?.model ?? "?"}, nproc ${sh("nproc")}, ${sh("free -g | awk '/^Mem:/ {print $2\" GB total, \"$7\" GB available\"}'")}; load before: ${sh("uptime").replace(/^.*load average/, "load average")}`,
   ].join("\n");
@@ -73,7 +77,7 @@ async function main() {
       const handle = await openDatabase(pg ? { url: pg.url } : { dataDir: "memory://" });
       try {
         await migrateDatabase(handle);
-        const figures = await runPipeline({ handle, records, seed, workDir, log: (s) => console.log(s) });
+        const figures = await runPipeline({ handle, records, seed, workDir, skipApi: values["skip-api"], log: (s) => console.log(s) });
         const block = `${table(figures, kind === "postgres")}\n\nLoad after ${kind}: ${sh("uptime").replace(/^.*load average/, "load average")}`;
         console.log(`\n${block}`);
         blocks.push(block);

@@ -48,6 +48,8 @@ export const apiSteps: PostUsage = async (req) => {
 
 export interface PipelineOptions extends GenerateOptions {
   handle: DbHandle;
+  /** Leave out the API step (to iterate on import or rating). */
+  skipApi?: boolean;
   /** How API requests are served (default apiSteps). */
   post?: PostUsage;
   /** Folder for the NDJSON file of the import step. */
@@ -109,17 +111,21 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineFigure
     batch = [];
     if ((accepted / API_BATCH) % 10 === 0) log(`  api: ${accepted.toLocaleString("en-US")} records (${rate(accepted, apiSeconds).toLocaleString("en-US")} records/s)`);
   };
-  for (const r of generateUsage(gen)) {
-    batch.push(r);
-    if (batch.length === API_BATCH) await flush();
+  let again = { accepted: 0, duplicates: 0 };
+  let dedupSeconds = 0;
+  if (!opts.skipApi) {
+    for (const r of generateUsage(gen)) {
+      batch.push(r);
+      if (batch.length === API_BATCH) await flush();
+    }
+    if (batch.length) await flush();
+    if (accepted !== records) throw new Error(`API ingest accepted ${accepted} of ${records} records`);
+    const t0 = performance.now();
+    again = await api(post, firstBody, key);
+    dedupSeconds = (performance.now() - t0) / 1000;
+    log(`  api re-send: ${again.accepted + again.duplicates} records, ${again.duplicates} duplicates in ${dedupSeconds.toFixed(2)} s`);
   }
-  if (batch.length) await flush();
-  if (accepted !== records) throw new Error(`API ingest accepted ${accepted} of ${records} records`);
-  const t0 = performance.now();
-  const again = await api(post, firstBody, key);
-  const dedupSeconds = (performance.now() - t0) / 1000;
   const dedupRecords = again.accepted + again.duplicates;
-  log(`  api re-send: ${dedupRecords} records, ${again.duplicates} duplicates in ${dedupSeconds.toFixed(2)} s`);
 
   // (b) Bulk import through the CLI command, from an NDJSON file.
   const file = path.join(opts.workDir, `bench-${tag}.ndjson`);
