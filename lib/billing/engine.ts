@@ -178,7 +178,9 @@ async function rateMetered(tx: Tx, ctx: Ctx) {
         item.rule === "traffic-free"
           ? r.network === "replication" || item.code.includes("replication") ? "replication" : "vpc"
           : ((r.network ?? "internet") as Network);
-      egress.set(item.id, [...(egress.get(item.id) ?? []), { inst, item, day: r.day, network, gb: qty }]);
+      const group = egress.get(item.id) ?? [];
+      group.push({ inst, item, day: r.day, network, gb: qty });
+      egress.set(item.id, group);
       continue;
     }
     const line = baseLine(ctx, inst, item, r.day, "payg", `${inst.id}|${item.id}|${r.day}`);
@@ -256,7 +258,12 @@ async function rateStorageLayers(tx: Tx, ctx: Ctx) {
         where u.account_id = ${ctx.account.id} and b.rule = 'storage-gb-month' and u.start_at <= ${ctx.now.toISOString()}::timestamptz`,
   );
   const byKey = new Map<string, typeof rows>();
-  for (const r of rows) byKey.set(`${r.instance_id}|${r.item_id}`, [...(byKey.get(`${r.instance_id}|${r.item_id}`) ?? []), r]);
+  for (const r of rows) {
+    const key = `${r.instance_id}|${r.item_id}`;
+    const group = byKey.get(key);
+    if (group) group.push(r);
+    else byKey.set(key, [r]);
+  }
   for (const [key, group] of byKey) {
     const [instanceId, itemId] = key.split("|");
     const inst = ctx.byId.get(instanceId);
@@ -284,17 +291,36 @@ function priceFor(ctx: Ctx, inst: Instance, item: CatalogItem, at: Date) {
 
 const AMOUNT_COLUMNS = ["billId", "billingCycle", "billDate", "productDetail", "instanceName", "usageQuantity", "usageUnit", "unitPrice", "priceUnit", "priceId", "originalAmount", "discountAmount", "pretaxAmount", "dueAt", "ratedAt"] as const;
 
+const INSERT_COLUMNS = [
+  "accountId", "id", "billId", "billingCycle", "billDate", "lineType", "productId", "productDetail", "instanceId", "instanceName", "regionId",
+  "billingMethod", "billableItemId", "usageQuantity", "usageUnit", "unitPrice", "priceUnit", "priceId", "originalAmount", "discountAmount",
+  "pretaxAmount", "currency", "dueAt", "ratedAt",
+] as const;
+
+/**
+ * Upsert lines set-based: each chunk travels as one JSON parameter expanded by
+ * json_to_recordset (binding 24 parameters per line costs far more, and caps a
+ * statement at ~2,700 lines). Settled lines are final and left as they are.
+ */
+async function upsertLines(tx: Tx, lines: LineInsert[]) {
+  const cols = INSERT_COLUMNS.map((c) => billLines[c]);
+  const names = sql.raw(cols.map((c) => `"${c.name}"`).join(", "));
+  const defs = sql.raw(cols.map((c) => `"${c.name}" ${c.getSQLType()}`).join(", "));
+  const set = sql.raw(AMOUNT_COLUMNS.map((c) => `"${billLines[c].name}" = excluded."${billLines[c].name}"`).join(", "));
+  for (let i = 0; i < lines.length; i += 5000) {
+    const rows = lines.slice(i, i + 5000).map((l) =>
+      Object.fromEntries(INSERT_COLUMNS.map((c, j) => [cols[j].name, l[c] instanceof Date ? l[c].toISOString() : (l[c] ?? null)])),
+    );
+    await tx.execute(sql`insert into bill_lines (${names})
+      select ${names} from json_to_recordset(${JSON.stringify(rows)}::json) as x(${defs})
+      on conflict (account_id, id) do update set ${set} where bill_lines.settled_at is null`);
+  }
+}
+
 async function writeLines(tx: Tx, ctx: Ctx): Promise<number> {
   // A settled line is final (§4.5): what the inputs now produce beyond it is billed as a late-usage adjustment.
   const { write, adjustments, staleAdjustments } = await lateUsage(tx, ctx);
-  const set = Object.fromEntries(AMOUNT_COLUMNS.map((c) => [c, sql.raw(`excluded."${billLines[c].name}"`)]));
-  const rows = [...write, ...adjustments];
-  for (let i = 0; i < rows.length; i += 1000) {
-    await tx
-      .insert(billLines)
-      .values(rows.slice(i, i + 1000))
-      .onConflictDoUpdate({ target: [billLines.accountId, billLines.id], set, setWhere: isNull(billLines.settledAt) });
-  }
+  await upsertLines(tx, [...write, ...adjustments]);
   // Unsettled usage lines that the inputs no longer produce (e.g. billing stopped at an overdue instant).
   const existing = await tx
     .select({ id: billLines.id })
