@@ -381,7 +381,8 @@ async function lateUsage(tx: Tx, ctx: Ctx): Promise<{ write: LineInsert[]; adjus
       continue;
     }
     const diff = dec(line.pretaxAmount!).minus(base.pretax);
-    if (!diff.gt(0)) continue;
+    // Negative when late usage moved a tier: the adjustment is a credit (settled into the balance).
+    if (diff.isZero()) continue;
     const quantity = dec(line.usageQuantity!).minus(base.quantity);
     adjustments.push(adjustmentLine(ctx, line, diff, quantity.lt(0) ? ZERO : quantity, base.n + 1));
   }

@@ -63,6 +63,14 @@ export async function settleDueLines(tx: Tx, accountId: string, now: Date): Prom
   let overdueAt: Date | null = null;
 
   for (const line of due) {
+    const pretax = dec(line.pretaxAmount);
+    if (pretax.lt(0)) {
+      // A credit (late usage that lowered a tier price): straight back to the balance.
+      state = { ...state, balance: state.balance.minus(pretax) };
+      updates.push({ line, set: { deductedByResourcePlan: "0", deductedByCoupons: "0", deductedByVouchers: "0", paidFromBalance: toFixedString(pretax), outstandingAmount: "0", settledAt: line.dueAt } });
+      ledger.push({ ...ledgerDeduction(account, pretax.toFixed(2), { type: "bill_line", id: line.id }, line.dueAt, `${line.productDetail} ${line.billDate}`), entryType: "adjustment" });
+      continue;
+    }
     const r = settleLine({
       pretax: line.pretaxAmount,
       quantity: line.usageQuantity,
