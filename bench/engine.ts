@@ -1,4 +1,4 @@
-// `npm run bench:engine [-- --records N] [--seed S] [--db pglite|postgres|both] [--append BENCHMARKS.md]`
+// `npm run bench:engine [-- --records N] [--seed S] [--db pglite|postgres|both] [--skip-api] [--append BENCHMARKS.md]`
 // Generates N usage records (default 1,000,000) and prints records/s for API
 // ingest (route handler in-process), bulk import and rating, on an in-memory
 // PGlite and on a throw-away PostgreSQL 15 server it starts (scripts/pg-temp.sh).
