@@ -11,7 +11,7 @@ import type { Catalog } from "@/lib/billing/catalog";
 import { payOrder } from "@/lib/billing/settlement";
 import { NotFoundError } from "@/lib/errors";
 import { dec, toFixedString } from "@/lib/money";
-import { IMAGE_SEARCH_TRIAL, type OrderType, type Quote, type QuoteContext, type TermOrder } from "./quote";
+import { type OrderType, type Quote, type QuoteContext, type TermOrder } from "./quote";
 
 export async function lockAccount(tx: Tx, accountId: string): Promise<Account> {
   const [account] = await tx.select().from(accounts).where(eq(accounts.id, accountId)).for("update");
@@ -51,15 +51,13 @@ export async function quoteContext(tx: Tx, catalog: Catalog, account: Account, i
       months: r.order.months,
       cash: r.cash ?? "0",
     }));
-  let trialUsed = false;
   let packagePurchasesThisMonth = 0;
   if (inst.productId === "image-search") {
     const { start, end } = cycleBounds(cycleOf(now, account.timeZone), account.timeZone);
     const is = await tx
-      .select({ spec: orders.spec, type: orders.orderType, createdAt: orders.createdAt, status: orders.status, id: orders.id })
+      .select({ type: orders.orderType, createdAt: orders.createdAt, id: orders.id })
       .from(orders)
       .where(and(eq(orders.accountId, account.id), eq(orders.productId, "image-search"), inArray(orders.status, ["paid", "unpaid"])));
-    trialUsed = is.some((o) => o.spec === IMAGE_SEARCH_TRIAL && o.type === "new");
     packagePurchasesThisMonth = is.filter(
       (o) => o.id !== excludeOrderId && ["new", "renewal", "upgrade"].includes(o.type) && o.createdAt >= start && o.createdAt < end,
     ).length;
@@ -71,7 +69,6 @@ export async function quoteContext(tx: Tx, catalog: Catalog, account: Account, i
     now,
     unpaidOrderNo: unpaid && unpaid.id !== excludeOrderId ? unpaid.orderNo : null,
     termOrders,
-    trialUsed,
     packagePurchasesThisMonth,
   };
 }

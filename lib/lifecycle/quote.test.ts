@@ -31,7 +31,6 @@ function ctx(resource: Partial<ResourceState>, over: Partial<QuoteContext> = {})
     now: at("2026-11-01T09:00:00Z"),
     unpaidOrderNo: null,
     termOrders: [],
-    trialUsed: false,
     packagePurchasesThisMonth: 0,
     ...over,
   };

@@ -54,8 +54,7 @@ export interface QuoteContext {
   /** An unpaid order of the account, other than the one being paid. */
   unpaidOrderNo: string | null;
   termOrders: TermOrder[];
-  /** Image Search: the free trial was bought before; package purchases this calendar month. */
-  trialUsed: boolean;
+  /** Image Search package purchases (new, renewal, upgrade) this calendar month. */
   packagePurchasesThisMonth: number;
 }
 
