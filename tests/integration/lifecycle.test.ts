@@ -26,6 +26,9 @@ import { createAccount, createApiKey } from "@/lib/data/operator";
 import { dec } from "@/lib/money";
 import { uniq, useTestDatabase } from "./db";
 
+// Response bodies are checked field by field with toMatchObject.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Body = { data?: Record<string, any>; error?: { code: string; message: string } };
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 const NOW = new Date("2026-11-10T09:00:00Z");
 const HOUR = 3_600_000;
@@ -71,7 +74,7 @@ describe("lifecycle actions", () => {
     if (key) headers.authorization = `Bearer ${key}`;
     if (idem !== null) headers["idempotency-key"] = idem ?? `k-${n++}-${Date.now()}`;
     const res = await handler(new Request(`http://localhost${url}`, { method: body === undefined ? "GET" : "POST", headers, body: body === undefined ? undefined : JSON.stringify(body) }), { params: Promise.resolve(params) });
-    return { status: res.status, body: (await res.json()) as { data?: Record<string, any>; error?: { code: string; message: string } } };
+    return { status: res.status, body: (await res.json()) as Body };
   }
   const act = (h: Handler, action: string, key: string, id: string, body: unknown = {}, idem?: string | null) => call(h, key, `/api/v1/instances/${id}/${action}`, { id }, body, idem);
   const quote = (key: string, id: string, qs: string) => call(quoteGET as Handler, key, `/api/v1/instances/${id}/quote?${qs}`, { id });
