@@ -6,7 +6,7 @@ import "server-only";
 import { and, desc, eq, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Tx } from "@/db/client";
-import { idempotencyKeys, instances, orders, type Account, type Instance, type Order } from "@/db/schema";
+import { idempotencyKeys, instances, orders, products, type Account, type Instance, type Order } from "@/db/schema";
 import { catalogFromDb } from "@/lib/billing/catalog-db";
 import { accountNow } from "@/lib/clock";
 import { ConflictError, NotFoundError } from "@/lib/errors";
@@ -15,7 +15,7 @@ import { dec, toFixedString } from "@/lib/money";
 import { stateOf, writeAudit } from "@/lib/lifecycle/audit";
 import { autoRenewInput, idempotencyKey, lifecycleInput, type LifecycleInput } from "@/lib/lifecycle/input";
 import { chargeOrder, lockAccount, lockInstance, placeOrder, quoteContext, retermForPayment } from "@/lib/lifecycle/orders";
-import { ActionRefusedError, IMAGE_SEARCH_TRIAL, quoteAction, type Quote } from "@/lib/lifecycle/quote";
+import { ActionRefusedError, IMAGE_SEARCH_TRIAL, quoteAction, SPEC_CHANGE_PRODUCTS, type Quote } from "@/lib/lifecycle/quote";
 import { actorOf, requireRole, tenantOf, type Caller } from "./caller";
 import { parseInput } from "./validate";
 
@@ -261,4 +261,21 @@ export async function listOrders(caller: Caller, input: unknown = {}, accountId?
   const db = await getDb();
   const rows = await db.select().from(orders).where(and(...where)).orderBy(desc(orders.createdAt), desc(orders.id)).limit(f.limit);
   return rows.map(orderView);
+}
+
+/** What the console offers for a resource: switchable, spec-changeable, and to which specs. */
+export async function lifecycleOptions(caller: Caller, instanceId: string, accountId?: string) {
+  const id = tenantOf(caller, accountId);
+  const db = await getDb();
+  const [row] = await db
+    .select({ productId: instances.productId, methods: products.billingMethods, specs: products.specs })
+    .from(instances)
+    .innerJoin(products, eq(products.id, instances.productId))
+    .where(and(eq(instances.accountId, id), eq(instances.id, instanceId)));
+  if (!row) throw new NotFoundError(`Instance ${instanceId} not found.`);
+  return {
+    canSwitch: row.methods.includes("subscription") && row.methods.includes("payg"),
+    canChangeSpec: SPEC_CHANGE_PRODUCTS.includes(row.productId),
+    specs: row.specs.map((s) => ({ id: s.id, name: s.name })),
+  };
 }
