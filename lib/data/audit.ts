@@ -41,7 +41,15 @@ export async function listAudit(caller: Caller, input: unknown = {}, accountId?:
   return {
     data: page.map((r) => ({
       ...r.entry,
-      actor: r.userName ? `${r.userName} <${r.userEmail}>` : r.keyName ? `API key "${r.keyName}"` : "system (billing jobs)",
+      actor: r.userName
+        ? `${r.userName} <${r.userEmail}>`
+        : r.keyName
+          ? `API key "${r.keyName}"`
+          : r.entry.actorUserId
+            ? `user ${r.entry.actorUserId}`
+            : r.entry.actorApiKeyId
+              ? `API key ${r.entry.actorApiKeyId}`
+              : "system (billing jobs)",
     })),
     next: rows.length > q.limit && last ? `${last.entry.at.toISOString()}|${last.entry.id}` : null,
   };
