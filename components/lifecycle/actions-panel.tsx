@@ -3,7 +3,7 @@
 // same code that charges), confirm. One idempotency key per quoted intent, so a
 // double click or a retry returns the first result instead of charging twice.
 import { useState, useTransition } from "react";
-import { formatMoney } from "@/lib/money";
+import { dec, formatMoney } from "@/lib/money";
 
 type Result<T> = { ok: T } | { error: string };
 export interface QuoteView {
@@ -21,6 +21,7 @@ interface Done {
   paid?: boolean;
   replayed?: boolean;
   order?: { orderNo: string; status: string } | null;
+  ledgerEntry?: { id: string; entryType: string; amount: string } | null;
 }
 type Kind = "switch" | "renew" | "change-spec" | "unsubscribe";
 
@@ -182,6 +183,12 @@ export function ActionsPanel({
         <p role="status" data-testid="action-result" className={`rounded border p-2 ${done.paid === false ? "border-amber-200 bg-amber-50" : "border-green-200 bg-green-50"}`}>
           {done.message}
           {done.order && <> Order <span className="font-mono">{done.order.orderNo}</span> ({done.order.status}).</>}
+          {done.ledgerEntry && (
+            <span data-testid="ledger-entry" className="block">
+              Ledger entry <span className="font-mono">{done.ledgerEntry.id}</span>: {done.ledgerEntry.entryType} {dec(done.ledgerEntry.amount).gt(0) ? "+" : ""}
+              {formatMoney(done.ledgerEntry.amount, currency)}
+            </span>
+          )}
         </p>
       )}
 

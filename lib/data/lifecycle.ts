@@ -6,7 +6,7 @@ import "server-only";
 import { and, desc, eq, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Tx } from "@/db/client";
-import { idempotencyKeys, instances, orders, products, type Account, type Instance, type Order } from "@/db/schema";
+import { idempotencyKeys, instances, ledgerEntries, orders, products, type Account, type Instance, type Order } from "@/db/schema";
 import { catalogFromDb } from "@/lib/billing/catalog-db";
 import { accountNow } from "@/lib/clock";
 import { ConflictError, NotFoundError } from "@/lib/errors";
@@ -131,8 +131,14 @@ export async function runLifecycleAction(caller: Caller, instanceId: string, inp
         amounts: { payable: quote.payableAmount, paid: placed.order.paidAmount },
         details: { orderNo: placed.order.orderNo, orderStatus: placed.order.status, months: quote.months, spec: quote.spec, idempotencyKey: idemKey },
       });
+      // A refund is a ledger entry: show it with the result.
+      const [ledgerEntry] = await tx
+        .select({ id: ledgerEntries.id, entryType: ledgerEntries.entryType, amount: ledgerEntries.amount, at: ledgerEntries.at })
+        .from(ledgerEntries)
+        .where(and(eq(ledgerEntries.accountId, account.id), eq(ledgerEntries.referenceType, "order"), eq(ledgerEntries.referenceId, placed.order.id)));
       return {
         order: orderView(placed.order),
+        ledgerEntry: ledgerEntry ?? null,
         paid: placed.paid,
         message: placed.message ?? doneMessage(quote, account.currency),
         quote: quoteView(quote),

@@ -131,8 +131,9 @@ export function quoteSwitch(ctx: QuoteContext, input: { months: number; billingM
   }
   if (r.billingMethod === "subscription") throw new ActionRefusedError(`${r.id} is already a subscription.`);
   if (!product?.billingMethods.includes("subscription")) throw new ActionRefusedError(`${product?.name ?? r.productId} is not sold by subscription.`);
-  if (r.status !== "active") throw new ActionRefusedError(`${r.id} is ${r.status}: only an active resource can be switched to subscription.`);
+  // The account's overdue is the cause of a resource's overdue state: name it first.
   refuseWhenOverdue(ctx, "purchases are");
+  if (r.status !== "active") throw new ActionRefusedError(`${r.id} is ${r.status}: only an active resource can be switched to subscription.`);
   refuseWhenUnpaidOrder(ctx);
 
   const monthly = monthlyPrice(ctx, r.spec);

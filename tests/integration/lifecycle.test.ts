@@ -104,6 +104,7 @@ describe("lifecycle actions", () => {
     expect(r.status).toBe(200);
     expect(r.body.data).toMatchObject({ replayed: false, paid: true, order: { orderType: "conversion", status: "paid", payableAmount: "128.970000", paidAmount: "128.970000", months: 3 } });
     expect(r.body.data!.order.orderNo).toMatch(/^\d{18}$/);
+    expect(r.body.data!.ledgerEntry).toMatchObject({ entryType: "deduction", amount: "-128.970000" });
     const after = await inst(a, cp);
     expect([after.billingMethod, after.status, after.expiresAt?.toISOString(), after.autoRenew, after.autoRenewMonths]).toEqual(["subscription", "active", "2027-02-10T09:00:00.000Z", true, 3]);
     expect(await balance(a)).toBe("371.03");
@@ -156,6 +157,7 @@ describe("lifecycle actions", () => {
       const before = await balance(a);
       const r = await act(unsubscribePOST as Handler, "unsubscribe", keys.admin, cp, {}, "unsub-key-0001");
       expect(r.body.data).toMatchObject({ paid: true, message: "Refunded 114.95 USD to the balance.", order: { orderType: "refund", status: "paid", payableAmount: "-114.950000" } });
+      expect(r.body.data!.ledgerEntry).toMatchObject({ entryType: "refund", amount: "114.950000" });
       expect(dec(await balance(a)).minus(before).toFixed(2)).toBe("114.95");
       const refunds = await db().select().from(ledgerEntries).where(and(eq(ledgerEntries.accountId, a), eq(ledgerEntries.entryType, "refund")));
       expect(refunds.map((l) => [l.amount, l.referenceId])).toEqual([["114.950000", r.body.data!.order.id]]);
