@@ -93,7 +93,7 @@ test("the overdue account's admin is refused a renewal with the reason", async (
   await app.signInAs(ACME_ADMIN);
   await page.goto("/resources/cp-sh-perf");
   const panel = page.getByTestId("lifecycle-panel");
-  await panel.getByRole("button", { name: "Renew" }).click();
+  await panel.getByRole("button", { name: "Renew", exact: true }).click();
   await panel.getByRole("button", { name: "Get quote" }).click();
   await expect(page.getByTestId("action-error")).toContainText(/The account is overdue since .*: renewals are refused until what is due is paid/);
   await expect(page.getByTestId("quote")).toHaveCount(0);
