@@ -330,6 +330,17 @@ describe("lifecycle actions", () => {
     }
   });
 
+  it("auto-renewal fails cleanly while the account is overdue: expired with the cause, no order", async () => {
+    const { id: a } = await tenant();
+    const cp = await phone(a, { billingMethod: "subscription", expiresAt: new Date(NOW.getTime() + DAY), autoRenew: true });
+    await db().update(accounts).set({ overdueSince: new Date(NOW.getTime() - DAY), creditLimit: "1000000" }).where(eq(accounts.id, a));
+    await runJobs(db(), { now: new Date(NOW.getTime() + 2 * DAY), accountIds: [a] });
+    expect(await inst(a, cp)).toMatchObject({ status: "expired", statusSince: new Date(NOW.getTime() + DAY) });
+    const [change] = await db().select().from(instanceStateChanges).where(and(eq(instanceStateChanges.accountId, a), eq(instanceStateChanges.toStatus, "expired")));
+    expect(change.cause).toBe("subscription expired: account overdue");
+    expect((await counts(a)).orders).toBe(0);
+  });
+
   it("auto-renewal off: the jobs expire the subscription at its end date", async () => {
     const { id: a } = await tenant();
     const cp = await phone(a, { billingMethod: "subscription", expiresAt: new Date(NOW.getTime() + DAY) });
