@@ -169,6 +169,9 @@ export function ActionsPanel({
             {refund ? "Refund to balance" : "To pay"}:{" "}
             <span data-testid="quote-payable" className="tabular-nums">{formatMoney(refund ? amount.slice(1) : amount, currency)}</span>
           </div>
+          {shown.quote.termEnd !== shown.quote.termStart && (
+            <div className="text-sm">Term {shown.quote.termStart.slice(0, 16).replace("T", " ")} → {shown.quote.termEnd.slice(0, 16).replace("T", " ")} UTC</div>
+          )}
           <ul className="list-disc pl-5 text-sm">
             {shown.quote.explanation.map((line) => <li key={line}>{line}</li>)}
           </ul>
