@@ -49,14 +49,14 @@ function orderView(o: Order) {
 }
 
 /** Run `work` once per idempotency key; the same key again returns the first result, other parameters → 409. */
-async function idempotent(tx: Tx, accountId: string, key: string, request: unknown, work: () => Promise<unknown>): Promise<Json> {
+async function idempotent(tx: Tx, accountId: string, key: string, request: unknown, work: (requestHash: string) => Promise<unknown>): Promise<Json> {
   const hash = sha256(JSON.stringify(request));
   const [seen] = await tx.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key)));
   if (seen) {
     if (seen.requestHash !== hash) throw new ConflictError(`Idempotency-Key ${key} was already used for a different request.`);
     return { ...(seen.response as object), replayed: true };
   }
-  const response = toJson(await work());
+  const response = toJson(await work(hash));
   await tx.insert(idempotencyKeys).values({ accountId, key, requestHash: hash, response });
   return { ...response, replayed: false };
 }
@@ -103,7 +103,7 @@ export async function runLifecycleAction(caller: Caller, instanceId: string, inp
   const parsed = parseInput(lifecycleInput, input);
   const idemKey = parseInput(idempotencyKey, key);
   return withAccount(caller, accountId, (tx, account, now) =>
-    idempotent(tx, account.id, idemKey, { instanceId, ...parsed }, async () => {
+    idempotent(tx, account.id, idemKey, { instanceId, ...parsed }, async (requestHash) => {
       const inst = await lockInstance(tx, account.id, instanceId);
       const quote = quoteAction(await quoteContext(tx, await catalogFromDb(tx), account, inst, now), parsed);
       if (parsed.action === "switch") {
@@ -116,7 +116,7 @@ export async function runLifecycleAction(caller: Caller, instanceId: string, inp
       const placed = await placeOrder(tx, account, inst, quote, now, {
         createdBy: caller.kind === "user" ? caller.userId : caller.kind === "api-key" ? `key:${caller.apiKeyId}` : "operator",
         idempotencyKey: idemKey,
-        requestHash: null,
+        requestHash,
       });
       const after = await lockInstance(tx, account.id, instanceId);
       await writeAudit(tx, {

@@ -240,6 +240,11 @@ async function applyEffect(tx: Tx, account: Account, order: Order, at: Date) {
       return;
     case "refund":
       await tx.update(instances).set({ status: "released", statusSince: at, releasedAt: at, autoRenew: false }).where(where);
+      // Nothing is left to buy for a released resource: its unpaid orders go.
+      await tx
+        .update(orders)
+        .set({ status: "cancelled" })
+        .where(and(eq(orders.accountId, account.id), eq(orders.instanceId, inst.id), eq(orders.status, "unpaid")));
       await recordState(tx, account.id, inst, "released", at, `unsubscribed: released (order ${order.orderNo})`);
       return;
   }

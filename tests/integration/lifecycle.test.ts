@@ -341,6 +341,18 @@ describe("lifecycle actions", () => {
     expect((await counts(a)).orders).toBe(0);
   });
 
+  it("unsubscribing cancels the resource's unpaid order", async () => {
+    const { id: a, keys } = await tenant("5.00");
+    const cp = await phone(a, { billingMethod: "subscription", expiresAt: new Date(NOW.getTime() + 10 * DAY) });
+    const renewal = await act(renewPOST as Handler, "renew", keys.admin, cp, { months: 1 });
+    expect(renewal.body.data).toMatchObject({ paid: false, order: { status: "unpaid" } });
+    const r = await act(unsubscribePOST as Handler, "unsubscribe", keys.admin, cp, {});
+    expect(r.body.data).toMatchObject({ paid: true, order: { orderType: "refund", payableAmount: "0.000000" } });
+    const os = await db().select().from(orders).where(eq(orders.accountId, a)).orderBy(asc(orders.orderType));
+    expect(os.map((o) => [o.orderType, o.status])).toEqual([["refund", "paid"], ["renewal", "cancelled"]]);
+    expect(await balance(a)).toBe("5.00");
+  });
+
   it("auto-renewal off: the jobs expire the subscription at its end date", async () => {
     const { id: a } = await tenant();
     const cp = await phone(a, { billingMethod: "subscription", expiresAt: new Date(NOW.getTime() + DAY) });
