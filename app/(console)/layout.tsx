@@ -26,7 +26,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
         </div>
       </header>
       <div className="flex flex-1 flex-col md:flex-row">
-        <SideNav />
+        <SideNav admin={user?.role === "admin"} />
         <main id="main" className="min-w-0 flex-1 p-4 md:p-6">{children}</main>
       </div>
     </div>

@@ -9,6 +9,7 @@ import type { Catalog } from "./catalog";
 import { rateAccount } from "./engine";
 import { outstandingTotal, settleDueLines } from "./settlement";
 import { onAccountOverdue, onAccountSettled } from "@/lib/overdue/transitions";
+import { renewAtExpiry } from "@/lib/lifecycle/auto-renew";
 
 export interface AccountJobResult {
   accountId: string;
@@ -21,6 +22,8 @@ export async function runAccountJobs(tx: Tx, account: Account, catalog: Catalog,
   let lines = 0;
   let settled = 0;
   let overdueAt: Date | null = null;
+  // Lifecycle: subscriptions that reached their end date renew (auto-renewal, funds permitting) or expire.
+  await renewAtExpiry(tx, account.id, catalog, now);
   // Overdue stops billing at its instant, which changes what is rated: go
   // round until settlement finds nothing new (at most once per overdue start).
   for (let round = 0; round < 5; round++) {

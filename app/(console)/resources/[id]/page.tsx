@@ -1,3 +1,4 @@
+import { Suspense } from "react";
 import { notFound } from "next/navigation";
 import { Card, PageHeader, StatusBadge } from "@/components/ui";
 import { getAccount } from "@/lib/data/account";
@@ -5,6 +6,7 @@ import { getInstance } from "@/lib/data/instances";
 import { NotFoundError } from "@/lib/errors";
 import { BILLING_METHOD_LABELS, formatInstant } from "@/lib/format";
 import { pageCaller } from "../../page-caller";
+import { LifecycleSection } from "./lifecycle";
 
 export default async function ResourcePage({ params }: { params: Promise<{ id: string }> }) {
   const caller = await pageCaller();
@@ -56,6 +58,10 @@ export default async function ResourcePage({ params }: { params: Promise<{ id: s
             </ol>
           )}
         </Card>
+        {/* Lifecycle (issue 5): orders for everyone, actions for admins. */}
+        <Suspense fallback={<div className="h-32 animate-pulse rounded-lg border border-line bg-white lg:col-span-2" />}>
+          <LifecycleSection caller={caller} instance={i} currency={account.currency} timeZone={tz} />
+        </Suspense>
       </div>
     </>
   );
