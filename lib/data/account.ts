@@ -92,3 +92,15 @@ export async function getOverdueStatus(caller: Caller, accountId?: string) {
   };
 }
 export type OverdueStatus = Awaited<ReturnType<typeof getOverdueStatus>>;
+
+/** What the banner on every console page needs: null unless overdue. */
+export async function getOverdueBanner(caller: Caller, accountId?: string) {
+  const account = await getAccount(caller, accountId);
+  if (!account.overdueSince) return null;
+  const db = await getDb();
+  const [owed] = await db
+    .select({ total: sql<string>`coalesce(sum(${billLines.outstandingAmount}), 0)` })
+    .from(billLines)
+    .where(and(eq(billLines.accountId, account.id), gt(billLines.outstandingAmount, "0")));
+  return { since: account.overdueSince, amount: roundMoney(owed.total), currency: account.currency, timeZone: account.timeZone };
+}
