@@ -186,7 +186,9 @@ export async function ingestUsage(caller: Caller, body: unknown, accountId?: str
     // Ids already stored, or stored by a concurrent request meanwhile, are skipped
     // by ON CONFLICT; then one look-up of the batch's ids checks their content,
     // and a mismatch rolls the whole batch back.
-    const inserted = await insertUsage(tx, account, fresh.map((f) => f.record));
+    // Sorted by id, so concurrent batches with overlapping ids take their
+    // index locks in the same order and wait for each other instead of deadlocking.
+    const inserted = await insertUsage(tx, account, fresh.map((f) => f.record).sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)));
     if (inserted < fresh.length) {
       const stored = await storedHashes(tx, account, fresh.map((f) => f.record.id));
       const clash = fresh.filter((f) => stored.get(f.record.id) !== f.record.contentHash);
