@@ -1,7 +1,7 @@
 // Shown on every console page while the account is overdue (PRODUCT.md §6).
 export function OverdueBanner({ amount, since, canTopUp }: { amount: string; since: string; canTopUp: boolean }) {
   return (
-    <div role="alert" data-testid="overdue-banner" className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-red-200 bg-red-50 px-4 py-2 text-sm text-red-800 md:px-6">
+    <div role="alert" data-testid="console-overdue-banner" className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-red-200 bg-red-50 px-4 py-2 text-sm text-red-800 md:px-6">
       <b>Your account is overdue.</b>
       <span>
         <span data-testid="overdue-amount">{amount}</span> outstanding since <span data-testid="overdue-since">{since}</span>.
