@@ -5,7 +5,7 @@ const config = [
   ...next,
   ...nextTs,
   {
-    ignores: [".next/**", "node_modules/**", ".data/**", "e2e/artifacts/**", "db/migrations/**", "next-env.d.ts", "test-results/**"],
+    ignores: [".next/**", ".next-*/**", "node_modules/**", ".data/**", "e2e/artifacts/**", "db/migrations/**", "next-env.d.ts", "test-results/**"],
   },
   {
     rules: {

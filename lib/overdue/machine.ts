@@ -53,6 +53,12 @@ function packageEnd(inst: MachineInstance, policy: ProductPolicy): { at: Date; c
   return null;
 }
 
+/** "168 h" up to a week (as the policy is stated), whole days beyond: "15 days". */
+function spanLabel(ms: number): string {
+  const hours = ms / 3_600_000;
+  return hours > 168 && hours % 24 === 0 ? `${hours / 24} days` : `${hours} h`;
+}
+
 /** The next timeline event of a resource, whether or not it is due yet. */
 export function nextEvent(inst: MachineInstance, policy: ProductPolicy): { to: InstanceStatus; at: Date; cause: string } | null {
   if (inst.status === "released") return null;
@@ -62,7 +68,7 @@ export function nextEvent(inst: MachineInstance, policy: ProductPolicy): { to: I
     return {
       to: "released",
       at: new Date(inst.statusSince.getTime() + rule.releaseAfterMs),
-      cause: `overdue for ${rule.releaseAfterMs / 3_600_000} h: suspended and released, data deleted`,
+      cause: `overdue for ${spanLabel(rule.releaseAfterMs)}: suspended and released, data deleted`,
     };
   }
   if (inst.status === "expired") {

@@ -17,6 +17,7 @@ import { topUpAction } from "./actions";
 export const metadata: Metadata = { title: "Account" };
 
 type Params = Record<string, string | undefined>;
+const PAGE = 50; // ledger entries per page on the Account page
 const Skeleton = ({ h = "h-24" }: { h?: string }) => <div className={`${h} animate-pulse rounded-lg border border-line bg-surface`} />;
 
 export default async function AccountPage({ searchParams }: { searchParams: Promise<Params> }) {
@@ -119,9 +120,10 @@ async function Instruments({ caller }: { caller: Caller }) {
 
 async function Ledger({ caller, params }: { caller: Caller; params: Params }) {
   const filters = { type: params.ledgerType || undefined, from: params.from || undefined, to: params.to || undefined };
+  const limit = Math.min(5000, Math.max(PAGE, Number.parseInt(params.ledgerLimit ?? "", 10) || PAGE));
   let result;
   try {
-    result = await listLedger(caller, filters);
+    result = await listLedger(caller, { ...filters, limit: limit + 1 });
   } catch (e) {
     if (!(e instanceof BadRequestError)) throw e;
     result = null;
@@ -145,7 +147,7 @@ async function Ledger({ caller, params }: { caller: Caller; params: Params }) {
         <p role="alert" className="text-red-700">These filters are not valid; check the dates.</p>
       ) : (
         <LedgerTable
-          rows={result.rows.map((r) => ({
+          rows={result.rows.slice(0, limit).map((r) => ({
             id: r.id,
             at: formatInstant(r.at, result.account.timeZone),
             type: r.entryType,
@@ -154,6 +156,15 @@ async function Ledger({ caller, params }: { caller: Caller; params: Params }) {
             reference: r.referenceId ?? "",
           }))}
         />
+      )}
+      {result && result.rows.length > limit && (
+        <a
+          className="mt-2 inline-block text-sm text-blue-700 underline"
+          data-testid="ledger-more"
+          href={`/account?${new URLSearchParams({ ...Object.fromEntries(Object.entries({ ledgerType: filters.type, from: filters.from, to: filters.to }).filter(([, v]) => v)), ledgerLimit: String(limit + PAGE) } as Record<string, string>).toString()}`}
+        >
+          Show {PAGE} more
+        </a>
       )}
     </>
   );
