@@ -37,6 +37,11 @@ test("the admin sees the banner on every page, states and countdowns, and a top-
   await expect(phoneRow.getByTestId("countdown")).toHaveText(/^in \d+d \d+h$/);
   await app.screenshot("overdue-resources");
 
+  // The resource's own page: its state panel with the countdown, and the recorded transition.
+  await page.goto("/resources/cp-hz-large");
+  await expect(page.getByTestId("status-cp-hz-large").getByTestId("countdown")).toHaveText(/^in \d+d \d+h$/);
+  await expect(page.getByText("account overdue: unusable, data kept, billing stopped")).toBeVisible();
+
   // Account: every affected resource with what is refused and when it will be released.
   await page.goto("/account");
   const status = page.getByTestId("resource-status");

@@ -1,21 +1,22 @@
 "use client";
 // Top-up form: one idempotency key per intended top-up, so a double submit or
-// a retry after a network error is applied once; a fresh key after success.
-import { useActionState, useState } from "react";
+// a retry after a lost response is applied once; a fresh key after success.
+// The key is made on first submit, in the browser (not during SSR).
+import { useActionState, useRef } from "react";
 
-export type TopUpState = { ok?: string; error?: string; key?: string } | null;
+export type TopUpState = { ok?: string; error?: string } | null;
 
 export function TopUpForm({ action, currency }: { action: (prev: TopUpState, form: FormData) => Promise<TopUpState>; currency: string }) {
-  const [state, formAction, pending] = useActionState(action, null);
-  const [key, setKey] = useState(() => crypto.randomUUID());
-  const [lastOk, setLastOk] = useState<string | undefined>();
-  if (state?.ok && state.ok !== lastOk) {
-    setLastOk(state.ok);
-    setKey(crypto.randomUUID());
-  }
+  const key = useRef<string | null>(null);
+  const [state, formAction, pending] = useActionState(async (prev: TopUpState, form: FormData) => {
+    key.current ??= crypto.randomUUID();
+    form.set("idempotencyKey", key.current);
+    const result = await action(prev, form);
+    if (result?.ok) key.current = null;
+    return result;
+  }, null);
   return (
     <form action={formAction} className="flex flex-wrap items-end gap-2" data-testid="top-up-form">
-      <input type="hidden" name="idempotencyKey" value={key} />
       <label className="text-xs">
         <span className="block text-muted">Amount ({currency})</span>
         <input name="amount" required inputMode="decimal" placeholder="100.00" className="w-32 rounded border border-line px-2 py-1" />

@@ -14,6 +14,7 @@ import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { OPERATOR } from "@/lib/data/caller";
 import { createApiKey } from "@/lib/data/operator";
 import { topUp } from "@/lib/data/top-ups";
+import { COMMANDS } from "@/lib/ops/commands";
 import { sum } from "@/lib/money";
 import { useTestDatabase } from "./db";
 import { fixtures } from "./overdue-fixtures";
@@ -97,6 +98,25 @@ describe("top-up", () => {
       ["2026-02", "20.000000"],
       ["2026-03", "30.000000"],
     ]);
+  });
+
+  it("npm run ops -- top-up: pays oldest first, replays by --key, refuses bad input", async () => {
+    const a = await owing();
+    const out: string[] = [];
+    const run = (values: Record<string, string>) => COMMANDS["top-up"].run({ values, positionals: [], handle: t.handle(), log: (l) => out.push(l) });
+    await run({ account: a.id, amount: "12.50", key: "ops-1", at: "2026-04-01T00:00:00Z" });
+    expect(out.at(-1)).toBe("Topped up 12.50: 2 outstanding line(s) paid (12.50). Balance 0.00.");
+    await run({ account: a.id, amount: "12.50", key: "ops-1" });
+    expect(out.at(-1)).toContain("already applied; nothing changed");
+    await expect(run({ account: a.id })).rejects.toThrow(/missing --amount/);
+    await expect(run({ account: a.id, amount: "abc" })).rejects.toMatchObject({ status: 400 });
+    await expect(run({ account: "no-such-account", amount: "5" })).rejects.toMatchObject({ status: 404 });
+    expect(await outstandingByCycle(a.id)).toEqual([
+      ["2026-01", "0.000000"],
+      ["2026-02", "17.500000"],
+      ["2026-03", "30.000000"],
+    ]);
+    expect((await f.ledger(a.id)).filter((e) => e.entryType === "top_up")).toHaveLength(1);
   });
 
   describe("POST /api/v1/account/top-ups", () => {

@@ -21,10 +21,9 @@ export async function topUpAction(_prev: TopUpState, data: FormData): Promise<To
   try {
     const [account, r] = await Promise.all([getAccount(caller), topUp(caller, parsed.data)]);
     revalidatePath("/", "layout");
-    if (r.replayed) return { ok: `This top-up was already applied (${r.ledgerEntryId}).`, key: parsed.data.idempotencyKey };
+    if (r.replayed) return { ok: `This top-up was already applied (${r.ledgerEntryId}).` };
     return {
       ok: `Topped up ${formatMoney(parsed.data.amount, account.currency)}: ${r.settledLines} outstanding line(s) paid (${formatMoney(r.settledAmount, account.currency)}). Balance ${formatMoney(r.balance, account.currency)}.`,
-      key: parsed.data.idempotencyKey,
     };
   } catch (e) {
     if (e instanceof AppError) return { error: e.message.replace(/^amount: /, "Amount ") };
