@@ -72,6 +72,15 @@ test("the admin sees the banner on every page, states and countdowns, and a top-
   await page.goto("/account?ledgerType=top_up");
   await expect(page.getByTestId("ledger-table")).not.toContainText("Deduction");
   await expect(page.getByTestId("ledger-table").getByRole("row")).toHaveCount(topUps + 1);
+  // The CSV export behind the page's link, with the page's filter.
+  const href = await page.getByTestId("ledger-csv").getAttribute("href");
+  expect(href).toContain("type=top_up");
+  const csv = await page.request.get(href!);
+  expect(csv.headers()["content-type"]).toContain("text/csv");
+  const csvRows = (await csv.text()).trim().split("\n");
+  expect(csvRows[0]).toBe("at,type,amount,currency,reference_type,reference_id,memo,id");
+  expect(csvRows).toHaveLength(topUps + 1); // header + every top-up (the table's rows include its header too)
+  expect(csvRows.slice(1).every((r) => r.split(",")[1] === "top_up")).toBe(true);
   await page.goto("/account?ledgerType=deduction");
   await expect(page.getByTestId("ledger-table")).toContainText("Outstanding paid by top-up");
   await expect(page.getByTestId("outstanding")).toHaveText("$0.00");

@@ -516,6 +516,39 @@ export const openApiDocument: OpenApiDocument = {
         },
       }),
     },
+    "/api/v1/account/overdue": {
+      get: tenant("Bills", {
+        operationId: "getOverdueStatus",
+        summary: "Overdue status: amount, since when, and per live resource its state, what is refused and what happens next",
+        responses: {
+          "200": ok(
+            "The overdue status",
+            obj({
+              asOf: instant("The account's now"),
+              overdue: { oneOf: [obj({ since: instant("Overdue since"), amount: str("Outstanding amount") }), { type: "null" }] },
+              outstandingAmount: str("Outstanding amount"),
+              creditLimit: str("Credit (overdraft) limit"),
+              suspensionQuota: str("Extended suspension quota"),
+              suspensionQuotaFormula: str("How the quota is computed"),
+              paygStoppedSince: { type: ["string", "null"], format: "date-time" },
+              resources: {
+                type: "array",
+                items: obj({
+                  id: str("Instance id"),
+                  name: str("Name"),
+                  productName: str("Product"),
+                  status: { type: "string", enum: INSTANCE_STATUSES },
+                  statusSince: instant("In this state since"),
+                  blocked: { type: "array", items: { type: "string", enum: ["create", "deploy", "restart", "change-spec", "use", "renew", "upgrade"] } },
+                  next: { oneOf: [obj({ status: { type: "string", enum: INSTANCE_STATUSES }, at: instant("When"), cause: str("Why") }), { type: "null" }] },
+                }),
+              },
+            }),
+          ),
+          ...READ_ERRORS,
+        },
+      }),
+    },
     "/api/v1/account/ledger": {
       get: tenant("Bills", {
         operationId: "listLedger",

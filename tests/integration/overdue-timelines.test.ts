@@ -1,7 +1,13 @@
 // The per-product overdue timelines (PRODUCT.md §6) by time travel through the
 // test clock, on whichever database the run uses; each case checks states and
 // their recorded transitions, bill lines and the ledger.
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+
+vi.mock("next-auth", async (orig) => ({ ...(await orig<object>()), getServerSession: async () => null }));
+
+import { GET as overdueGET } from "@/app/api/v1/account/overdue/route";
+import { OPERATOR } from "@/lib/data/caller";
+import { createApiKey } from "@/lib/data/operator";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { topUp } from "@/lib/data/top-ups";
 import { dec, sum } from "@/lib/money";
@@ -39,6 +45,20 @@ describe("overdue timelines", () => {
 
     await f.clock(a.caller, at(167 * HOUR));
     expect((await f.get(a.id, "cr")).status).toBe("restricted");
+    // The API shows the same: amount, since when, and per resource what is refused and the release 1 h away.
+    const { key } = await createApiKey(OPERATOR, { accountId: a.id, name: "viewer", role: "viewer" });
+    const res = await (overdueGET as (r: Request, c: { params: Promise<object> }) => Promise<Response>)(
+      new Request("http://localhost/api/v1/account/overdue", { headers: { authorization: `Bearer ${key}` } }),
+      { params: Promise.resolve({}) },
+    );
+    const body = (await res.json()) as { asOf: string; overdue: unknown; resources: { id: string; status: string; blocked: string[]; next: { status: string; at: string } | null }[] };
+    expect(body.asOf).toBe(iso(167 * HOUR));
+    expect(body.overdue).toEqual({ since: O.toISOString(), amount: "8.91" });
+    const byId = Object.fromEntries(body.resources.map((r) => [r.id, r]));
+    expect(byId.cr).toMatchObject({ status: "restricted", next: { status: "released", at: iso(168 * HOUR) } });
+    expect(byId.cr.blocked).toEqual(expect.arrayContaining(["deploy", "restart", "change-spec"]));
+    expect(byId.cp).toMatchObject({ status: "overdue", next: { status: "released", at: iso(15 * DAY) } });
+    expect(byId.cp.blocked).toContain("use");
 
     await f.clock(a.caller, at(169 * HOUR));
     const cr = await f.get(a.id, "cr");
