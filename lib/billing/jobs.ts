@@ -25,6 +25,8 @@ export async function runAccountJobs(tx: Tx, account: Account, catalog: Catalog,
   // Overdue stops billing at its instant, which changes what is rated: go
   // round until settlement finds nothing new (at most once per overdue start).
   await refreshSuspensionQuota(tx, account, now);
+  // Releases already due from states entered in earlier runs come first, so nothing is rated past them.
+  await advanceTimelines(tx, account.id, now);
   for (let round = 0; round < 6; round++) {
     const [fresh] = await tx.select().from(accounts).where(eq(accounts.id, account.id));
     lines = (await rateAccount(tx, fresh, catalog, now)).lines;
@@ -43,12 +45,15 @@ export async function runAccountJobs(tx: Tx, account: Account, catalog: Catalog,
     await tx.update(accounts).set({ overdueSince: null, paygStoppedSince: null }).where(eq(accounts.id, account.id));
     await onAccountSettled(tx, account.id, now);
   }
-  // ── overdue timelines (lib/overdue): releases after restriction, overdue or retention ──
+  // ── overdue timelines (lib/overdue) for states entered in this run: releases after restriction, overdue or retention ──
   if ((await advanceTimelines(tx, account.id, now)).some((t) => t.to === "released")) {
     // A release ends billing at its instant: rate again so nothing runs past it.
     const [fresh] = await tx.select().from(accounts).where(eq(accounts.id, account.id));
     lines = (await rateAccount(tx, fresh, catalog, now)).lines;
-    settled += (await settleDueLines(tx, account.id, now)).settled;
+    const r = await settleDueLines(tx, account.id, now);
+    settled += r.settled;
+    if (r.overdueAt) await onAccountOverdue(tx, account.id, (overdueAt = r.overdueAt));
+    if (r.paygStopAt) await onPaygStopped(tx, account.id, r.paygStopAt);
   }
   await tx.update(accounts).set({ jobsRunUntil: now }).where(eq(accounts.id, account.id));
   return { accountId: account.id, lines, settled, overdueAt };
