@@ -448,16 +448,28 @@ export const openApiDocument: OpenApiDocument = {
           required: false,
           content: json({ type: "object", additionalProperties: false, properties: { at: instant("Release instant, not in the future; default: the account's clock") } }),
         },
-        responses: { "200": ok("Released", obj({ data: ref("Instance") })), ...WRITE_ERRORS },
+        responses: {
+          "200": ok("Released", obj({ data: ref("Instance") })),
+          ...WRITE_ERRORS,
+          "404": errorResponse("No such instance in the key's account (another account's instance reads the same)"),
+          "409": errorResponse("The instance was already released; nothing was written"),
+        },
       }),
     },
     "/api/v1/usage": {
       post: tenant("Usage", {
         operationId: "ingestUsage",
         summary: "Ingest a batch of up to 10,000 usage records (admin key)",
-        description: "All-or-nothing per batch, idempotent per record id.",
+        description:
+          "All-or-nothing per batch, idempotent per record id. Usage for a day whose line is already settled is billed as an adjustment line (lineType adjustment) for the difference, due when rated.",
         requestBody: { required: true, content: json(ref("UsageBatch")) },
-        responses: { "200": ok("Stored", ref("UsageResult")), ...WRITE_ERRORS, "413": errorResponse("Body too large") },
+        responses: {
+          "200": ok("Stored", ref("UsageResult")),
+          ...WRITE_ERRORS,
+          "400": errorResponse("A bad record (details.issues name its index, field and reason) or envelope; nothing was written"),
+          "409": errorResponse("A record id already stored with different content; nothing was written"),
+          "413": errorResponse("Body too large"),
+        },
       }),
     },
     "/api/v1/bill-lines": {

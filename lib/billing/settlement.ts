@@ -98,7 +98,8 @@ export async function settleDueLines(tx: Tx, accountId: string, now: Date): Prom
   }
 
   await writeLineSettlements(tx, accountId, updates);
-  if (ledger.length) await tx.insert(ledgerEntries).values(ledger).onConflictDoNothing();
+  // Chunked: one statement may bind at most 65,534 parameters (9 per entry).
+  for (let i = 0; i < ledger.length; i += 1000) await tx.insert(ledgerEntries).values(ledger.slice(i, i + 1000)).onConflictDoNothing();
   await saveInstruments(tx, accountId, before, state);
   if (overdueAt || paygStopAt) {
     await tx
