@@ -644,6 +644,79 @@ export const openApiDocument: OpenApiDocument = {
         responses: { "200": ok("The account's money", ref("AccountSummary")), ...READ_ERRORS },
       }),
     },
+    // Issue 6: top-ups and the ledger.
+    "/api/v1/account/top-ups": {
+      post: tenant("Bills", {
+        operationId: "topUp",
+        summary: "Top up the balance (admin or finance key); outstanding amounts are paid oldest first",
+        description:
+          "Credits the ledger, pays outstanding bill lines oldest first, and when what is left fits the credit limit ends overdue and reactivates every resource not yet released. The same Idempotency-Key again returns the first result (200); with another amount, 409.",
+        parameters: [{ name: "Idempotency-Key", in: "header", required: true, description: "One key per intended top-up.", schema: { type: "string", maxLength: 120 } }],
+        requestBody: { required: true, content: json(obj({ amount: str("Positive amount with at most 2 decimals", { pattern: "^\\d{1,12}(\\.\\d{1,2})?$", examples: ["100.00"] }) })) },
+        responses: {
+          "201": ok("Applied", obj({ ledgerEntryId: str("The top-up's ledger entry"), settledLines: { type: "integer" }, settledAmount: str("Paid from this top-up"), balance: str("Balance after"), replayed: { type: "boolean" } })),
+          "200": ok("Replayed: already applied with this key", obj({ ledgerEntryId: str("The first top-up's ledger entry"), replayed: { type: "boolean" } }, ["ledgerEntryId", "replayed"])),
+          ...WRITE_ERRORS,
+          "409": errorResponse("The key was used for another amount"),
+        },
+      }),
+    },
+    "/api/v1/account/overdue": {
+      get: tenant("Bills", {
+        operationId: "getOverdueStatus",
+        summary: "Overdue status: amount, since when, and per live resource its state, what is refused and what happens next",
+        responses: {
+          "200": ok(
+            "The overdue status",
+            obj({
+              asOf: instant("The account's now"),
+              overdue: { oneOf: [obj({ since: instant("Overdue since"), amount: str("Outstanding amount") }), { type: "null" }] },
+              outstandingAmount: str("Outstanding amount"),
+              creditLimit: str("Credit (overdraft) limit"),
+              suspensionQuota: str("Extended suspension quota"),
+              suspensionQuotaFormula: str("How the quota is computed"),
+              paygStoppedSince: { type: ["string", "null"], format: "date-time" },
+              resources: {
+                type: "array",
+                items: obj({
+                  id: str("Instance id"),
+                  name: str("Name"),
+                  productName: str("Product"),
+                  status: { type: "string", enum: INSTANCE_STATUSES },
+                  statusSince: instant("In this state since"),
+                  blocked: { type: "array", items: { type: "string", enum: ["create", "deploy", "restart", "change-spec", "use", "renew", "upgrade"] } },
+                  next: { oneOf: [obj({ status: { type: "string", enum: INSTANCE_STATUSES }, at: instant("When"), cause: str("Why") }), { type: "null" }] },
+                }),
+              },
+            }),
+          ),
+          ...READ_ERRORS,
+        },
+      }),
+    },
+    "/api/v1/account/ledger": {
+      get: tenant("Bills", {
+        operationId: "listLedger",
+        summary: "The account's ledger, newest first (JSON, or CSV with format=csv)",
+        parameters: [
+          { name: "type", in: "query", schema: { type: "string", enum: ["top_up", "deduction", "refund", "adjustment"] } },
+          { name: "from", in: "query", description: "First day (inclusive), account time zone.", schema: { type: "string", format: "date" } },
+          { name: "to", in: "query", description: "Last day (inclusive), account time zone.", schema: { type: "string", format: "date" } },
+          { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 5000, default: 200 } },
+          { name: "format", in: "query", schema: { type: "string", enum: ["json", "csv"], default: "json" } },
+        ],
+        responses: {
+          "200": {
+            description: "Ledger entries; amounts are signed (credits positive)",
+            content: {
+              ...json(obj({ entries: { type: "array", items: obj({ id: str("Entry id"), at: instant("When"), type: str("top_up | deduction | refund | adjustment"), amount: str("Signed amount"), currency: str("Currency"), referenceType: { type: ["string", "null"] }, referenceId: { type: ["string", "null"] }, memo: str("Memo") }) } })),
+              "text/csv": { schema: { type: "string" } },
+            },
+          },
+          ...READ_ERRORS,
+        },
+      }),
+    },
     "/api/v1/test-clock": {
       get: tenant("Testing", {
         operationId: "getTestClock",

@@ -105,7 +105,9 @@ function ratePhone(ctx: Ctx, inst: Instance) {
     at: inst.billingAnchorAt,
   });
   // Billing stops at the overdue instant; a switch to subscription stops it too.
-  const overdueAt = inst.status === "overdue" ? inst.statusSince : null;
+  // (A group released after overdue keeps its stop instant in attributes.billingStoppedAt.)
+  const stoppedAt = typeof inst.attributes.billingStoppedAt === "string" ? new Date(inst.attributes.billingStoppedAt) : null;
+  const overdueAt = inst.status === "overdue" ? inst.statusSince : stoppedAt;
   const switchedAt = typeof inst.attributes.paygUntil === "string" ? new Date(inst.attributes.paygUntil) : null;
   const periods = phonePeriods({
     anchorAt: inst.billingAnchorAt,
