@@ -14,8 +14,8 @@ test("a viewer sees the overdue banner and the countdowns but no top-up form", a
   const banner = page.getByTestId("console-overdue-banner");
   await expect(banner).toBeVisible();
   await expect(banner).toContainText("Your account is overdue");
-  await expect(page.getByTestId("overdue-amount")).toHaveText(/^\$\d[\d,]*\.\d{2}$|^USD/);
-  await expect(page.getByTestId("overdue-since")).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+  await expect(banner.getByTestId("overdue-amount")).toHaveText(/^\$\d[\d,]*\.\d{2}$|^USD/);
+  await expect(banner.getByTestId("overdue-since")).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
 
   await app.nav("Account").click();
   await expect(page.getByTestId("account-overdue")).toBeVisible();
