@@ -1,6 +1,7 @@
 // The demo's overdue situation (acme went overdue ~3 days before the seed's
 // now): the banner on every page, per-resource states and countdowns, and a
-// top-up by the admin that clears it. The only spec that changes acme's money.
+// top-up by the admin that clears it. The only spec that changes acme's money,
+// so it is named to run last (spec files run alphabetically on one worker).
 import { expect, test } from "@playwright/test";
 import { Console, DEMO } from "./pages";
 
