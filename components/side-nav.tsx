@@ -9,12 +9,16 @@ const LINKS = [
   { href: "/account", label: "Account" },
 ];
 
-export function SideNav() {
+// Admins also get the audit log of lifecycle actions.
+const ADMIN_LINKS = [{ href: "/audit", label: "Audit log" }];
+
+export function SideNav({ admin = false }: { admin?: boolean }) {
   const pathname = usePathname();
+  const links = admin ? [...LINKS, ...ADMIN_LINKS] : LINKS;
   return (
     <nav aria-label="Console" className="border-b border-line bg-white md:w-52 md:border-b-0 md:border-r">
       <ul className="flex gap-1 overflow-x-auto p-2 md:flex-col">
-        {LINKS.map((link) => {
+        {links.map((link) => {
           const active = pathname === link.href || pathname.startsWith(link.href + "/");
           return (
             <li key={link.href}>

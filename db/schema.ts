@@ -47,6 +47,8 @@ export const accounts = pgTable("accounts", {
   // Extended suspension quota, recomputed each cycle by the jobs.
   suspensionQuota: money("suspension_quota").notNull().default("0"),
   overdueSince: ts("overdue_since"),
+  // When pay-as-you-go was stopped: the overdue amount passed the suspension quota.
+  paygStoppedSince: ts("payg_stopped_since"),
   // Per-account test clock (only honoured when BILLING_TEST_CLOCK=1).
   testClockNow: ts("test_clock_now"),
   // The instant the billing jobs last ran up to for this account.

@@ -1,11 +1,15 @@
 import { SideNav } from "@/components/side-nav";
 import { SignOutButton } from "@/components/sign-out-button";
 import { getAccount } from "@/lib/data/account";
+import { OverdueBanner } from "@/components/overdue/banner";
+import { getOverdueBanner } from "@/lib/data/account";
+import { formatInstant } from "@/lib/format";
+import { formatMoney } from "@/lib/money";
 import { pageCaller } from "./page-caller";
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const caller = await pageCaller();
-  const account = await getAccount(caller);
+  const [account, overdue] = await Promise.all([getAccount(caller), getOverdueBanner(caller)]);
   const user = caller.kind === "user" ? caller : null;
   return (
     <div className="flex min-h-screen flex-col">
@@ -25,8 +29,16 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
           <SignOutButton />
         </div>
       </header>
+      {/* Overdue banner (issue 6): on every console page while overdue. */}
+      {overdue && (
+        <OverdueBanner
+          amount={formatMoney(overdue.amount, overdue.currency)}
+          since={formatInstant(overdue.since, overdue.timeZone)}
+          canTopUp={caller.kind !== "user" || caller.role !== "viewer"}
+        />
+      )}
       <div className="flex flex-1 flex-col md:flex-row">
-        <SideNav />
+        <SideNav admin={user?.role === "admin"} />
         <main id="main" className="min-w-0 flex-1 p-4 md:p-6">{children}</main>
       </div>
     </div>

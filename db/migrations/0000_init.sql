@@ -6,6 +6,7 @@ CREATE TABLE "accounts" (
 	"credit_limit" numeric(20, 6) DEFAULT '0' NOT NULL,
 	"suspension_quota" numeric(20, 6) DEFAULT '0' NOT NULL,
 	"overdue_since" timestamp with time zone,
+	"payg_stopped_since" timestamp with time zone,
 	"test_clock_now" timestamp with time zone,
 	"jobs_run_until" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL

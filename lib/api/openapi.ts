@@ -349,6 +349,49 @@ const schemas: Record<string, Schema> = {
     linesRated: { type: "integer" },
     linesSettled: { type: "integer" },
     overdueSince: nullableInstant("Set when the account became overdue"),
+  }),  // ── Lifecycle (issue 5) ──
+  Quote: obj({
+    action: str("switch | renew | change-spec | unsubscribe"),
+    orderType: str("new | renewal | upgrade | downgrade | conversion | refund"),
+    instanceId: str("The resource"),
+    spec: nullable("Spec the order buys (the new one for a change)"),
+    months: { type: ["integer", "null"], description: "Duration bought (1, 2, 3, 6 or 12)" },
+    instanceCount: { type: "integer" },
+    termStart: instant("Term start"),
+    termEnd: instant("Term end (unchanged by upgrade/downgrade)"),
+    currency: str("The account's currency"),
+    originalAmount: str("Decimal string, 2 dp"),
+    discountAmount: str("Decimal string, 2 dp"),
+    payableAmount: str("Signed decimal string: > 0 charged, < 0 refunded to the balance"),
+    paygFinalCharge: nullable("Switch: the running pay-as-you-go period, charged up to the switch instant by the jobs"),
+    explanation: { type: "array", items: { type: "string" }, description: "The formula, worked" },
+  }),
+  LifecycleOrder: obj({
+    id: str("Order id"),
+    orderNo: str("Order number"),
+    instanceId: str("The resource"),
+    productId: str("Product"),
+    orderType: str("new | renewal | upgrade | downgrade | conversion | refund"),
+    spec: nullable("Spec"),
+    months: { type: ["integer", "null"] },
+    instanceCount: { type: "integer" },
+    termStart: nullableInstant("Term start"),
+    termEnd: nullableInstant("Term end"),
+    originalAmount: str("Decimal string"),
+    discountAmount: str("Decimal string"),
+    payableAmount: str("Signed decimal string (refunds negative)"),
+    paidAmount: str("Decimal string"),
+    status: str("unpaid | paid | cancelled", { enum: ["unpaid", "paid", "cancelled"] }),
+    createdAt: instant("Placed"),
+    paidAt: nullableInstant("Paid"),
+  }),
+  LifecycleResult: obj({
+    replayed: { type: "boolean", description: "true: this Idempotency-Key was seen before; this is the first result" },
+    paid: { type: "boolean", description: "false: insufficient funds, the order is unpaid (pay or cancel it)" },
+    message: str("What happened, for people"),
+    order: ref("LifecycleOrder"),
+    quote: ref("Quote"),
+    instance: { type: "object", description: "The resource after the action" },
   }),
 };
 
@@ -413,6 +456,7 @@ export const openApiDocument: OpenApiDocument = {
     { name: "Resources", description: "Resource events from product services" },
     { name: "Usage", description: "Metered usage ingestion" },
     { name: "Bills", description: "Bill lines, bills and the account's money" },
+    { name: "Lifecycle", description: "Admin actions: quote, switch, renew, auto-renew, unsubscribe, upgrade/downgrade; orders" },
     { name: "Testing", description: "Test clocks (BILLING_TEST_CLOCK=1 only)" },
     { name: "Meta", description: "This document" },
   ],
@@ -449,16 +493,117 @@ export const openApiDocument: OpenApiDocument = {
           required: false,
           content: json({ type: "object", additionalProperties: false, properties: { at: instant("Release instant, not in the future; default: the account's clock") } }),
         },
-        responses: { "200": ok("Released", obj({ data: ref("Instance") })), ...WRITE_ERRORS },
+        responses: {
+          "200": ok("Released", obj({ data: ref("Instance") })),
+          ...WRITE_ERRORS,
+          "404": errorResponse("No such instance in the key's account (another account's instance reads the same)"),
+          "409": errorResponse("The instance was already released; nothing was written"),
+        },
+      }),
+    },
+    "/api/v1/instances/{id}/quote": {
+      get: tenant("Lifecycle", {
+        operationId: "quoteLifecycleAction",
+        summary: "What an action would charge or refund now (admin); refusals are 409 with the reason",
+        parameters: [
+          { name: "id", in: "path", required: true, schema: { type: "string" } },
+          { name: "action", in: "query", required: true, schema: { type: "string", enum: ["switch", "renew", "change-spec", "unsubscribe"] } },
+          { name: "months", in: "query", description: "switch, renew", schema: { type: "integer", enum: [1, 2, 3, 6, 12] } },
+          { name: "spec", in: "query", description: "change-spec", schema: { type: "string" } },
+          { name: "billingMethod", in: "query", description: "switch: subscription (payg is refused for Cloud Phone)", schema: { type: "string", enum: ["subscription", "payg"] } },
+          { name: "autoRenew", in: "query", description: "switch", schema: { type: "boolean" } },
+          { name: "instanceCount", in: "query", description: "unsubscribe: must be the whole group", schema: { type: "integer" } },
+        ],
+        responses: { "200": ok("The quote", obj({ data: ref("Quote") })), ...WRITE_ERRORS },
+      }),
+    },
+    "/api/v1/instances/{id}/switch": {
+      post: tenant("Lifecycle", {
+        operationId: "switchToSubscription",
+        summary: "Switch pay-as-you-go → subscription (admin)",
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }, { name: "Idempotency-Key", in: "header", required: true, description: "One per submission (e.g. a UUID): a retry returns the first result; the same key with other parameters is 409.", schema: { type: "string", description: "8–200 of A–Z a–z 0–9 _ . : -" } }],
+        requestBody: { required: false, content: json({ type: "object", properties: { months: { type: "integer", enum: [1, 2, 3, 6, 12] }, autoRenew: { type: "boolean" }, billingMethod: { type: "string", enum: ["subscription", "payg"] } } }) },
+        responses: { "200": ok("Done, or an unpaid order when funds are short", obj({ data: ref("LifecycleResult") })), ...WRITE_ERRORS },
+      }),
+    },
+    "/api/v1/instances/{id}/renew": {
+      post: tenant("Lifecycle", {
+        operationId: "renewSubscription",
+        summary: "Renew a subscription (admin)",
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }, { name: "Idempotency-Key", in: "header", required: true, description: "One per submission (e.g. a UUID): a retry returns the first result; the same key with other parameters is 409.", schema: { type: "string", description: "8–200 of A–Z a–z 0–9 _ . : -" } }],
+        requestBody: { required: false, content: json({ type: "object", properties: { months: { type: "integer", enum: [1, 2, 3, 6, 12] } } }) },
+        responses: { "200": ok("Done, or an unpaid order when funds are short", obj({ data: ref("LifecycleResult") })), ...WRITE_ERRORS },
+      }),
+    },
+    "/api/v1/instances/{id}/unsubscribe": {
+      post: tenant("Lifecycle", {
+        operationId: "unsubscribe",
+        summary: "Unsubscribe the whole resource; refund cash × unused days / term days (admin)",
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }, { name: "Idempotency-Key", in: "header", required: true, description: "One per submission (e.g. a UUID): a retry returns the first result; the same key with other parameters is 409.", schema: { type: "string", description: "8–200 of A–Z a–z 0–9 _ . : -" } }],
+        requestBody: { required: false, content: json({ type: "object", properties: { instanceCount: { type: "integer" } } }) },
+        responses: { "200": ok("Done, or an unpaid order when funds are short", obj({ data: ref("LifecycleResult") })), ...WRITE_ERRORS },
+      }),
+    },
+    "/api/v1/instances/{id}/change-spec": {
+      post: tenant("Lifecycle", {
+        operationId: "changeSpec",
+        summary: "Upgrade or downgrade; end date unchanged (admin)",
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }, { name: "Idempotency-Key", in: "header", required: true, description: "One per submission (e.g. a UUID): a retry returns the first result; the same key with other parameters is 409.", schema: { type: "string", description: "8–200 of A–Z a–z 0–9 _ . : -" } }],
+        requestBody: { required: false, content: json({ type: "object", properties: { spec: { type: "string" } } }) },
+        responses: { "200": ok("Done, or an unpaid order when funds are short", obj({ data: ref("LifecycleResult") })), ...WRITE_ERRORS },
+      }),
+    },
+    "/api/v1/instances/{id}/auto-renew": {
+      post: tenant("Lifecycle", {
+        operationId: "setAutoRenew",
+        summary: "Auto-renewal on/off and its duration (admin)",
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }, { name: "Idempotency-Key", in: "header", required: true, description: "One per submission (e.g. a UUID): a retry returns the first result; the same key with other parameters is 409.", schema: { type: "string", description: "8–200 of A–Z a–z 0–9 _ . : -" } }],
+        requestBody: { required: true, content: json({ type: "object", properties: { enabled: { type: "boolean" }, months: { type: "integer", enum: [1, 2, 3, 6, 12] } }, required: ["enabled"] }) },
+        responses: { "200": ok("Saved", obj({ data: { type: "object" } })), ...WRITE_ERRORS },
+      }),
+    },
+    "/api/v1/orders": {
+      get: tenant("Lifecycle", {
+        operationId: "listOrders",
+        summary: "The account's orders, newest first",
+        parameters: [
+          { name: "instanceId", in: "query", schema: { type: "string" } },
+          { name: "status", in: "query", schema: { type: "string", enum: ["unpaid", "paid", "cancelled"] } },
+          { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 500, default: 100 } },
+        ],
+        responses: { "200": ok("Orders", obj({ data: { type: "array", items: ref("LifecycleOrder") } })), ...READ_ERRORS },
+      }),
+    },
+    "/api/v1/orders/{id}/pay": {
+      post: tenant("Lifecycle", {
+        operationId: "payOrder",
+        summary: "Pay an unpaid order from coupons, vouchers and balance (admin); a paid one is returned as is",
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+        responses: { "200": ok("Paid, or still unpaid with the reason", obj({ data: { type: "object" } })), ...WRITE_ERRORS },
+      }),
+    },
+    "/api/v1/orders/{id}/cancel": {
+      post: tenant("Lifecycle", {
+        operationId: "cancelOrder",
+        summary: "Cancel an unpaid order (admin)",
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+        responses: { "200": ok("Cancelled", obj({ data: { type: "object" } })), ...WRITE_ERRORS },
       }),
     },
     "/api/v1/usage": {
       post: tenant("Usage", {
         operationId: "ingestUsage",
         summary: "Ingest a batch of up to 10,000 usage records (admin key)",
-        description: "All-or-nothing per batch, idempotent per record id.",
+        description:
+          "All-or-nothing per batch, idempotent per record id. Usage for a day whose line is already settled is billed as an adjustment line (lineType adjustment) for the difference, due when rated.",
         requestBody: { required: true, content: json(ref("UsageBatch")) },
-        responses: { "200": ok("Stored", ref("UsageResult")), ...WRITE_ERRORS, "413": errorResponse("Body too large") },
+        responses: {
+          "200": ok("Stored", ref("UsageResult")),
+          ...WRITE_ERRORS,
+          "400": errorResponse("A bad record (details.issues name its index, field and reason) or envelope; nothing was written"),
+          "409": errorResponse("A record id already stored with different content; nothing was written"),
+          "413": errorResponse("Body too large"),
+        },
       }),
     },
     "/api/v1/bill-lines": {
@@ -511,6 +656,79 @@ export const openApiDocument: OpenApiDocument = {
         operationId: "getAccountSummary",
         summary: "Balance, credit limit, vouchers, coupons, outstanding and available credit",
         responses: { "200": ok("The account's money", ref("AccountSummary")), ...READ_ERRORS },
+      }),
+    },
+    // Issue 6: top-ups and the ledger.
+    "/api/v1/account/top-ups": {
+      post: tenant("Bills", {
+        operationId: "topUp",
+        summary: "Top up the balance (admin or finance key); outstanding amounts are paid oldest first",
+        description:
+          "Credits the ledger, pays outstanding bill lines oldest first, and when what is left fits the credit limit ends overdue and reactivates every resource not yet released. The same Idempotency-Key again returns the first result (200); with another amount, 409.",
+        parameters: [{ name: "Idempotency-Key", in: "header", required: true, description: "One key per intended top-up.", schema: { type: "string", maxLength: 120 } }],
+        requestBody: { required: true, content: json(obj({ amount: str("Positive amount with at most 2 decimals", { pattern: "^\\d{1,12}(\\.\\d{1,2})?$", examples: ["100.00"] }) })) },
+        responses: {
+          "201": ok("Applied", obj({ ledgerEntryId: str("The top-up's ledger entry"), settledLines: { type: "integer" }, settledAmount: str("Paid from this top-up"), balance: str("Balance after"), replayed: { type: "boolean" } })),
+          "200": ok("Replayed: already applied with this key", obj({ ledgerEntryId: str("The first top-up's ledger entry"), replayed: { type: "boolean" } }, ["ledgerEntryId", "replayed"])),
+          ...WRITE_ERRORS,
+          "409": errorResponse("The key was used for another amount"),
+        },
+      }),
+    },
+    "/api/v1/account/overdue": {
+      get: tenant("Bills", {
+        operationId: "getOverdueStatus",
+        summary: "Overdue status: amount, since when, and per live resource its state, what is refused and what happens next",
+        responses: {
+          "200": ok(
+            "The overdue status",
+            obj({
+              asOf: instant("The account's now"),
+              overdue: { oneOf: [obj({ since: instant("Overdue since"), amount: str("Outstanding amount") }), { type: "null" }] },
+              outstandingAmount: str("Outstanding amount"),
+              creditLimit: str("Credit (overdraft) limit"),
+              suspensionQuota: str("Extended suspension quota"),
+              suspensionQuotaFormula: str("How the quota is computed"),
+              paygStoppedSince: { type: ["string", "null"], format: "date-time" },
+              resources: {
+                type: "array",
+                items: obj({
+                  id: str("Instance id"),
+                  name: str("Name"),
+                  productName: str("Product"),
+                  status: { type: "string", enum: INSTANCE_STATUSES },
+                  statusSince: instant("In this state since"),
+                  blocked: { type: "array", items: { type: "string", enum: ["create", "deploy", "restart", "change-spec", "use", "renew", "upgrade"] } },
+                  next: { oneOf: [obj({ status: { type: "string", enum: INSTANCE_STATUSES }, at: instant("When"), cause: str("Why") }), { type: "null" }] },
+                }),
+              },
+            }),
+          ),
+          ...READ_ERRORS,
+        },
+      }),
+    },
+    "/api/v1/account/ledger": {
+      get: tenant("Bills", {
+        operationId: "listLedger",
+        summary: "The account's ledger, newest first (JSON, or CSV with format=csv)",
+        parameters: [
+          { name: "type", in: "query", schema: { type: "string", enum: ["top_up", "deduction", "refund", "adjustment"] } },
+          { name: "from", in: "query", description: "First day (inclusive), account time zone.", schema: { type: "string", format: "date" } },
+          { name: "to", in: "query", description: "Last day (inclusive), account time zone.", schema: { type: "string", format: "date" } },
+          { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 5000, default: 200 } },
+          { name: "format", in: "query", schema: { type: "string", enum: ["json", "csv"], default: "json" } },
+        ],
+        responses: {
+          "200": {
+            description: "Ledger entries; amounts are signed (credits positive)",
+            content: {
+              ...json(obj({ entries: { type: "array", items: obj({ id: str("Entry id"), at: instant("When"), type: str("top_up | deduction | refund | adjustment"), amount: str("Signed amount"), currency: str("Currency"), referenceType: { type: ["string", "null"] }, referenceId: { type: ["string", "null"] }, memo: str("Memo") }) } })),
+              "text/csv": { schema: { type: "string" } },
+            },
+          },
+          ...READ_ERRORS,
+        },
       }),
     },
     "/api/v1/test-clock": {

@@ -307,7 +307,7 @@ export function parseCatalog(json: unknown): Catalog {
 
 /** Read and validate the checked-in catalog (or another file, for the operator CLI). */
 export async function readCatalogFile(file: string = DEFAULT_CATALOG_PATH): Promise<Catalog> {
-  const text = await readFile(file, "utf8");
+  const text = await readFile(/*turbopackIgnore: true*/ file, "utf8");
   let json: unknown;
   try {
     json = JSON.parse(text);

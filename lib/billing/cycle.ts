@@ -54,9 +54,25 @@ export function cycleOf(instant: Date, tz: string = DEFAULT_TZ): Cycle {
 
 /** The statistic day ("YYYY-MM-DD") an instant belongs to in the account's zone. */
 export function dayOf(instant: Date, tz: string = DEFAULT_TZ): Day {
+  // Since 1972 every zone's offset and transition instant is a multiple of 15
+  // minutes, so all instants of a quarter hour share a day: rating asks for
+  // the same quarters over and over, and the zone arithmetic is the costly part.
+  const ms = checkInstant(instant).getTime();
+  const cacheable = ms >= SINCE_1972;
+  const key = cacheable ? `${Math.floor(ms / QUARTER_MS)}|${tz}` : "";
+  const hit = cacheable ? dayOfCache.get(key) : undefined;
+  if (hit) return hit;
   const t = local(instant, tz);
-  return `${pad(t.getFullYear(), 4)}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}`;
+  const day = `${pad(t.getFullYear(), 4)}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}`;
+  if (cacheable) {
+    if (dayOfCache.size >= 200_000) dayOfCache.clear();
+    dayOfCache.set(key, day);
+  }
+  return day;
 }
+const QUARTER_MS = 15 * 60_000;
+const SINCE_1972 = Date.UTC(1972, 0, 1);
+const dayOfCache = new Map<string, Day>();
 
 export function parseCycle(cycle: Cycle): { year: number; month: number } {
   const m = CYCLE_RE.exec(cycle);
@@ -96,13 +112,20 @@ export function cycleBounds(cycle: Cycle, tz: string = DEFAULT_TZ): Bounds {
 
 /** [start, end) of a statistic day in the account's zone. */
 export function dayBounds(day: Day, tz: string = DEFAULT_TZ): Bounds {
-  const { year, month, date } = parseDay(day);
-  checkTz(tz);
-  return {
-    start: new Date(new TZDate(year, month - 1, date, tz).getTime()),
-    end: new Date(new TZDate(year, month - 1, date + 1, tz).getTime()),
-  };
+  // Rating asks for the same few days once per record: zone arithmetic is the
+  // costly part, so the instants are cached (fresh Dates are handed out).
+  const key = `${day}|${tz}`;
+  let ms = dayBoundsCache.get(key);
+  if (!ms) {
+    const { year, month, date } = parseDay(day);
+    checkTz(tz);
+    ms = [new TZDate(year, month - 1, date, tz).getTime(), new TZDate(year, month - 1, date + 1, tz).getTime()];
+    if (dayBoundsCache.size >= 100_000) dayBoundsCache.clear();
+    dayBoundsCache.set(key, ms);
+  }
+  return { start: new Date(ms[0]), end: new Date(ms[1]) };
 }
+const dayBoundsCache = new Map<string, [number, number]>();
 
 /** The cycle after (n > 0) or before (n < 0) the given one. */
 export function shiftCycle(cycle: Cycle, n: number): Cycle {

@@ -105,7 +105,9 @@ function ratePhone(ctx: Ctx, inst: Instance) {
     at: inst.billingAnchorAt,
   });
   // Billing stops at the overdue instant; a switch to subscription stops it too.
-  const overdueAt = inst.status === "overdue" ? inst.statusSince : null;
+  // (A group released after overdue keeps its stop instant in attributes.billingStoppedAt.)
+  const stoppedAt = typeof inst.attributes.billingStoppedAt === "string" ? new Date(inst.attributes.billingStoppedAt) : null;
+  const overdueAt = inst.status === "overdue" ? inst.statusSince : stoppedAt;
   const switchedAt = typeof inst.attributes.paygUntil === "string" ? new Date(inst.attributes.paygUntil) : null;
   const periods = phonePeriods({
     anchorAt: inst.billingAnchorAt,
@@ -178,7 +180,9 @@ async function rateMetered(tx: Tx, ctx: Ctx) {
         item.rule === "traffic-free"
           ? r.network === "replication" || item.code.includes("replication") ? "replication" : "vpc"
           : ((r.network ?? "internet") as Network);
-      egress.set(item.id, [...(egress.get(item.id) ?? []), { inst, item, day: r.day, network, gb: qty }]);
+      const group = egress.get(item.id) ?? [];
+      group.push({ inst, item, day: r.day, network, gb: qty });
+      egress.set(item.id, group);
       continue;
     }
     const line = baseLine(ctx, inst, item, r.day, "payg", `${inst.id}|${item.id}|${r.day}`);
@@ -256,7 +260,12 @@ async function rateStorageLayers(tx: Tx, ctx: Ctx) {
         where u.account_id = ${ctx.account.id} and b.rule = 'storage-gb-month' and u.start_at <= ${ctx.now.toISOString()}::timestamptz`,
   );
   const byKey = new Map<string, typeof rows>();
-  for (const r of rows) byKey.set(`${r.instance_id}|${r.item_id}`, [...(byKey.get(`${r.instance_id}|${r.item_id}`) ?? []), r]);
+  for (const r of rows) {
+    const key = `${r.instance_id}|${r.item_id}`;
+    const group = byKey.get(key);
+    if (group) group.push(r);
+    else byKey.set(key, [r]);
+  }
   for (const [key, group] of byKey) {
     const [instanceId, itemId] = key.split("|");
     const inst = ctx.byId.get(instanceId);
@@ -284,26 +293,125 @@ function priceFor(ctx: Ctx, inst: Instance, item: CatalogItem, at: Date) {
 
 const AMOUNT_COLUMNS = ["billId", "billingCycle", "billDate", "productDetail", "instanceName", "usageQuantity", "usageUnit", "unitPrice", "priceUnit", "priceId", "originalAmount", "discountAmount", "pretaxAmount", "dueAt", "ratedAt"] as const;
 
-async function writeLines(tx: Tx, ctx: Ctx): Promise<number> {
-  const lines = [...ctx.lines.values()];
-  const set = Object.fromEntries(AMOUNT_COLUMNS.map((c) => [c, sql.raw(`excluded."${billLines[c].name}"`)]));
-  for (let i = 0; i < lines.length; i += 1000) {
-    await tx
-      .insert(billLines)
-      .values(lines.slice(i, i + 1000))
-      .onConflictDoUpdate({ target: [billLines.accountId, billLines.id], set, setWhere: isNull(billLines.settledAt) });
+const INSERT_COLUMNS = [
+  "accountId", "id", "billId", "billingCycle", "billDate", "lineType", "productId", "productDetail", "instanceId", "instanceName", "regionId",
+  "billingMethod", "billableItemId", "usageQuantity", "usageUnit", "unitPrice", "priceUnit", "priceId", "originalAmount", "discountAmount",
+  "pretaxAmount", "currency", "dueAt", "ratedAt",
+] as const;
+
+/**
+ * Upsert lines set-based: each chunk travels as one JSON parameter expanded by
+ * json_to_recordset (binding 24 parameters per line costs far more, and caps a
+ * statement at ~2,700 lines). Settled lines are final and left as they are.
+ */
+async function upsertLines(tx: Tx, lines: LineInsert[]) {
+  const cols = INSERT_COLUMNS.map((c) => billLines[c]);
+  const names = sql.raw(cols.map((c) => `"${c.name}"`).join(", "));
+  const defs = sql.raw(cols.map((c) => `"${c.name}" ${c.getSQLType()}`).join(", "));
+  const set = sql.raw(AMOUNT_COLUMNS.map((c) => `"${billLines[c].name}" = excluded."${billLines[c].name}"`).join(", "));
+  for (let i = 0; i < lines.length; i += 5000) {
+    const rows = lines.slice(i, i + 5000).map((l) =>
+      Object.fromEntries(INSERT_COLUMNS.map((c, j) => [cols[j].name, l[c] instanceof Date ? l[c].toISOString() : (l[c] ?? null)])),
+    );
+    await tx.execute(sql`insert into bill_lines (${names})
+      select ${names} from json_to_recordset(${JSON.stringify(rows)}::json) as x(${defs})
+      on conflict (account_id, id) do update set ${set} where bill_lines.settled_at is null`);
   }
+}
+
+async function writeLines(tx: Tx, ctx: Ctx): Promise<number> {
+  // A settled line is final (§4.5): what the inputs now produce beyond it is billed as a late-usage adjustment.
+  const { write, adjustments, staleAdjustments } = await lateUsage(tx, ctx);
+  await upsertLines(tx, [...write, ...adjustments]);
   // Unsettled usage lines that the inputs no longer produce (e.g. billing stopped at an overdue instant).
   const existing = await tx
     .select({ id: billLines.id })
     .from(billLines)
     .where(and(eq(billLines.accountId, ctx.account.id), isNull(billLines.settledAt), eq(billLines.lineType, "usage"), not(like(billLines.id, "order|%"))));
-  const stale = existing.map((r) => r.id).filter((id) => !ctx.lines.has(id));
+  const stale = [...existing.map((r) => r.id).filter((id) => !ctx.lines.has(id)), ...staleAdjustments];
   for (let i = 0; i < stale.length; i += 1000) {
     const ids = stale.slice(i, i + 1000);
     await tx.execute(sql`delete from bill_lines where account_id = ${ctx.account.id} and settled_at is null and id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`);
   }
   return stale.length;
+}
+
+// ── Late usage: adjustments to settled lines ─────────────────────────────────
+
+const LATE = "|late|";
+
+/**
+ * Usage that arrives for a day whose line is already settled must still be
+ * billed, without rewriting that line: an adjustment line carries target −
+ * (the settled line + its settled adjustments), due when rated. Its id
+ * `${baseId}|late|${n}` (n = settled adjustments + 1) is deterministic, so
+ * rating again at the same instant rewrites the same line, and once it is
+ * settled the difference is zero and nothing more is written. Only a positive
+ * difference is billed: a smaller target (a tier shifted by earlier late
+ * traffic) would be a credit, which settlement does not take on a line.
+ */
+async function lateUsage(tx: Tx, ctx: Ctx): Promise<{ write: LineInsert[]; adjustments: LineInsert[]; staleAdjustments: string[] }> {
+  const settled = await query<{ id: string; pretax: string; quantity: string; adjustment: boolean; settled: boolean }>(
+    tx,
+    sql`select id, pretax_amount::text as pretax, usage_quantity::text as quantity, line_type = 'adjustment' as adjustment, settled_at is not null as settled
+        from bill_lines
+        where account_id = ${ctx.account.id} and id not like 'order|%'
+          and ((settled_at is not null and line_type = 'usage') or (line_type = 'adjustment' and id like ${`%${LATE}%`}))`,
+  );
+  if (!settled.length) return { write: [...ctx.lines.values()], adjustments: [], staleAdjustments: [] };
+  const done = new Map<string, { pretax: Decimal; quantity: Decimal; n: number }>();
+  const pending: string[] = [];
+  for (const r of settled.filter((r) => !r.adjustment)) done.set(r.id, { pretax: dec(r.pretax), quantity: dec(r.quantity), n: 0 });
+  for (const r of settled.filter((r) => r.adjustment)) {
+    if (!r.settled) {
+      pending.push(r.id);
+      continue;
+    }
+    const base = done.get(r.id.slice(0, r.id.lastIndexOf(LATE)));
+    if (!base) continue;
+    base.pretax = base.pretax.plus(r.pretax);
+    base.quantity = base.quantity.plus(r.quantity);
+    base.n++;
+  }
+
+  const write: LineInsert[] = [];
+  const adjustments: LineInsert[] = [];
+  for (const line of ctx.lines.values()) {
+    const base = done.get(line.id);
+    if (!base) {
+      write.push(line);
+      continue;
+    }
+    const diff = dec(line.pretaxAmount!).minus(base.pretax);
+    // Negative when late usage moved a tier: the adjustment is a credit (settled into the balance).
+    if (diff.isZero()) continue;
+    const quantity = dec(line.usageQuantity!).minus(base.quantity);
+    adjustments.push(adjustmentLine(ctx, line, diff, quantity.lt(0) ? ZERO : quantity, base.n + 1));
+  }
+  const written = new Set(adjustments.map((a) => a.id));
+  return { write, adjustments, staleAdjustments: pending.filter((id) => !written.has(id)) };
+}
+
+function adjustmentLine(ctx: Ctx, line: LineInsert, amount: Decimal, quantity: Decimal, n: number): LineInsert {
+  // A closed cycle's bills are final: the correction goes into the cycle it is rated in.
+  const closed = cycleBounds(line.billingCycle, ctx.tz).end <= ctx.now;
+  const billDate = closed ? dayOf(ctx.now, ctx.tz) : line.billDate;
+  const cycle = closed ? cycleOf(ctx.now, ctx.tz) : line.billingCycle;
+  return {
+    ...line,
+    id: `${line.id}${LATE}${n}`,
+    lineType: "adjustment",
+    billId: `bill-${cycle}-${line.productId}-${line.billingMethod}`,
+    billingCycle: cycle,
+    billDate,
+    productDetail: `${line.productDetail} — late usage for ${line.billDate}`,
+    usageQuantity: quantity.toFixed(6),
+    originalAmount: toFixedString(amount),
+    discountAmount: "0",
+    pretaxAmount: toFixedString(amount),
+    dueAt: ctx.now,
+    ratedAt: ctx.now,
+  };
 }
 
 async function ensureBills(tx: Tx, ctx: Ctx) {

@@ -8,7 +8,9 @@ import { catalogFromDb } from "./catalog-db";
 import type { Catalog } from "./catalog";
 import { rateAccount } from "./engine";
 import { outstandingTotal, settleDueLines } from "./settlement";
-import { onAccountOverdue, onAccountSettled } from "@/lib/overdue/transitions";
+import { renewAtExpiry } from "@/lib/lifecycle/auto-renew";
+import { advanceTimelines, onAccountOverdue, onAccountSettled, onPaygStopped } from "@/lib/overdue/transitions";
+import { refreshSuspensionQuota } from "@/lib/overdue/refresh-quota";
 
 export interface AccountJobResult {
   accountId: string;
@@ -21,22 +23,40 @@ export async function runAccountJobs(tx: Tx, account: Account, catalog: Catalog,
   let lines = 0;
   let settled = 0;
   let overdueAt: Date | null = null;
+  // Lifecycle: subscriptions that reached their end date renew (auto-renewal, funds permitting) or expire.
+  await renewAtExpiry(tx, account.id, catalog, now);
   // Overdue stops billing at its instant, which changes what is rated: go
   // round until settlement finds nothing new (at most once per overdue start).
-  for (let round = 0; round < 5; round++) {
+  await refreshSuspensionQuota(tx, account, now);
+  // Releases already due from states entered in earlier runs come first, so nothing is rated past them.
+  await advanceTimelines(tx, account.id, now);
+  for (let round = 0; round < 6; round++) {
     const [fresh] = await tx.select().from(accounts).where(eq(accounts.id, account.id));
     lines = (await rateAccount(tx, fresh, catalog, now)).lines;
     const r = await settleDueLines(tx, account.id, now);
     settled += r.settled;
-    if (!r.overdueAt) break;
-    overdueAt = r.overdueAt;
-    await onAccountOverdue(tx, account.id, r.overdueAt);
+    if (!r.overdueAt && !r.paygStopAt) break;
+    if (r.overdueAt) {
+      overdueAt = r.overdueAt;
+      await onAccountOverdue(tx, account.id, r.overdueAt);
+    }
+    if (r.paygStopAt) await onPaygStopped(tx, account.id, r.paygStopAt);
   }
   // Outstanding paid down within the credit limit by other means: no longer overdue.
   const [after] = await tx.select().from(accounts).where(eq(accounts.id, account.id));
   if (after.overdueSince && (await outstandingTotal(tx, account.id)).lte(after.creditLimit)) {
-    await tx.update(accounts).set({ overdueSince: null }).where(eq(accounts.id, account.id));
+    await tx.update(accounts).set({ overdueSince: null, paygStoppedSince: null }).where(eq(accounts.id, account.id));
     await onAccountSettled(tx, account.id, now);
+  }
+  // ── overdue timelines (lib/overdue) for states entered in this run: releases after restriction, overdue or retention ──
+  if ((await advanceTimelines(tx, account.id, now)).some((t) => t.to === "released")) {
+    // A release ends billing at its instant: rate again so nothing runs past it.
+    const [fresh] = await tx.select().from(accounts).where(eq(accounts.id, account.id));
+    lines = (await rateAccount(tx, fresh, catalog, now)).lines;
+    const r = await settleDueLines(tx, account.id, now);
+    settled += r.settled;
+    if (r.overdueAt) await onAccountOverdue(tx, account.id, (overdueAt = r.overdueAt));
+    if (r.paygStopAt) await onPaygStopped(tx, account.id, r.paygStopAt);
   }
   await tx.update(accounts).set({ jobsRunUntil: now }).where(eq(accounts.id, account.id));
   return { accountId: account.id, lines, settled, overdueAt };

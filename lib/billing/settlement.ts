@@ -10,6 +10,7 @@ import { ConflictError, NotFoundError } from "@/lib/errors";
 import { cycleOf, dayOf } from "./cycle";
 import { loadInstruments, saveInstruments } from "./instruments";
 import { settleLine, settleOutstandingOldestFirst } from "./settle";
+import { paygStops } from "@/lib/overdue/quota";
 
 type LedgerRow = typeof ledgerEntries.$inferInsert;
 
@@ -46,14 +47,14 @@ export async function outstandingTotal(tx: Tx, accountId: string) {
  * Stops at the line that makes the account overdue and returns its instant,
  * so the caller can stop billing what overdue stops and rate again.
  */
-export async function settleDueLines(tx: Tx, accountId: string, now: Date): Promise<{ settled: number; overdueAt: Date | null }> {
+export async function settleDueLines(tx: Tx, accountId: string, now: Date): Promise<{ settled: number; overdueAt: Date | null; paygStopAt: Date | null }> {
   const account = await lockAccount(tx, accountId);
   const due = await tx
     .select()
     .from(billLines)
     .where(and(eq(billLines.accountId, accountId), isNull(billLines.settledAt), lte(billLines.dueAt, now)))
     .orderBy(asc(billLines.dueAt), asc(billLines.id));
-  if (!due.length) return { settled: 0, overdueAt: null };
+  if (!due.length) return { settled: 0, overdueAt: null, paygStopAt: null };
 
   const before = await loadInstruments(tx, accountId);
   let state = before;
@@ -61,8 +62,17 @@ export async function settleDueLines(tx: Tx, accountId: string, now: Date): Prom
   const updates: { line: BillLine; set: Partial<BillLine> }[] = [];
   const ledger: LedgerRow[] = [];
   let overdueAt: Date | null = null;
+  let paygStopAt: Date | null = null;
 
   for (const line of due) {
+    const pretax = dec(line.pretaxAmount);
+    if (pretax.lt(0)) {
+      // A credit (late usage that lowered a tier price): straight back to the balance.
+      state = { ...state, balance: state.balance.minus(pretax) };
+      updates.push({ line, set: { deductedByResourcePlan: "0", deductedByCoupons: "0", deductedByVouchers: "0", paidFromBalance: toFixedString(pretax), outstandingAmount: "0", settledAt: line.dueAt } });
+      ledger.push({ ...ledgerDeduction(account, pretax.toFixed(2), { type: "bill_line", id: line.id }, line.dueAt, `${line.productDetail} ${line.billDate}`), entryType: "adjustment" });
+      continue;
+    }
     const r = settleLine({
       pretax: line.pretaxAmount,
       quantity: line.usageQuantity,
@@ -89,17 +99,23 @@ export async function settleDueLines(tx: Tx, accountId: string, now: Date): Prom
     if (r.paidFromBalance.gt(0)) {
       ledger.push(ledgerDeduction(account, r.paidFromBalance.toFixed(2), { type: "bill_line", id: line.id }, line.dueAt, `${line.productDetail} ${line.billDate}`));
     }
-    if (r.overdue && !account.overdueSince) {
-      overdueAt = line.dueAt;
-      break;
-    }
+    if (r.overdue && !account.overdueSince) overdueAt = line.dueAt;
+    // Overdue beyond the suspension quota stops pay-as-you-go (lib/overdue/quota.ts).
+    if (!account.paygStoppedSince && paygStops(outstandingBefore, account.creditLimit, account.suspensionQuota)) paygStopAt = line.dueAt;
+    if (overdueAt || paygStopAt) break;
   }
 
   await writeLineSettlements(tx, accountId, updates);
-  if (ledger.length) await tx.insert(ledgerEntries).values(ledger).onConflictDoNothing();
+  // Chunked: one statement may bind at most 65,534 parameters (9 per entry).
+  for (let i = 0; i < ledger.length; i += 1000) await tx.insert(ledgerEntries).values(ledger.slice(i, i + 1000)).onConflictDoNothing();
   await saveInstruments(tx, accountId, before, state);
-  if (overdueAt) await tx.update(accounts).set({ overdueSince: overdueAt }).where(eq(accounts.id, accountId));
-  return { settled: updates.length, overdueAt };
+  if (overdueAt || paygStopAt) {
+    await tx
+      .update(accounts)
+      .set({ ...(overdueAt ? { overdueSince: overdueAt } : {}), ...(paygStopAt ? { paygStoppedSince: paygStopAt } : {}) })
+      .where(eq(accounts.id, accountId));
+  }
+  return { settled: updates.length, overdueAt, paygStopAt };
 }
 
 /** One UPDATE … FROM (VALUES …) per chunk instead of one statement per line. */

@@ -1,8 +1,12 @@
 import "server-only";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, gt, ne, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { accounts, coupons, ledgerEntries, users, vouchers } from "@/db/schema";
-import { dec } from "@/lib/money";
+import { accounts, billLines, coupons, instances, ledgerEntries, products, users, vouchers } from "@/db/schema";
+import { accountNow } from "@/lib/clock";
+import { dec, roundMoney } from "@/lib/money";
+import { blockedActions, nextEvent } from "@/lib/overdue/machine";
+import { DAY_MS, policyFor } from "@/lib/overdue/policies";
+import { QUOTA_FORMULA } from "@/lib/overdue/quota";
 import { NotFoundError } from "@/lib/errors";
 import { tenantOf, type Caller } from "./caller";
 
@@ -40,4 +44,63 @@ export async function getAccountOverview(caller: Caller, accountId?: string) {
       .orderBy(asc(users.email)),
   ]);
   return { account, balance, vouchers: voucherRows, coupons: couponRows, members };
+}
+
+// ── Overdue status (PRODUCT.md §6): per resource, its state, what is refused and what comes next ──
+
+/** Every unreleased resource with its state, what is blocked and the next timeline event. */
+export async function getOverdueStatus(caller: Caller, accountId?: string) {
+  const account = await getAccount(caller, accountId);
+  const now = accountNow(account);
+  const db = await getDb();
+  const [rows, [owed]] = await Promise.all([
+    db
+      .select({ instance: instances, productName: products.name, overduePolicy: products.overduePolicy })
+      .from(instances)
+      .innerJoin(products, eq(products.id, instances.productId))
+      .where(and(eq(instances.accountId, account.id), ne(instances.status, "released")))
+      .orderBy(asc(products.name), asc(instances.id)),
+    db
+      .select({ total: sql<string>`coalesce(sum(${billLines.outstandingAmount}), 0)` })
+      .from(billLines)
+      .where(and(eq(billLines.accountId, account.id), gt(billLines.outstandingAmount, "0"))),
+  ]);
+  const overdue = account.overdueSince !== null;
+  const resources = rows.map(({ instance, productName, overduePolicy }) => {
+    const policy = policyFor(overduePolicy);
+    const next = nextEvent(instance, policy);
+    return {
+      id: instance.id,
+      name: instance.name,
+      productName,
+      billingMethod: instance.billingMethod,
+      status: instance.status,
+      statusSince: instance.statusSince,
+      blocked: blockedActions(instance, policy, overdue),
+      next: next && (instance.status !== "active" || next.at.getTime() - now.getTime() < 31 * DAY_MS) ? next : null,
+    };
+  });
+  return {
+    account,
+    now,
+    overdue: overdue ? { since: account.overdueSince!, amount: roundMoney(owed.total) } : null,
+    outstanding: roundMoney(owed.total),
+    suspensionQuota: dec(account.suspensionQuota),
+    quotaFormula: QUOTA_FORMULA,
+    paygStoppedSince: account.paygStoppedSince,
+    resources,
+  };
+}
+export type OverdueStatus = Awaited<ReturnType<typeof getOverdueStatus>>;
+
+/** What the banner on every console page needs: null unless overdue. */
+export async function getOverdueBanner(caller: Caller, accountId?: string) {
+  const account = await getAccount(caller, accountId);
+  if (!account.overdueSince) return null;
+  const db = await getDb();
+  const [owed] = await db
+    .select({ total: sql<string>`coalesce(sum(${billLines.outstandingAmount}), 0)` })
+    .from(billLines)
+    .where(and(eq(billLines.accountId, account.id), gt(billLines.outstandingAmount, "0")));
+  return { since: account.overdueSince, amount: roundMoney(owed.total), currency: account.currency, timeZone: account.timeZone };
 }

@@ -35,7 +35,7 @@ export async function topUp(caller: Caller, input: z.input<typeof topUpInput>, a
     const r = await applyTopUp(tx, id, { amount: data.amount, at, idempotencyKey: data.idempotencyKey ?? newId("topup") });
     // Paid down to within the credit limit: overdue ends and resources come back.
     if (account.overdueSince && (await outstandingTotal(tx, id)).lte(account.creditLimit)) {
-      await tx.update(accounts).set({ overdueSince: null }).where(eq(accounts.id, id));
+      await tx.update(accounts).set({ overdueSince: null, paygStoppedSince: null }).where(eq(accounts.id, id));
       await onAccountSettled(tx, id, at);
     }
     const { balance } = await loadInstruments(tx, id);

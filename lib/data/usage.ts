@@ -186,7 +186,9 @@ export async function ingestUsage(caller: Caller, body: unknown, accountId?: str
     // Ids already stored, or stored by a concurrent request meanwhile, are skipped
     // by ON CONFLICT; then one look-up of the batch's ids checks their content,
     // and a mismatch rolls the whole batch back.
-    const inserted = await insertUsage(tx, account, fresh.map((f) => f.record));
+    // Sorted by id, so concurrent batches with overlapping ids take their
+    // index locks in the same order and wait for each other instead of deadlocking.
+    const inserted = await insertUsage(tx, account, fresh.map((f) => f.record).sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)));
     if (inserted < fresh.length) {
       const stored = await storedHashes(tx, account, fresh.map((f) => f.record.id));
       const clash = fresh.filter((f) => stored.get(f.record.id) !== f.record.contentHash);
@@ -299,18 +301,9 @@ export async function importUsage(
     if (issueCount) throw fileIssue(issues, issueCount);
     if (read === 0) throw new BadRequestError("The file holds no usage records.");
     const accepted = await db.transaction(async (tx) => {
-      const repeated = await query<{ id: string; lines: string[] }>(
-        tx,
-        sql`select id, array_agg(line::text order by line) as lines from ${staging}
-            group by id having count(distinct content_hash) > 1 order by min(line) limit ${MAX_FILE_ISSUES}`,
-      );
-      if (repeated.length) {
-        const list = repeated.map((r) => {
-          const lines = (Array.isArray(r.lines) ? r.lines : String(r.lines).replace(/[{}]/g, "").split(",")).map(Number);
-          return { line: lines[1], field: "id", message: `"${r.id}" is also the id of line ${lines[0]}, with different content` };
-        });
-        throw fileIssue(list, list.length);
-      }
+      // Insert first: when every staged row is new (the common case) that is the only statement.
+      // Otherwise ids repeated in the file or already stored must carry the same content,
+      // or the whole import rolls back.
       const [{ n }] = await query<{ n: number }>(
         tx,
         sql`with ins as (
@@ -319,9 +312,19 @@ export async function importUsage(
               on conflict (account_id, id) do nothing returning 1)
             select count(*)::int as n from ins`,
       );
-      const staged = read;
-      if (Number(n) < staged) {
-        // Some ids were already stored (or repeated in the file): their content must match.
+      if (Number(n) < read) {
+        const repeated = await query<{ id: string; lines: string[] }>(
+          tx,
+          sql`select id, array_agg(line::text order by line) as lines from ${staging}
+              group by id having count(distinct content_hash) > 1 order by min(line) limit ${MAX_FILE_ISSUES}`,
+        );
+        if (repeated.length) {
+          const list = repeated.map((r) => {
+            const lines = (Array.isArray(r.lines) ? r.lines : String(r.lines).replace(/[{}]/g, "").split(",")).map(Number);
+            return { line: lines[1], field: "id", message: `"${r.id}" is also the id of line ${lines[0]}, with different content` };
+          });
+          throw fileIssue(list, list.length);
+        }
         const clash = await query<{ line: string; id: string }>(
           tx,
           sql`select s.line::text as line, s.id from ${staging} s

@@ -140,17 +140,20 @@ const grouped = (n: number) => Math.round(n).toLocaleString("en-US");
 
 export const importUsageCommand = {
   summary: "Bulk-load usage records from an NDJSON or CSV file (same validation and dedup as POST /api/v1/usage; all or nothing).",
-  args: "--account <id> [--format ndjson|csv] <file.ndjson|file.csv>   (CSV columns: id,instanceId,item,quantity,start,end,attributes)",
-  options: { account: { type: "string" as const }, format: { type: "string" as const } },
+  args: "--account <id> [--format ndjson|csv] [--progress-every <records>] <file.ndjson|file.csv>   (CSV columns: id,instanceId,item,quantity,start,end,attributes)",
+  options: { account: { type: "string" as const }, format: { type: "string" as const }, "progress-every": { type: "string" as const } },
   async run({ values, positionals, log }: { values: Values; positionals: string[]; log: (line: string) => void }) {
     const accountId = typeof values.account === "string" ? values.account : "";
     if (!accountId) throw new BadRequestError("missing --account");
     if (positionals.length !== 1) throw new BadRequestError("name exactly one file to import");
     const file = positionals[0];
     const format = formatOf(file, typeof values.format === "string" ? values.format : undefined);
+    const every = values["progress-every"] === undefined ? 100_000 : Number(values["progress-every"]);
+    if (!Number.isInteger(every) || every < 1) throw new BadRequestError(`--progress-every must be a whole number ≥ 1, got "${values["progress-every"]}"`);
     const info = await stat(file).catch(() => null);
     if (!info?.isFile()) throw new BadRequestError(`cannot read ${file}: no such file`);
     const result = await importUsage(OPERATOR, accountId, format === "csv" ? readCsv(file) : readNdjson(file), {
+      progressEvery: every,
       onProgress: (p) => log(`  read ${grouped(p.read)} records (${grouped(p.read / Math.max(p.seconds, 0.001))} records/s)`),
     });
     const rate = result.read / Math.max(result.seconds, 0.001);

@@ -1,37 +1,81 @@
-// What overdue does to resources the moment it starts or ends. Per-product
-// policies (PRODUCT.md §6): Cloud Phone pay-as-you-go stops at once (data kept,
-// billing stops); Container Registry is restricted (usable and billed, no
-// changes). Every change is recorded with its instant and cause.
-import { and, eq, inArray, isNull, lte } from "drizzle-orm";
+// Applies the state machine (machine.ts) to the database: what overdue does to
+// resources when it starts, when pay-as-you-go passes the suspension quota,
+// the timelines the jobs run (release after restriction, overdue or expiry),
+// and reactivation when paid. Every change is an instance_state_changes row.
+import { and, eq, isNull, ne } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { instances, instanceStateChanges, type InstanceStatus } from "@/db/schema";
+import { instances, instanceStateChanges, products, type Instance } from "@/db/schema";
+import { dueTransitions, onOverdueStart, overdueRule, type Transition } from "./machine";
+import { policyFor, type OverdueRule } from "./policies";
 
-async function move(tx: Tx, accountId: string, ids: { id: string; status: InstanceStatus }[], to: InstanceStatus, at: Date, cause: string, reanchor = false) {
-  if (!ids.length) return;
+type Row = Instance & { overduePolicy: string };
+
+async function liveInstances(tx: Tx, accountId: string): Promise<Row[]> {
+  const rows = await tx
+    .select({ instance: instances, overduePolicy: products.overduePolicy })
+    .from(instances)
+    .innerJoin(products, eq(products.id, instances.productId))
+    .where(and(eq(instances.accountId, accountId), ne(instances.status, "released"), isNull(instances.releasedAt)));
+  return rows.map((r) => ({ ...r.instance, overduePolicy: r.overduePolicy }));
+}
+
+/** Write one transition: the instance row, then its history row. */
+async function apply(tx: Tx, accountId: string, inst: Row, t: Transition, extra: Partial<Instance> = {}) {
   await tx
     .update(instances)
-    .set({ status: to, statusSince: at, ...(reanchor ? { billingAnchorAt: at } : {}) })
-    .where(and(eq(instances.accountId, accountId), inArray(instances.id, ids.map((i) => i.id))));
-  await tx.insert(instanceStateChanges).values(
-    ids.map((i) => ({ accountId, id: `isc_${i.id}_${to}_${at.getTime()}`, instanceId: i.id, fromStatus: i.status, toStatus: to, at, cause })),
-  ).onConflictDoNothing();
+    .set({ status: t.to, statusSince: t.at, ...(t.to === "released" ? { releasedAt: t.at } : {}), ...extra })
+    .where(and(eq(instances.accountId, accountId), eq(instances.id, inst.id)));
+  await tx
+    .insert(instanceStateChanges)
+    .values({ accountId, id: `isc_${inst.id}_${t.to}_${t.at.getTime()}`, instanceId: inst.id, fromStatus: t.from, toStatus: t.to, at: t.at, cause: t.cause })
+    .onConflictDoNothing();
 }
 
+async function enter(tx: Tx, accountId: string, at: Date, trigger: OverdueRule["trigger"]) {
+  for (const inst of await liveInstances(tx, accountId)) {
+    const t = onOverdueStart(inst, policyFor(inst.overduePolicy), trigger, at);
+    if (t) await apply(tx, accountId, inst, t);
+  }
+}
+
+/** The account went overdue: resources whose policy reacts at once change state. */
 export async function onAccountOverdue(tx: Tx, accountId: string, at: Date): Promise<void> {
-  const live = await tx
-    .select({ id: instances.id, status: instances.status, productId: instances.productId, billingMethod: instances.billingMethod })
-    .from(instances)
-    .where(and(eq(instances.accountId, accountId), eq(instances.status, "active"), isNull(instances.releasedAt), lte(instances.createdAt, at)));
-  await move(tx, accountId, live.filter((i) => i.productId === "cloud-phone" && i.billingMethod === "payg"), "overdue", at, "account overdue: billing stopped, data kept");
-  await move(tx, accountId, live.filter((i) => i.productId === "container-registry-enterprise" || i.productId === "container-registry-personal"), "restricted", at, "account overdue: changes refused");
+  await enter(tx, accountId, at, "account");
 }
 
-/** Paid up: what is not released works again; Cloud Phone billing restarts with a new period. */
+/** The overdue amount passed the suspension quota: pay-as-you-go stops (Cloud Phone → overdue). */
+export async function onPaygStopped(tx: Tx, accountId: string, at: Date): Promise<void> {
+  await enter(tx, accountId, at, "quota");
+}
+
+/** Run the timelines up to `now`: releases after restriction, overdue or retention; package ends. */
+export async function advanceTimelines(tx: Tx, accountId: string, now: Date): Promise<Transition[]> {
+  const done: Transition[] = [];
+  for (const inst of await liveInstances(tx, accountId)) {
+    const policy = policyFor(inst.overduePolicy);
+    let cur = inst;
+    for (const t of dueTransitions(inst, policy, now)) {
+      // Billing of a stopped resource must not resume between its stop and its release.
+      const stoppedAt = cur.status === "overdue" && overdueRule(cur, policy)?.billingStops ? { attributes: { ...cur.attributes, billingStoppedAt: cur.statusSince.toISOString() } } : {};
+      await apply(tx, accountId, cur, t, stoppedAt);
+      cur = { ...cur, ...stoppedAt, status: t.to, statusSince: t.at };
+      done.push(t);
+    }
+  }
+  return done;
+}
+
+/** Paid up: what is not released works again; stopped billing restarts with a new period. */
 export async function onAccountSettled(tx: Tx, accountId: string, at: Date): Promise<void> {
-  const stopped = await tx
-    .select({ id: instances.id, status: instances.status, productId: instances.productId })
-    .from(instances)
-    .where(and(eq(instances.accountId, accountId), inArray(instances.status, ["overdue", "restricted"]), isNull(instances.releasedAt)));
-  await move(tx, accountId, stopped.filter((i) => i.status === "overdue"), "active", at, "overdue paid: reactivated", true);
-  await move(tx, accountId, stopped.filter((i) => i.status === "restricted"), "active", at, "overdue paid: restrictions lifted");
+  const stopped = (await liveInstances(tx, accountId)).filter((i) => i.status === "overdue" || i.status === "restricted");
+  for (const inst of stopped) {
+    const restart = inst.status === "overdue";
+    await apply(
+      tx,
+      accountId,
+      inst,
+      { instanceId: inst.id, from: inst.status, to: "active", at, cause: restart ? "overdue paid: reactivated, billing restarts with a new period" : "overdue paid: restrictions lifted" },
+      restart ? { billingAnchorAt: at } : {},
+    );
+  }
 }

@@ -162,7 +162,7 @@ describe("billing engine", () => {
         fc.asyncProperty(gen, fc.array(fc.nat(), { minLength: 1, maxLength: 30 }), async (records, order) => {
           const inOrder = await scenario(records, records.map((_, i) => i));
           const shuffled = await scenario(records, order);
-          const strip = (ls: Awaited<ReturnType<typeof lines>>) => ls.map(({ accountId: _a, ratedAt: _r, ...rest }) => rest);
+          const strip = (ls: Awaited<ReturnType<typeof lines>>) => ls.map((l) => ({ ...l, accountId: undefined, ratedAt: undefined }));
           const first = await lines(inOrder);
           // Only records present in both runs' inputs differ when `order` skipped some before the first run;
           // after the second ingest both hold every record, so the lines of settled days may differ only if

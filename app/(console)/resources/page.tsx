@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Empty, PageHeader, StatusBadge } from "@/components/ui";
-import { getAccount } from "@/lib/data/account";
+import { getAccount, getOverdueStatus } from "@/lib/data/account";
+import { NextEvent } from "@/components/overdue/resource-status";
 import { listInstances, instanceFilters } from "@/lib/data/instances";
 import { BILLING_METHOD_LABELS, formatInstant } from "@/lib/format";
 import { BILLING_METHODS, INSTANCE_STATUSES } from "@/db/schema";
@@ -13,7 +14,9 @@ export default async function ResourcesPage({ searchParams }: { searchParams: Pr
   const caller = await pageCaller();
   const params = await searchParams;
   const filters = instanceFilters.parse({ status: params.status || undefined, billingMethod: params.billingMethod || undefined });
-  const [account, rows] = await Promise.all([getAccount(caller), listInstances(caller, filters)]);
+  const [account, rows, overdue] = await Promise.all([getAccount(caller), listInstances(caller, filters), getOverdueStatus(caller)]);
+  const nextOf = new Map(overdue.resources.map((r) => [r.id, r.next]));
+  const now = overdue.now.toISOString();
   return (
     <>
       <PageHeader title="Resources">
@@ -49,6 +52,7 @@ export default async function ResourcesPage({ searchParams }: { searchParams: Pr
                 <th className="px-3 py-2 text-right">Instances</th>
                 <th className="px-3 py-2">Billing method</th>
                 <th className="px-3 py-2">Status</th>
+                <th className="px-3 py-2">Next</th>
                 <th className="px-3 py-2">Created</th>
                 <th className="px-3 py-2">Expires</th>
                 <th className="px-3 py-2">Auto-renew</th>
@@ -67,6 +71,12 @@ export default async function ResourcesPage({ searchParams }: { searchParams: Pr
                   <td className="num px-3 py-2">{i.instanceCount}</td>
                   <td className="px-3 py-2">{BILLING_METHOD_LABELS[i.billingMethod]}</td>
                   <td className="px-3 py-2"><StatusBadge status={i.status} /></td>
+                  <td className="px-3 py-2 text-xs whitespace-nowrap">
+                    {(() => {
+                      const next = nextOf.get(i.id);
+                      return <NextEvent now={now} next={next ? { to: next.to, at: next.at.toISOString(), atLabel: formatInstant(next.at, account.timeZone), cause: next.cause } : null} />;
+                    })()}
+                  </td>
                   <td className="px-3 py-2 whitespace-nowrap">{formatInstant(i.createdAt, account.timeZone)}</td>
                   <td className="px-3 py-2 whitespace-nowrap">{formatInstant(i.expiresAt, account.timeZone)}</td>
                   <td className="px-3 py-2">{i.billingMethod === "subscription" ? (i.autoRenew ? `On (${i.autoRenewMonths} mo)` : "Off") : "—"}</td>

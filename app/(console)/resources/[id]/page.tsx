@@ -1,10 +1,13 @@
+import { Suspense } from "react";
 import { notFound } from "next/navigation";
 import { Card, PageHeader, StatusBadge } from "@/components/ui";
-import { getAccount } from "@/lib/data/account";
+import { getAccount, getOverdueStatus } from "@/lib/data/account";
+import { ResourceStatusTable } from "@/components/overdue/resource-status";
 import { getInstance } from "@/lib/data/instances";
 import { NotFoundError } from "@/lib/errors";
 import { BILLING_METHOD_LABELS, formatInstant } from "@/lib/format";
 import { pageCaller } from "../../page-caller";
+import { LifecycleSection } from "./lifecycle";
 
 export default async function ResourcePage({ params }: { params: Promise<{ id: string }> }) {
   const caller = await pageCaller();
@@ -43,6 +46,8 @@ export default async function ResourcePage({ params }: { params: Promise<{ id: s
             ))}
           </dl>
         </Card>
+        {/* Overdue status panel (issue 6): state, what is refused, countdown. */}
+        <OverduePanel status={await getOverdueStatus(caller)} id={i.id} />
         <Card title="State history">
           {history.length === 0 ? (
             <p className="text-muted">No state changes since creation.</p>
@@ -56,7 +61,23 @@ export default async function ResourcePage({ params }: { params: Promise<{ id: s
             </ol>
           )}
         </Card>
+        {/* Lifecycle (issue 5): orders for everyone, actions for admins. */}
+        <Suspense fallback={<div className="h-32 animate-pulse rounded-lg border border-line bg-white lg:col-span-2" />}>
+          <LifecycleSection caller={caller} instance={i} currency={account.currency} timeZone={tz} />
+        </Suspense>
       </div>
     </>
+  );
+}
+
+function OverduePanel({ status, id }: { status: Awaited<ReturnType<typeof getOverdueStatus>>; id: string }) {
+  const r = status.resources.find((x) => x.id === id);
+  if (!r) return null;
+  const tz = status.account.timeZone;
+  const row = { ...r, statusSince: formatInstant(r.statusSince, tz), next: r.next && { to: r.next.to, at: r.next.at.toISOString(), atLabel: formatInstant(r.next.at, tz), cause: r.next.cause } };
+  return (
+    <Card title="Status and timeline">
+      <ResourceStatusTable rows={[row]} now={status.now.toISOString()} />
+    </Card>
   );
 }

@@ -1,0 +1,52 @@
+import { Suspense } from "react";
+import Link from "next/link";
+import { Card, Empty, PageHeader } from "@/components/ui";
+import { AuditTable } from "@/components/lifecycle/audit-table";
+import { getAccount } from "@/lib/data/account";
+import { listAudit } from "@/lib/data/audit";
+import { ForbiddenError } from "@/lib/errors";
+import { pageCaller } from "../page-caller";
+
+// The account's audit log, newest first; admins only (lib/data enforces it too).
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const caller = await pageCaller();
+  const sp = await searchParams;
+  const before = typeof sp.before === "string" ? sp.before : undefined;
+  if (caller.role !== "admin") {
+    return (
+      <>
+        <PageHeader title="Audit log" />
+        <Empty>The audit log is for admins.</Empty>
+      </>
+    );
+  }
+  return (
+    <>
+      <PageHeader title="Audit log" />
+      <Suspense key={before ?? ""} fallback={<div className="h-64 animate-pulse rounded-lg border border-line bg-white" />}>
+        <AuditEntries before={before} />
+      </Suspense>
+    </>
+  );
+}
+
+async function AuditEntries({ before }: { before?: string }) {
+  const caller = await pageCaller();
+  const [account, page] = await Promise.all([
+    getAccount(caller),
+    listAudit(caller, { before }).catch((e) => {
+      if (e instanceof ForbiddenError) return null;
+      throw e;
+    }),
+  ]);
+  if (!page) return <Empty>The audit log is for admins.</Empty>;
+  return (
+    <Card>
+      <AuditTable entries={page.data} timeZone={account.timeZone} />
+      <div className="mt-3 flex gap-3">
+        {before && <Link href="/audit" className="text-brand-dark underline">Newest</Link>}
+        {page.next && <Link href={`/audit?before=${encodeURIComponent(page.next)}`} className="text-brand-dark underline">Older</Link>}
+      </div>
+    </Card>
+  );
+}

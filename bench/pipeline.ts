@@ -1,0 +1,155 @@
+// The engine benchmark's pipeline on one database, shared by `npm run
+// bench:engine` and its smoke test: (a) API ingest in batches of 10,000, plus a
+// re-sent batch for dedup, through `opts.post` (the smoke test passes the
+// POST /api/v1/usage route handler; the bench its steps, see apiSteps); (b) the bulk import CLI's code path over an NDJSON
+// file; (c) rating: runJobs over the account that holds every record.
+import { createWriteStream } from "node:fs";
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import { once } from "node:events";
+import { sql } from "drizzle-orm";
+import { query, setHandle, type DbHandle } from "@/db/client";
+import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
+import { runJobs } from "@/lib/billing/jobs";
+import { fixedClock, setSystemClock } from "@/lib/clock";
+import { apiKeyCaller, OPERATOR } from "@/lib/data/caller";
+import { createAccount, createApiKey } from "@/lib/data/operator";
+import { registerInstance } from "@/lib/data/resource-events";
+import { topUp } from "@/lib/data/top-ups";
+import { assertCanIngest, ingestUsage } from "@/lib/data/usage";
+import { importUsageCommand } from "@/lib/ops/import-usage";
+import { benchInstances, benchPeriod, generateUsage, type BenchRecord, type GenerateOptions } from "./generate";
+
+export const API_BATCH = 10_000;
+
+export interface PipelineFigures {
+  db: DbHandle["kind"];
+  records: number;
+  api: { records: number; seconds: number; perSecond: number };
+  dedup: { records: number; seconds: number; perSecond: number; duplicates: number };
+  import: { records: number; seconds: number; perSecond: number };
+  rating: { records: number; seconds: number; lines: number };
+}
+
+/** Sends one POST /api/v1/usage request, answers its Response. */
+export type PostUsage = (req: Request) => Promise<Response>;
+
+/**
+ * What the route handler does for a request with an API key (lib/api/handler's
+ * apiRoute + app/api/v1/usage/route.ts): authenticate, read the JSON body,
+ * ingest, answer JSON. Used where the route module cannot be imported: under
+ * tsx, next-auth (pulled in by apiRoute's session fallback) fails to load.
+ */
+export const apiSteps: PostUsage = async (req) => {
+  const caller = await apiKeyCaller(req.headers.get("authorization"));
+  assertCanIngest(caller);
+  return Response.json(await ingestUsage(caller, JSON.parse(await req.text())));
+};
+
+export interface PipelineOptions extends GenerateOptions {
+  handle: DbHandle;
+  /** Leave out the API step (to iterate on import or rating). */
+  skipApi?: boolean;
+  /** How API requests are served (default apiSteps). */
+  post?: PostUsage;
+  /** Folder for the NDJSON file of the import step. */
+  workDir: string;
+  /** Suffix for the account ids, so runs sharing a database never collide. */
+  tag?: string;
+  log?: (line: string) => void;
+}
+
+const rate = (n: number, s: number) => Math.round(n / Math.max(s, 1e-6));
+
+async function setUpAccount(id: string, gen: GenerateOptions) {
+  await createAccount(OPERATOR, { id, name: `Bench ${id}`, timeZone: "UTC" });
+  // Enough balance that settlement pays everything and no overdue stops billing.
+  await topUp(OPERATOR, { amount: "100000000", at: new Date("2020-01-01T00:00:00Z") }, id);
+  for (const inst of benchInstances(gen)) {
+    await registerInstance(OPERATOR, { ...inst, billingMethod: "payg" }, id);
+  }
+}
+
+async function api(post: PostUsage, body: string, key: string) {
+  const res = await post(
+    new Request("http://bench/api/v1/usage", { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body }),
+  );
+  const json = (await res.json()) as { accepted: number; duplicates: number; error?: { message: string } };
+  if (res.status !== 200) throw new Error(`POST /api/v1/usage answered ${res.status}: ${json.error?.message}`);
+  return json;
+}
+
+export async function runPipeline(opts: PipelineOptions): Promise<PipelineFigures> {
+  const log = opts.log ?? (() => {});
+  const gen: GenerateOptions = { records: opts.records, seed: opts.seed, from: opts.from, days: opts.days };
+  const records = opts.records ?? 1_000_000;
+  const tag = opts.tag ?? `${process.pid}-${Date.now().toString(36)}`;
+  const { handle } = opts;
+  const post = opts.post ?? apiSteps;
+  setHandle(handle);
+  setSystemClock(fixedClock(benchPeriod(gen).until));
+  const [{ n: products }] = await query<{ n: number }>(handle.db, sql`select count(*)::int as n from products`);
+  if (!Number(products)) await loadCatalog(handle.db, await readCatalogFile());
+
+  const apiAccount = `bench-api-${tag}`;
+  const importAccount = `bench-import-${tag}`;
+  await setUpAccount(apiAccount, gen);
+  await setUpAccount(importAccount, gen);
+  const key = (await createApiKey(OPERATOR, { accountId: apiAccount, name: "bench", role: "admin" })).key;
+
+  // (a) API ingest: the handler's time only; serialising a batch is the client's work.
+  let apiSeconds = 0;
+  let accepted = 0;
+  let firstBody = "";
+  let batch: BenchRecord[] = [];
+  const flush = async () => {
+    const body = JSON.stringify({ records: batch });
+    if (!firstBody) firstBody = body;
+    const t0 = performance.now();
+    accepted += (await api(post, body, key)).accepted;
+    apiSeconds += (performance.now() - t0) / 1000;
+    batch = [];
+    if ((accepted / API_BATCH) % 10 === 0) log(`  api: ${accepted.toLocaleString("en-US")} records (${rate(accepted, apiSeconds).toLocaleString("en-US")} records/s)`);
+  };
+  let again = { accepted: 0, duplicates: 0 };
+  let dedupSeconds = 0;
+  if (!opts.skipApi) {
+    for (const r of generateUsage(gen)) {
+      batch.push(r);
+      if (batch.length === API_BATCH) await flush();
+    }
+    if (batch.length) await flush();
+    if (accepted !== records) throw new Error(`API ingest accepted ${accepted} of ${records} records`);
+    const t0 = performance.now();
+    again = await api(post, firstBody, key);
+    dedupSeconds = (performance.now() - t0) / 1000;
+    log(`  api re-send: ${again.accepted + again.duplicates} records, ${again.duplicates} duplicates in ${dedupSeconds.toFixed(2)} s`);
+  }
+  const dedupRecords = again.accepted + again.duplicates;
+
+  // (b) Bulk import through the CLI command, from an NDJSON file.
+  const file = path.join(opts.workDir, `bench-${tag}.ndjson`);
+  const out = createWriteStream(file);
+  for (const r of generateUsage(gen)) if (!out.write(JSON.stringify(r) + "\n")) await once(out, "drain");
+  out.end();
+  await once(out, "finish");
+  const t1 = performance.now();
+  await importUsageCommand.run({ values: { account: importAccount, "progress-every": "250000" }, positionals: [file], log: (s) => log(`  import:${s}`) });
+  const importSeconds = (performance.now() - t1) / 1000;
+  await rm(file, { force: true });
+
+  // (c) Rating (and settling) the account that holds every record.
+  const t2 = performance.now();
+  const [jobs] = await runJobs(handle.db, { now: benchPeriod(gen).until, accountIds: [importAccount] });
+  const ratingSeconds = (performance.now() - t2) / 1000;
+  log(`  rating: ${jobs.lines} lines, ${jobs.settled} settled in ${ratingSeconds.toFixed(2)} s`);
+
+  return {
+    db: handle.kind,
+    records,
+    api: { records, seconds: apiSeconds, perSecond: rate(records, apiSeconds) },
+    dedup: { records: dedupRecords, seconds: dedupSeconds, perSecond: rate(dedupRecords, dedupSeconds), duplicates: again.duplicates },
+    import: { records, seconds: importSeconds, perSecond: rate(records, importSeconds) },
+    rating: { records, seconds: ratingSeconds, lines: jobs.lines },
+  };
+}

@@ -1,0 +1,31 @@
+"use client";
+// Top-up form: one idempotency key per intended top-up, so a double submit or
+// a retry after a lost response is applied once; a fresh key after success.
+// The key is made on first submit, in the browser (not during SSR).
+import { useActionState, useRef } from "react";
+
+export type TopUpState = { ok?: string; error?: string } | null;
+
+export function TopUpForm({ action, currency }: { action: (prev: TopUpState, form: FormData) => Promise<TopUpState>; currency: string }) {
+  const key = useRef<string | null>(null);
+  const [state, formAction, pending] = useActionState(async (prev: TopUpState, form: FormData) => {
+    key.current ??= crypto.randomUUID();
+    form.set("idempotencyKey", key.current);
+    const result = await action(prev, form);
+    if (result?.ok) key.current = null;
+    return result;
+  }, null);
+  return (
+    <form action={formAction} className="flex flex-wrap items-end gap-2" data-testid="top-up-form">
+      <label className="text-xs">
+        <span className="block text-muted">Amount ({currency})</span>
+        <input name="amount" required inputMode="decimal" placeholder="100.00" className="w-32 rounded border border-line px-2 py-1" />
+      </label>
+      <button disabled={pending} className="rounded bg-brand px-3 py-1 font-semibold text-white disabled:opacity-50">
+        {pending ? "Topping up…" : "Top up"}
+      </button>
+      {state?.error && <p role="alert" className="w-full text-sm text-red-700">{state.error}</p>}
+      {state?.ok && <p role="status" className="w-full text-sm text-green-700">{state.ok}</p>}
+    </form>
+  );
+}

@@ -1,0 +1,213 @@
+"use client";
+// The admin's lifecycle panel: choose an action, see the quote (computed by the
+// same code that charges), confirm. One idempotency key per quoted intent, so a
+// double click or a retry returns the first result instead of charging twice.
+import { useState, useTransition } from "react";
+import { dec, formatMoney } from "@/lib/money";
+
+type Result<T> = { ok: T } | { error: string };
+export interface QuoteView {
+  orderType: string;
+  payableAmount: string;
+  originalAmount: string;
+  discountAmount: string;
+  paygFinalCharge: string | null;
+  termStart: string;
+  termEnd: string;
+  explanation: string[];
+}
+interface Done {
+  message: string;
+  paid?: boolean;
+  replayed?: boolean;
+  order?: { orderNo: string; status: string } | null;
+  ledgerEntry?: { id: string; entryType: string; amount: string } | null;
+}
+type Kind = "switch" | "renew" | "change-spec" | "unsubscribe";
+
+export interface PanelInstance {
+  id: string;
+  billingMethod: string;
+  status: string;
+  spec: string | null;
+  instanceCount: number;
+  autoRenew: boolean;
+  autoRenewMonths: number;
+  canSwitch: boolean;
+  canChangeSpec: boolean;
+  specs: { id: string; name: string }[];
+}
+
+const DURATIONS = [1, 2, 3, 6, 12];
+const LABELS: Record<Kind, string> = { switch: "Switch to subscription", renew: "Renew", "change-spec": "Upgrade / downgrade", unsubscribe: "Unsubscribe" };
+
+export function ActionsPanel({
+  instance,
+  currency,
+  quote,
+  confirm,
+  saveAutoRenew,
+}: {
+  instance: PanelInstance;
+  currency: string;
+  quote: (id: string, input: Record<string, unknown>) => Promise<Result<QuoteView>>;
+  confirm: (id: string, input: Record<string, unknown>, key: string) => Promise<Result<Done>>;
+  saveAutoRenew: (id: string, input: Record<string, unknown>, key: string) => Promise<Result<Done>>;
+}) {
+  const [kind, setKind] = useState<Kind | null>(null);
+  const [months, setMonths] = useState(1);
+  const [autoRenew, setAutoRenew] = useState(false);
+  const [spec, setSpec] = useState(instance.specs.find((s) => s.id !== instance.spec)?.id ?? "");
+  const [shown, setShown] = useState<{ quote: QuoteView; key: string; input: Record<string, unknown> } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<Done | null>(null);
+  const [pending, start] = useTransition();
+  const [renewOn, setRenewOn] = useState(instance.autoRenew);
+  const [renewMonths, setRenewMonths] = useState(instance.autoRenewMonths);
+
+  const sub = instance.billingMethod === "subscription";
+  const live = instance.status !== "released";
+  const available: Kind[] = [
+    ...(instance.canSwitch && !sub && live ? (["switch"] as const) : []),
+    ...(sub && live ? (["renew"] as const) : []),
+    ...(sub && live && instance.canChangeSpec ? (["change-spec"] as const) : []),
+    ...(sub && live ? (["unsubscribe"] as const) : []),
+  ];
+
+  const inputOf = (k: Kind): Record<string, unknown> =>
+    k === "switch" ? { action: k, months, autoRenew } : k === "renew" ? { action: k, months } : k === "change-spec" ? { action: k, spec } : { action: k };
+
+  function choose(k: Kind) {
+    setKind(k);
+    setShown(null);
+    setError(null);
+    setDone(null);
+  }
+
+  function getQuote() {
+    if (!kind) return;
+    const input = inputOf(kind);
+    setError(null);
+    setDone(null);
+    start(async () => {
+      const r = await quote(instance.id, input);
+      if ("error" in r) {
+        setShown(null);
+        setError(r.error);
+      } else setShown({ quote: r.ok, key: crypto.randomUUID(), input });
+    });
+  }
+
+  function doConfirm() {
+    if (!shown) return;
+    start(async () => {
+      const r = await confirm(instance.id, shown.input, shown.key);
+      if ("error" in r) setError(r.error);
+      else {
+        setDone(r.ok);
+        setShown(null);
+        setKind(null);
+      }
+    });
+  }
+
+  function doAutoRenew() {
+    start(async () => {
+      const r = await saveAutoRenew(instance.id, { enabled: renewOn, months: renewMonths }, crypto.randomUUID());
+      if ("error" in r) setError(r.error);
+      else setDone(r.ok);
+    });
+  }
+
+  const amount = shown ? shown.quote.payableAmount : "0";
+  const refund = amount.startsWith("-");
+  return (
+    <div data-testid="lifecycle-panel" className="space-y-3">
+      {available.length === 0 && <p className="text-muted">No lifecycle actions for a {instance.status} resource.</p>}
+      <div className="flex flex-wrap gap-2">
+        {available.map((k) => (
+          <button key={k} type="button" onClick={() => choose(k)} aria-pressed={kind === k}
+            className={`rounded border px-3 py-1.5 ${kind === k ? "border-brand bg-orange-50 font-semibold" : "border-line hover:bg-surface"}`}>
+            {LABELS[k]}
+          </button>
+        ))}
+      </div>
+
+      {kind && (
+        <div className="space-y-2 rounded border border-line p-3">
+          {(kind === "switch" || kind === "renew") && (
+            <label className="flex items-center gap-2">
+              Duration
+              <select aria-label="Duration" value={months} onChange={(e) => { setMonths(Number(e.target.value)); setShown(null); }} className="rounded border border-line px-2 py-1">
+                {DURATIONS.map((m) => <option key={m} value={m}>{m} month{m > 1 ? "s" : ""}</option>)}
+              </select>
+            </label>
+          )}
+          {kind === "switch" && (
+            <label className="flex items-center gap-2">
+              <input type="checkbox" checked={autoRenew} onChange={(e) => { setAutoRenew(e.target.checked); setShown(null); }} /> Auto-renew at expiry
+            </label>
+          )}
+          {kind === "change-spec" && (
+            <label className="flex items-center gap-2">
+              New spec
+              <select aria-label="New spec" value={spec} onChange={(e) => { setSpec(e.target.value); setShown(null); }} className="rounded border border-line px-2 py-1">
+                {instance.specs.filter((s) => s.id !== instance.spec).map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+              </select>
+            </label>
+          )}
+          {kind === "unsubscribe" && <p className="text-muted">The whole resource ({instance.instanceCount} instance{instance.instanceCount > 1 ? "s" : ""}) is released.</p>}
+          <button type="button" onClick={getQuote} disabled={pending} className="rounded border border-line px-3 py-1.5 hover:bg-surface disabled:opacity-50">
+            Get quote
+          </button>
+        </div>
+      )}
+
+      {shown && (
+        <div data-testid="quote" className="space-y-2 rounded border border-orange-200 bg-orange-50 p-3">
+          <div className="font-semibold">
+            {refund ? "Refund to balance" : "To pay"}:{" "}
+            <span data-testid="quote-payable" className="tabular-nums">{formatMoney(refund ? amount.slice(1) : amount, currency)}</span>
+          </div>
+          {shown.quote.termEnd !== shown.quote.termStart && (
+            <div className="text-sm">Term {shown.quote.termStart.slice(0, 16).replace("T", " ")} → {shown.quote.termEnd.slice(0, 16).replace("T", " ")} UTC</div>
+          )}
+          <ul className="list-disc pl-5 text-sm">
+            {shown.quote.explanation.map((line) => <li key={line}>{line}</li>)}
+          </ul>
+          <button type="button" onClick={doConfirm} disabled={pending} className="rounded bg-brand px-3 py-1.5 font-semibold text-white disabled:opacity-50">
+            Confirm {kind ? LABELS[kind].toLowerCase() : ""}
+          </button>
+        </div>
+      )}
+
+      {error && <p role="alert" data-testid="action-error" className="rounded border border-red-200 bg-red-50 p-2 text-red-700">{error}</p>}
+      {done && (
+        <p role="status" data-testid="action-result" className={`rounded border p-2 ${done.paid === false ? "border-amber-200 bg-amber-50" : "border-green-200 bg-green-50"}`}>
+          {done.message}
+          {done.order && <> Order <span className="font-mono">{done.order.orderNo}</span> ({done.order.status}).</>}
+          {done.ledgerEntry && (
+            <span data-testid="ledger-entry" className="block">
+              Ledger entry <span className="font-mono">{done.ledgerEntry.id}</span>: {done.ledgerEntry.entryType} {dec(done.ledgerEntry.amount).gt(0) ? "+" : ""}
+              {formatMoney(done.ledgerEntry.amount, currency)}
+            </span>
+          )}
+        </p>
+      )}
+
+      {sub && live && (
+        <div className="flex flex-wrap items-center gap-2 border-t border-line pt-3">
+          <label className="flex items-center gap-2">
+            <input type="checkbox" checked={renewOn} onChange={(e) => setRenewOn(e.target.checked)} /> Auto-renewal
+          </label>
+          <select aria-label="Auto-renewal duration" value={renewMonths} onChange={(e) => setRenewMonths(Number(e.target.value))} className="rounded border border-line px-2 py-1">
+            {DURATIONS.map((m) => <option key={m} value={m}>{m} month{m > 1 ? "s" : ""}</option>)}
+          </select>
+          <button type="button" onClick={doAutoRenew} disabled={pending} className="rounded border border-line px-3 py-1.5 hover:bg-surface disabled:opacity-50">
+            Save auto-renewal
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

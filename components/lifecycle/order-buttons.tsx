@@ -1,0 +1,22 @@
+"use client";
+// Pay or cancel one unpaid order; the server says what happened.
+import { useState, useTransition } from "react";
+
+type Result = { ok: { message: string } } | { error: string };
+
+export function OrderButtons({ orderId, pay, cancel }: { orderId: string; pay: (id: string) => Promise<Result>; cancel: (id: string) => Promise<Result> }) {
+  const [pending, start] = useTransition();
+  const [note, setNote] = useState<string | null>(null);
+  const run = (fn: (id: string) => Promise<Result>) =>
+    start(async () => {
+      const r = await fn(orderId);
+      setNote("error" in r ? r.error : r.ok.message);
+    });
+  return (
+    <span className="flex flex-wrap items-center gap-2">
+      <button type="button" disabled={pending} onClick={() => run(pay)} className="rounded border border-line px-2 py-0.5 hover:bg-surface disabled:opacity-50">Pay</button>
+      <button type="button" disabled={pending} onClick={() => run(cancel)} className="rounded border border-line px-2 py-0.5 hover:bg-surface disabled:opacity-50">Cancel</button>
+      {note && <span role="status" className="text-xs">{note}</span>}
+    </span>
+  );
+}

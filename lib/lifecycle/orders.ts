@@ -1,0 +1,272 @@
+// Orders of lifecycle actions against the database, inside the caller's
+// transaction: gather the quote context, place the order, pay it (PRODUCT.md
+// §5 through payOrder), refund to the balance, and apply the action's effect
+// to the resource once — and only once — its order is paid.
+import { randomInt } from "node:crypto";
+import { and, eq, gt, inArray, sql } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import { accounts, billLines, bills, instances, instanceStateChanges, ledgerEntries, orders, type Account, type Instance, type Order } from "@/db/schema";
+import { addMonths, cycleBounds, cycleOf, dayOf } from "@/lib/billing/cycle";
+import type { Catalog } from "@/lib/billing/catalog";
+import { payOrder } from "@/lib/billing/settlement";
+import { NotFoundError } from "@/lib/errors";
+import { dec, toFixedString } from "@/lib/money";
+import { type OrderType, type Quote, type QuoteContext, type TermOrder } from "./quote";
+
+export async function lockAccount(tx: Tx, accountId: string): Promise<Account> {
+  const [account] = await tx.select().from(accounts).where(eq(accounts.id, accountId)).for("update");
+  if (!account) throw new NotFoundError(`Account ${accountId} not found.`);
+  return account;
+}
+
+export async function lockInstance(tx: Tx, accountId: string, instanceId: string): Promise<Instance> {
+  const [inst] = await tx
+    .select()
+    .from(instances)
+    .where(and(eq(instances.accountId, accountId), eq(instances.id, instanceId)))
+    .for("update");
+  if (!inst) throw new NotFoundError(`Instance ${instanceId} not found.`);
+  return inst;
+}
+
+/** Everything the pure quote needs, read in the action's transaction. */
+export async function quoteContext(tx: Tx, catalog: Catalog, account: Account, inst: Instance, now: Date, excludeOrderId?: string): Promise<QuoteContext> {
+  const [unpaid] = await tx
+    .select({ id: orders.id, orderNo: orders.orderNo })
+    .from(orders)
+    .where(and(eq(orders.accountId, account.id), eq(orders.status, "unpaid")))
+    .orderBy(orders.createdAt);
+  // Cash per paid order of this resource whose term has not ended.
+  const termRows = await tx
+    .select({ order: orders, cash: billLines.paidFromBalance })
+    .from(orders)
+    .leftJoin(billLines, and(eq(billLines.accountId, orders.accountId), eq(billLines.id, sql`'order|' || ${orders.id}`)))
+    .where(and(eq(orders.accountId, account.id), eq(orders.instanceId, inst.id), eq(orders.status, "paid"), gt(orders.termEnd, now)));
+  const termOrders: TermOrder[] = termRows
+    .filter((r) => r.order.termStart && r.order.termEnd && r.order.orderType !== "refund")
+    .map((r) => ({
+      orderType: r.order.orderType as OrderType,
+      termStart: r.order.termStart!,
+      termEnd: r.order.termEnd!,
+      months: r.order.months,
+      cash: r.cash ?? "0",
+    }));
+  let packagePurchasesThisMonth = 0;
+  if (inst.productId === "image-search") {
+    const { start, end } = cycleBounds(cycleOf(now, account.timeZone), account.timeZone);
+    const is = await tx
+      .select({ type: orders.orderType, createdAt: orders.createdAt, id: orders.id })
+      .from(orders)
+      .where(and(eq(orders.accountId, account.id), eq(orders.productId, "image-search"), inArray(orders.status, ["paid", "unpaid"])));
+    packagePurchasesThisMonth = is.filter(
+      (o) => o.id !== excludeOrderId && ["new", "renewal", "upgrade"].includes(o.type) && o.createdAt >= start && o.createdAt < end,
+    ).length;
+  }
+  return {
+    catalog,
+    account: { currency: account.currency, timeZone: account.timeZone, overdueSince: account.overdueSince },
+    resource: inst,
+    now,
+    unpaidOrderNo: unpaid && unpaid.id !== excludeOrderId ? unpaid.orderNo : null,
+    termOrders,
+    packagePurchasesThisMonth,
+  };
+}
+
+export function orderNumber(at: Date): string {
+  const ymd = at.toISOString().slice(0, 10).replace(/-/g, "");
+  return `${ymd}${String(randomInt(0, 1e9)).padStart(9, "0")}${randomInt(0, 10)}`;
+}
+
+export interface Placed {
+  order: Order;
+  paid: boolean;
+  /** Why an order stays unpaid, for the admin. */
+  message: string | null;
+}
+
+/** Insert the quoted order and settle it: charge (payOrder) or refund to balance. */
+export async function placeOrder(
+  tx: Tx,
+  account: Account,
+  inst: Instance,
+  quote: Quote,
+  at: Date,
+  meta: { createdBy: string | null; idempotencyKey: string | null; requestHash: string | null },
+): Promise<Placed> {
+  const payable = dec(quote.payableAmount);
+  const no = orderNumber(at);
+  const [order] = await tx
+    .insert(orders)
+    .values({
+      accountId: account.id,
+      id: `ord_${no}`,
+      orderNo: no,
+      instanceId: inst.id,
+      productId: inst.productId,
+      orderType: quote.orderType,
+      spec: quote.spec,
+      months: quote.months,
+      instanceCount: inst.instanceCount,
+      termStart: quote.termStart,
+      termEnd: quote.termEnd,
+      originalAmount: quote.originalAmount,
+      discountAmount: quote.discountAmount,
+      payableAmount: quote.payableAmount,
+      status: "unpaid",
+      idempotencyKey: meta.idempotencyKey,
+      requestHash: meta.requestHash,
+      createdBy: meta.createdBy,
+      createdAt: at,
+    })
+    .returning();
+  if (payable.gt(0)) return chargeOrder(tx, account, order, at);
+  await refundOrder(tx, account, order, at);
+  const [done] = await tx.select().from(orders).where(and(eq(orders.accountId, account.id), eq(orders.id, order.id)));
+  await applyEffect(tx, account, done, at);
+  return { order: done, paid: true, message: null };
+}
+
+/** Charge an unpaid order from coupons, vouchers and balance; on success apply its effect. */
+export async function chargeOrder(tx: Tx, account: Account, order: Order, at: Date): Promise<Placed> {
+  const r = await payOrder(tx, account.id, order.id, at);
+  const [fresh] = await tx.select().from(orders).where(and(eq(orders.accountId, account.id), eq(orders.id, order.id)));
+  if (r.status !== "paid") {
+    return {
+      order: fresh,
+      paid: false,
+      message: `Insufficient funds: order ${order.orderNo} for ${toFixedString(order.payableAmount)} ${account.currency} is unpaid. Top up, then pay it — or cancel it.`,
+    };
+  }
+  await ensureSubscriptionBill(tx, account, fresh, at);
+  await applyEffect(tx, account, fresh, at);
+  return { order: fresh, paid: true, message: null };
+}
+
+/** A refund (downgrade, unsubscribe): credited to the balance at once; the order is paid. */
+async function refundOrder(tx: Tx, account: Account, order: Order, at: Date) {
+  const refund = dec(order.payableAmount).negated();
+  if (refund.gt(0)) {
+    await tx.insert(ledgerEntries).values({
+      accountId: account.id,
+      id: `led_refund_${order.id}`,
+      entryType: "refund",
+      amount: toFixedString(refund),
+      currency: account.currency,
+      referenceType: "order",
+      referenceId: order.id,
+      memo: `Refund, order ${order.orderNo}`,
+      at,
+    });
+  }
+  await tx.update(orders).set({ status: "paid", paidAmount: order.payableAmount, paidAt: at }).where(and(eq(orders.accountId, account.id), eq(orders.id, order.id)));
+  const [inst] = await tx.select().from(instances).where(and(eq(instances.accountId, account.id), eq(instances.id, order.instanceId)));
+  const cycle = cycleOf(at, account.timeZone);
+  await tx
+    .insert(billLines)
+    .values({
+      accountId: account.id,
+      id: `order|${order.id}`,
+      billId: `bill-${cycle}-${order.productId}-subscription`,
+      billingCycle: cycle,
+      billDate: dayOf(at, account.timeZone),
+      lineType: "refund",
+      productId: order.productId,
+      productDetail: order.spec ?? order.productId,
+      instanceId: order.instanceId,
+      instanceName: inst?.name ?? order.instanceId,
+      regionId: inst?.regionId ?? "",
+      billingMethod: "subscription",
+      billableItemId: order.productId === "image-search" ? "image-search.package" : `${order.productId}.instance`,
+      usageQuantity: "0",
+      usageUnit: "month",
+      unitPrice: "0",
+      priceUnit: `${account.currency}/month`,
+      originalAmount: order.originalAmount,
+      discountAmount: order.discountAmount,
+      pretaxAmount: order.payableAmount,
+      // Cash moved back to the balance: negative, so refunds net out in totals.
+      paidFromBalance: order.payableAmount,
+      outstandingAmount: "0",
+      currency: account.currency,
+      orderId: order.id,
+      dueAt: at,
+      settledAt: at,
+      ratedAt: at,
+    })
+    .onConflictDoNothing();
+  await ensureSubscriptionBill(tx, account, order, at);
+}
+
+async function ensureSubscriptionBill(tx: Tx, account: Account, order: Order, at: Date) {
+  const cycle = cycleOf(at, account.timeZone);
+  await tx
+    .insert(bills)
+    .values({ accountId: account.id, id: `bill-${cycle}-${order.productId}-subscription`, billingCycle: cycle, productId: order.productId, billingMethod: "subscription", billType: "subscription" })
+    .onConflictDoNothing();
+}
+
+async function recordState(tx: Tx, accountId: string, inst: Instance, to: Instance["status"], at: Date, cause: string) {
+  await tx
+    .insert(instanceStateChanges)
+    .values({ accountId, id: `isc_${inst.id}_${to}_${at.getTime()}_${randomInt(0, 1e6)}`, instanceId: inst.id, fromStatus: inst.status, toStatus: to, at, cause });
+}
+
+/** What a paid order does to its resource. */
+async function applyEffect(tx: Tx, account: Account, order: Order, at: Date) {
+  const inst = await lockInstance(tx, account.id, order.instanceId);
+  const where = and(eq(instances.accountId, account.id), eq(instances.id, inst.id));
+  switch (order.orderType as OrderType) {
+    case "conversion":
+      // Pay-as-you-go stops at the switch instant; the engine charges the running period to it.
+      await tx
+        .update(instances)
+        .set({ billingMethod: "subscription", expiresAt: order.termEnd, attributes: { ...inst.attributes, paygUntil: order.termStart!.toISOString() } })
+        .where(where);
+      await recordState(tx, account.id, inst, inst.status, at, `switched to subscription until ${order.termEnd!.toISOString()} (order ${order.orderNo})`);
+      return;
+    case "renewal":
+    case "new":
+      await tx
+        .update(instances)
+        .set({ expiresAt: order.termEnd, ...(inst.status === "expired" ? { status: "active" as const, statusSince: at } : {}) })
+        .where(where);
+      await recordState(tx, account.id, inst, inst.status === "expired" ? "active" : inst.status, at, `renewed until ${order.termEnd!.toISOString()} (order ${order.orderNo})`);
+      return;
+    case "upgrade":
+    case "downgrade":
+      await tx.update(instances).set({ spec: order.spec }).where(where);
+      await recordState(tx, account.id, inst, inst.status, at, `${order.orderType} ${inst.spec} → ${order.spec} (order ${order.orderNo})`);
+      return;
+    case "refund":
+      await tx.update(instances).set({ status: "released", statusSince: at, releasedAt: at, autoRenew: false }).where(where);
+      // Nothing is left to buy for a released resource: its unpaid orders go.
+      await tx
+        .update(orders)
+        .set({ status: "cancelled" })
+        .where(and(eq(orders.accountId, account.id), eq(orders.instanceId, inst.id), eq(orders.status, "unpaid")));
+      await recordState(tx, account.id, inst, "released", at, `unsubscribed: released (order ${order.orderNo})`);
+      return;
+  }
+}
+
+/** Paying later: the term runs from the payment, not from when the order was placed. */
+export async function retermForPayment(tx: Tx, account: Account, inst: Instance, order: Order, at: Date): Promise<Order> {
+  let termStart = order.termStart;
+  let termEnd = order.termEnd;
+  if (order.orderType === "conversion" && order.months) {
+    termStart = at;
+    termEnd = addMonths(at, order.months, account.timeZone);
+  } else if (order.orderType === "renewal" && order.months) {
+    termStart = inst.expiresAt && inst.expiresAt > at ? inst.expiresAt : at;
+    termEnd = addMonths(termStart, order.months, account.timeZone);
+  } else if (order.orderType === "upgrade") {
+    termStart = at;
+  }
+  const [updated] = await tx
+    .update(orders)
+    .set({ termStart, termEnd })
+    .where(and(eq(orders.accountId, account.id), eq(orders.id, order.id)))
+    .returning();
+  return updated;
+}

@@ -1,0 +1,294 @@
+// Lifecycle quotes (PRODUCT.md §4.4, §7): what an action will charge or refund,
+// and why it is refused. Pure: the data layer gathers the context, this decides.
+// The same functions price the quote the admin sees and the order that charges.
+import { addMonths } from "@/lib/billing/cycle";
+import { findPrice, findProduct, termDiscountOf, type Catalog } from "@/lib/billing/catalog";
+import { phonePeriods } from "@/lib/billing/rules/phone-period";
+import { changeDifference, DURATIONS, orderAmount, unsubscribeRefund } from "@/lib/billing/rules/subscription";
+import type { BillingMethod, InstanceStatus } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import { dec, roundMoney, sum, toFixedString, ZERO } from "@/lib/money";
+import type { LifecycleInput } from "./input";
+
+/** A lifecycle action that its prerequisites do not allow: 409 with the reason. */
+export class ActionRefusedError extends AppError {
+  constructor(message: string) {
+    super(message, 409, "action_refused");
+  }
+}
+
+export const ORDER_TYPES = ["new", "renewal", "upgrade", "downgrade", "conversion", "refund"] as const;
+export type OrderType = (typeof ORDER_TYPES)[number];
+
+/** Products whose packages, editions or specs can be changed in place (§4.4). */
+export const SPEC_CHANGE_PRODUCTS = ["image-search", "container-registry-enterprise", "cloud-phone"];
+export const IMAGE_SEARCH_TRIAL = "100k-1";
+
+export interface ResourceState {
+  id: string;
+  productId: string;
+  spec: string | null;
+  regionId: string;
+  instanceCount: number;
+  billingMethod: BillingMethod;
+  status: InstanceStatus;
+  billingAnchorAt: Date;
+  expiresAt: Date | null;
+}
+
+/** A paid order of the resource whose term has not ended: what unsubscribing refunds from. */
+export interface TermOrder {
+  orderType: OrderType;
+  termStart: Date;
+  termEnd: Date;
+  months: number | null;
+  /** Cash moved by the order: paid from balance (> 0) or refunded to it (< 0). */
+  cash: string;
+}
+
+export interface QuoteContext {
+  catalog: Catalog;
+  account: { currency: "USD" | "RUB" | "KZT"; timeZone: string; overdueSince: Date | null };
+  resource: ResourceState;
+  now: Date;
+  /** An unpaid order of the account, other than the one being paid. */
+  unpaidOrderNo: string | null;
+  termOrders: TermOrder[];
+  /** Image Search package purchases (new, renewal, upgrade) this calendar month. */
+  packagePurchasesThisMonth: number;
+}
+
+export interface Quote {
+  action: LifecycleInput["action"];
+  orderType: OrderType;
+  instanceId: string;
+  spec: string | null;
+  months: number | null;
+  instanceCount: number;
+  termStart: Date;
+  termEnd: Date;
+  currency: string;
+  originalAmount: string;
+  discountAmount: string;
+  /** Signed: > 0 is charged, < 0 is refunded to the balance. */
+  payableAmount: string;
+  /** Switch: the running pay-as-you-go period, charged up to the switch instant. */
+  paygFinalCharge: string | null;
+  /** The formula, worked, for the admin to read before confirming. */
+  explanation: string[];
+}
+
+const fmt = (v: { toFixed(n: number): string }) => v.toFixed(2);
+
+export function itemOf(productId: string): string {
+  return productId === "image-search" ? "image-search.package" : `${productId}.instance`;
+}
+
+export function monthlyPrice(ctx: QuoteContext, spec: string | null) {
+  const r = ctx.resource;
+  return findPrice(ctx.catalog, { itemId: itemOf(r.productId), regionId: r.regionId, spec, billingMethod: "subscription", currency: ctx.account.currency, at: ctx.now }).unitPrice;
+}
+
+function refuseWhenOverdue(ctx: QuoteContext, what: string) {
+  if (ctx.account.overdueSince) {
+    throw new ActionRefusedError(
+      `The account is overdue since ${ctx.account.overdueSince.toISOString()}: ${what} refused until what is due is paid (top up first).`,
+    );
+  }
+}
+
+function refuseWhenUnpaidOrder(ctx: QuoteContext) {
+  if (ctx.unpaidOrderNo) throw new ActionRefusedError(`The account has an unpaid order ${ctx.unpaidOrderNo}: pay or cancel it first.`);
+}
+
+function refuseUnlessSubscription(ctx: QuoteContext, verb: string) {
+  if (ctx.resource.billingMethod !== "subscription") {
+    throw new ActionRefusedError(`Only a subscription can be ${verb}; ${ctx.resource.id} is billed ${ctx.resource.billingMethod === "payg" ? "pay-as-you-go" : "free"}.`);
+  }
+}
+
+function refuseReleased(ctx: QuoteContext) {
+  if (ctx.resource.status === "released") throw new ActionRefusedError(`${ctx.resource.id} has been released.`);
+}
+
+function refuseIsPurchaseLimit(ctx: QuoteContext) {
+  if (ctx.resource.productId === "image-search" && ctx.packagePurchasesThisMonth > 0) {
+    throw new ActionRefusedError("Image Search allows one package purchase per account per calendar month; one was already made this month.");
+  }
+}
+
+function base(ctx: QuoteContext, action: Quote["action"], orderType: OrderType) {
+  return { action, orderType, instanceId: ctx.resource.id, instanceCount: ctx.resource.instanceCount, currency: ctx.account.currency, paygFinalCharge: null };
+}
+
+/** Pay-as-you-go → subscription, or the refused way back (§7). */
+export function quoteSwitch(ctx: QuoteContext, input: { months: number; billingMethod: "subscription" | "payg" }): Quote {
+  const r = ctx.resource;
+  const product = findProduct(ctx.catalog, r.productId);
+  if (input.billingMethod === "payg") {
+    if (r.productId === "cloud-phone") throw new ActionRefusedError("Cloud Phone cannot switch from subscription back to pay-as-you-go.");
+    throw new ActionRefusedError(`Switching ${r.id} to pay-as-you-go is not offered.`);
+  }
+  if (r.billingMethod === "subscription") throw new ActionRefusedError(`${r.id} is already a subscription.`);
+  if (!product?.billingMethods.includes("subscription")) throw new ActionRefusedError(`${product?.name ?? r.productId} is not sold by subscription.`);
+  // The account's overdue is the cause of a resource's overdue state: name it first.
+  refuseWhenOverdue(ctx, "purchases are");
+  if (r.status !== "active") throw new ActionRefusedError(`${r.id} is ${r.status}: only an active resource can be switched to subscription.`);
+  refuseWhenUnpaidOrder(ctx);
+
+  const monthly = monthlyPrice(ctx, r.spec);
+  const rate = termDiscountOf(ctx.catalog, r.productId, input.months);
+  const amount = orderAmount({ monthlyPrice: monthly, months: input.months, instances: r.instanceCount, discountRate: rate });
+  const termEnd = addMonths(ctx.now, input.months, ctx.account.timeZone);
+  let paygFinalCharge: string | null = null;
+  const explanation = [
+    `${monthly.toString()} ${ctx.account.currency}/month × ${input.months} month(s) × ${r.instanceCount} instance(s) = ${fmt(amount.original)}`,
+  ];
+  if (amount.discount.gt(0)) explanation.push(`${input.months}-month discount ${rate.times(100).toString()}%: −${fmt(amount.discount)}`);
+  if (r.productId === "cloud-phone") {
+    // The running 4-hour period is charged up to the switch instant by the jobs.
+    const hourly = findPrice(ctx.catalog, { itemId: itemOf(r.productId), regionId: r.regionId, spec: r.spec, billingMethod: "payg", currency: ctx.account.currency, at: r.billingAnchorAt }).unitPrice;
+    const last = phonePeriods({ anchorAt: r.billingAnchorAt, hourlyPrice: hourly, instances: r.instanceCount, until: ctx.now, switchedAt: ctx.now }).at(-1);
+    if (last?.reason === "switched") {
+      paygFinalCharge = fmt(last.amount);
+      explanation.push(`Pay-as-you-go stops now: the running period is charged for ${last.quantityHours.toString()} h × ${hourly.toString()} × ${r.instanceCount} = ${paygFinalCharge}`);
+    }
+  }
+  return {
+    ...base(ctx, "switch", "conversion"),
+    spec: r.spec,
+    months: input.months,
+    termStart: ctx.now,
+    termEnd,
+    originalAmount: fmt(amount.original),
+    discountAmount: fmt(amount.discount),
+    payableAmount: fmt(amount.payable),
+    paygFinalCharge,
+    explanation,
+  };
+}
+
+/** Manual renewal (also what auto-renewal orders at expiry). */
+export function quoteRenew(ctx: QuoteContext, input: { months: number }): Quote {
+  const r = ctx.resource;
+  refuseUnlessSubscription(ctx, "renewed");
+  refuseReleased(ctx);
+  if (r.productId === "image-search" && r.spec === IMAGE_SEARCH_TRIAL) throw new ActionRefusedError("The Image Search free trial package cannot be renewed.");
+  refuseWhenOverdue(ctx, "renewals are");
+  refuseWhenUnpaidOrder(ctx);
+  refuseIsPurchaseLimit(ctx);
+  const monthly = monthlyPrice(ctx, r.spec);
+  const rate = termDiscountOf(ctx.catalog, r.productId, input.months);
+  const amount = orderAmount({ monthlyPrice: monthly, months: input.months, instances: r.instanceCount, discountRate: rate });
+  // Renewal extends the current end; an expired resource starts a new term now.
+  const termStart = r.expiresAt && r.expiresAt > ctx.now ? r.expiresAt : ctx.now;
+  const explanation = [`${monthly.toString()} ${ctx.account.currency}/month × ${input.months} month(s) × ${r.instanceCount} instance(s) = ${fmt(amount.original)}`];
+  if (amount.discount.gt(0)) explanation.push(`${input.months}-month discount ${rate.times(100).toString()}%: −${fmt(amount.discount)}`);
+  return {
+    ...base(ctx, "renew", "renewal"),
+    spec: r.spec,
+    months: input.months,
+    termStart,
+    termEnd: addMonths(termStart, input.months, ctx.account.timeZone),
+    originalAmount: fmt(amount.original),
+    discountAmount: fmt(amount.discount),
+    payableAmount: fmt(amount.payable),
+    explanation,
+  };
+}
+
+/** The current term: from the earliest unexpired purchase to the end date. */
+function currentTerm(ctx: QuoteContext): { start: Date; end: Date; months: number } {
+  const purchases = ctx.termOrders.filter((o) => ["new", "conversion", "renewal"].includes(o.orderType) && o.months);
+  const end = ctx.resource.expiresAt;
+  if (!purchases.length || !end || end <= ctx.now) throw new ActionRefusedError(`${ctx.resource.id} has no running subscription term.`);
+  const start = new Date(Math.min(...purchases.map((o) => o.termStart.getTime())));
+  return { start, end, months: purchases.reduce((m, o) => m + (o.months ?? 0), 0) };
+}
+
+/** What a package/spec is worth over the whole current term (0 for the free trial). */
+function termValue(ctx: QuoteContext, spec: string, months: number) {
+  if (ctx.resource.productId === "image-search" && spec === IMAGE_SEARCH_TRIAL) return ZERO;
+  const rate = DURATIONS.includes(months) ? termDiscountOf(ctx.catalog, ctx.resource.productId, months) : ZERO;
+  return roundMoney(monthlyPrice(ctx, spec).times(months).times(ctx.resource.instanceCount).times(dec(1).minus(rate)));
+}
+
+/** Upgrade / downgrade: end date unchanged, the difference over the remaining time (§4.4). */
+export function quoteChangeSpec(ctx: QuoteContext, input: { spec: string }): Quote {
+  const r = ctx.resource;
+  const product = findProduct(ctx.catalog, r.productId);
+  if (!SPEC_CHANGE_PRODUCTS.includes(r.productId)) throw new ActionRefusedError(`${product?.name ?? r.productId} has no packages, editions or specs to change.`);
+  refuseUnlessSubscription(ctx, "upgraded or downgraded");
+  if (r.status !== "active") throw new ActionRefusedError(`${r.id} is ${r.status}: only an active resource can change spec.`);
+  if (!product?.specs.some((s) => s.id === input.spec)) throw new ActionRefusedError(`${product?.name ?? r.productId} has no spec "${input.spec}".`);
+  if (input.spec === r.spec) throw new ActionRefusedError(`${r.id} already has spec ${input.spec}.`);
+  if (r.productId === "image-search" && input.spec === IMAGE_SEARCH_TRIAL) throw new ActionRefusedError("The Image Search free trial package cannot be bought by a package change.");
+  refuseWhenOverdue(ctx, "upgrades and downgrades are");
+  refuseWhenUnpaidOrder(ctx);
+  const term = currentTerm(ctx);
+  const oldValue = termValue(ctx, r.spec ?? "", term.months);
+  const newValue = termValue(ctx, input.spec, term.months);
+  const diff = changeDifference({ oldValue, newValue, termStart: term.start, termEnd: term.end, at: ctx.now });
+  if (diff.kind === "pay") refuseIsPurchaseLimit(ctx);
+  return {
+    ...base(ctx, "change-spec", diff.amount.lt(0) ? "downgrade" : "upgrade"),
+    spec: input.spec,
+    months: null,
+    termStart: ctx.now,
+    termEnd: term.end,
+    originalAmount: fmt(diff.amount),
+    discountAmount: "0.00",
+    payableAmount: fmt(diff.amount),
+    explanation: [
+      `Term value ${r.spec} ${fmt(oldValue)} → ${input.spec} ${fmt(newValue)} over ${term.months} month(s)`,
+      `(${fmt(newValue)} − ${fmt(oldValue)}) × ${diff.remainingSeconds} s remaining / ${diff.termSeconds} s term = ${fmt(diff.amount)}`,
+    ],
+  };
+}
+
+/** Unsubscribe: the whole resource; cash paid × unused whole days / term days, per order. */
+export function quoteUnsubscribe(ctx: QuoteContext, input: { instanceCount?: number }): Quote {
+  const r = ctx.resource;
+  refuseUnlessSubscription(ctx, "unsubscribed");
+  refuseReleased(ctx);
+  if (input.instanceCount !== undefined && input.instanceCount !== r.instanceCount) {
+    throw new ActionRefusedError(`An instance group is unsubscribed as a whole: all ${r.instanceCount} instances, not ${input.instanceCount}.`);
+  }
+  const explanation: string[] = [];
+  const parts = ctx.termOrders.map((o) => {
+    const cash = dec(o.cash);
+    if (cash.isZero()) return ZERO;
+    const r1 = unsubscribeRefund({ cashPaid: cash.abs(), termStart: o.termStart, termEnd: o.termEnd, at: ctx.now, tz: ctx.account.timeZone });
+    const signed = cash.lt(0) ? r1.refund.negated() : r1.refund;
+    explanation.push(`${o.orderType}: cash ${fmt(cash)} × ${r1.unusedDays} unused day(s) / ${r1.termDays} = ${fmt(signed)}`);
+    return signed;
+  });
+  const total = sum(parts);
+  const refund = total.gt(0) ? total : ZERO;
+  explanation.push(`Refund to balance ${fmt(refund)} (vouchers and coupons are not refunded); the resource is released.`);
+  const neg = refund.negated();
+  return {
+    ...base(ctx, "unsubscribe", "refund"),
+    spec: r.spec,
+    months: null,
+    termStart: ctx.now,
+    termEnd: ctx.now,
+    originalAmount: toFixedString(neg),
+    discountAmount: "0.00",
+    payableAmount: toFixedString(neg),
+    explanation,
+  };
+}
+
+export function quoteAction(ctx: QuoteContext, input: LifecycleInput): Quote {
+  switch (input.action) {
+    case "switch":
+      return quoteSwitch(ctx, input);
+    case "renew":
+      return quoteRenew(ctx, input);
+    case "change-spec":
+      return quoteChangeSpec(ctx, input);
+    case "unsubscribe":
+      return quoteUnsubscribe(ctx, input);
+  }
+}
