@@ -31,18 +31,17 @@ async function OverviewBody({ caller }: { caller: Caller }) {
   const overdue = o.summary.overdue;
   return (
     <>
-      {overdue && (
-        <div role="alert" className="mb-4 rounded-lg border border-red-200 bg-red-50 p-3 text-red-800" data-testid="overview-overdue">
-          Overdue: <strong>{formatMoney(overdue.amount, currency)}</strong> since {formatInstant(new Date(overdue.since), timeZone)}
-          {" "}({overdue.days} day{overdue.days === 1 ? "" : "s"}). <Link href="/account" className="underline">Top up on the Account page</Link>.
-        </div>
-      )}
       <div className="mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-6">
         <MoneyStat label="Balance" value={o.summary.balance} currency={currency} testId="balance" />
         <MoneyStat label="Available credit" value={o.summary.availableCredit} currency={currency} testId="available-credit"
           hint={`credit limit ${formatMoney(o.summary.creditLimit, currency)}`} />
         <MoneyStat label="Overdue amount" value={overdue?.amount ?? "0"} currency={currency} testId="overdue-amount" tone={overdue ? "danger" : undefined}
-          hint={overdue ? `since ${formatInstant(new Date(overdue.since), timeZone)}` : "Nothing overdue"} />
+          hint={overdue ? (
+            <span data-testid="overdue-since">
+              since {formatInstant(new Date(overdue.since), timeZone)} ({overdue.days} day{overdue.days === 1 ? "" : "s"}) ·{" "}
+              <Link href="/account" className="underline">top up</Link>
+            </span>
+          ) : "Nothing overdue"} />
         <MoneyStat label={`Spend to date (${o.cycle})`} value={o.spendToDate} currency={currency} testId="spend-to-date" hint="estimate until the cycle closes" />
         <MoneyStat label="Projected for the cycle" value={o.projection} currency={currency} testId="projection" hint="metered spend at the rate so far" />
         <MoneyStat label={`Last cycle (${o.previousCycle})`} value={o.lastCycleTotal} currency={currency} testId="last-cycle" />
