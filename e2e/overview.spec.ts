@@ -6,14 +6,14 @@ test("Overview shows money, the overdue amount and since when, trend and top ins
   await new Console(page).signInAs(FINANCE);
   // The shell's banner says the account is overdue; the Overview card says how much and since when.
   await expect(page.getByTestId("overdue-since")).toContainText(/since \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(\d+ days?\)/);
-  const overdue = money((await page.getByTestId("overdue-amount").textContent())!);
+  const overdue = money((await page.getByTestId("overview-overdue-amount").textContent())!);
   expect(overdue.gt(0)).toBe(true);
-  for (const id of ["balance", "available-credit", "spend-to-date", "projection", "last-cycle"]) {
+  for (const id of ["overview-balance", "overview-available-credit", "overview-spend-to-date", "overview-projection", "overview-last-cycle"]) {
     await expect(page.getByTestId(id)).toHaveText(/\$/);
   }
   // The projection never falls below what is already spent.
-  const spent = money((await page.getByTestId("spend-to-date").textContent())!);
-  expect(money((await page.getByTestId("projection").textContent())!).gte(spent)).toBe(true);
+  const spent = money((await page.getByTestId("overview-spend-to-date").textContent())!);
+  expect(money((await page.getByTestId("overview-projection").textContent())!).gte(spent)).toBe(true);
   await expect(page.locator(".recharts-surface").first()).toBeVisible();
   await expect(page.getByTestId("top-instances").locator("li")).toHaveCount(5);
   await page.screenshot({ path: "e2e/artifacts/overview-full.png", fullPage: true });

@@ -32,19 +32,19 @@ async function OverviewBody({ caller }: { caller: Caller }) {
   return (
     <>
       <div className="mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-6">
-        <MoneyStat label="Balance" value={o.summary.balance} currency={currency} testId="balance" />
-        <MoneyStat label="Available credit" value={o.summary.availableCredit} currency={currency} testId="available-credit"
+        <MoneyStat label="Balance" value={o.summary.balance} currency={currency} testId="overview-balance" />
+        <MoneyStat label="Available credit" value={o.summary.availableCredit} currency={currency} testId="overview-available-credit"
           hint={`credit limit ${formatMoney(o.summary.creditLimit, currency)}`} />
-        <MoneyStat label="Overdue amount" value={overdue?.amount ?? "0"} currency={currency} testId="overdue-amount" tone={overdue ? "danger" : undefined}
+        <MoneyStat label="Overdue amount" value={overdue?.amount ?? "0"} currency={currency} testId="overview-overdue-amount" tone={overdue ? "danger" : undefined}
           hint={overdue ? (
             <span data-testid="overdue-since">
               since {formatInstant(new Date(overdue.since), timeZone)} ({overdue.days} day{overdue.days === 1 ? "" : "s"}) ·{" "}
               <Link href="/account" className="underline">top up</Link>
             </span>
           ) : "Nothing overdue"} />
-        <MoneyStat label={`Spend to date (${o.cycle})`} value={o.spendToDate} currency={currency} testId="spend-to-date" hint="estimate until the cycle closes" />
-        <MoneyStat label="Projected for the cycle" value={o.projection} currency={currency} testId="projection" hint="metered spend at the rate so far" />
-        <MoneyStat label={`Last cycle (${o.previousCycle})`} value={o.lastCycleTotal} currency={currency} testId="last-cycle" />
+        <MoneyStat label={`Spend to date (${o.cycle})`} value={o.spendToDate} currency={currency} testId="overview-spend-to-date" hint="estimate until the cycle closes" />
+        <MoneyStat label="Projected for the cycle" value={o.projection} currency={currency} testId="overview-projection" hint="metered spend at the rate so far" />
+        <MoneyStat label={`Last cycle (${o.previousCycle})`} value={o.lastCycleTotal} currency={currency} testId="overview-last-cycle" />
       </div>
       <div className="mb-4">
         <ListCard title="Cost trend, last 12 months, by product" action={{ href: "/bill-details?tab=summary", label: "Summary" }}
