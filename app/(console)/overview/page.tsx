@@ -37,7 +37,7 @@ async function OverviewBody({ caller }: { caller: Caller }) {
           hint={`credit limit ${formatMoney(o.summary.creditLimit, currency)}`} />
         <MoneyStat label="Overdue amount" value={overdue?.amount ?? "0"} currency={currency} testId="overview-overdue-amount" tone={overdue ? "danger" : undefined}
           hint={overdue ? (
-            <span data-testid="overdue-since">
+            <span data-testid="overview-overdue-since">
               since {formatInstant(new Date(overdue.since), timeZone)} ({overdue.days} day{overdue.days === 1 ? "" : "s"}) ·{" "}
               <Link href="/account" className="underline">top up</Link>
             </span>
