@@ -4,6 +4,7 @@
 // the refund and its ledger entry; the audit log lists both. A viewer sees no
 // actions; the overdue acme account is refused with the reason.
 import { expect, test, type Page } from "@playwright/test";
+import { BillDetailsPage } from "./bill-details-pages";
 import { Console, DEMO } from "./pages";
 
 const GLOBEX_ADMIN = { email: "admin@globex.test", password: "globex-admin-2026" };
@@ -50,6 +51,15 @@ test("an admin switches a pay-as-you-go Cloud Phone group to 3 months, then unsu
   const cycle = orders.data[0].createdAt.slice(0, 7);
   const bills = await (await page.request.get(`/api/v1/bills?billingCycle=${cycle}&orderNo=${orderNo}`)).json();
   expect(bills.data.map((b: { orderNo: string }) => b.orderNo)).toEqual([orderNo]);
+
+  // …and in Consumption by Bill, found by its number.
+  const bd = new BillDetailsPage(page);
+  await bd.open("bills", { billingCycle: cycle, orderNo });
+  await expect(bd.bodyRows("bills-table")).toHaveCount(1);
+  await expect(bd.bodyRows("bills-table").first()).toContainText(orderNo);
+  await expect(bd.bodyRows("bills-table").first()).toContainText(/conversion/i);
+  await page.goto(`/resources/${CP}`);
+  await expect(await detail(page, "Billing method")).toHaveText("Subscription");
 
   // Unsubscribe: the quote's refund is what lands on the balance, as a ledger entry.
   await panel.getByRole("button", { name: "Unsubscribe" }).click();
