@@ -178,14 +178,19 @@ export async function payOrder(tx: Tx, accountId: string, orderId: string, at: D
   return { status: "paid", paidAmount: order.payableAmount };
 }
 
-/** The subscription bill line of a paid order: one line per order (§4). */
-async function upsertOrderLine(
+/**
+ * The subscription bill line of a paid order: one line per order (§4). A
+ * refund order (negative payable) makes a refund line whose cash goes back to
+ * the balance (negative `balance`), so refunds net out in totals.
+ */
+export async function upsertOrderLine(
   tx: Tx,
   account: Account,
   order: typeof orders.$inferSelect,
   paid: { coupons: string; vouchers: string; balance: string },
+  at: Date = order.paidAt ?? order.createdAt,
 ) {
-  const at = order.paidAt ?? order.createdAt;
+  const refund = dec(order.payableAmount).lt(0);
   const [instance] = await tx
     .select({ name: instances.name, regionId: instances.regionId })
     .from(instances)
@@ -197,7 +202,7 @@ async function upsertOrderLine(
     billId: `bill-${cycle}-${order.productId}-subscription`,
     billingCycle: cycle,
     billDate: dayOf(at, account.timeZone),
-    lineType: dec(order.payableAmount).lt(0) ? "refund" : "subscription",
+    lineType: refund ? "refund" : "subscription",
     productId: order.productId,
     productDetail: order.spec ?? order.productId,
     instanceId: order.instanceId,
@@ -205,9 +210,9 @@ async function upsertOrderLine(
     regionId: instance?.regionId ?? "",
     billingMethod: "subscription",
     billableItemId: order.productId === "image-search" ? "image-search.package" : `${order.productId}.instance`,
-    usageQuantity: String(order.months ?? 0),
+    usageQuantity: refund ? "0" : String(order.months ?? 0),
     usageUnit: "month",
-    unitPrice: order.months ? dec(order.originalAmount).div(order.months * order.instanceCount).toFixed(6) : "0",
+    unitPrice: !refund && order.months ? dec(order.originalAmount).div(order.months * order.instanceCount).toFixed(6) : "0",
     priceUnit: `${account.currency}/month`,
     originalAmount: order.originalAmount,
     discountAmount: order.discountAmount,

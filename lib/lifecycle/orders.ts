@@ -6,9 +6,9 @@ import { randomInt } from "node:crypto";
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { accounts, billLines, bills, instances, instanceStateChanges, ledgerEntries, orders, type Account, type Instance, type Order } from "@/db/schema";
-import { addMonths, cycleBounds, cycleOf, dayOf } from "@/lib/billing/cycle";
+import { addMonths, cycleBounds, cycleOf } from "@/lib/billing/cycle";
 import type { Catalog } from "@/lib/billing/catalog";
-import { payOrder } from "@/lib/billing/settlement";
+import { payOrder, upsertOrderLine } from "@/lib/billing/settlement";
 import { NotFoundError } from "@/lib/errors";
 import { dec, toFixedString } from "@/lib/money";
 import { type OrderType, type Quote, type QuoteContext, type TermOrder } from "./quote";
@@ -160,41 +160,8 @@ async function refundOrder(tx: Tx, account: Account, order: Order, at: Date) {
     });
   }
   await tx.update(orders).set({ status: "paid", paidAmount: order.payableAmount, paidAt: at }).where(and(eq(orders.accountId, account.id), eq(orders.id, order.id)));
-  const [inst] = await tx.select().from(instances).where(and(eq(instances.accountId, account.id), eq(instances.id, order.instanceId)));
-  const cycle = cycleOf(at, account.timeZone);
-  await tx
-    .insert(billLines)
-    .values({
-      accountId: account.id,
-      id: `order|${order.id}`,
-      billId: `bill-${cycle}-${order.productId}-subscription`,
-      billingCycle: cycle,
-      billDate: dayOf(at, account.timeZone),
-      lineType: "refund",
-      productId: order.productId,
-      productDetail: order.spec ?? order.productId,
-      instanceId: order.instanceId,
-      instanceName: inst?.name ?? order.instanceId,
-      regionId: inst?.regionId ?? "",
-      billingMethod: "subscription",
-      billableItemId: order.productId === "image-search" ? "image-search.package" : `${order.productId}.instance`,
-      usageQuantity: "0",
-      usageUnit: "month",
-      unitPrice: "0",
-      priceUnit: `${account.currency}/month`,
-      originalAmount: order.originalAmount,
-      discountAmount: order.discountAmount,
-      pretaxAmount: order.payableAmount,
-      // Cash moved back to the balance: negative, so refunds net out in totals.
-      paidFromBalance: order.payableAmount,
-      outstandingAmount: "0",
-      currency: account.currency,
-      orderId: order.id,
-      dueAt: at,
-      settledAt: at,
-      ratedAt: at,
-    })
-    .onConflictDoNothing();
+  // Cash moved back to the balance: negative, so refunds net out in totals.
+  await upsertOrderLine(tx, account, order, { coupons: "0", vouchers: "0", balance: order.payableAmount }, at);
   await ensureSubscriptionBill(tx, account, order, at);
 }
 
