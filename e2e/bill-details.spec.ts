@@ -17,6 +17,14 @@ test.describe("Bill Details", () => {
     const rows = bd.bodyRows("bills-table");
     await expect(rows.first()).toBeVisible();
     await bd.screenshot("bill-details-bills");
+    // Filter by type: only the pay-as-you-go settlement bills remain.
+    await bd.filters().getByLabel("Type").selectOption("payg");
+    await bd.apply();
+    await expect(page).toHaveURL(/type=payg/);
+    await expect(rows.first()).toBeVisible();
+    for (const row of await rows.all()) await expect(row).toContainText("Pay-as-you-go");
+    await bd.open("bills", { billingCycle: cycle });
+    await expect(rows.first()).toBeVisible();
     // An order's number is its link text; pay-as-you-go bills have none.
     const orderLink = bd.table("bills-table").getByRole("link", { name: /^\d+$/ }).first();
     const orderNo = (await orderLink.textContent())!.trim();

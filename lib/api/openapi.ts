@@ -275,7 +275,7 @@ const schemas: Record<string, Schema> = {
   Bill: obj(
     {
       id: str("Order id, or the pay-as-you-go bill id (bills row id, else payg-<cycle>-<product>)"),
-      billType: { type: "string", enum: BILL_TYPES },
+      billType: { type: "string", enum: ["subscription", "payg", "refund"] },
       subscriptionType: { type: "string", enum: ["Subscription", "PayAsYouGo"] },
       orderNo: nullable("Order number (orders only)"),
       orderType: { type: ["string", "null"], enum: ["new", "renewal", "upgrade", "downgrade", "conversion", "refund", null] },
@@ -635,7 +635,7 @@ export const openApiDocument: OpenApiDocument = {
         parameters: [
           param("billingCycle"),
           { name: "orderNo", in: "query", description: "Exact order number (orders only).", schema: { type: "string" } },
-          multiQuery("type", "Bill types.", { type: "string", enum: BILL_TYPES }),
+          multiQuery("type", "Bill kinds (subscription, payg, refund) or order types (new, renewal, upgrade, downgrade, conversion); either matches.", { type: "string", enum: BILL_TYPES }),
           param("limit"),
           param("nextToken"),
         ],

@@ -30,7 +30,8 @@ import {
 import type { Caller } from "./caller";
 import { parseInput } from "./validate";
 
-export const BILL_TYPES = ["subscription", "payg", "refund"] as const;
+// A bill's kind (subscription | payg | refund) or an order's type (new, renewal, …): either matches.
+export const BILL_TYPES = ["subscription", "payg", "refund", "new", "renewal", "upgrade", "downgrade", "conversion"] as const;
 
 export const billsQuerySchema = z.object({
   billingCycle: CYCLE,
@@ -137,7 +138,8 @@ function billsUnion(account: { id: string; timeZone: string }, q: BillsQuery) {
   const union = q.orderNo
     ? ordersBranch(account.id, orderConds)
     : sql`${ordersBranch(account.id, orderConds)} UNION ALL ${paygBranch(account.id, q.billingCycle)}`;
-  const filter = q.type?.length ? sql`x."billType" IN (${sql.join(q.type.map((t) => sql`${t}`), sql`, `)})` : sql`TRUE`;
+  const types = q.type?.length ? sql.join(q.type.map((t) => sql`${t}`), sql`, `) : null;
+  const filter = types ? sql`(x."billType" IN (${types}) OR x."orderType" IN (${types}))` : sql`TRUE`;
   return { union, filter };
 }
 

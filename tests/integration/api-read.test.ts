@@ -386,6 +386,11 @@ describe("read API: bill lines, bills, account", () => {
       expect(partial.body.totalCount).toBe(0);
       const payg = await call(billsGET as Handler, "/api/v1/bills?billingCycle=2026-10&type=payg", keyA);
       expect(payg.body.data.map((r) => r.billType)).toEqual(["payg", "payg"]);
+      // An order type matches too: both of October's orders are new purchases, none a renewal.
+      const newOrders = await call(billsGET as Handler, "/api/v1/bills?billingCycle=2026-10&type=new", keyA);
+      expect(newOrders.body.data.map((r) => r.id)).toEqual(["ord-A1", "ord-A2"]);
+      const renewals = await call(billsGET as Handler, "/api/v1/bills?billingCycle=2026-10&type=renewal", keyA);
+      expect(renewals.body.totalCount).toBe(0);
       const { rows } = await walk(billsGET as Handler, "/api/v1/bills?billingCycle=2026-10&limit=1");
       expect(rows.map((r) => r.id)).toEqual(["bill-cp-2026-10", "payg-2026-10-oss", "ord-A1", "ord-A2"]);
       const bad = await call(billsGET as Handler, "/api/v1/bills?billingCycle=2026-10&type=invoice", keyA);

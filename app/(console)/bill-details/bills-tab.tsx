@@ -21,6 +21,7 @@ export async function BillsTab({ caller, params, currency, timeZone, cycles }: T
     <>
       <FilterForm tab="bills">
         <Select name="billingCycle" label="Billing cycle" value={params.billingCycle} options={cycles.map((c) => [c, c])} />
+        <Select name="type" label="Type" value={params.type} allLabel="All types" options={Object.entries(TYPE_LABELS)} />
         <Field label="Order number (exact)">
           <input name="orderNo" defaultValue={params.orderNo ?? ""} className={inputClass} inputMode="numeric" placeholder="e.g. 202610050001" />
         </Field>
