@@ -14,6 +14,8 @@ import { findPrice, findProduct, SUBSCRIPTION_MONTHS, termDiscountOf } from "@/l
 import { addMonths, dayOf } from "@/lib/billing/cycle";
 import { orderAmount } from "@/lib/billing/rules/subscription";
 import { payOrder } from "@/lib/billing/settlement";
+import { imageSearchPurchases } from "@/lib/lifecycle/orders";
+import { IMAGE_SEARCH_TRIAL } from "@/lib/lifecycle/quote";
 import { parseInstant } from "@/lib/billing/usage-validate";
 import { accountNow } from "@/lib/clock";
 import { AppError, BadRequestError, ConflictError, NotFoundError } from "@/lib/errors";
@@ -105,6 +107,15 @@ export async function registerInstance(caller: Caller, input: unknown, accountId
     if (subscription && acct.overdueSince)
       throw new ConflictError(`The account has been overdue since ${acct.overdueSince.toISOString()}: new purchases are refused until it is paid.`);
 
+    const trial = product.id === "image-search" && spec === IMAGE_SEARCH_TRIAL;
+    if (product.id === "image-search" && subscription) {
+      const rules = await imageSearchPurchases(tx, acct, createdAt);
+      if (trial && rules.trialUsed) throw new ConflictError("The Image Search free trial package is once per account, and this account has had it.");
+      if (rules.thisMonth > 0)
+        throw new ConflictError("Image Search allows one package purchase per account per calendar month; one was already made this month.");
+      if (trial && (data.months !== 1 || data.autoRenew)) throw bad("months", "the free trial package is one month, never renewed");
+    }
+
     const id = data.id ?? newId("inst");
     const termEnd = subscription ? addMonths(createdAt, data.months!, acct.timeZone) : null;
     const [instance] = await tx
@@ -140,7 +151,8 @@ export async function registerInstance(caller: Caller, input: unknown, accountId
         monthlyPrice: sum(priced.map((p) => p.unitPrice)),
         months,
         instances: data.instanceCount,
-        discountRate: termDiscountOf(catalog, product.id, months),
+        // The trial's only month is free: its list price stays on the order as the discount.
+        discountRate: trial ? 1 : termDiscountOf(catalog, product.id, months),
       });
       order = await insertNewOrder(tx, acct, caller, {
         instanceId: id,

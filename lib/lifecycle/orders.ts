@@ -11,7 +11,7 @@ import type { Catalog } from "@/lib/billing/catalog";
 import { payOrder, upsertOrderLine } from "@/lib/billing/settlement";
 import { NotFoundError } from "@/lib/errors";
 import { dec, toFixedString } from "@/lib/money";
-import { type OrderType, type Quote, type QuoteContext, type TermOrder } from "./quote";
+import { IMAGE_SEARCH_TRIAL, type OrderType, type Quote, type QuoteContext, type TermOrder } from "./quote";
 
 export async function lockAccount(tx: Tx, accountId: string): Promise<Account> {
   const [account] = await tx.select().from(accounts).where(eq(accounts.id, accountId)).for("update");
@@ -51,17 +51,7 @@ export async function quoteContext(tx: Tx, catalog: Catalog, account: Account, i
       months: r.order.months,
       cash: r.cash ?? "0",
     }));
-  let packagePurchasesThisMonth = 0;
-  if (inst.productId === "image-search") {
-    const { start, end } = cycleBounds(cycleOf(now, account.timeZone), account.timeZone);
-    const is = await tx
-      .select({ type: orders.orderType, createdAt: orders.createdAt, id: orders.id })
-      .from(orders)
-      .where(and(eq(orders.accountId, account.id), eq(orders.productId, "image-search"), inArray(orders.status, ["paid", "unpaid"])));
-    packagePurchasesThisMonth = is.filter(
-      (o) => o.id !== excludeOrderId && ["new", "renewal", "upgrade"].includes(o.type) && o.createdAt >= start && o.createdAt < end,
-    ).length;
-  }
+  const packagePurchasesThisMonth = inst.productId === "image-search" ? (await imageSearchPurchases(tx, account, now, excludeOrderId)).thisMonth : 0;
   return {
     catalog,
     account: { currency: account.currency, timeZone: account.timeZone, overdueSince: account.overdueSince },
@@ -71,6 +61,27 @@ export async function quoteContext(tx: Tx, catalog: Catalog, account: Account, i
     termOrders,
     packagePurchasesThisMonth,
   };
+}
+
+/**
+ * Image Search's purchase rules (§7): one package purchase (new, renewal,
+ * upgrade) per account per calendar month, and the free trial once per account.
+ */
+export async function imageSearchPurchases(tx: Tx, account: Account, at: Date, excludeOrderId?: string): Promise<{ thisMonth: number; trialUsed: boolean }> {
+  const { start, end } = cycleBounds(cycleOf(at, account.timeZone), account.timeZone);
+  const is = await tx
+    .select({ type: orders.orderType, createdAt: orders.createdAt, id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.accountId, account.id), eq(orders.productId, "image-search"), inArray(orders.status, ["paid", "unpaid"])));
+  const thisMonth = is.filter(
+    (o) => o.id !== excludeOrderId && ["new", "renewal", "upgrade"].includes(o.type) && o.createdAt >= start && o.createdAt < end,
+  ).length;
+  const [trial] = await tx
+    .select({ id: instances.id })
+    .from(instances)
+    .where(and(eq(instances.accountId, account.id), eq(instances.productId, "image-search"), eq(instances.spec, IMAGE_SEARCH_TRIAL)))
+    .limit(1);
+  return { thisMonth, trialUsed: Boolean(trial) };
 }
 
 export function orderNumber(at: Date): string {

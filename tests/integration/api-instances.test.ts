@@ -183,6 +183,38 @@ describe("POST /api/v1/instances and /api/v1/instances/{id}/release", () => {
     expect(await written(poor)).toEqual(before);
   });
 
+  it("Image Search: the free trial once per account, one package purchase per calendar month", async () => {
+    const acct = uniq("inst-is");
+    await createAccount(OPERATOR, { id: acct, name: "Image Search buyer" });
+    await topUp(OPERATOR, { amount: "5000" }, acct);
+    const key = (await createApiKey(OPERATOR, { accountId: acct, name: "svc", role: "admin" })).key;
+    const pkg = (spec: string, extra: object = {}) => ({ productId: "image-search", spec, regionId: "cn-hangzhou", billingMethod: "subscription", months: 1, name: spec, ...extra });
+
+    const trial = await post(pkg("100k-1"), key);
+    expect(trial.status).toBe(201);
+    // Free: the list price (300) is on the order and wholly discounted.
+    expect(trial.json.order).toMatchObject({ status: "paid" });
+    expect(dec(trial.json.order.originalAmount).toFixed(2)).toBe("300.00");
+    expect(dec(trial.json.order.payableAmount).toFixed(2)).toBe("0.00");
+
+    const before = await written(acct);
+    const again = await post(pkg("100k-1"), key);
+    expect(again.status).toBe(409);
+    expect(again.json.error.message).toMatch(/once per account/);
+    const second = await post(pkg("2.5m-5"), key);
+    expect(second.status).toBe(409);
+    expect(second.json.error.message).toMatch(/one package purchase per account per calendar month/);
+    expect(await written(acct)).toEqual(before);
+
+    // A fresh account may not stretch the trial either.
+    const other = uniq("inst-is2");
+    await createAccount(OPERATOR, { id: other, name: "Trial stretcher" });
+    const key2 = (await createApiKey(OPERATOR, { accountId: other, name: "svc", role: "admin" })).key;
+    const long = await post(pkg("100k-1", { months: 3 }), key2);
+    expect(long.status).toBe(400);
+    expect(long.json.error.message).toMatch(/^months: the free trial package is one month/);
+  });
+
   it("refuses releases that are bad, repeated, in the future or on another account's instance, writing nothing", async () => {
     await post(payg({ id: "rel-bad", createdAt: "2026-02-01T00:00:00Z" }));
     const cases: [string, unknown, number, RegExp][] = [
