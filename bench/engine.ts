@@ -2,32 +2,17 @@
 // Generates N usage records (default 1,000,000) and prints records/s for API
 // ingest (route handler in-process), bulk import and rating, on an in-memory
 // PGlite and on a throw-away PostgreSQL 15 server it starts (scripts/pg-temp.sh).
-import { execFileSync } from "node:child_process";
 import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { migrateDatabase, openDatabase, setHandle } from "@/db/client";
+import { fmt, machineLine, runHeading, sh, startPostgres, stopPostgres } from "./env";
 import { BENCH_DEFAULTS } from "./generate";
 import { runPipeline, type PipelineFigures } from "./pipeline";
 
 const TARGETS = { api: 50_000, import: 150_000, ratingSeconds: 15 };
 
-function sh(script: string): string {
-  return execFileSync("bash", ["-c", script], { encoding: "utf8", cwd: process.cwd() }).trim();
-}
-
-/** Starts scripts/pg-temp.sh's server from a child bash; it outlives the shell until stopped. */
-function startPostgres(): { url: string; dir: string } {
-  const out = sh('source scripts/pg-temp.sh && pg_temp_start >&2 && echo "$DATABASE_URL $PG_TEMP_DIR"');
-  const [url, dir] = out.split("\n").at(-1)!.split(" ");
-  return { url, dir };
-}
-function stopPostgres(dir: string) {
-  sh(`source scripts/pg-temp.sh && PG_TEMP_DIR=${JSON.stringify(dir)} pg_temp_stop`);
-}
-
-const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 function verdict(ok: boolean, missBy: string) {
   return ok ? "met" : `missed by ${missBy}`;
 }
@@ -61,11 +46,11 @@ async function main() {
   if (!["pglite", "postgres", "both"].includes(which)) throw new Error(`--db must be pglite, postgres or both, got ${which}`);
 
   const header = [
-    `### ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC — commit ${sh("git rev-parse --short HEAD")}${sh("git status --porcelain") ? " (with uncommitted changes)" : ""}`,
+    runHeading(),
     "",
     `\`npm run bench:engine -- --records ${records} --seed ${seed} --db ${which}${values["skip-api"] ? " --skip-api" : ""}\``,
     "",
-    `Machine: ${os.cpus()[0]?.model ?? "?"}, nproc ${sh("nproc")}, ${sh("free -g | awk '/^Mem:/ {print $2\" GB total, \"$7\" GB available\"}'")}; load before: ${sh("uptime").replace(/^.*load average/, "load average")}`,
+    machineLine(),
   ].join("\n");
   console.log(header);
   const blocks: string[] = [header];

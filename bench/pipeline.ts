@@ -61,7 +61,7 @@ export interface PipelineOptions extends GenerateOptions {
 
 const rate = (n: number, s: number) => Math.round(n / Math.max(s, 1e-6));
 
-async function setUpAccount(id: string, gen: GenerateOptions) {
+export async function setUpAccount(id: string, gen: GenerateOptions) {
   await createAccount(OPERATOR, { id, name: `Bench ${id}`, timeZone: "UTC" });
   // Enough balance that settlement pays everything and no overdue stops billing.
   await topUp(OPERATOR, { amount: "100000000", at: new Date("2020-01-01T00:00:00Z") }, id);

@@ -1,0 +1,86 @@
+// `npm run bench:views [-- --records N] [--seed S] [--runs R] [--append BENCHMARKS.md]`
+// Starts a throw-away PostgreSQL 15 server (scripts/pg-temp.sh), fills one
+// account with N generated usage records (default 10,000,000) and the bill lines
+// rated from them, then times each Bill Details tab's server-side loading (first
+// page, a filtered page, a grouped page; p50/p95 over R runs, default 20) and a
+// full Billing Details CSV export (rows/s, peak RSS growth, from a baseline
+// taken after a full GC).
+import { appendFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { migrateDatabase, openDatabase, setHandle } from "@/db/client";
+import { fmt, loadAverage, machineLine, runHeading, startPostgres, stopPostgres } from "./env";
+import { BENCH_DEFAULTS } from "./generate";
+import { loadViewsData, measureExport, measureTabs, viewsCaller, type ExportFigures, type LoadFigures, type Timing } from "./views-measure";
+
+const TARGETS = { p95Ms: 300, exportRowsPerSecond: 100_000, rssGrowthMb: 50 };
+
+export function viewsTables(load: LoadFigures, tabs: Timing[], exp: ExportFigures): string {
+  const ms = (n: number) => `${n.toFixed(0)} ms`;
+  return [
+    `Data: ${fmt(load.records)} usage records in one account and cycle ${load.cycle}, rated into ${fmt(load.lines)} bill lines. Load: COPY ${load.copySeconds.toFixed(0)} s (${fmt(load.records / load.copySeconds)} records/s, generated + validated in process), indexes ${load.indexSeconds.toFixed(0)} s, rating ${load.ratingSeconds.toFixed(0)} s.`,
+    "",
+    "| tab | view | runs | rows | p50 | p95 | max | p95 ≤ 300 ms |",
+    "|---|---|---|---|---|---|---|---|",
+    ...tabs.map(
+      (t) =>
+        `| ${t.tab} | ${t.view} | ${t.runs} | ${t.rows} | ${ms(t.p50)} | ${ms(t.p95)} | ${ms(t.max)} | ${t.p95 <= TARGETS.p95Ms ? "met" : `missed by ${ms(t.p95 - TARGETS.p95Ms)} (${(t.p95 / TARGETS.p95Ms).toFixed(1)}×)`} |`,
+    ),
+    "",
+    "| export | rows | size | time | rows/s (≥ 100,000) | peak RSS growth (≤ 50 MB) |",
+    "|---|---|---|---|---|---|",
+    `| Billing Details CSV, whole cycle, default columns | ${fmt(exp.rows)} | ${(exp.bytes / 1e6).toFixed(1)} MB | ${exp.seconds.toFixed(2)} s | ${fmt(exp.rowsPerSecond)}: ${exp.rowsPerSecond >= TARGETS.exportRowsPerSecond ? "met" : `missed by ${fmt(TARGETS.exportRowsPerSecond - exp.rowsPerSecond)}/s`} | ${exp.rssGrowthMb.toFixed(1)} MB: ${exp.rssGrowthMb <= TARGETS.rssGrowthMb ? "met" : `missed by ${(exp.rssGrowthMb - TARGETS.rssGrowthMb).toFixed(1)} MB`} |`,
+  ].join("\n");
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: { records: { type: "string" }, seed: { type: "string" }, runs: { type: "string" }, append: { type: "string" } },
+    strict: true,
+  });
+  const records = values.records ? Number(values.records.replace(/[_,]/g, "")) : 10_000_000;
+  const seed = values.seed ? Number(values.seed) : BENCH_DEFAULTS.seed;
+  const runs = values.runs ? Number(values.runs) : 20;
+  if (!Number.isInteger(records) || records < 1) throw new Error(`--records must be a whole number ≥ 1, got ${values.records}`);
+  if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number, got ${values.seed}`);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number ≥ 1, got ${values.runs}`);
+
+  const header = [
+    runHeading(),
+    "",
+    `\`npm run bench:views -- --records ${records} --seed ${seed} --runs ${runs}\` (PostgreSQL 15, scripts/pg-temp.sh)`,
+    "",
+    machineLine(),
+  ].join("\n");
+  console.log(header);
+  const pg = startPostgres();
+  const handle = await openDatabase({ url: pg.url });
+  let block: string;
+  try {
+    await migrateDatabase(handle);
+    console.log(`\n▶ loading ${fmt(records)} records, seed ${seed}`);
+    const load = await loadViewsData({ handle, url: pg.url, dropIndexes: true, records, seed, log: (s) => console.log(s) });
+    console.log(`Load after loading: ${loadAverage()}\n▶ tabs`);
+    const caller = viewsCaller(load.accountId);
+    const tabs = await measureTabs({ caller, cycle: load.cycle, runs, log: (s) => console.log(s) });
+    console.log("▶ export");
+    const exp = await measureExport(caller, load.cycle);
+    block = `${viewsTables(load, tabs, exp)}\n\nLoad after: ${loadAverage()}`;
+    console.log(`\n${block}`);
+  } finally {
+    setHandle(null);
+    await handle.close();
+    stopPostgres(pg.dir);
+  }
+  if (values.append) {
+    appendFileSync(values.append, `\n${header}\n\n${block}\n`);
+    console.log(`\nAppended to ${values.append}.`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
