@@ -2,7 +2,7 @@
 // now): the banner on every page, per-resource states and countdowns, and a
 // top-up by the admin that clears it. The only spec that changes acme's money,
 // so it is named to run last (spec files run alphabetically on one worker).
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { Console, DEMO } from "./pages";
 
 const FINANCE = { email: "finance@acme.test", password: "acme-finance-2026" };
@@ -54,7 +54,7 @@ test("the admin sees the banner on every page, states and countdowns, and a top-
 
   // How many top-ups the ledger holds before ours.
   await page.goto("/account?ledgerType=top_up");
-  const topUps = await page.getByTestId("ledger-table").getByRole("row").count();
+  const topUps = await ledgerRows(page);
 
   // Top up enough to pay everything owed.
   const form = page.getByTestId("top-up-form");
@@ -91,7 +91,7 @@ test("finance may top up too; a bad amount is refused with a message", async ({ 
   const app = new Console(page);
   await app.signInAs(FINANCE);
   await page.goto("/account?ledgerType=top_up");
-  const topUps = await page.getByTestId("ledger-table").getByRole("row").count();
+  const topUps = await ledgerRows(page);
   const form = page.getByTestId("top-up-form");
   await form.getByLabel(/Amount/).fill("-5");
   await form.getByRole("button", { name: "Top up" }).click();
@@ -99,3 +99,10 @@ test("finance may top up too; a bad amount is refused with a message", async ({ 
   await page.goto("/account?ledgerType=top_up");
   await expect(page.getByTestId("ledger-table").getByRole("row")).toHaveCount(topUps); // nothing was added
 });
+
+// Rows in the streamed ledger table (header included), counted once it has rendered.
+async function ledgerRows(page: Page): Promise<number> {
+  const rows = page.getByTestId("ledger-table").getByRole("row");
+  await expect(rows.first()).toBeVisible();
+  return rows.count();
+}
