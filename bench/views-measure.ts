@@ -170,6 +170,9 @@ export async function loadViewsData(opts: {
     });
   }
   await handle.db.execute(sql`analyze usage_records`);
+  // The rollups were filled by the trigger during the COPY; vacuum sets their visibility
+  // maps (as autovacuum would after a large insert) so totals are index-only counts.
+  await handle.db.execute(sql`vacuum (analyze) usage_hourly, usage_daily`);
   const indexSeconds = (performance.now() - t1) / 1000;
   log(`  indexes rebuilt and analysed in ${indexSeconds.toFixed(1)} s`);
 

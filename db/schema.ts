@@ -3,7 +3,9 @@
 // distributed by account with Citus. Money and quantities are numeric (string
 // mode in TypeScript → Decimal); instants are timestamptz.
 import {
+  bigint,
   boolean,
+  customType,
   date,
   index,
   integer,
@@ -229,6 +231,43 @@ export const usageRecords = pgTable(
   ],
 );
 export type UsageRecord = typeof usageRecords.$inferSelect;
+
+// Usage rollups for the Usage Records tab, kept by a statement-level trigger on
+// usage_records (migration 0002) so that every insert path — API, bulk import,
+// seed — maintains them in the same transaction. Ids are ordered bytewise
+// (COLLATE "C") so the primary key serves the tab's page order on any locale.
+const textC = customType<{ data: string }>({ dataType: () => 'text COLLATE "C"' });
+const usageSum = (name: string) => numeric(name, { precision: 30, scale: 6 });
+
+/** Usage per UTC hour (hours of whole-hour zones are whole UTC hours). */
+export const usageHourly = pgTable(
+  "usage_hourly",
+  {
+    accountId: text("account_id").notNull(),
+    hour: ts("hour").notNull(),
+    instanceId: textC("instance_id").notNull(),
+    itemId: textC("item_id").notNull(),
+    quantity: usageSum("quantity").notNull(),
+    records: bigint("records", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.hour, t.instanceId, t.itemId] })],
+);
+export type UsageHourly = typeof usageHourly.$inferSelect;
+
+/** Usage per calendar day in the account's time zone (an account's zone never changes). */
+export const usageDaily = pgTable(
+  "usage_daily",
+  {
+    accountId: text("account_id").notNull(),
+    day: date("day").notNull(),
+    instanceId: textC("instance_id").notNull(),
+    itemId: textC("item_id").notNull(),
+    quantity: usageSum("quantity").notNull(),
+    records: bigint("records", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.day, t.instanceId, t.itemId] })],
+);
+export type UsageDaily = typeof usageDaily.$inferSelect;
 
 // ── Bills, orders, lines ─────────────────────────────────────────────────────
 

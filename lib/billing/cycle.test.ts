@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { addMonths, cycleBounds, cycleOf, dayBounds, dayOf, daysInCycle, shiftCycle } from "./cycle";
+import { addMonths, cycleBounds, cycleOf, dayBounds, dayOf, daysInCycle, shiftCycle, wholeHourOffsets } from "./cycle";
 
 const at = (iso: string) => new Date(iso);
 const ZONES = ["UTC", "Asia/Shanghai", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Pacific/Chatham", "America/Santiago"];
@@ -95,5 +95,21 @@ describe("billing cycles and days", () => {
         expect(cycleOf(result, tz)).toBe(shiftCycle(cycleOf(t, tz), n));
       }),
     );
+  });
+});
+
+describe("wholeHourOffsets", () => {
+  const october = (tz: string) => cycleBounds("2026-10", tz);
+  it("is true where local hours are whole UTC hours, across DST too", () => {
+    expect(wholeHourOffsets("UTC", october("UTC"))).toBe(true);
+    expect(wholeHourOffsets("Europe/Berlin", october("Europe/Berlin"))).toBe(true);
+    expect(wholeHourOffsets("America/New_York", cycleBounds("2026-11", "America/New_York"))).toBe(true);
+  });
+  it("is false for half- and quarter-hour offsets, and for Lord Howe's half-hour DST", () => {
+    expect(wholeHourOffsets("Asia/Kolkata", october("Asia/Kolkata"))).toBe(false);
+    expect(wholeHourOffsets("Asia/Kathmandu", october("Asia/Kathmandu"))).toBe(false);
+    // Lord Howe is +11 in summer and +10:30 in winter: January is whole hours, the day summer time ends is not.
+    expect(wholeHourOffsets("Australia/Lord_Howe", cycleBounds("2026-01", "Australia/Lord_Howe"))).toBe(true);
+    expect(wholeHourOffsets("Australia/Lord_Howe", dayBounds("2026-04-05", "Australia/Lord_Howe"))).toBe(false);
   });
 });

@@ -143,3 +143,18 @@ export function addMonths(instant: Date, n: number, tz: string = DEFAULT_TZ): Da
   if (!Number.isInteger(n)) throw new RangeError(`months must be an integer: ${n}`);
   return new Date(dfAddMonths(local(instant, tz), n).getTime());
 }
+
+/**
+ * Whether the zone's offset is a whole number of hours throughout [start, end),
+ * so that its local hours are whole UTC hours (not India's +5:30, Nepal's +5:45
+ * or Lord Howe's half-hour DST). Offsets are checked once a day and at the end;
+ * zones change offset at most twice a year.
+ */
+export function wholeHourOffsets(tz: string, { start, end }: Bounds): boolean {
+  checkTz(tz);
+  const last = end.getTime() - 1;
+  for (let t = start.getTime(); ; t = Math.min(t + 86_400_000, last)) {
+    if (new TZDate(t, tz).getTimezoneOffset() % 60 !== 0) return false;
+    if (t >= last) return true;
+  }
+}

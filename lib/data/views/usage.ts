@@ -1,12 +1,14 @@
 import "server-only";
-// Usage Records (PRODUCT.md §8 tab 3): raw usage aggregated in the database
-// per instance, billable item and time bucket (hour / day / month in the
-// account's zone — date_trunc with a zone, so DST days have 23 or 25 hours).
-// Bounded by account and a time range, which usage_records_account_start_idx serves.
+// Usage Records (PRODUCT.md §8 tab 3): usage per instance, billable item and
+// time bucket (hour / day / month in the account's zone). Read from the rollups
+// the usage_records trigger keeps (usage_daily for days and months,
+// usage_hourly for hours), whose primary keys are the page order, so a page
+// costs the same at 10 records or 10 million. Hours in a zone with a
+// half-hour offset are not whole UTC hours: those fall back to the raw records.
 import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, query } from "@/db/client";
-import { cycleBounds, dayBounds } from "@/lib/billing/cycle";
+import { dayBounds, daysInCycle, wholeHourOffsets } from "@/lib/billing/cycle";
 import { BadRequestError } from "@/lib/errors";
 import { dec } from "@/lib/money";
 import { getAccount } from "../account";
@@ -45,77 +47,109 @@ export interface UsageRow {
   records: number;
 }
 
-const FORMAT: Record<UsageQuery["unit"], string> = { hour: "YYYY-MM-DD HH24:00", day: "YYYY-MM-DD", month: "YYYY-MM" };
+interface Range {
+  start: Date; // [start, end): the days' bounds in the account's zone
+  end: Date;
+  fromDay: string; // inclusive local days
+  toDay: string;
+}
 
-function range(q: UsageQuery, timeZone: string): { start: Date; end: Date } {
-  const cycle = cycleBounds(q.billingCycle, timeZone);
-  let start = cycle.start;
-  let end = cycle.end;
+function range(q: UsageQuery, timeZone: string): Range {
+  const fromDay = q.from ?? `${q.billingCycle}-01`;
+  const toDay = q.to ?? `${q.billingCycle}-${String(daysInCycle(q.billingCycle)).padStart(2, "0")}`;
+  let bounds: { start: Date; end: Date };
   try {
-    if (q.from) start = dayBounds(q.from, timeZone).start;
-    if (q.to) end = dayBounds(q.to, timeZone).end;
+    bounds = { start: dayBounds(fromDay, timeZone).start, end: dayBounds(toDay, timeZone).end };
   } catch {
     throw new BadRequestError("from/to: must be real days YYYY-MM-DD.");
   }
-  if (end.getTime() - start.getTime() > MAX_DAYS * 86_400_000) throw new BadRequestError(`from/to: at most ${MAX_DAYS} days at a time.`);
-  return { start, end };
+  if (bounds.end.getTime() - bounds.start.getTime() > MAX_DAYS * 86_400_000) throw new BadRequestError(`from/to: at most ${MAX_DAYS} days at a time.`);
+  return { ...bounds, fromDay, toDay };
 }
 
-/** The grouped statement, in bucket order; `tz` is validated (the account's own zone). */
-function usageSql(accountId: string, timeZone: string, q: UsageQuery): SQL {
-  const { start, end } = range(q, timeZone);
-  const conds: SQL[] = [
-    sql`ur.account_id = ${accountId}`,
-    sql`ur.start_at >= ${start.toISOString()}::timestamptz`,
-    sql`ur.start_at < ${end.toISOString()}::timestamptz`,
-  ];
-  if (q.productId?.length) conds.push(sql`bi.product_id IN (${sql.join(q.productId.map((v) => sql`${v}`), sql`, `)})`);
-  if (q.itemId?.length) conds.push(sql`ur.item_id IN (${sql.join(q.itemId.map((v) => sql`${v}`), sql`, `)})`);
-  const bucket = sql`date_trunc(${q.unit}, ur.start_at, ${timeZone})`;
-  return sql`SELECT to_char(g.bucket AT TIME ZONE ${timeZone}, ${FORMAT[q.unit]}) AS bucket, g.instance_id AS "instanceId",
-      i.name AS "instanceName", bi.product_id AS "productId", p.name AS "productName", g.item_id AS "itemId",
-      bi.name AS "itemName", g.quantity::text AS quantity, bi.usage_unit AS unit, g.records::int AS records
-    FROM (
-      SELECT ${bucket} AS bucket, ur.instance_id, ur.item_id, sum(ur.quantity) AS quantity, count(*) AS records
-      FROM usage_records ur LEFT JOIN billable_items bi ON bi.id = ur.item_id
-      WHERE ${sql.join(conds, sql` AND `)}
-      GROUP BY 1, 2, 3
-    ) g
+const list = (values: string[]) => sql.join(values.map((v) => sql`${v}`), sql`, `);
+
+/**
+ * The groups as (k, instance_id, item_id, quantity, records) — k sorts the
+ * buckets — with the SQL that labels k, in page order when `ordered`.
+ */
+function groupsSql(accountId: string, timeZone: string, q: UsageQuery, ordered: boolean): { groups: SQL; label: (k: SQL) => SQL } {
+  const r = range(q, timeZone);
+  const items: SQL[] = [];
+  if (q.productId?.length) items.push(sql`item_id IN (SELECT id FROM billable_items WHERE product_id IN (${list(q.productId)}))`);
+  if (q.itemId?.length) items.push(sql`item_id IN (${list(q.itemId)})`);
+  const where = (...conds: SQL[]) => sql.join([sql`account_id = ${accountId}`, ...conds, ...items], sql` AND `);
+  const orderBy = (by: SQL) => (ordered ? sql` ORDER BY ${by}` : sql``);
+
+  if (q.unit === "day") {
+    return {
+      groups: sql`SELECT day AS k, instance_id, item_id, quantity, records FROM usage_daily
+        WHERE ${where(sql`day >= ${r.fromDay}::date`, sql`day <= ${r.toDay}::date`)}${orderBy(sql`day, instance_id, item_id`)}`,
+      label: (k) => sql`to_char(${k}::timestamp, 'YYYY-MM-DD')`,
+    };
+  }
+  if (q.unit === "month") {
+    return {
+      groups: sql`SELECT date_trunc('month', day)::date AS k, instance_id, item_id, sum(quantity) AS quantity, sum(records) AS records
+        FROM usage_daily WHERE ${where(sql`day >= ${r.fromDay}::date`, sql`day <= ${r.toDay}::date`)}
+        GROUP BY 1, 2, 3${orderBy(sql`1, 2, 3`)}`,
+      label: (k) => sql`to_char(${k}::timestamp, 'YYYY-MM')`,
+    };
+  }
+  const hourLabel = (k: SQL) => sql`to_char(${k} AT TIME ZONE ${timeZone}, 'YYYY-MM-DD HH24:00')`;
+  const instants = (col: SQL) => [sql`${col} >= ${r.start.toISOString()}::timestamptz`, sql`${col} < ${r.end.toISOString()}::timestamptz`];
+  if (wholeHourOffsets(timeZone, r)) {
+    return {
+      groups: sql`SELECT hour AS k, instance_id, item_id, quantity, records FROM usage_hourly
+        WHERE ${where(...instants(sql`hour`))}${orderBy(sql`hour, instance_id, item_id`)}`,
+      label: hourLabel,
+    };
+  }
+  return {
+    groups: sql`SELECT date_trunc('hour', start_at, ${timeZone}) AS k, instance_id COLLATE "C" AS instance_id, item_id COLLATE "C" AS item_id,
+        sum(quantity) AS quantity, count(*) AS records
+      FROM usage_records WHERE ${where(...instants(sql`start_at`))}
+      GROUP BY 1, 2, 3${orderBy(sql`1, 2, 3`)}`,
+    label: hourLabel,
+  };
+}
+
+/** Names and units for a set of groups, in page order. */
+function namedSql(accountId: string, groups: SQL, label: (k: SQL) => SQL): SQL {
+  return sql`SELECT ${label(sql`g.k`)} AS bucket, g.instance_id AS "instanceId", i.name AS "instanceName",
+      bi.product_id AS "productId", p.name AS "productName", g.item_id AS "itemId", bi.name AS "itemName",
+      g.quantity::text AS quantity, bi.usage_unit AS unit, g.records::int AS records
+    FROM (${groups}) g
     LEFT JOIN billable_items bi ON bi.id = g.item_id
     LEFT JOIN products p ON p.id = bi.product_id
     LEFT JOIN instances i ON i.account_id = ${accountId} AND i.id = g.instance_id
-    ORDER BY g.bucket, g.instance_id COLLATE "C", g.item_id COLLATE "C"`;
+    ORDER BY g.k, g.instance_id, g.item_id`;
 }
 
 function toRow(r: Record<string, unknown>): UsageRow {
-  const row = { ...r };
-  delete row.__total;
-  return { ...(row as unknown as UsageRow), quantity: dec(String(r.quantity)).toDecimalPlaces(6).toFixed(), records: Number(r.records) };
+  return { ...(r as unknown as UsageRow), quantity: dec(String(r.quantity)).toDecimalPlaces(6).toFixed(), records: Number(r.records) };
 }
 
 export async function listUsage(caller: Caller, input: unknown, accountId?: string) {
   const account = await getAccount(caller, accountId);
   const q = parseInput(usageQuerySchema, queryInput(input));
-  const grouped = usageSql(account.id, account.timeZone, q);
+  const { groups, label } = groupsSql(account.id, account.timeZone, q, true);
+  const counted = groupsSql(account.id, account.timeZone, q, false).groups;
   const db = await getDb();
-  // The total rides along as a window count: the groups are computed once, not
-  // once for the page and again for the count. Past the last page there is no
-  // row to carry it, so only then is it counted separately.
-  const rows = await query<Record<string, unknown>>(
-    db,
-    sql`SELECT g.*, count(*) OVER ()::int AS "__total" FROM (${grouped}) g
-        ORDER BY g.bucket COLLATE "C", g."instanceId" COLLATE "C", g."itemId" COLLATE "C" LIMIT ${q.limit} OFFSET ${(q.page - 1) * q.limit}`,
-  );
-  const totalCount = rows.length
-    ? Number(rows[0].__total)
-    : Number((await query<{ n: string }>(db, sql`SELECT count(*)::text AS n FROM (${grouped}) c`))[0].n);
-  return { query: q, data: rows.map(toRow), totalCount, timeZone: account.timeZone };
+  // The page is cut from the rollup in its key order before names are joined,
+  // so only `limit` rows are looked up; the total is a separate index count.
+  const [rows, [{ n }]] = await Promise.all([
+    query<Record<string, unknown>>(db, namedSql(account.id, sql`${groups} LIMIT ${q.limit} OFFSET ${(q.page - 1) * q.limit}`, label)),
+    query<{ n: string }>(db, sql`SELECT count(*)::text AS n FROM (${counted}) c`),
+  ]);
+  return { query: q, data: rows.map(toRow), totalCount: Number(n), timeZone: account.timeZone };
 }
 
 export async function allUsageQuery(caller: Caller, input: unknown, accountId?: string) {
   const account = await getAccount(caller, accountId);
   const q = parseInput(usageQuerySchema, queryInput(input));
-  return { query: q, sql: usageSql(account.id, account.timeZone, q), toRow };
+  const { groups, label } = groupsSql(account.id, account.timeZone, q, false);
+  return { query: q, sql: namedSql(account.id, groups, label), toRow };
 }
 
 /** Products and billable items that have usage, for the filter pickers. */
