@@ -472,13 +472,14 @@ export async function listBillLines(caller: Caller, input: unknown, accountId?: 
  * Every matching row (lines or aggregates) in the listing's order, unpaginated,
  * for streaming through a cursor (exports). Same shape as a page's rows.
  */
-export function allBillLinesSql(scope: SQL[], q: LineOptions, fields?: readonly string[]): SQL {
+export function allBillLinesSql(scope: SQL[], q: LineOptions, fields?: readonly string[], select?: string): SQL {
   const where = sql.join([...scope, ...filterConditions(q)], sql` AND `);
   const sort = q.sort ?? { field: q.granularity === "DAILY" ? "billingDate" : "productCode", dir: "asc" as const };
   const numeric = SORT_FIELDS[sort.field] === "numeric";
   const sortExpr = numeric ? `x."${sort.field}"` : `coalesce(x."${sort.field}", '') COLLATE "C"`;
   // Only the fields asked for travel to the client: parsing unused columns
-  // would dominate an export of millions of rows.
+  // would dominate an export of millions of rows. `select` replaces them with
+  // expressions over `x` (the CSV export's one ready line per row).
   const wanted = (name: string) => !fields || fields.includes(name);
   const outCols = [
     "x.id",
@@ -487,7 +488,7 @@ export function allBillLinesSql(scope: SQL[], q: LineOptions, fields?: readonly 
     ...DESCRIPTIVE.filter(([name]) => wanted(name)).map(([name]) => `x."${name}"::text AS "${name}"`),
     ...AMOUNTS.filter(([name]) => wanted(name)).map(([name]) => `x."${name}"::text AS "${name}"`),
   ].join(", ");
-  return sql`SELECT ${sql.raw(outCols)} FROM (${rowsSelect(groupKey(q), where)}) x
+  return sql`SELECT ${sql.raw(select ?? outCols)} FROM (${rowsSelect(groupKey(q), where)}) x
     ORDER BY ${sql.raw(sortExpr)} ${sql.raw(sort.dir === "asc" ? "ASC" : "DESC")}, x.id COLLATE "C" ASC`;
 }
 

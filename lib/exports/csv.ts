@@ -38,3 +38,30 @@ export function csvHeader<R>(columns: readonly CsvColumn<R>[]): string {
 export function csvRow<R>(columns: readonly CsvColumn<R>[], row: R): string {
   return csvLine(columns.map((c) => csvCell(c.value(row), c.kind)));
 }
+
+// The same cell and line built by PostgreSQL, so a large export crosses the
+// wire as one ready CSV line per row instead of ~30 parsed columns (the
+// Billing Details export, ≥ 100,000 rows/s). Raw SQL over trusted column
+// expressions; tests hold csvCellSql equal to csvCell for any text.
+const FORMULA_FIRST_SQL = "('=', '+', '-', '@', E'\\t', E'\\r')";
+const NEEDS_QUOTES_SQL = "E'[\",\\r\\n]'";
+const NUMBER_SQL = "'^-?[0-9]+(\\.[0-9]+)?$'";
+
+function textCellSql(v: string): string {
+  // One test each: the ' prefix adds no quote, comma or line break, so whether
+  // the cell needs quotes is a question about v itself.
+  const n = `CASE WHEN substr(${v}, 1, 1) IN ${FORMULA_FIRST_SQL} THEN '''' || ${v} ELSE ${v} END`;
+  return `CASE WHEN ${v} ~ ${NEEDS_QUOTES_SQL} THEN '"' || replace(${n}, '"', '""') || '"' ELSE ${n} END`;
+}
+
+/** csvCell in SQL over a text expression: "" for NULL. */
+export function csvCellSql(expr: string, kind: CellKind = "text"): string {
+  const v = `(${expr})`;
+  const cell = kind === "text" ? textCellSql(v) : `CASE WHEN ${v} ~ ${NUMBER_SQL} THEN ${v} ELSE ${textCellSql(v)} END`;
+  return `coalesce(${cell}, '')`;
+}
+
+/** csvLine in SQL: the cells joined by commas, ended by CRLF. */
+export function csvLineSql(cells: string[]): string {
+  return `concat_ws(',', ${cells.join(", ")}) || E'\\r\\n'`;
+}
