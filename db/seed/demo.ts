@@ -173,8 +173,9 @@ export async function seedDemo(db: Db, opts: { now: Date; log?: (s: string) => v
   const { insertUsageRows } = await import("./insert-usage");
   await insertUsageRows(db, usage);
   log(`Demo: 2 accounts, ${ACME_INSTANCES.length + GLOBEX_INSTANCES.length} resources, ${usage.length} usage records; rating and settling…`);
-  // The bills, settlement and the overdue situation come from the engine itself.
-  await runJobs(db, { now, log });
+  // The bills, settlement and the overdue situation come from the engine itself —
+  // for the demo's own accounts only: seeding must not run other accounts' jobs.
+  await runJobs(db, { now, accountIds: [DEMO_ACCOUNT_ID, OTHER_ACCOUNT_ID], log });
   return { created: true };
 }
 

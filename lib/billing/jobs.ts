@@ -67,15 +67,40 @@ export async function runJobs(db: Db, opts: { now: Date | ((a: Account) => Date)
   const all = await db.select().from(accounts).orderBy(asc(accounts.id));
   const targets = opts.accountIds ? all.filter((a) => opts.accountIds!.includes(a.id)) : all;
   const results: AccountJobResult[] = [];
+  const failures: { accountId: string; error: unknown }[] = [];
   for (const [i, account] of targets.entries()) {
     const now = typeof opts.now === "function" ? opts.now(account) : opts.now;
     const t0 = Date.now();
-    const r = await db.transaction((tx) => runAccountJobs(tx, account, catalog, now));
+    let r: AccountJobResult;
+    try {
+      r = await db.transaction((tx) => runAccountJobs(tx, account, catalog, now));
+    } catch (error) {
+      // One account's failure (its transaction rolled back) must not stop the others' billing.
+      failures.push({ accountId: account.id, error });
+      opts.log?.(`[${i + 1}/${targets.length}] ${account.id}: FAILED, nothing written: ${(error as Error).message}`);
+      continue;
+    }
     results.push(r);
     opts.log?.(
       `[${i + 1}/${targets.length}] ${account.id}: ${r.lines} lines rated, ${r.settled} settled` +
         `${r.overdueAt ? `, overdue since ${r.overdueAt.toISOString()}` : ""} (${Date.now() - t0} ms)`,
     );
   }
+  if (failures.length === 1 && targets.length === 1) throw failures[0].error;
+  if (failures.length) throw new JobsFailedError(failures, results);
   return results;
+}
+
+/** Some accounts' jobs failed (each rolled back); the others' ran and are in `results`. */
+export class JobsFailedError extends Error {
+  constructor(
+    readonly failures: { accountId: string; error: unknown }[],
+    readonly results: AccountJobResult[],
+  ) {
+    super(
+      `Jobs failed for ${failures.length} account(s), ran for ${results.length}: ` +
+        failures.map((f) => `${f.accountId}: ${(f.error as Error).message}`).join("; "),
+    );
+    this.name = "JobsFailedError";
+  }
 }

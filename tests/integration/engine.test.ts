@@ -6,7 +6,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { accounts, billLines, instances, ledgerEntries, usageRecords, type Currency } from "@/db/schema";
 import { insertUsageRows } from "@/db/seed/insert-usage";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
-import { runJobs } from "@/lib/billing/jobs";
+import { JobsFailedError, runJobs } from "@/lib/billing/jobs";
 import type { UsageRow } from "@/lib/billing/usage";
 import { dec, sum } from "@/lib/money";
 import { uniq, useTestDatabase } from "./db";
@@ -59,6 +59,27 @@ describe("billing engine", () => {
     // Three started periods (0–4, 4–8, 8–12 h): 3 × round(4 × 0.0808 × 5) = 3 × 1.62.
     expect(ls[0]).toMatchObject({ billDate: "2026-03-01", usageQuantity: "60.000000", unitPrice: "0.080800", pretaxAmount: "4.860000", paidFromBalance: "4.860000", outstandingAmount: "0.000000" });
     expect((await balance(a)).toFixed(2)).toBe("95.14");
+  });
+
+  it("one account that cannot be rated does not stop the others' jobs, and writes nothing itself", async () => {
+    const good = await account({ balance: "100" });
+    const bad = await account({ balance: "100" });
+    await instance(good, { id: "cp", productId: "cloud-phone", spec: "acp.std.large", regionId: "cn-hangzhou", count: 5, createdAt: "2026-03-01T00:00:00Z", releasedAt: "2026-03-01T10:30:00Z" });
+    await instance(bad, { id: "cp", productId: "cloud-phone", regionId: "cn-hangzhou", createdAt: "2026-03-01T00:00:00Z" }); // no spec: no price
+    const logged: string[] = [];
+    const run = runJobs(db(), { now: new Date("2026-03-05T00:00:00Z"), accountIds: [bad, good].sort(), log: (s) => logged.push(s) });
+    const err = await run.then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(JobsFailedError);
+    expect((err as JobsFailedError).failures.map((f) => f.accountId)).toEqual([bad]);
+    expect((err as JobsFailedError).results.map((r) => r.accountId)).toEqual([good]);
+    expect((err as Error).message).toContain(`${bad}: No USD payg price`);
+    expect(logged.some((l) => l.includes(`${bad}: FAILED, nothing written`))).toBe(true);
+    expect((await lines(good)).map((l) => l.pretaxAmount)).toEqual(["4.860000"]);
+    expect(await lines(bad)).toHaveLength(0);
+    const [b] = await db().select().from(accounts).where(eq(accounts.id, bad));
+    expect(b.jobsRunUntil).toBeNull();
+    // Alone, the account's own error is thrown as it is.
+    await expect(runJobs(db(), { now: new Date("2026-03-05T00:00:00Z"), accountIds: [bad] })).rejects.toThrow(/No USD payg price/);
   });
 
   it("Cloud Phone stops at the instant the account goes overdue, charged to the second", async () => {
