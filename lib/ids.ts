@@ -2,6 +2,18 @@ import { randomBytes, randomUUID, createHash } from "node:crypto";
 
 export const newId = (prefix: string) => `${prefix}_${randomUUID().replace(/-/g, "").slice(0, 20)}`;
 
+let seq = 0;
+/**
+ * An id that sorts in creation order within a process (wall-clock ms, then a
+ * counter), for rows listed by (instant, id) whose instants can tie — a fixed
+ * or test clock gives every action of a request the same instant.
+ */
+export function sortableId(prefix: string): string {
+  seq = (seq + 1) % 36 ** 4;
+  const rand = randomBytes(5).toString("hex");
+  return `${prefix}_${Date.now().toString(36).padStart(9, "0")}${seq.toString(36).padStart(4, "0")}${rand}`;
+}
+
 export function sha256(s: string): string {
   return createHash("sha256").update(s).digest("hex");
 }

@@ -1,7 +1,7 @@
 // The audit log writer (PRODUCT.md §7): who, when, what, from which state to
 // which, and the amounts. Runs in the action's own transaction, so an entry
 // exists exactly when the action happened.
-import { randomUUID } from "node:crypto";
+import { sortableId } from "@/lib/ids";
 import type { Tx } from "@/db/client";
 import { auditLog } from "@/db/schema";
 
@@ -21,7 +21,7 @@ export interface AuditInput {
 export async function writeAudit(tx: Tx, e: AuditInput): Promise<void> {
   await tx.insert(auditLog).values({
     accountId: e.accountId,
-    id: `aud_${randomUUID().replace(/-/g, "")}`,
+    id: sortableId("aud"), // (at, id) is the listing order: ties keep the order of writing
     at: e.at,
     ...e.actor,
     action: e.action,

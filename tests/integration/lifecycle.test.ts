@@ -312,7 +312,7 @@ describe("lifecycle actions", () => {
     expect(await inst(a, cp)).toMatchObject({ status: "expired", expiresAt: new Date("2027-01-12T09:00:00.000Z"), statusSince: new Date("2027-01-12T09:00:00.000Z") });
     const [expiry] = await db().select().from(instanceStateChanges).where(and(eq(instanceStateChanges.accountId, a), eq(instanceStateChanges.toStatus, "expired")));
     expect(expiry.cause).toBe("subscription expired: insufficient funds");
-    const actions = (await db().select().from(auditLog).where(eq(auditLog.accountId, a)).orderBy(asc(auditLog.at))).map((e) => e.action);
+    const actions = (await db().select().from(auditLog).where(eq(auditLog.accountId, a)).orderBy(asc(auditLog.at), asc(auditLog.id))).map((e) => e.action);
     expect(actions).toEqual(["renew", "auto_renew_on", "auto_renew", "expire"]);
     // Running the jobs again changes nothing.
     await runJobs(db(), { now: new Date("2027-01-20T00:00:00Z"), accountIds: [a] });
