@@ -2,6 +2,7 @@
 // any later benchmark that needs a realistic account): instances of every
 // metered product and N usage records over them, in the shape of
 // POST /api/v1/usage. The same (records, seed) always yields the same data.
+import { seededRandom } from "@/lib/ids";
 
 export interface BenchInstance {
   id: string;
@@ -37,18 +38,6 @@ export const BENCH_DEFAULTS = { records: 1_000_000, seed: 1, from: "2026-01-01T0
 const HOUR = 3_600_000;
 const GB = BigInt(1024 ** 3);
 const REGIONS = ["cn-hangzhou", "cn-shanghai", "ap-southeast-1", "eu-central-1", "us-east-1"];
-
-/** mulberry32: tiny, fast and good enough for test data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The period the records cover; the account's clock should be at `until` when they are sent. */
 export function benchPeriod(opts: GenerateOptions = {}) {
@@ -93,7 +82,7 @@ export function benchInstances(opts: GenerateOptions = {}): BenchInstance[] {
 export function* generateUsage(opts: GenerateOptions = {}): Generator<BenchRecord> {
   const records = opts.records ?? BENCH_DEFAULTS.records;
   const seed = opts.seed ?? BENCH_DEFAULTS.seed;
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const { from, hours } = benchPeriod(opts);
   const byProduct = new Map<string, BenchInstance[]>();
   for (const inst of benchInstances(opts)) byProduct.set(inst.productId, [...(byProduct.get(inst.productId) ?? []), inst]);

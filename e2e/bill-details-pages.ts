@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { expect, type Page } from "@playwright/test";
 import Decimal from "decimal.js";
+import { parse } from "csv-parse/sync";
 
 export const FINANCE = { email: "finance@acme.test", password: "acme-finance-2026" };
 
@@ -16,34 +17,10 @@ export function money(text: string): Decimal {
   return new Decimal(cleaned === "" || cleaned === "-" ? "0" : cleaned);
 }
 
-/** RFC 4180 rows of a CSV file (after the BOM, which must be there). */
+/** The rows of a CSV file (after the BOM, which must be there), read by csv-parse. */
 export function parseCsv(text: string): string[][] {
   expect(text.charCodeAt(0), "UTF-8 BOM").toBe(0xfeff);
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 1; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (c === "\r" && text[i + 1] === "\n") {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-      i++;
-    } else cell += c;
-  }
-  return rows;
+  return parse(text.slice(1), { bom: false });
 }
 
 export class BillDetailsPage {

@@ -96,6 +96,17 @@ export function Pager({ shown, total, first, next, from }: { shown: number; tota
   );
 }
 
+/** Keyset pages (`nextToken`), numbered by `p` in the URL for the row range. */
+export function TokenPager({ base, params, pageNo, pageSize, shown, total, nextToken }: {
+  base: string; params: Params; pageNo: number; pageSize: number; shown: number; total: number; nextToken: string | null;
+}) {
+  return (
+    <Pager shown={shown} total={total} from={(pageNo - 1) * pageSize + 1}
+      first={pageNo > 1 ? hrefWith(base, params, { nextToken: undefined, p: undefined }) : undefined}
+      next={nextToken ? hrefWith(base, params, { nextToken, p: String(pageNo + 1) }) : null} />
+  );
+}
+
 export function Notice({ kind, children }: { kind: "error" | "empty"; children: React.ReactNode }) {
   return kind === "error" ? (
     <div role="alert" className="rounded-lg border border-red-200 bg-red-50 p-4 text-red-800">{children}</div>

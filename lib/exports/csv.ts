@@ -31,7 +31,7 @@ export function csvLine(cells: string[]): string {
   return `${cells.join(",")}\r\n`;
 }
 
-export function csvHeader<R>(columns: readonly CsvColumn<R>[]): string {
+export function csvHeader(columns: readonly { header: string }[]): string {
   return csvLine(columns.map((c) => csvCell(c.header)));
 }
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 vi.mock("next-auth", async (orig) => ({ ...(await orig<object>()), getServerSession: async () => null }));
 
 import { and, eq } from "drizzle-orm";
+import { parse } from "csv-parse/sync";
 import { GET as billLinesGET } from "@/app/api/v1/bill-lines/route";
 import { GET as exportGET } from "@/app/(console)/bill-details/export/route";
 import { billLines, columnPreferences, instances, orders, usageRecords } from "@/db/schema";
@@ -31,38 +32,8 @@ const NOW = "2026-11-10T00:00:00Z";
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 type Line = typeof billLines.$inferInsert;
 
-/** RFC 4180 parser (quotes, doubled quotes, CRLF) — enough to read our own files back. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  const endRow = () => {
-    row.push(cell);
-    rows.push(row);
-    row = [];
-    cell = "";
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (c === "\r" && text[i + 1] === "\n") {
-      endRow();
-      i++;
-    } else cell += c;
-  }
-  if (cell || row.length) endRow();
-  return rows;
-}
+/** RFC 4180 rows, read by an independent parser. */
+const parseCsv = (text: string): string[][] => parse(text, { bom: false });
 
 function lines(accountId: string): Line[] {
   const out: Line[] = [];

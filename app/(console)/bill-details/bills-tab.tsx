@@ -1,6 +1,6 @@
 import Link from "next/link";
 import {
-  ExportLink, Field, FilterForm, Money, Notice, Pager, Select, TableFrame, Td, Th, Toolbar, hrefWith, inputClass,
+  ExportLink, Field, FilterForm, Money, Notice, TokenPager, Select, TableFrame, Td, Th, Toolbar, hrefWith, inputClass,
 } from "@/components/bill-details/parts";
 import { formatInstant } from "@/lib/format";
 import { getBill, listBills } from "@/lib/data/bills";
@@ -77,9 +77,8 @@ export async function BillsTab({ caller, params, currency, timeZone, cycles }: T
               </tfoot>
             </TableFrame>
           )}
-          <Pager shown={result.data.data.length} total={result.data.totalCount} from={(pageNo - 1) * PAGE + 1}
-            first={pageNo > 1 ? hrefWith(base, params, { nextToken: undefined, p: undefined }) : undefined}
-            next={result.data.nextToken ? hrefWith(base, params, { nextToken: result.data.nextToken, p: String(pageNo + 1) }) : null} />
+          <TokenPager base={base} params={params} pageNo={pageNo} pageSize={PAGE} shown={result.data.data.length}
+            total={result.data.totalCount} nextToken={result.data.nextToken} />
           {params.bill && <BillLines {...{ caller, params, currency }} />}
         </>
       )}

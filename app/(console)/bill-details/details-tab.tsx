@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { ColumnPicker } from "@/components/bill-details/column-picker";
 import {
-  ExportLink, Field, FilterForm, Money, Notice, Pager, Select, TableFrame, Td, Th, Toolbar, hrefWith, inputClass,
+  ExportLink, Field, FilterForm, Money, Notice, TokenPager, Select, TableFrame, Td, Th, Toolbar, hrefWith, inputClass,
 } from "@/components/bill-details/parts";
 import { DETAIL_COLUMNS, resolveColumns } from "@/lib/exports/columns";
 import { BILLING_METHOD_LABELS } from "@/lib/format";
@@ -127,9 +127,8 @@ export async function DetailsTab({ caller, params, currency, cycles }: TabProps)
               </tfoot>
             </TableFrame>
           )}
-          <Pager shown={result.data.data.length} total={result.data.totalCount} from={(pageNo - 1) * PAGE + 1}
-            first={pageNo > 1 ? hrefWith(base, params, { nextToken: undefined, p: undefined }) : undefined}
-            next={result.data.nextToken ? hrefWith(base, params, { nextToken: result.data.nextToken, p: String(pageNo + 1) }) : null} />
+          <TokenPager base={base} params={params} pageNo={pageNo} pageSize={PAGE} shown={result.data.data.length}
+            total={result.data.totalCount} nextToken={result.data.nextToken} />
         </>
       )}
     </>

@@ -4,7 +4,7 @@ import "server-only";
 // from a database cursor through the CSV writer into the response in batches.
 import { sql } from "drizzle-orm";
 import { BILLING_METHOD_LABELS } from "@/lib/format";
-import { BOM, csvCell, csvCellSql, csvHeader, csvLine, csvLineSql, csvRow, type CsvColumn } from "@/lib/exports/csv";
+import { BOM, csvCellSql, csvHeader, csvLineSql, csvRow, type CsvColumn } from "@/lib/exports/csv";
 import { resolveColumns, type DetailColumn } from "@/lib/exports/columns";
 import { FOCUS_CSV_COLUMNS, focusRecord, type FocusSource } from "@/lib/exports/focus";
 import { textStream } from "@/lib/exports/stream";
@@ -55,7 +55,7 @@ export async function exportBillLines(caller: Caller, input: unknown, accountId?
   const scope = [sql`bl.account_id = ${account.id}`, sql`bl.billing_cycle = ${q.billingCycle}`];
   const statement = allBillLinesSql(scope, q, chosen.map((c) => c.key), `${line} AS line`);
   const body = textStream(async (write) => {
-    await write(BOM + csvLine(chosen.map((c) => csvCell(c.label))));
+    await write(BOM + csvHeader(chosen.map((c) => ({ header: c.label }))));
     await forEachBatch<{ line: string }>(statement, async (rows) => write(rows.map((r) => r.line).join("")));
   });
   return { filename: `billing-details-${q.billingCycle}.csv`, body };

@@ -71,20 +71,20 @@ const list = (values: string[]) => sql.join(values.map((v) => sql`${v}`), sql`, 
 
 /**
  * The groups as (k, instance_id, item_id, quantity, records) — k sorts the
- * buckets — with the SQL that labels k, in page order when `ordered`.
+ * buckets; `ORDER BY 1, 2, 3` is the page order, which the rollups' primary
+ * keys serve — with the SQL that labels k.
  */
-function groupsSql(accountId: string, timeZone: string, q: UsageQuery, ordered: boolean): { groups: SQL; label: (k: SQL) => SQL } {
+function groupsSql(accountId: string, timeZone: string, q: UsageQuery): { groups: SQL; label: (k: SQL) => SQL } {
   const r = range(q, timeZone);
   const items: SQL[] = [];
   if (q.productId?.length) items.push(sql`item_id IN (SELECT id FROM billable_items WHERE product_id IN (${list(q.productId)}))`);
   if (q.itemId?.length) items.push(sql`item_id IN (${list(q.itemId)})`);
   const where = (...conds: SQL[]) => sql.join([sql`account_id = ${accountId}`, ...conds, ...items], sql` AND `);
-  const orderBy = (by: SQL) => (ordered ? sql` ORDER BY ${by}` : sql``);
 
   if (q.unit === "day") {
     return {
       groups: sql`SELECT day AS k, instance_id, item_id, quantity, records FROM usage_daily
-        WHERE ${where(sql`day >= ${r.fromDay}::date`, sql`day <= ${r.toDay}::date`)}${orderBy(sql`day, instance_id, item_id`)}`,
+        WHERE ${where(sql`day >= ${r.fromDay}::date`, sql`day <= ${r.toDay}::date`)}`,
       label: (k) => sql`to_char(${k}::timestamp, 'YYYY-MM-DD')`,
     };
   }
@@ -92,7 +92,7 @@ function groupsSql(accountId: string, timeZone: string, q: UsageQuery, ordered: 
     return {
       groups: sql`SELECT date_trunc('month', day)::date AS k, instance_id, item_id, sum(quantity) AS quantity, sum(records) AS records
         FROM usage_daily WHERE ${where(sql`day >= ${r.fromDay}::date`, sql`day <= ${r.toDay}::date`)}
-        GROUP BY 1, 2, 3${orderBy(sql`1, 2, 3`)}`,
+        GROUP BY 1, 2, 3`,
       label: (k) => sql`to_char(${k}::timestamp, 'YYYY-MM')`,
     };
   }
@@ -101,7 +101,7 @@ function groupsSql(accountId: string, timeZone: string, q: UsageQuery, ordered: 
   if (wholeHourOffsets(timeZone, r)) {
     return {
       groups: sql`SELECT hour AS k, instance_id, item_id, quantity, records FROM usage_hourly
-        WHERE ${where(...instants(sql`hour`))}${orderBy(sql`hour, instance_id, item_id`)}`,
+        WHERE ${where(...instants(sql`hour`))}`,
       label: hourLabel,
     };
   }
@@ -109,7 +109,7 @@ function groupsSql(accountId: string, timeZone: string, q: UsageQuery, ordered: 
     groups: sql`SELECT date_trunc('hour', start_at, ${timeZone}) AS k, instance_id COLLATE "C" AS instance_id, item_id COLLATE "C" AS item_id,
         sum(quantity) AS quantity, count(*) AS records
       FROM usage_records WHERE ${where(...instants(sql`start_at`))}
-      GROUP BY 1, 2, 3${orderBy(sql`1, 2, 3`)}`,
+      GROUP BY 1, 2, 3`,
     label: hourLabel,
   };
 }
@@ -133,14 +133,13 @@ function toRow(r: Record<string, unknown>): UsageRow {
 export async function listUsage(caller: Caller, input: unknown, accountId?: string) {
   const account = await getAccount(caller, accountId);
   const q = parseInput(usageQuerySchema, queryInput(input));
-  const { groups, label } = groupsSql(account.id, account.timeZone, q, true);
-  const counted = groupsSql(account.id, account.timeZone, q, false).groups;
+  const { groups, label } = groupsSql(account.id, account.timeZone, q);
   const db = await getDb();
   // The page is cut from the rollup in its key order before names are joined,
   // so only `limit` rows are looked up; the total is a separate index count.
   const [rows, [{ n }]] = await Promise.all([
-    query<Record<string, unknown>>(db, namedSql(account.id, sql`${groups} LIMIT ${q.limit} OFFSET ${(q.page - 1) * q.limit}`, label)),
-    query<{ n: string }>(db, sql`SELECT count(*)::text AS n FROM (${counted}) c`),
+    query<Record<string, unknown>>(db, namedSql(account.id, sql`${groups} ORDER BY 1, 2, 3 LIMIT ${q.limit} OFFSET ${(q.page - 1) * q.limit}`, label)),
+    query<{ n: string }>(db, sql`SELECT count(*)::text AS n FROM (${groups}) c`),
   ]);
   return { query: q, data: rows.map(toRow), totalCount: Number(n), timeZone: account.timeZone };
 }
@@ -148,7 +147,7 @@ export async function listUsage(caller: Caller, input: unknown, accountId?: stri
 export async function allUsageQuery(caller: Caller, input: unknown, accountId?: string) {
   const account = await getAccount(caller, accountId);
   const q = parseInput(usageQuerySchema, queryInput(input));
-  const { groups, label } = groupsSql(account.id, account.timeZone, q, false);
+  const { groups, label } = groupsSql(account.id, account.timeZone, q);
   return { query: q, sql: namedSql(account.id, groups, label), toRow };
 }
 
