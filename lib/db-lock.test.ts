@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -116,4 +116,29 @@ describe("embedded database lock", () => {
     lock.release();
     expect(readLock(dir)!.token).toBe("theirs");
   });
+});
+
+describe("release on signals", () => {
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    it(`a holder stopped with ${signal} leaves no lock and still ends by the signal`, async () => {
+      const dir = dataDir();
+      const script = `
+        import { acquireDbLock } from ${JSON.stringify(path.resolve(import.meta.dirname, "db-lock.ts"))};
+        acquireDbLock(${JSON.stringify(dir)}, { command: "holder" });
+        console.log("held");
+        setInterval(() => {}, 1000);`;
+      // Plain node with tsx's loader only (the tsx CLI would add its own signal handling).
+      const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on("data", (d: Buffer) => d.toString().includes("held") && resolve());
+        child.on("exit", () => reject(new Error("holder exited early")));
+      });
+      expect(existsSync(lockPathFor(dir))).toBe(true);
+      const exited = new Promise<[number | null, string | null]>((r) => child.on("exit", (code, sig) => r([code, sig])));
+      child.kill(signal);
+      const [code, sig] = await exited;
+      expect(sig === signal || code === 128 + os.constants.signals[signal]).toBe(true);
+      expect(existsSync(lockPathFor(dir))).toBe(false);
+    }, 60_000);
+  }
 });
