@@ -16,10 +16,11 @@ const port = process.env.PORT || "3000";
 // The embedded database first: when another process holds it, stop now,
 // before building or writing anything. The lock passes to the server we start.
 const handover = {};
-if (!process.env.DATABASE_URL) {
-  const { acquireDbLock, defaultPgliteDir, HANDOVER_ENV } = await tsImport("../lib/db-lock.ts", import.meta.url);
+const { acquireDbLock, defaultPgliteDir, HANDOVER_ENV } = await tsImport("../lib/db-lock.ts", import.meta.url);
+const dataDir = defaultPgliteDir();
+if (!process.env.DATABASE_URL && !dataDir.startsWith("memory://")) {
   try {
-    const lock = acquireDbLock(defaultPgliteDir(), { command: "npm start", log: console.log });
+    const lock = acquireDbLock(dataDir, { command: "npm start", log: console.log });
     handover[HANDOVER_ENV] = lock.holder.token;
   } catch (e) {
     if (e.name !== "DatabaseInUseError") throw e;
