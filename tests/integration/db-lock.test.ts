@@ -183,8 +183,10 @@ describe("the embedded database has one process at a time", () => {
     // Bad input is still refused with exit 2, and a command that needs the folder free refuses, naming the holder.
     const bad = await ops("top-up", "--account", "acme", "--amount", "-3");
     expect(bad.code).toBe(2);
+    const lockBefore = readFileSync(lockFile, "utf8");
     const seed = await ops("seed-demo");
     expect(seed.code).toBe(2);
+    expect(readFileSync(lockFile, "utf8")).toBe(lockBefore);
     expect(seed.stderr).toMatch(IN_USE);
     expect(seed.stderr).toContain("`seed-demo` does not run through the server");
   }, START_MS);
