@@ -4,7 +4,23 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { bootstrap } = await import("./lib/ops/bootstrap");
-  await bootstrap({ log: console.log });
+  try {
+    await bootstrap({ log: console.log });
+  } catch (e) {
+    // Another process holds the embedded database: serving beside it would diverge.
+    if ((e as Error).name === "DatabaseInUseError") {
+      console.error((e as Error).message);
+      process.exit(2);
+    }
+    throw e;
+  }
+  // Holding the embedded database: `npm run ops` commands run in here.
+  const { getHandle } = await import("./db/client");
+  const handle = await getHandle();
+  if (handle.lock) {
+    const { startOperatorEndpoint } = await import("./lib/ops/operator-endpoint");
+    await startOperatorEndpoint(handle, console.log);
+  }
   const interval = Number(process.env.BILLING_JOBS_INTERVAL_SECONDS ?? 300);
   if (interval > 0) {
     const { startJobScheduler } = await import("./lib/ops/scheduler");

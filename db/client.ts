@@ -1,11 +1,15 @@
 // The one database client. DATABASE_URL set → that PostgreSQL server through
 // postgres.js; unset → embedded PGlite persisted under .data/ (or PGLITE_DIR,
 // "memory://" for throw-away databases). Nothing else knows which one it has.
+// An embedded folder is opened by one process at a time (lib/db-lock).
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { SQL } from "drizzle-orm";
+import { acquireDbLock, defaultPgliteDir, type DbLock } from "@/lib/db-lock";
 import * as schema from "./schema";
+
+export { defaultPgliteDir };
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -14,6 +18,8 @@ export type DbOrTx = Db | Tx;
 export interface DbHandle {
   db: Db;
   kind: "pglite" | "postgres";
+  /** The embedded folder's lock, held until close() or exit. */
+  lock?: DbLock;
   close(): Promise<void>;
   /** Bulk load rows of text columns with COPY (fast path for imports and benchmarks). */
   copyRows(table: string, columns: string[], rows: AsyncIterable<string[]> | string[][]): Promise<number>;
@@ -21,13 +27,16 @@ export interface DbHandle {
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
 
-export function defaultPgliteDir(): string {
-  return process.env.PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite");
+/** `owner` names this process in the embedded folder's lock (shown to whoever finds it held). */
+export async function openDatabase(opts: { url?: string; dataDir?: string; loadDataDir?: Blob; owner?: string } = {}): Promise<DbHandle> {
+  if (opts.url) return openPostgres(opts.url);
+  return openPglite(opts.dataDir ?? defaultPgliteDir(), opts.loadDataDir, opts.owner ?? defaultOwner());
 }
 
-export async function openDatabase(opts: { url?: string; dataDir?: string; loadDataDir?: Blob } = {}): Promise<DbHandle> {
-  if (opts.url) return openPostgres(opts.url);
-  return openPglite(opts.dataDir ?? defaultPgliteDir(), opts.loadDataDir);
+function defaultOwner(): string {
+  const script = process.env.npm_lifecycle_event;
+  if (script) return script === "start" ? "npm start" : `npm run ${script}`;
+  return `node ${path.basename(process.argv[1] ?? "")}`.trim();
 }
 
 async function openPostgres(url: string): Promise<DbHandle> {
@@ -60,18 +69,27 @@ async function openPostgres(url: string): Promise<DbHandle> {
   };
 }
 
-async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<DbHandle> {
-  const { PGlite } = await import("@electric-sql/pglite");
+async function openPglite(dataDir: string, loadDataDir: Blob | undefined, owner: string): Promise<DbHandle> {
+  const inMemory = dataDir.startsWith("memory://");
+  // Before anything touches the folder: a second process stops here.
+  const lock = inMemory ? undefined : acquireDbLock(dataDir, { command: owner, log: (line) => console.warn(line) });
+  const client = await startPglite(inMemory ? undefined : dataDir, loadDataDir).catch((e) => {
+    lock?.release();
+    throw e;
+  });
   const { drizzle } = await import("drizzle-orm/pglite");
-  if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
-  const client = new PGlite(dataDir.startsWith("memory://") ? undefined : dataDir, { loadDataDir });
-  await client.waitReady;
-  await client.exec("SET TIME ZONE 'UTC'");
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
     db,
     kind: "pglite",
-    close: () => client.close(),
+    lock,
+    async close() {
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
     async copyRows(table, columns, rows) {
       // PGlite takes COPY input as a blob.
       const parts: string[] = [];
@@ -86,6 +104,15 @@ async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<DbHandle
       return n;
     },
   };
+}
+
+async function startPglite(dataDir: string | undefined, loadDataDir: Blob | undefined) {
+  const { PGlite } = await import("@electric-sql/pglite");
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const client = new PGlite(dataDir, { loadDataDir });
+  await client.waitReady;
+  await client.exec("SET TIME ZONE 'UTC'");
+  return client;
 }
 
 /** COPY text format: \N for null, backslash escapes for specials. */
@@ -114,12 +141,17 @@ export async function query<T = Record<string, unknown>>(db: DbOrTx, q: SQL): Pr
 // the next call retries. It lives on globalThis because Next.js bundles
 // instrumentation, pages and route handlers separately, and two PGlite
 // instances on one folder would not see each other's writes.
-const slot = globalThis as unknown as { __billingDb?: Promise<DbHandle> | null };
+const slot = globalThis as unknown as { __billingDb?: Promise<DbHandle> | null; __billingDbOwner?: string };
+
+/** How this process is named in the embedded database's lock, e.g. "npm run ops -- top-up". */
+export function setDatabaseOwner(owner: string): void {
+  slot.__billingDbOwner = owner;
+}
 
 export function getHandle(): Promise<DbHandle> {
   if (!slot.__billingDb) {
     const opening = (async () => {
-      const handle = await openDatabase({ url: process.env.DATABASE_URL || undefined });
+      const handle = await openDatabase({ url: process.env.DATABASE_URL || undefined, owner: slot.__billingDbOwner });
       await migrateDatabase(handle);
       return handle;
     })();

@@ -1,43 +1,49 @@
 // The operator CLI: `npm run ops -- <command> [options]`.
-// Uses DATABASE_URL when set, else the embedded database under .data/ (stop
-// `npm start` first: one process per embedded database folder).
-import { parseArgs } from "node:util";
-import { getHandle } from "@/db/client";
-import { AppError } from "@/lib/errors";
-import { COMMANDS, usage } from "@/lib/ops/commands";
+// Uses DATABASE_URL when set, else the embedded database under .data/. While
+// `npm start` holds that folder, the everyday commands run inside the server
+// (lib/ops/operator-endpoint); the others stop with exit code 2.
+import { getHandle, setDatabaseOwner } from "@/db/client";
+import { DatabaseInUseError } from "@/lib/db-lock";
+import { runThroughServer } from "@/lib/ops/operator-endpoint";
+import { parseCommand, runCommand, THROUGH_SERVER, type OpsIo } from "@/lib/ops/run";
+
+const io: OpsIo = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
 async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === "help" || name === "--help" || name === "-h") {
-    console.log(usage());
-    return name ? 0 : 2;
-  }
-  const command = COMMANDS[name];
-  if (!command) {
-    console.error(`Unknown command '${name}'.\n\n${usage()}`);
-    return 2;
-  }
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
+  const parsed = parseCommand(argv, io);
+  if (typeof parsed === "number") return parsed;
+  setDatabaseOwner(`npm run ops -- ${parsed.name}`);
+  let handle;
   try {
-    ({ values, positionals } = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true }));
+    handle = await getHandle();
   } catch (e) {
-    console.error(`${(e as Error).message}\n\n${usage(name)}`);
-    return 2;
-  }
-  const handle = await getHandle();
-  try {
-    await command.run({ values, positionals, handle, log: (s) => console.log(s) });
-    return 0;
-  } catch (e) {
-    if (e instanceof AppError) {
-      console.error(`Error: ${e.message}`);
-      return e.status === 400 ? 2 : 1;
-    }
+    if (e instanceof DatabaseInUseError) return throughServer(e, argv);
     throw e;
+  }
+  try {
+    return await runCommand(parsed, handle, io);
   } finally {
     await handle.close();
   }
+}
+
+async function throughServer(inUse: DatabaseInUseError, argv: string[]): Promise<number> {
+  const { holder } = inUse;
+  const name = argv[0];
+  if (!holder.operator || !THROUGH_SERVER.has(name)) {
+    io.err(inUse.message);
+    if (holder.operator) io.err(`(\`${name}\` does not run through the server; these do: ${[...THROUGH_SERVER].join(", ")}.)`);
+    return 2;
+  }
+  const result = await runThroughServer(holder.operator, argv);
+  if (!result) {
+    io.err(`${inUse.message}\n(Its operator endpoint on 127.0.0.1:${holder.operator.port} did not answer.)`);
+    return 2;
+  }
+  io.err(`Ran inside \`${holder.command}\` (pid ${holder.pid}), which holds the embedded database.`);
+  for (const line of result.stdout) io.out(line);
+  for (const line of result.stderr) io.err(line);
+  return result.code;
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -4,11 +4,30 @@
 import { spawnSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
+import { constants } from "node:os";
 import path from "node:path";
+import { tsImport } from "tsx/esm/api";
 
 const root = path.resolve(import.meta.dirname, "..");
 process.chdir(root);
 const port = process.env.PORT || "3000";
+
+// The embedded database first: when another process holds it, stop now,
+// before building or writing anything. The lock passes to the server we start.
+const handover = {};
+const { acquireDbLock, defaultPgliteDir, HANDOVER_ENV } = await tsImport("../lib/db-lock.ts", import.meta.url);
+const dataDir = defaultPgliteDir();
+if (!process.env.DATABASE_URL && !dataDir.startsWith("memory://")) {
+  try {
+    const lock = acquireDbLock(dataDir, { command: "npm start", log: console.log });
+    handover[HANDOVER_ENV] = lock.holder.token;
+  } catch (e) {
+    if (e.name !== "DatabaseInUseError") throw e;
+    console.error(e.message);
+    process.exit(2);
+  }
+}
 
 // A stable session secret for this checkout unless one is given.
 if (!process.env.NEXTAUTH_SECRET) {
@@ -40,6 +59,8 @@ if (built < Math.max(...sources.map(newestMtime))) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-const server = spawn("npx", ["next", "start", "-p", port], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+// Next's own entry, not npx: the server is our direct child, so signals reach it.
+const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
+const server = spawn(process.execPath, [nextBin, "start", "-p", port], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...handover } });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => server.kill(sig));
-server.on("exit", (code) => process.exit(code ?? 0));
+server.on("exit", (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)));

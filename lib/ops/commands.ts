@@ -9,6 +9,7 @@ import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { runJobs } from "@/lib/billing/jobs";
 import { topUp } from "@/lib/data/top-ups";
 import { importUsageCommand } from "./import-usage";
+import { statusCommand } from "./status";
 
 type Values = Record<string, string | boolean | undefined>;
 interface Ctx {
@@ -136,6 +137,7 @@ Object.assign(COMMANDS, {
     },
   },
   "import-usage": importUsageCommand,
+  status: statusCommand,
   "top-up": {
     summary: "Credit an account's balance; outstanding amounts are settled oldest first.",
     args: "--account <id> --amount <amount> [--key <idempotency key>] [--at <ISO instant>]",
