@@ -126,9 +126,9 @@ export async function createApiKey(caller: Caller, input: z.input<typeof apiKeyI
 export async function listApiKeys(caller: Caller, accountId?: string) {
   requireOperator(caller);
   const db = await getDb();
-  const { keyHash: _hash, ...columns } = getTableColumns(apiKeys);
+  const { id, accountId: account, name, role, prefix, createdAt, lastUsedAt, revokedAt } = getTableColumns(apiKeys);
   return db
-    .select(columns)
+    .select({ id, accountId: account, name, role, prefix, createdAt, lastUsedAt, revokedAt })
     .from(apiKeys)
     .where(accountId ? eq(apiKeys.accountId, accountId) : undefined)
     .orderBy(apiKeys.accountId, apiKeys.createdAt, apiKeys.id);
