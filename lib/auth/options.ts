@@ -4,6 +4,7 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { authenticateCredentials, endSessions } from "@/lib/data/auth";
+import { safeCallbackPath } from "./callback-url";
 import { clientAddress, peerAddressesRecorded } from "./client-address";
 
 let warned = false;
@@ -38,6 +39,10 @@ export const authOptions: NextAuthOptions = {
     },
   },
   callbacks: {
+    // next-auth's own redirects follow the same rule as the sign-in page.
+    async redirect({ url, baseUrl }) {
+      return new URL(safeCallbackPath(url, new URL(baseUrl).origin), baseUrl).toString();
+    },
     async jwt({ token, user }) {
       if (user) {
         token.userId = user.id;
