@@ -11,7 +11,6 @@ export function siteOrigin(): string {
 /** A same-origin path (with query and hash) for `target`, else the fallback. */
 export function safeCallbackPath(target: unknown, origin = siteOrigin(), fallback = AFTER_SIGN_IN): string {
   // A repeated parameter arrives as an array: refused, like anything not a string.
-  // eslint-disable-next-line no-control-regex
   if (typeof target !== "string" || !target || /[\\\u0000-\u001f\u007f]/.test(target)) return fallback;
   let url: URL;
   try {
