@@ -1,7 +1,8 @@
 // One wrapper for every /api/v1 route handler: authenticate the API key (or
 // the session), run, and map typed errors to HTTP statuses with a JSON body
 // { error: { code, message, details? } }. Authorization itself stays in lib/data.
-import { AppError, ForbiddenError, TooManyRequestsError } from "@/lib/errors";
+import { AppError, BadRequestError, ForbiddenError, TooManyRequestsError } from "@/lib/errors";
+import { findBadText } from "@/lib/text";
 import { apiKeyCaller, type TenantCaller } from "@/lib/data/caller";
 import { sessionCaller } from "@/lib/data/session";
 
@@ -25,7 +26,12 @@ export function apiRoute<P = Record<string, string>>(handler: Handler<P>) {
         if (session) assertSameSiteWrite(req);
         caller = session ?? (await apiKeyCaller(null));
       }
-      const result = await handler(req, { caller, params: await route.params, url: new URL(req.url) });
+      const params = await route.params;
+      const url = new URL(req.url);
+      // Every id and query parameter, read or not, must be storable text.
+      const bad = findBadText(params) ?? findBadText(url.searchParams);
+      if (bad) throw new BadRequestError(`${bad.path}: ${bad.message}`, { issues: [bad] });
+      const result = await handler(req, { caller, params, url });
       return result instanceof Response ? result : Response.json(result);
     } catch (e) {
       return errorResponse(e);

@@ -11,7 +11,12 @@ import { POST as registerPOST } from "@/app/api/v1/instances/route";
 import { POST as releasePOST } from "@/app/api/v1/instances/[id]/release/route";
 import { POST as switchPOST } from "@/app/api/v1/instances/[id]/switch/route";
 import { POST as cancelPOST } from "@/app/api/v1/orders/[id]/cancel/route";
-import { instances, orders } from "@/db/schema";
+import { GET as billLinesGET } from "@/app/api/v1/bill-lines/route";
+import { POST as usagePOST } from "@/app/api/v1/usage/route";
+import { GET as exportGET } from "@/app/(console)/bill-details/export/route";
+import { registerInstance } from "@/lib/data/resource-events";
+import { encodeCursor } from "@/lib/data/bill-lines";
+import { instances, orders, usageRecords } from "@/db/schema";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { fixedClock, realClock, setSystemClock } from "@/lib/clock";
 import { OPERATOR } from "@/lib/data/caller";
@@ -85,5 +90,54 @@ describe("CSRF on session-authenticated API writes", () => {
     const withKey = await call(releasePOST, "/api/v1/instances/oss-2/release", { id: "oss-2" }, { headers: { authorization: `Bearer ${key}` } });
     expect(withKey.status).toBe(200);
     expect(await status("oss-2")).toBe("released");
+  });
+});
+
+describe("malformed input is a 400 with a message, never a 500", () => {
+  const t = useTestDatabase();
+  const B = uniq("bad-input");
+  let key = "";
+
+  beforeAll(async () => {
+    setSystemClock(fixedClock("2026-03-01T00:00:00Z"));
+    await loadCatalog(t.handle().db, await readCatalogFile());
+    await createAccount(OPERATOR, { id: B, name: "Bad Input Co" });
+    await registerInstance(OPERATOR, { id: "oss-1", productId: "oss", regionId: "cn-hangzhou", billingMethod: "payg", name: "b", createdAt: "2026-01-01T00:00:00Z" }, B);
+    key = (await createApiKey(OPERATOR, { accountId: B, name: "svc", role: "admin" })).key;
+  });
+  afterAll(() => setSystemClock(realClock));
+
+  async function get(handler: unknown, path: string) {
+    const res = await (handler as Handler)(new Request(`http://${SITE}${path}`, { headers: { authorization: `Bearer ${key}` } }), { params: Promise.resolve({}) });
+    return { status: res.status, body: await res.text() };
+  }
+
+  it.each([
+    ["a NUL byte in a text filter", "/api/v1/bill-lines?billingCycle=2026-02&productDetail=oss%00", /productDetail: must not contain NUL/],
+    ["a NUL byte in an id filter", "/api/v1/bill-lines?billingCycle=2026-02&instanceId=oss-1%00", /instanceId: must not contain NUL/],
+    ["an impossible billing date", "/api/v1/bill-lines?billingCycle=2026-10&billingDate=2026-10-99", /billingDate: must be a day YYYY-MM-DD/],
+    ["a forged page token with a bad date", `/api/v1/bill-lines?billingCycle=2026-10&sort=billingDate&nextToken=${encodeCursor({ v: "2026-10-99", i: "x", s: "billingDate:asc", m: "line/DAILY/" })}`, /nextToken: is not a token from this listing/],
+    ["a forged page token with a NUL byte", `/api/v1/bill-lines?billingCycle=2026-10&nextToken=${encodeCursor({ v: "2026-10-01", i: "x\u0000", s: "billingDate:asc", m: "line/DAILY/" })}`, /nextToken: is not a token/],
+  ])("GET bill-lines: %s", async (_what, path, message) => {
+    const res = await get(billLinesGET, path);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatch(message);
+  });
+
+  it("an export with an impossible day is a 400", async () => {
+    const res = await get(exportGET, "/bill-details/export?tab=usage&billingCycle=2026-02&from=2026-02-30");
+    expect(res.status).toBe(400);
+    expect(res.body).toMatch(/from: must be a day YYYY-MM-DD/);
+  });
+
+  it("a NUL byte in usage attributes is a 400 and nothing is written", async () => {
+    const record = { id: "u-1", instanceId: "oss-1", item: "internet-egress", quantity: "1", start: "2026-02-01T00:00:00Z", end: "2026-02-01T01:00:00Z", attributes: { network: "internet", label: "ci\u0000" } };
+    const res = await (usagePOST as Handler)(
+      new Request(`http://${SITE}/api/v1/usage`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ records: [record] }) }),
+      { params: Promise.resolve({}) },
+    );
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.message).toMatch(/records\[0\]\.attributes\.label: must not contain NUL/);
+    expect(await t.handle().db.select().from(usageRecords).where(eq(usageRecords.accountId, B))).toHaveLength(0);
   });
 });
