@@ -32,11 +32,18 @@ export function apiRoute<P = Record<string, string>>(handler: Handler<P>) {
       const bad = findBadText(params) ?? findBadText(url.searchParams);
       if (bad) throw new BadRequestError(`${bad.path}: ${bad.message}`, { issues: [bad] });
       const result = await handler(req, { caller, params, url });
-      return result instanceof Response ? result : Response.json(result);
+      return noStore(result instanceof Response ? result : Response.json(result));
     } catch (e) {
-      return errorResponse(e);
+      return noStore(errorResponse(e));
     }
   };
+}
+
+/** API answers are per caller and often money: no cache keeps a copy, and none is sniffed. */
+export function noStore(res: Response): Response {
+  res.headers.set("cache-control", "no-store");
+  res.headers.set("x-content-type-options", "nosniff");
+  return res;
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);

@@ -2,6 +2,7 @@
 // huge numbers, impossible dates and forged page tokens in every query
 // parameter and body field: the answer is never a 5xx, a read never writes,
 // a refused write writes nothing, and text with a NUL byte is always refused.
+// Every answer carries Cache-Control: no-store.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 vi.mock("next-auth", async (orig) => ({ ...(await orig<object>()), getServerSession: async () => null }));
@@ -156,6 +157,9 @@ describe("every /api/v1 route under random and malformed input", () => {
     const res = await (route.handler as Handler)(new Request(url, { method: route.method, headers, body: init.body }), { params: Promise.resolve({ id }) });
     // Read it all: an export that fails half-way must fail here too.
     const text = await res.text();
+    // Every answer, success or error, JSON or CSV: never cached, never sniffed.
+    expect(res.headers.get("cache-control"), `${route.name} cache-control`).toBe("no-store");
+    expect(res.headers.get("x-content-type-options"), `${route.name} nosniff`).toBe("nosniff");
     return { status: res.status, text };
   }
 

@@ -14,9 +14,11 @@ import { POST as cancelPOST } from "@/app/api/v1/orders/[id]/cancel/route";
 import { GET as billLinesGET } from "@/app/api/v1/bill-lines/route";
 import { POST as usagePOST } from "@/app/api/v1/usage/route";
 import { GET as exportGET } from "@/app/(console)/bill-details/export/route";
+import { GET as ledgerGET } from "@/app/api/v1/account/ledger/route";
+import { GET as accountGET } from "@/app/api/v1/account/route";
 import { registerInstance } from "@/lib/data/resource-events";
 import { encodeCursor } from "@/lib/data/bill-lines";
-import { instances, orders, usageRecords } from "@/db/schema";
+import { instances, ledgerEntries, orders, usageRecords } from "@/db/schema";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { fixedClock, realClock, setSystemClock } from "@/lib/clock";
 import { OPERATOR } from "@/lib/data/caller";
@@ -139,5 +141,42 @@ describe("malformed input is a 400 with a message, never a 500", () => {
     expect(res.status).toBe(400);
     expect((await res.json()).error.message).toMatch(/records\[0\]\.attributes\.label: must not contain NUL/);
     expect(await t.handle().db.select().from(usageRecords).where(eq(usageRecords.accountId, B))).toHaveLength(0);
+  });
+});
+
+describe("API and export response headers", () => {
+  const t = useTestDatabase();
+  const C = uniq("hdr");
+  let key = "";
+
+  beforeAll(async () => {
+    await createAccount(OPERATOR, { id: C, name: "Headers Co" });
+    key = (await createApiKey(OPERATOR, { accountId: C, name: "svc", role: "admin" })).key;
+    await t.handle().db.insert(ledgerEntries).values({ accountId: C, id: "led_formula", entryType: "adjustment", amount: "-5.00", currency: "USD", referenceType: "adjustment", memo: '=HYPERLINK("http://evil.example","refund")', at: new Date("2026-02-01T00:00:00Z") });
+  });
+
+  const get = (handler: unknown, path: string, auth = true) =>
+    (handler as Handler)(new Request(`http://${SITE}${path}`, { headers: auth ? { authorization: `Bearer ${key}` } : {} }), { params: Promise.resolve({}) });
+
+  it("JSON answers and errors are never cached", async () => {
+    for (const res of [await get(accountGET, "/api/v1/account"), await get(accountGET, "/api/v1/account", false)]) {
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    }
+  });
+
+  it("the ledger CSV goes through the export writer: BOM, neutralised formulas, no-store, nosniff", async () => {
+    const res = await get(ledgerGET, "/api/v1/account/ledger?format=csv");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(res.headers.get("content-disposition")).toBe('attachment; filename="ledger.csv"');
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the BOM (Response.text() would drop it)
+    const text = bytes.subarray(3).toString("utf8");
+    expect(text.startsWith("at,type,amount,currency,reference_type,reference_id,memo,id\r\n")).toBe(true);
+    // The memo is text and starts like a formula: prefixed; the negative amount stays a number.
+    expect(text).toContain(`,-5.00,USD,adjustment,,"'=HYPERLINK(""http://evil.example"",""refund"")",led_formula`);
   });
 });
