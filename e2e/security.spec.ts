@@ -74,7 +74,8 @@ test("a form posted from another origin of the same site cannot use the session 
   // The attacker's page on another port of localhost: same site, other origin.
   const evil = http.createServer((_req, res) => {
     res.setHeader("content-type", "text/html");
-    res.end(`<form method="POST" action="http://localhost:${PORT}/api/v1/instances/${target}/release"><input name="x" value="1"></form><script>document.forms[0].submit()</script>`);
+    // No fields: an empty body is a valid "release now".
+    res.end(`<form method="POST" action="http://localhost:${PORT}/api/v1/instances/${target}/release"></form><script>document.forms[0].submit()</script>`);
   });
   await new Promise<void>((r) => evil.listen(0, "127.0.0.1", r));
   try {
