@@ -8,6 +8,7 @@ describe("findBadText", () => {
     expect(findBadText({ attributes: { "k\u0000": 1 } })).toMatchObject({ path: "attributes.(key)" });
     expect(findBadText(["\ud800"])).toEqual({ path: "0", message: "must be valid Unicode text" });
     expect(findBadText(new URLSearchParams("q=%00"))).toMatchObject({ path: "q" });
+    expect(findBadText(new URLSearchParams("q=a%00&q=b"))).toMatchObject({ path: "q" });
   });
 
   it("accepts any well-formed text without NUL", () => {

@@ -14,7 +14,14 @@ export function findBadText(input: unknown, path: (string | number)[] = []): { p
     const message = badTextReason(input);
     return message ? { path: path.join("."), message } : null;
   }
-  if (input instanceof URLSearchParams) return findBadText(Object.fromEntries(input), path);
+  if (input instanceof URLSearchParams) {
+    // Every pair, repeated names included.
+    for (const [key, value] of input) {
+      const found = findBadText({ [key]: value }, path);
+      if (found) return found;
+    }
+    return null;
+  }
   if (Array.isArray(input)) {
     for (let i = 0; i < input.length; i++) {
       const found = findBadText(input[i], [...path, i]);
