@@ -1,8 +1,11 @@
-// Runs once when the server starts: open the database, apply migrations, and
-// on a new embedded database load the catalog and the demo; then run the
-// billing jobs on a schedule (BILLING_JOBS_INTERVAL_SECONDS, 0 turns it off).
+// Runs once when the server starts: record each request's real peer address
+// (sign-in throttling), open the database, apply migrations, and on a new
+// embedded database load the catalog and the demo; then run the billing jobs
+// on a schedule (BILLING_JOBS_INTERVAL_SECONDS, 0 turns it off).
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { recordPeerAddresses } = await import("./lib/auth/client-address");
+  recordPeerAddresses();
   const { bootstrap } = await import("./lib/ops/bootstrap");
   try {
     await bootstrap({ log: console.log });

@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { API_CSP, SECURITY_HEADERS } from "./lib/security-headers";
 
 const nextConfig: NextConfig = {
   // Bundled PGlite fails at runtime; load it (and the native argon2) from node_modules.
@@ -7,6 +8,13 @@ const nextConfig: NextConfig = {
   // Lets parallel builds (e.g. a benchmark beside the tests) use their own output folder.
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
   outputFileTracingExcludes: { "*": [".data/**"] },
+  // Pages get their CSP (with a nonce) from proxy.ts; everything gets these.
+  async headers() {
+    return [
+      { source: "/:path*", headers: SECURITY_HEADERS },
+      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: API_CSP }] },
+    ];
+  },
 };
 
 export default nextConfig;

@@ -93,7 +93,9 @@ test("a viewer sees the orders but no action buttons and no audit log", async ({
     await expect(page.getByRole("button", { name, exact: true })).toHaveCount(0);
   }
   await expect(app.nav("Audit log")).toHaveCount(0);
-  const api = await page.request.post("/api/v1/instances/cp-sh-perf/renew", { headers: { "idempotency-key": "viewer-try-0001" }, data: { months: 1 } });
+  // Sent as the console would (same Origin, JSON), so only the role can refuse it.
+  const origin = new URL(page.url()).origin;
+  const api = await page.request.post("/api/v1/instances/cp-sh-perf/renew", { headers: { "idempotency-key": "viewer-try-0001", origin }, data: { months: 1 } });
   expect(api.status()).toBe(403);
   await app.screenshot("lifecycle-viewer");
 });

@@ -4,7 +4,7 @@
 // both billing methods, three months of usage, orders, vouchers, coupons and
 // one overdue Cloud Phone group. A second account shows isolation.
 import { eq } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import { accounts, coupons, instances, instanceStateChanges, ledgerEntries, orders, resourcePlans, users, vouchers, type Instance } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
 import { seededRandom } from "@/lib/ids";
@@ -66,7 +66,18 @@ const GLOBEX_INSTANCES: InstanceSpec[] = [
   { id: "oss-globex", productId: "oss", name: "globex-manifests", spec: null, regionId: "eu-central-1", billingMethod: "payg", createdDaysAgo: 50 },
 ];
 
-export async function seedDemo(db: Db, opts: { now: Date; log?: (s: string) => void; catalog?: Catalog }) {
+type SeedOptions = { now: Date; log?: (s: string) => void; catalog?: Catalog };
+
+/**
+ * All or nothing: the catalog, the data, the usage and its rating and
+ * settlement commit together, so a seed stopped half-way (a killed first
+ * start) leaves no trace and the next start simply seeds again.
+ */
+export function seedDemo(db: Db, opts: SeedOptions): Promise<{ created: boolean }> {
+  return db.transaction((tx) => seedDemoIn(tx, opts));
+}
+
+async function seedDemoIn(db: Tx, opts: SeedOptions) {
   const log = opts.log ?? (() => {});
   const catalog = opts.catalog ?? (await readCatalogFile());
   const [existing] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, DEMO_ACCOUNT_ID));

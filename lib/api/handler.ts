@@ -1,7 +1,8 @@
 // One wrapper for every /api/v1 route handler: authenticate the API key (or
 // the session), run, and map typed errors to HTTP statuses with a JSON body
 // { error: { code, message, details? } }. Authorization itself stays in lib/data.
-import { AppError, TooManyRequestsError } from "@/lib/errors";
+import { AppError, BadRequestError, ForbiddenError, TooManyRequestsError } from "@/lib/errors";
+import { findBadText } from "@/lib/text";
 import { apiKeyCaller, type TenantCaller } from "@/lib/data/caller";
 import { sessionCaller } from "@/lib/data/session";
 
@@ -18,15 +19,58 @@ export function apiRoute<P = Record<string, string>>(handler: Handler<P>) {
     try {
       // API clients send a key; the console's own fetches may use the session.
       const authorization = req.headers.get("authorization");
-      const caller = authorization
-        ? await apiKeyCaller(authorization)
-        : ((await sessionCaller().catch(() => null)) ?? (await apiKeyCaller(null)));
-      const result = await handler(req, { caller, params: await route.params, url: new URL(req.url) });
-      return result instanceof Response ? result : Response.json(result);
+      let caller: TenantCaller;
+      if (authorization) caller = await apiKeyCaller(authorization);
+      else {
+        const session = await sessionCaller().catch(() => null);
+        if (session) assertSameSiteWrite(req);
+        caller = session ?? (await apiKeyCaller(null));
+      }
+      const params = await route.params;
+      const url = new URL(req.url);
+      // Every id and query parameter, read or not, must be storable text.
+      const bad = findBadText(params) ?? findBadText(url.searchParams);
+      if (bad) throw new BadRequestError(`${bad.path}: ${bad.message}`, { issues: [bad] });
+      const result = await handler(req, { caller, params, url });
+      return noStore(result instanceof Response ? result : Response.json(result));
     } catch (e) {
-      return errorResponse(e);
+      return noStore(errorResponse(e));
     }
   };
+}
+
+/** API answers are per caller and often money: no cache keeps a copy, and none is sniffed. */
+export function noStore(res: Response): Response {
+  res.headers.set("cache-control", "no-store");
+  res.headers.set("x-content-type-options", "nosniff");
+  return res;
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * CSRF: the browser sends the session cookie with any same-site request, even
+ * a plain form from another port or subdomain. So a write made with the
+ * cookie must name this site in Origin and be JSON (which a cross-origin page
+ * cannot send without a preflight this API never grants). Key-authenticated
+ * calls are not affected: no browser attaches a key on its own.
+ */
+export function assertSameSiteWrite(req: Request): void {
+  if (SAFE_METHODS.has(req.method)) return;
+  const hosts = [req.headers.get("x-forwarded-host")?.split(",")[0].trim(), req.headers.get("host")].filter(Boolean);
+  let origin: string | null = null;
+  try {
+    origin = new URL(req.headers.get("origin") ?? "").host;
+  } catch {
+    origin = null;
+  }
+  if (!origin || !hosts.includes(origin)) {
+    throw new ForbiddenError("A change made with the console's session must come from the console itself (Origin header). API clients send 'Authorization: Bearer <key>'.");
+  }
+  const type = req.headers.get("content-type")?.split(";")[0].trim().toLowerCase();
+  if (type !== "application/json") {
+    throw new AppError("A change made with the console's session must be sent as Content-Type: application/json.", 415, "unsupported_media_type");
+  }
 }
 
 export function errorResponse(e: unknown): Response {

@@ -4,6 +4,17 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { authenticateCredentials, endSessions } from "@/lib/data/auth";
+import { safeCallbackPath } from "./callback-url";
+import { clientAddress, peerAddressesRecorded } from "./client-address";
+
+let warned = false;
+/** Without the start-up hook X-Forwarded-For is the client's own word: throttle per e-mail only. */
+function signInAddress(forwardedFor: string | string[] | undefined): string | null {
+  if (peerAddressesRecorded()) return clientAddress(forwardedFor);
+  if (!warned) console.warn("Client addresses are not recorded (instrumentation did not run): sign-ins are throttled per e-mail only.");
+  warned = true;
+  return null;
+}
 
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: 12 * 3600 },
@@ -14,8 +25,7 @@ export const authOptions: NextAuthOptions = {
       credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
       async authorize(credentials, req) {
         if (!credentials?.email || !credentials.password) return null;
-        const forwarded = req?.headers?.["x-forwarded-for"];
-        const ip = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim() || "local";
+        const ip = signInAddress(req?.headers?.["x-forwarded-for"]);
         // A TooManyRequestsError propagates: its message reaches the sign-in form.
         const user = await authenticateCredentials(credentials.email, credentials.password, ip);
         if (!user) return null;
@@ -29,6 +39,10 @@ export const authOptions: NextAuthOptions = {
     },
   },
   callbacks: {
+    // next-auth's own redirects follow the same rule as the sign-in page.
+    async redirect({ url, baseUrl }) {
+      return new URL(safeCallbackPath(url, new URL(baseUrl).origin), baseUrl).toString();
+    },
     async jwt({ token, user }) {
       if (user) {
         token.userId = user.id;

@@ -1,4 +1,5 @@
 import argon2 from "argon2";
+import { randomBytes } from "node:crypto";
 
 export const MIN_PASSWORD_LENGTH = 10;
 
@@ -12,4 +13,12 @@ export async function verifyPassword(hash: string, password: string): Promise<bo
   } catch {
     return false;
   }
+}
+
+// A hash of a random password made with the same parameters as real ones: an
+// unknown e-mail is checked against it, so it costs as long as a known one.
+let dummy: Promise<string> | undefined;
+export function dummyPasswordHash(): Promise<string> {
+  dummy ??= hashPassword(randomBytes(24).toString("base64url"));
+  return dummy;
 }

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { dec } from "@/lib/money";
 import type { D } from "@/lib/money";
 import { usageContentHash } from "./usage";
+import { findBadText } from "@/lib/text";
 
 export const USAGE_BATCH_MAX = 10_000;
 /** Rules rated from ingested usage; the others come from lifecycle or orders. */
@@ -167,6 +168,8 @@ export function checkUsageShape(raw: unknown): { record?: ShapedUsage; issues: U
   const endAt = parseInstant(r.end);
   if (typeof endAt === "string") issues.push({ field: "end", message: endAt });
   const attributes = r.attributes && Object.keys(r.attributes).length ? r.attributes : null;
+  const badText = findBadText(attributes);
+  if (badText) issues.push({ field: ["attributes", badText.path].filter(Boolean).join("."), message: badText.message });
   if (attributes && JSON.stringify(attributes).length > MAX_ATTRIBUTES_CHARS)
     issues.push({ field: "attributes", message: `must be at most ${MAX_ATTRIBUTES_CHARS} characters of JSON` });
   if (issues.length || typeof quantity === "string" || typeof startAt === "string" || typeof endAt === "string") return { issues };

@@ -2,7 +2,7 @@ import "server-only";
 import { and, count, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { accounts, signInFailures, users } from "@/db/schema";
-import { verifyPassword } from "@/lib/auth/password";
+import { dummyPasswordHash, verifyPassword } from "@/lib/auth/password";
 import { TooManyRequestsError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { systemNow } from "@/lib/clock";
@@ -20,19 +20,20 @@ export interface SignedIn {
   sessionVersion: number;
 }
 
-export async function authenticateCredentials(emailInput: string, password: string, ip: string): Promise<SignedIn | null> {
+/** `ip` is the address the server saw (see lib/auth/client-address); null when unknown. */
+export async function authenticateCredentials(emailInput: string, password: string, ip: string | null): Promise<SignedIn | null> {
   const email = emailInput.trim().toLowerCase();
   const db = await getDb();
   const now = systemNow();
   const since = new Date(now.getTime() - THROTTLE.windowMinutes * 60_000);
-  const keys = [`email:${email}`, `ip:${ip}`];
+  const keys = ip === null ? [`email:${email}`] : [`email:${email}`, `ip:${ip}`];
   const counts = await db
     .select({ key: signInFailures.key, n: count() })
     .from(signInFailures)
     .where(and(inArray(signInFailures.key, keys), gte(signInFailures.at, since)))
     .groupBy(signInFailures.key);
   const byKey = new Map(counts.map((c) => [c.key, c.n]));
-  if ((byKey.get(keys[0]) ?? 0) >= THROTTLE.perEmail || (byKey.get(keys[1]) ?? 0) >= THROTTLE.perIp) {
+  if ((byKey.get(keys[0]) ?? 0) >= THROTTLE.perEmail || (keys.length > 1 && (byKey.get(keys[1]) ?? 0) >= THROTTLE.perIp)) {
     throw new TooManyRequestsError(
       `Too many failed sign-ins. Try again in ${THROTTLE.windowMinutes} minutes.`,
       THROTTLE.windowMinutes * 60,
@@ -44,8 +45,10 @@ export async function authenticateCredentials(emailInput: string, password: stri
     .from(users)
     .innerJoin(accounts, eq(accounts.id, users.accountId))
     .where(eq(users.email, email));
-  const ok = row && !row.user.disabledAt && (await verifyPassword(row.user.passwordHash, password));
-  if (!ok) {
+  // argon2 runs for unknown and disabled users too: the answer's timing must
+  // not tell which e-mails have an account.
+  const matches = await verifyPassword(row?.user.passwordHash ?? (await dummyPasswordHash()), password);
+  if (!row || row.user.disabledAt || !matches) {
     await db.insert(signInFailures).values(keys.map((key) => ({ id: newId("sif"), key, at: now })));
     // Old failures are of no further use.
     await db.delete(signInFailures).where(lt(signInFailures.at, new Date(now.getTime() - 24 * 3600_000)));

@@ -21,6 +21,7 @@ import { BILLING_METHODS } from "@/db/schema";
 import { BadRequestError } from "@/lib/errors";
 import { DETAIL_COLUMN_KEYS } from "@/lib/exports/columns";
 import { dec, toFixedString } from "@/lib/money";
+import { badTextReason } from "@/lib/text";
 import { tenantOf, type Caller } from "./caller";
 import { parseInput } from "./validate";
 
@@ -58,6 +59,9 @@ export function multi<T extends z.ZodType>(item: T, splitCommas = true) {
 const ID = z.string().max(200, "is too long");
 
 export const CYCLE = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a billing cycle YYYY-MM");
+
+/** A calendar day: 2026-10-99 and 2026-02-30 are refused here, not by the database. */
+export const DAY = z.iso.date({ message: "must be a day YYYY-MM-DD" });
 
 export const LIMIT = z.coerce
   .number({ error: "must be an integer from 1 to 1000" })
@@ -119,7 +123,7 @@ export const lineOptionsSchema = z.object({
   granularity: z.enum(["DAILY", "MONTHLY"], { error: "must be DAILY or MONTHLY" }).default("DAILY"),
   statisticItem: z.enum(["line", "instance", "product"], { error: "must be line, instance or product" }).default("line"),
   groupBy: z.enum(DIMENSIONS, { error: `must be one of ${DIMENSIONS.join(", ")}` }).optional(),
-  billingDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a day YYYY-MM-DD").optional(),
+  billingDate: DAY.optional(),
   productId: multi(ID),
   productDetail: multi(z.string().max(500, "is too long"), false),
   billingMethod: multi(z.enum(BILLING_METHODS, { error: `must be one of ${BILLING_METHODS.join(", ")}` })),
@@ -307,7 +311,15 @@ export function decodeCursor(token: string, sort: string, mode: string): Cursor 
   if (!result.success || result.data.s !== sort || result.data.m !== mode) {
     throw new BadRequestError("nextToken: is not a token from this listing; start again without it.");
   }
-  if (SORT_FIELDS[sort.split(":")[0] as SortField] === "numeric" && !/^-?\d+(\.\d+)?$/.test(result.data.v)) {
+  // A token is client input like any other: its values must fit the sort's type.
+  const field = sort.split(":")[0];
+  const fits =
+    field === "billingDate"
+      ? DAY.safeParse(result.data.v).success
+      : SORT_FIELDS[field as SortField] === "numeric"
+        ? /^-?\d{1,20}(\.\d{1,12})?$/.test(result.data.v)
+        : badTextReason(result.data.v) === null;
+  if (!fits || badTextReason(result.data.i) !== null) {
     throw new BadRequestError("nextToken: is not a token from this listing; start again without it.");
   }
   return result.data;

@@ -1,14 +1,16 @@
 import "server-only";
 import { and, desc, eq, gte, lt, type SQL } from "drizzle-orm";
-import { stringify } from "csv-stringify/sync";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { ledgerEntries } from "@/db/schema";
 import { dayBounds } from "@/lib/billing/cycle";
+import { BOM, csvHeader, csvRow, type CsvColumn } from "@/lib/exports/csv";
+import { textStream } from "@/lib/exports/stream";
 import { toFixedString } from "@/lib/money";
 import { getAccount } from "./account";
 import { type Caller } from "./caller";
 import { parseInput } from "./validate";
+import type { CsvExport } from "./views/exports";
 
 export const LEDGER_TYPES = ["top_up", "deduction", "refund", "adjustment"] as const;
 
@@ -39,10 +41,23 @@ export async function listLedger(caller: Caller, input: unknown = {}, accountId?
   return { account, filters: f, rows };
 }
 
-export async function ledgerCsv(caller: Caller, input: unknown = {}, accountId?: string): Promise<string> {
+type LedgerRow = Awaited<ReturnType<typeof listLedger>>["rows"][number];
+const LEDGER_COLUMNS: CsvColumn<LedgerRow>[] = [
+  { header: "at", kind: "text", value: (r) => r.at.toISOString() },
+  { header: "type", kind: "text", value: (r) => r.entryType },
+  { header: "amount", kind: "amount", value: (r) => toFixedString(r.amount) },
+  { header: "currency", kind: "text", value: (r) => r.currency },
+  { header: "reference_type", kind: "text", value: (r) => r.referenceType },
+  { header: "reference_id", kind: "text", value: (r) => r.referenceId },
+  { header: "memo", kind: "text", value: (r) => r.memo },
+  { header: "id", kind: "text", value: (r) => r.id },
+];
+
+/** The filtered ledger (up to 5,000 entries) through the same CSV writer as every other export. */
+export async function ledgerExport(caller: Caller, input: unknown = {}, accountId?: string): Promise<CsvExport> {
   const { rows } = await listLedger(caller, { limit: 5000, ...(input as object) }, accountId);
-  return stringify(
-    rows.map((r) => [r.at.toISOString(), r.entryType, toFixedString(r.amount), r.currency, r.referenceType ?? "", r.referenceId ?? "", r.memo, r.id]),
-    { header: true, columns: ["at", "type", "amount", "currency", "reference_type", "reference_id", "memo", "id"] },
-  );
+  return {
+    filename: "ledger.csv",
+    body: textStream(async (write) => write(BOM + csvHeader(LEDGER_COLUMNS) + rows.map((r) => csvRow(LEDGER_COLUMNS, r)).join(""))),
+  };
 }

@@ -1,11 +1,12 @@
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { accounts, apiKeys, CURRENCIES, ROLES, users } from "@/db/schema";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { newId, randomSecret, sha256 } from "@/lib/ids";
+import { systemNow } from "@/lib/clock";
 import type { Caller } from "./caller";
 import { parseInput } from "./validate";
 
@@ -121,11 +122,29 @@ export async function createApiKey(caller: Caller, input: z.input<typeof apiKeyI
   return { id, key, role: data.role, accountId: data.accountId };
 }
 
+/** Every API key (never the key itself): its prefix tells them apart. */
+export async function listApiKeys(caller: Caller, accountId?: string) {
+  requireOperator(caller);
+  const db = await getDb();
+  const { id, accountId: account, name, role, prefix, createdAt, lastUsedAt, revokedAt } = getTableColumns(apiKeys);
+  return db
+    .select({ id, accountId: account, name, role, prefix, createdAt, lastUsedAt, revokedAt })
+    .from(apiKeys)
+    .where(accountId ? eq(apiKeys.accountId, accountId) : undefined)
+    .orderBy(apiKeys.accountId, apiKeys.createdAt, apiKeys.id);
+}
+
+/** Revoked keys fail at their next request: every request looks the key up. */
 export async function revokeApiKey(caller: Caller, accountId: string, id: string) {
   requireOperator(caller);
   const db = await getDb();
-  await db
-    .update(apiKeys)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(apiKeys.accountId, accountId), eq(apiKeys.id, id)));
+  const which = and(eq(apiKeys.accountId, accountId), eq(apiKeys.id, id));
+  // Revoking twice keeps the first revocation time.
+  await db.update(apiKeys).set({ revokedAt: systemNow() }).where(and(which, isNull(apiKeys.revokedAt)));
+  const [key] = await db
+    .select({ id: apiKeys.id, accountId: apiKeys.accountId, name: apiKeys.name, revokedAt: apiKeys.revokedAt })
+    .from(apiKeys)
+    .where(which);
+  if (!key) throw new NotFoundError(`No API key ${id} in account ${accountId}.`);
+  return key;
 }

@@ -2,7 +2,7 @@
 import type { DbHandle } from "@/db/client";
 import { BadRequestError, NotFoundError } from "@/lib/errors";
 import { OPERATOR } from "@/lib/data/caller";
-import { createAccount, createApiKey, createUser, setUserDisabled, setUserPassword } from "@/lib/data/operator";
+import { createAccount, createApiKey, createUser, listApiKeys, revokeApiKey, setUserDisabled, setUserPassword } from "@/lib/data/operator";
 import { seedDemo, DEMO_SIGN_INS } from "@/db/seed/demo";
 import { systemNow } from "@/lib/clock";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
@@ -88,6 +88,30 @@ export const COMMANDS: Record<string, Command> = {
       const key = await createApiKey(OPERATOR, { accountId: v.account, name: v.name, role: (str(values.role) ?? "admin") as never });
       log(`API key ${key.id} (${key.role}) for account ${key.accountId}. Store it now, it is not shown again:`);
       log(key.key);
+    },
+  },
+  "list-api-keys": {
+    summary: "List API keys (id, prefix, role, last use, revocation); never the keys themselves.",
+    args: "[--account <id>]",
+    options: { account: { type: "string" } },
+    async run({ values, log }) {
+      const keys = await listApiKeys(OPERATOR, str(values.account));
+      if (!keys.length) return log("No API keys.");
+      const when = (d: Date | null) => (d ? d.toISOString() : "-");
+      for (const k of keys) {
+        const state = k.revokedAt ? `revoked ${when(k.revokedAt)}` : "active";
+        log(`${k.accountId}  ${k.id}  ${k.prefix}…  ${k.role.padEnd(7)}  ${k.name}  created ${when(k.createdAt)}  last used ${when(k.lastUsedAt)}  ${state}`);
+      }
+    },
+  },
+  "revoke-api-key": {
+    summary: "Revoke an API key; its next request is refused.",
+    args: "--account <id> --id <key id>",
+    options: { account: { type: "string" }, id: { type: "string" } },
+    async run({ values, log }) {
+      const v = required(values, "account", "id");
+      const key = await revokeApiKey(OPERATOR, v.account, v.id);
+      log(`API key ${key.id} (${key.name}) of account ${key.accountId} revoked at ${key.revokedAt?.toISOString()}.`);
     },
   },
   "seed-demo": {

@@ -62,4 +62,24 @@ describe("ops CLI", () => {
     expect(noAccount.code).toBe(1);
     expect(noAccount.stderr).toContain("Account nope does not exist");
   }, 120_000);
+
+  it("lists API keys without the key and revokes one", async () => {
+    const id = `keys-${tag}`;
+    await ops("create-account", "--name", "Keys Co", "--id", id);
+    const created = await ops("create-api-key", "--account", id, "--name", "deploy-bot", "--role", "viewer");
+    const keyId = created.stdout.match(/API key (key_\S+)/)![1];
+    const secret = created.stdout.match(/\n(bk_\S+)\n/)![1];
+    const listed = await ops("list-api-keys", "--account", id);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(new RegExp(`${id}  ${keyId}  ${secret.slice(0, 10)}…  viewer .* deploy-bot .* active`));
+    expect(listed.stdout).not.toContain(secret);
+    const revoked = await ops("revoke-api-key", "--account", id, "--id", keyId);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toContain(`API key ${keyId} (deploy-bot) of account ${id} revoked at`);
+    expect((await ops("list-api-keys", "--account", id)).stdout).toMatch(/deploy-bot .* revoked \d{4}-/);
+    const unknown = await ops("revoke-api-key", "--account", id, "--id", "key_nope");
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain(`No API key key_nope in account ${id}`);
+    expect((await ops("revoke-api-key", "--account", id)).code).toBe(2);
+  }, 120_000);
 });

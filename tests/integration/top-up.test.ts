@@ -171,7 +171,7 @@ describe("top-up", () => {
       expect(tops.entries).toEqual([expect.objectContaining({ type: "top_up", amount: "12.00" })]);
       const csv = await get("?format=csv&type=deduction");
       expect(csv.headers.get("content-type")).toContain("text/csv");
-      const rows = (await csv.text()).trim().split("\n");
+      const rows = (await csv.text()).trim().split(/\r?\n/); // CSV lines end in CRLF
       expect(rows[0]).toBe("at,type,amount,currency,reference_type,reference_id,memo,id");
       expect(rows.slice(1).map((r) => r.split(",")[2]).sort()).toEqual(["-10.00", "-2.00"]);
       expect((await get("?type=bogus")).status).toBe(400);

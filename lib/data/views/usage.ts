@@ -12,12 +12,11 @@ import { dayBounds, daysInCycle, wholeHourOffsets } from "@/lib/billing/cycle";
 import { BadRequestError } from "@/lib/errors";
 import { dec } from "@/lib/money";
 import { getAccount } from "../account";
-import { CYCLE, multi, queryInput } from "../bill-lines";
+import { CYCLE, DAY, multi, queryInput } from "../bill-lines";
 import type { Caller } from "../caller";
 import { parseInput } from "../validate";
 
 export const TIME_UNITS = ["hour", "day", "month"] as const;
-const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a day YYYY-MM-DD");
 const MAX_DAYS = 366;
 
 export const usageQuerySchema = z
