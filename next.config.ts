@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import createNextIntlPlugin from "next-intl/plugin";
 
 const nextConfig: NextConfig = {
   // Bundled PGlite fails at runtime; load it (and the native argon2) from node_modules.
@@ -9,4 +10,5 @@ const nextConfig: NextConfig = {
   outputFileTracingExcludes: { "*": [".data/**"] },
 };
 
-export default nextConfig;
+// Reads the message catalogue's request config from i18n/request.ts.
+export default createNextIntlPlugin("./i18n/request.ts")(nextConfig);

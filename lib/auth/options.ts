@@ -4,6 +4,8 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { authenticateCredentials, endSessions } from "@/lib/data/auth";
+import { TooManyRequestsError } from "@/lib/errors";
+import { SIGN_IN_ERRORS } from "./codes";
 
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: 12 * 3600 },
@@ -16,8 +18,10 @@ export const authOptions: NextAuthOptions = {
         if (!credentials?.email || !credentials.password) return null;
         const forwarded = req?.headers?.["x-forwarded-for"];
         const ip = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim() || "local";
-        // A TooManyRequestsError propagates: its message reaches the sign-in form.
-        const user = await authenticateCredentials(credentials.email, credentials.password, ip);
+        // The thrown message reaches the sign-in form as its error code; the form words it.
+        const user = await authenticateCredentials(credentials.email, credentials.password, ip).catch((e) => {
+          throw e instanceof TooManyRequestsError ? new Error(SIGN_IN_ERRORS.throttled) : e;
+        });
         if (!user) return null;
         return { id: user.userId, email: user.email, name: user.name, accountId: user.accountId, sessionVersion: user.sessionVersion };
       },

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { ledgerEntries } from "@/db/schema";
 import { dayBounds } from "@/lib/billing/cycle";
+import type { CsvHeaderWords } from "@/lib/exports/headers";
 import { toFixedString } from "@/lib/money";
 import { getAccount } from "./account";
 import { type Caller } from "./caller";
@@ -39,10 +40,18 @@ export async function listLedger(caller: Caller, input: unknown = {}, accountId?
   return { account, filters: f, rows };
 }
 
-export async function ledgerCsv(caller: Caller, input: unknown = {}, accountId?: string): Promise<string> {
+const LEDGER_FIELDS = ["at", "type", "amount", "currency", "referenceType", "referenceId", "memo", "id"] as const;
+const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * The ledger as CSV. The header row is the field names (at, type, amount, …)
+ * unless `words` gives it in a language (the console's export); cells are the
+ * same either way: ISO instants, dot-decimal amounts.
+ */
+export async function ledgerCsv(caller: Caller, input: unknown = {}, accountId?: string, words?: CsvHeaderWords): Promise<string> {
   const { rows } = await listLedger(caller, { limit: 5000, ...(input as object) }, accountId);
   return stringify(
     rows.map((r) => [r.at.toISOString(), r.entryType, toFixedString(r.amount), r.currency, r.referenceType ?? "", r.referenceId ?? "", r.memo, r.id]),
-    { header: true, columns: ["at", "type", "amount", "currency", "reference_type", "reference_id", "memo", "id"] },
+    { header: true, columns: LEDGER_FIELDS.map((f) => (words ? words.ledger[f] : snake(f))) },
   );
 }

@@ -1,12 +1,14 @@
 import { apiRoute } from "@/lib/api/handler";
 import { ledgerCsv, listLedger } from "@/lib/data/ledger";
+import { csvHeaderWords } from "@/lib/exports/headers";
 import { toFixedString } from "@/lib/money";
 
-// ?format=csv downloads the filtered ledger; otherwise JSON.
+// ?format=csv downloads the filtered ledger (field names as headers, or words
+// in a language with ?headers=en|ru); otherwise JSON.
 export const GET = apiRoute(async (_req, { caller, url }) => {
-  const { format, ...filters } = Object.fromEntries([...url.searchParams].filter(([, v]) => v !== ""));
+  const { format, headers, ...filters } = Object.fromEntries([...url.searchParams].filter(([, v]) => v !== ""));
   if (format === "csv") {
-    return new Response(await ledgerCsv(caller, filters), {
+    return new Response(await ledgerCsv(caller, filters, undefined, headers ? csvHeaderWords(headers) : undefined), {
       headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": 'attachment; filename="ledger.csv"' },
     });
   }
