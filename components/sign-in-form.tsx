@@ -1,10 +1,11 @@
 "use client";
-import { signIn } from "next-auth/react";
+import { getSession, signIn } from "next-auth/react";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { SIGN_IN_ERRORS } from "@/lib/auth/codes";
 
-export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+/** `origin`: where sign-in is configured (NEXTAUTH_URL); named to the user if the session does not stick here. */
+export function SignInForm({ callbackUrl, origin }: { callbackUrl: string; origin: string }) {
   const t = useTranslations("signin");
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -23,6 +24,13 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       setPending(false);
       const code = result?.error;
       setError(code === SIGN_IN_ERRORS.wrongCredentials ? t("wrongCredentials") : code === SIGN_IN_ERRORS.throttled ? t("throttled") : t("failed"));
+      return;
+    }
+    // Accepted, but no session cookie on this address (e.g. cookies refused for it): say where to sign in
+    // instead of bouncing back to this form without a word.
+    if (!(await getSession().catch(() => null))?.user) {
+      setPending(false);
+      setError(t("otherAddress", { address: origin }));
       return;
     }
     window.location.assign(callbackUrl);

@@ -1,11 +1,12 @@
 "use client";
+// Signs out, then to sign-in on this same address (next-auth would send us to NEXTAUTH_URL's host).
 import { signOut } from "next-auth/react";
 import { useTranslations } from "next-intl";
 
 export function SignOutButton() {
   const t = useTranslations("shell");
   return (
-    <button type="button" onClick={() => signOut({ callbackUrl: "/signin" })}
+    <button type="button" onClick={() => signOut({ redirect: false }).then(() => window.location.assign("/signin"))}
       className="rounded border border-white/30 px-2 py-1 text-xs hover:bg-white/10">
       {t("signOut")}
     </button>

@@ -23,7 +23,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <div className="text-xs font-semibold uppercase tracking-wide text-brand-dark">{t("product")}</div>
           <h1 className="mt-1 text-xl font-semibold">{t("heading")}</h1>
         </div>
-        <SignInForm callbackUrl={target} />
+        <SignInForm callbackUrl={target} origin={new URL(process.env.NEXTAUTH_URL ?? "http://localhost:3000").origin} />
       </div>
       <LocaleSwitcher action={setLocaleAction} tone="light" />
     </main>

@@ -1,10 +1,27 @@
 "use client";
 // Customize Columns: a small dialog with one checkbox per field; saved per user.
-// A native <dialog> opened modally traps focus, closes on Escape and returns
-// focus to the button that opened it.
+// A native <dialog> opened modally makes the page inert, closes on Escape and
+// returns focus to the button that opened it; Tab and Shift+Tab wrap inside it
+// (without this, focus would leave for the browser's own toolbar).
 import { useTranslations } from "next-intl";
 import { useActionState, useRef } from "react";
 import type { ColumnsState } from "@/app/(console)/bill-details/actions";
+
+const FOCUSABLE = "button:not([disabled]), input:not([disabled]), select:not([disabled]), a[href], [tabindex]:not([tabindex='-1'])";
+
+function trapTab(event: React.KeyboardEvent<HTMLDialogElement>) {
+  if (event.key !== "Tab") return;
+  const items = [...event.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE)];
+  if (!items.length) return;
+  const [first, last] = [items[0], items[items.length - 1]];
+  if (event.shiftKey && document.activeElement === first) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && document.activeElement === last) {
+    event.preventDefault();
+    first.focus();
+  }
+}
 
 export function ColumnPicker({ columns, chosen, action }: {
   columns: readonly { key: string; label: string }[];
@@ -20,7 +37,7 @@ export function ColumnPicker({ columns, chosen, action }: {
         className="rounded border border-line bg-white px-3 py-1.5 text-sm font-medium hover:border-brand">
         {t("open")}
       </button>
-      <dialog ref={dialog} aria-labelledby="column-picker-title"
+      <dialog ref={dialog} aria-labelledby="column-picker-title" onKeyDown={trapTab}
         className="m-auto w-80 max-w-[calc(100vw-2rem)] rounded-lg border border-line bg-white p-0 shadow-xl backdrop:bg-black/30">
         <form action={formAction} aria-label={t("open")} className="p-4">
           <h2 id="column-picker-title" className="mb-2 font-semibold">{t("open")}</h2>

@@ -134,6 +134,7 @@ async function Instruments({ caller }: { caller: Caller }) {
 
 async function Ledger({ caller, params }: { caller: Caller; params: Params }) {
   const [t, tl, f] = await Promise.all([getTranslations("account"), getTranslations("ledgerType"), getFormat()]);
+  const locale = f.locale; // the CSV's header row in the console's language
   const filters = { type: params.ledgerType || undefined, from: params.from || undefined, to: params.to || undefined };
   const limit = Math.min(5000, Math.max(PAGE, Number.parseInt(params.ledgerLimit ?? "", 10) || PAGE));
   let result;
@@ -143,7 +144,7 @@ async function Ledger({ caller, params }: { caller: Caller; params: Params }) {
     if (!(e instanceof BadRequestError)) throw e;
     result = null;
   }
-  const qs = new URLSearchParams({ format: "csv", ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) } as Record<string, string>);
+  const qs = new URLSearchParams({ format: "csv", headers: locale, ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) } as Record<string, string>);
   const input = "rounded border border-line bg-white px-2 py-1.5 text-sm";
   return (
     <>
