@@ -17,5 +17,6 @@ export async function requestLocale(): Promise<Locale> {
 export default getRequestConfig(async ({ locale: explicit }) => {
   // An explicit locale (getTranslations({ locale })) wins: e.g. a CSV's header language.
   const locale = isLocale(explicit) ? explicit : await requestLocale();
-  return { locale, messages: await loadMessages(locale) };
+  // Dates are formatted by lib/format on the account's own clock; this only keeps next-intl from guessing one.
+  return { locale, messages: await loadMessages(locale), timeZone: "UTC" };
 });
