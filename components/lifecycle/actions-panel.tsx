@@ -177,7 +177,14 @@ export function ActionsPanel({
           {shown.quote.termEnd !== shown.quote.termStart && (
             <div className="text-sm">{t("term", { from: f.instant(new Date(shown.quote.termStart), "UTC"), to: f.instant(new Date(shown.quote.termEnd), "UTC") })}</div>
           )}
-          <ul className="list-disc pl-5 text-sm">
+          <dl className="grid grid-cols-[auto_auto] justify-start gap-x-4 text-sm" data-testid="quote-breakdown">
+            <dt className="text-muted">{t("quoteOriginal")}</dt><dd className="text-right tabular-nums">{formatMoney(shown.quote.originalAmount, currency)}</dd>
+            {dec(shown.quote.discountAmount).gt(0) && <><dt className="text-muted">{t("quoteDiscount")}</dt><dd className="text-right tabular-nums">−{formatMoney(shown.quote.discountAmount, currency)}</dd></>}
+            {shown.quote.paygFinalCharge && <><dt className="text-muted">{t("quotePaygFinal")}</dt><dd className="text-right tabular-nums">{formatMoney(shown.quote.paygFinalCharge, currency)}</dd></>}
+          </dl>
+          <p className="text-xs text-muted">{t("calculation")}</p>
+          {/* The worked formula comes from the billing rules in English: marked so screen readers read it as such. */}
+          <ul lang="en" className="list-disc pl-5 text-sm">
             {shown.quote.explanation.map((line) => <li key={line}>{line}</li>)}
           </ul>
           <button type="button" onClick={doConfirm} disabled={pending} className="rounded bg-brand px-3 py-1.5 font-semibold text-white disabled:opacity-50">

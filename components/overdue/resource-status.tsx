@@ -51,7 +51,7 @@ export function ResourceStatusTable({ rows, now }: { rows: ResourceStatusRow[]; 
             <Td wrap className="text-xs">{r.blocked.length ? r.blocked.map((b) => (isBlocked(b) ? blocked(b) : b)).join(", ") : "—"}</Td>
             <Td wrap className="min-w-56 text-xs">
               <NextEvent next={r.next} now={now} />
-              {r.next && <div className="text-muted">{r.next.cause}</div>}
+              {r.next && <div lang="en" className="text-muted">{r.next.cause}</div>}
             </Td>
           </tr>
         ))}

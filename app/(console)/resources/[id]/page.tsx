@@ -59,7 +59,7 @@ export default async function ResourcePage({ params }: { params: Promise<{ id: s
             <ol className="space-y-2">
               {history.map((h) => (
                 <li key={h.id}>
-                  <span className="text-muted">{f.instant(h.at, tz)}</span> — {state(h.fromStatus)} → <b>{state(h.toStatus)}</b>: {h.cause}
+                  <span className="text-muted">{f.instant(h.at, tz)}</span> — {state(h.fromStatus)} → <b>{state(h.toStatus)}</b>: <span lang="en">{h.cause}</span>
                 </li>
               ))}
             </ol>
