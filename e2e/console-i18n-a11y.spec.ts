@@ -204,3 +204,14 @@ test("sign-in works at 127.0.0.1 as well as at localhost", async ({ browser }) =
   await expect(page.getByTestId("user-name")).toContainText(DEMO.viewer.name);
   await context.close();
 });
+
+test("a refusal reads in the user's language: the overdue account's renewal, in Russian", async ({ browser }) => {
+  const { context, page } = await session(browser, "ru");
+  await page.goto("/resources/cp-sh-perf");
+  const panel = page.getByTestId("lifecycle-panel");
+  await panel.getByRole("button", { name: "Продлить", exact: true }).click();
+  await panel.getByRole("button", { name: "Рассчитать" }).click();
+  await expect(page.getByTestId("action-error")).toContainText(/У аккаунта задолженность с \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} UTC: продления запрещены/);
+  await page.screenshot({ path: "e2e/artifacts/lifecycle-refused-ru.png", fullPage: true });
+  await context.close();
+});
