@@ -202,6 +202,9 @@ test("sign-in works at 127.0.0.1 as well as at localhost", async ({ browser }) =
   const { page, context } = await session(browser, "en", DEMO.viewer, `http://127.0.0.1:${base.port}`);
   await expect(page).toHaveURL(new RegExp(`^http://127\\.0\\.0\\.1:${base.port}/overview$`));
   await expect(page.getByTestId("user-name")).toContainText(DEMO.viewer.name);
+  // Signing out stays on this address too (next-auth alone would send the browser to NEXTAUTH_URL's host).
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(new RegExp(`^http://127\\.0\\.0\\.1:${base.port}/signin`));
   await context.close();
 });
 
