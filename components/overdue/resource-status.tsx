@@ -2,6 +2,7 @@
 import { useTranslations } from "next-intl";
 import { StatusBadge } from "@/components/ui";
 import { TableFrame, Td, Th } from "@/components/table";
+import { Cause } from "./cause";
 import { Countdown } from "./countdown";
 
 export interface ResourceStatusRow {
@@ -51,7 +52,7 @@ export function ResourceStatusTable({ rows, now }: { rows: ResourceStatusRow[]; 
             <Td wrap className="text-xs">{r.blocked.length ? r.blocked.map((b) => (isBlocked(b) ? blocked(b) : b)).join(", ") : "—"}</Td>
             <Td wrap className="min-w-56 text-xs">
               <NextEvent next={r.next} now={now} />
-              {r.next && <div lang="en" className="text-muted">{r.next.cause}</div>}
+              {r.next && <div className="text-muted"><Cause cause={r.next.cause} /></div>}
             </Td>
           </tr>
         ))}

@@ -2,6 +2,7 @@ import { Suspense } from "react";
 import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { Card, PageHeader, StatusBadge } from "@/components/ui";
+import { Cause } from "@/components/overdue/cause";
 import { ResourceStatusTable } from "@/components/overdue/resource-status";
 import { getFormat } from "@/i18n/server";
 import type { Formatter } from "@/i18n/format";
@@ -59,7 +60,7 @@ export default async function ResourcePage({ params }: { params: Promise<{ id: s
             <ol className="space-y-2">
               {history.map((h) => (
                 <li key={h.id}>
-                  <span className="text-muted">{f.instant(h.at, tz)}</span> — {state(h.fromStatus)} → <b>{state(h.toStatus)}</b>: <span lang="en">{h.cause}</span>
+                  <span className="text-muted">{f.instant(h.at, tz)}</span> — {state(h.fromStatus)} → <b>{state(h.toStatus)}</b>: <Cause cause={h.cause} timeZone={tz} />
                 </li>
               ))}
             </ol>
