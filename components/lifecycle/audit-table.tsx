@@ -17,9 +17,24 @@ export interface AuditRow {
   details: Record<string, unknown> | null;
 }
 
+const METHODS = ["subscription", "payg", "free"] as const;
+const STATUSES = ["active", "restricted", "overdue", "expired", "released", "paid", "unpaid", "cancelled"] as const;
+const has = <T extends string>(list: readonly T[], v: string): v is T => (list as readonly string[]).includes(v);
+
 export function AuditTable({ entries, timeZone, currency }: { entries: AuditRow[]; timeZone: string; currency: string }) {
   const t = useTranslations("audit");
+  const tm = useTranslations("billingMethod");
+  const ts = useTranslations("audit.state");
   const f = useFormat();
+  // Actions are stored as ids ("change_spec:upgrade"); states as "payg · active · spec · until <ISO>".
+  const action = (a: string) => {
+    const key = a.replace(/[:-]/g, "_");
+    return t.has(`actions.${key}` as Parameters<typeof t.has>[0]) ? t(`actions.${key}` as Parameters<typeof t>[0]) : a.replaceAll("_", " ");
+  };
+  const state = (s: string | null) =>
+    s === null ? "—" : s.split(" · ").map((part) =>
+      has(METHODS, part) ? tm(part) : has(STATUSES, part) ? ts(part) : part.startsWith("until ") ? t("until", { at: f.instant(new Date(part.slice(6)), timeZone) }) : part,
+    ).join(" · ");
   if (!entries.length) return <Empty>{t("empty")}</Empty>;
   const amount = (k: string) => (k === "payable" || k === "paid" || k === "refund" ? t(`amount.${k}`) : k);
   return (
@@ -34,10 +49,10 @@ export function AuditTable({ entries, timeZone, currency }: { entries: AuditRow[
           <tr key={e.id} data-testid="audit-row">
             <Td>{f.instant(e.at, timeZone)}</Td>
             <Td>{e.actor}</Td>
-            <Td className="font-medium">{e.action.replaceAll("_", " ")}</Td>
+            <Td className="font-medium">{action(e.action)}</Td>
             <Td className="font-mono">{e.targetId}</Td>
-            <Td>{e.fromState ?? "—"}</Td>
-            <Td>{e.toState ?? "—"}</Td>
+            <Td>{state(e.fromState)}</Td>
+            <Td>{state(e.toState)}</Td>
             <Td className="tabular-nums">{e.amounts ? Object.entries(e.amounts).map(([k, v]) => `${amount(k)} ${f.money(v, currency)}`).join(", ") : "—"}</Td>
             <Td className="font-mono">{typeof e.details?.orderNo === "string" ? e.details.orderNo : "—"}</Td>
           </tr>
