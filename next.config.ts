@@ -1,5 +1,6 @@
 import type { NextConfig } from "next";
 import { API_CSP, SECURITY_HEADERS } from "./lib/security-headers";
+import createNextIntlPlugin from "next-intl/plugin";
 
 const nextConfig: NextConfig = {
   // Bundled PGlite fails at runtime; load it (and the native argon2) from node_modules.
@@ -17,4 +18,5 @@ const nextConfig: NextConfig = {
   },
 };
 
-export default nextConfig;
+// Reads the message catalogue's request config from i18n/request.ts.
+export default createNextIntlPlugin("./i18n/request.ts")(nextConfig);

@@ -1,4 +1,6 @@
 // Small presentational pieces shared by the console pages.
+import { useTranslations } from "next-intl";
+
 export function PageHeader({ title, children }: { title: string; children?: React.ReactNode }) {
   return (
     <div className="mb-4 flex flex-wrap items-end justify-between gap-2">
@@ -10,7 +12,7 @@ export function PageHeader({ title, children }: { title: string; children?: Reac
 
 export function Card({ title, children, className = "" }: { title?: string; children: React.ReactNode; className?: string }) {
   return (
-    <section className={`rounded-lg border border-line bg-white p-4 ${className}`}>
+    <section className={`min-w-0 rounded-lg border border-line bg-white p-4 ${className}`}>
       {title && <h2 className="mb-3 font-semibold">{title}</h2>}
       {children}
     </section>
@@ -28,29 +30,24 @@ export function Stat({ label, value, hint, testId }: { label: string; value: str
 }
 
 const STATUS_STYLES: Record<string, string> = {
-  active: "bg-green-50 text-green-700 border-green-200",
-  restricted: "bg-amber-50 text-amber-800 border-amber-200",
-  overdue: "bg-red-50 text-red-700 border-red-200",
+  active: "bg-green-50 text-green-800 border-green-200",
+  restricted: "bg-amber-50 text-amber-900 border-amber-200",
+  overdue: "bg-red-50 text-red-800 border-red-200",
   expired: "bg-gray-100 text-gray-700 border-gray-200",
-  released: "bg-gray-100 text-gray-500 border-gray-200",
+  released: "bg-gray-100 text-gray-700 border-gray-200",
 };
+const STATUSES = ["active", "restricted", "overdue", "expired", "released"] as const;
+const isStatus = (s: string): s is (typeof STATUSES)[number] => (STATUSES as readonly string[]).includes(s);
 
 export function StatusBadge({ status }: { status: string }) {
+  const t = useTranslations("status");
   return (
-    <span className={`inline-block rounded border px-1.5 py-0.5 text-xs font-medium capitalize ${STATUS_STYLES[status] ?? ""}`}>
-      {status}
+    <span className={`inline-block whitespace-nowrap rounded border px-1.5 py-0.5 text-xs font-medium ${STATUS_STYLES[status] ?? ""}`}>
+      {isStatus(status) ? t(status) : status}
     </span>
   );
 }
 
 export function Empty({ children }: { children: React.ReactNode }) {
   return <div className="rounded border border-dashed border-line p-8 text-center text-muted">{children}</div>;
-}
-
-export function ComingNext({ what }: { what: string }) {
-  return (
-    <div className="rounded-lg border border-dashed border-line bg-white p-8 text-center text-muted" data-testid="coming-next">
-      {what} — coming next.
-    </div>
-  );
 }

@@ -70,6 +70,8 @@ export const users = pgTable(
     role: text("role").$type<Role>().notNull(),
     // Bumped on password change or disable: sessions carrying an older value end.
     sessionVersion: integer("session_version").notNull().default(1),
+    // The console's language ("en" | "ru"); null: follow the browser's Accept-Language.
+    locale: text("locale"),
     disabledAt: ts("disabled_at"),
     createdAt: now(),
   },

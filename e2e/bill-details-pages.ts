@@ -35,6 +35,14 @@ export class BillDetailsPage {
     return this.page.getByRole("form", { name: "Filters" });
   }
 
+  /** Ticks values of a multi-select filter (a disclosure of checkboxes) by their labels. */
+  async pick(name: string, ...labels: string[]) {
+    const filter = this.filters().getByTestId(`filter-${name}`);
+    await filter.locator("summary").click();
+    for (const label of labels) await filter.getByLabel(label, { exact: true }).check();
+    await filter.locator("summary").click();
+  }
+
   async apply() {
     await this.filters().getByRole("button", { name: "Apply" }).click();
   }

@@ -55,8 +55,8 @@ test.describe("Bill Details", () => {
     await bd.open("details", { billingCycle: cycle });
     const f = bd.filters();
     const select = (name: string) => f.getByRole("combobox", { name, exact: true });
-    await select("Product").selectOption({ label: "Cloud Phone" });
-    await select("Billing method").selectOption("payg");
+    await bd.pick("productId", "Cloud Phone");
+    await bd.pick("billingMethod", "Pay-as-you-go");
     await select("Group by").selectOption("instanceId");
     await select("Statistic period").selectOption("MONTHLY");
     await f.getByLabel("Hide zero charges").check();
@@ -79,7 +79,7 @@ test.describe("Bill Details", () => {
     expect(new Set(ids).size).toBe(ids.length);
 
     // Customize Columns: add Region and Order number, drop Billable item; persists over a reload.
-    await page.getByText("Customize Columns").click();
+    await page.getByRole("button", { name: "Customize Columns" }).click();
     const picker = page.getByRole("form", { name: "Customize Columns" });
     await picker.getByLabel("Region", { exact: true }).check();
     await picker.getByLabel("Order number").check();

@@ -5,7 +5,7 @@ import { FINANCE, money } from "./bill-details-pages";
 test("Overview shows money, the overdue amount and since when, trend and top instances", async ({ page }) => {
   await new Console(page).signInAs(FINANCE);
   // The shell's banner says the account is overdue; the Overview card says how much and since when.
-  await expect(page.getByTestId("overview-overdue-since")).toContainText(/since \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(\d+ days?\)/);
+  await expect(page.getByTestId("overview-overdue-since")).toContainText(/since \d{2}\/\d{2}\/\d{4}, \d{2}:\d{2} \(\d+ days?\)/);
   const overdue = money((await page.getByTestId("overview-overdue-amount").textContent())!);
   expect(overdue.gt(0)).toBe(true);
   for (const id of ["overview-balance", "overview-available-credit", "overview-spend-to-date", "overview-projection", "overview-last-cycle"]) {

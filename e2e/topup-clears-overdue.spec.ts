@@ -16,7 +16,7 @@ test("a viewer sees the overdue banner and the countdowns but no top-up form", a
   await expect(banner).toBeVisible();
   await expect(banner).toContainText("Your account is overdue");
   await expect(banner.getByTestId("overdue-amount")).toHaveText(/^\$\d[\d,]*\.\d{2}$|^USD/);
-  await expect(banner.getByTestId("overdue-since")).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+  await expect(banner.getByTestId("overdue-since")).toHaveText(/^\d{2}\/\d{2}\/\d{4}, \d{2}:\d{2}$/);
 
   await app.nav("Account").click();
   await expect(page.getByTestId("account-overdue")).toBeVisible();
@@ -34,7 +34,7 @@ test("the admin sees the banner on every page, states and countdowns, and a top-
   // Resources: the stopped Cloud Phone group shows its state and a countdown to release.
   await page.goto("/resources");
   const phoneRow = page.getByTestId("resources-table").getByRole("row").filter({ hasText: "cp-hz-large" });
-  await expect(phoneRow).toContainText("overdue");
+  await expect(phoneRow).toContainText("Overdue");
   await expect(phoneRow.getByTestId("countdown")).toHaveText(/^in \d+d \d+h$/);
   await app.screenshot("overdue-resources");
 
@@ -46,7 +46,7 @@ test("the admin sees the banner on every page, states and countdowns, and a top-
   // Account: every affected resource with what is refused and when it will be released.
   await page.goto("/account");
   const status = page.getByTestId("resource-status");
-  await expect(status.getByTestId("status-cp-hz-large")).toContainText("overdue");
+  await expect(status.getByTestId("status-cp-hz-large")).toContainText("Overdue");
   await expect(status.getByTestId("status-cp-hz-large")).toContainText("use");
   await expect(status.getByTestId("status-cp-hz-large").getByTestId("countdown")).toHaveText(/^in \d+d \d+h$/);
   await expect(page.getByTestId("suspension-quota")).toBeVisible();
@@ -63,13 +63,13 @@ test("the admin sees the banner on every page, states and countdowns, and a top-
   await expect(form.getByRole("status")).toContainText("Topped up");
   await expect(page.getByTestId("console-overdue-banner")).toHaveCount(0);
   await expect(page.getByTestId("account-overdue")).toHaveCount(0);
-  await expect(status.getByTestId("status-cp-hz-large")).toContainText("active");
+  await expect(status.getByTestId("status-cp-hz-large")).toContainText("Active");
   await app.screenshot("overdue-cleared");
 
   // Cleared on every page, and the ledger filters to the top-ups.
   await page.goto("/resources");
   await expect(page.getByTestId("console-overdue-banner")).toHaveCount(0);
-  await expect(page.getByTestId("resources-table").getByRole("row").filter({ hasText: "cp-hz-large" })).toContainText("active");
+  await expect(page.getByTestId("resources-table").getByRole("row").filter({ hasText: "cp-hz-large" })).toContainText("Active");
   await page.goto("/account?ledgerType=top_up");
   await expect(page.getByTestId("ledger-table")).not.toContainText("Deduction");
   await expect(page.getByTestId("ledger-table").getByRole("row")).toHaveCount(topUps + 1);
@@ -79,7 +79,8 @@ test("the admin sees the banner on every page, states and countdowns, and a top-
   const csv = await page.request.get(href!);
   expect(csv.headers()["content-type"]).toContain("text/csv");
   const csvRows = (await csv.text()).replace(/^\uFEFF/, "").trim().split(/\r?\n/);
-  expect(csvRows[0]).toBe("at,type,amount,currency,reference_type,reference_id,memo,id");
+  expect(href).toContain("headers=en"); // the header row in the console's language; cells stay machine-readable
+  expect(csvRows[0]).toBe("Time,Type,Amount,Currency,Reference type,Reference ID,Memo,Entry ID");
   expect(csvRows).toHaveLength(topUps + 1); // header + every top-up (the table's rows include its header too)
   expect(csvRows.slice(1).every((r) => r.split(",")[1] === "top_up")).toBe(true);
   await page.goto("/account?ledgerType=deduction");

@@ -10,6 +10,14 @@ export class AppError extends Error {
     super(message);
     this.name = new.target.name;
   }
+
+  /** The catalogue key (errors.keyed.<key>) the console words this error with; the API keeps `message`. */
+  i18n?: { key: string; values?: Record<string, string | number> };
+
+  keyed(key: string, values?: Record<string, string | number>): this {
+    this.i18n = { key, values };
+    return this;
+  }
 }
 
 export class BadRequestError extends AppError {

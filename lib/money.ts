@@ -36,24 +36,3 @@ export function min(a: DecimalInput, b: DecimalInput): Decimal {
 export function toFixedString(v: DecimalInput, dp = 2): string {
   return new D(v).toFixed(dp, Decimal.ROUND_HALF_UP);
 }
-
-const SYMBOLS: Record<string, string> = { USD: "$", RUB: "₽", KZT: "₸" };
-
-/** Display an amount in the account's currency, e.g. "$1,234.50" or "-₽12.00". */
-export function formatMoney(v: DecimalInput, currency: string, dp = 2): string {
-  const d = new D(v);
-  const [int, frac] = d.abs().toFixed(dp, Decimal.ROUND_HALF_UP).split(".");
-  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  const symbol = SYMBOLS[currency];
-  const body = frac ? `${grouped}.${frac}` : grouped;
-  const sign = d.isNegative() && !d.isZero() ? "-" : "";
-  return symbol ? `${sign}${symbol}${body}` : `${sign}${body} ${currency}`;
-}
-
-export function formatQuantity(v: DecimalInput): string {
-  const d = new D(v);
-  // Up to 6 decimals, trailing zeros dropped, thousands grouped.
-  const [int, frac] = d.toDecimalPlaces(6).toFixed().split(".");
-  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return frac ? `${grouped}.${frac}` : grouped;
-}

@@ -1,10 +1,10 @@
 import "server-only";
 import { redirect } from "next/navigation";
-import { sessionCaller } from "@/lib/data/session";
+import { currentCaller } from "../current-caller";
 
 /** Pages: the signed-in caller, or off to sign-in (lib/data still authorizes every read). */
 export async function pageCaller() {
-  const caller = await sessionCaller();
+  const caller = await currentCaller();
   if (!caller) redirect("/signin");
   return caller;
 }

@@ -1,4 +1,7 @@
-// The ledger as a table; amounts arrive formatted.
+// The ledger as a table; amounts and times arrive formatted.
+import { useTranslations } from "next-intl";
+import { TableFrame, Td, Th } from "@/components/table";
+
 export interface LedgerRow {
   id: string;
   at: string;
@@ -8,26 +11,29 @@ export interface LedgerRow {
   reference: string;
 }
 
-const TYPE_LABELS: Record<string, string> = { top_up: "Top-up", deduction: "Deduction", refund: "Refund", adjustment: "Adjustment" };
+const TYPES = ["top_up", "deduction", "refund", "adjustment"] as const;
+const isType = (s: string): s is (typeof TYPES)[number] => (TYPES as readonly string[]).includes(s);
 
 export function LedgerTable({ rows }: { rows: LedgerRow[] }) {
-  if (!rows.length) return <p className="text-muted">No ledger entries match these filters.</p>;
+  const t = useTranslations("account");
+  const type = useTranslations("ledgerType");
+  if (!rows.length) return <p className="text-muted">{t("noLedger")}</p>;
   return (
-    <table className="w-full text-left" data-testid="ledger-table">
-      <thead className="text-xs text-muted">
-        <tr><th className="py-1">When</th><th>Type</th><th className="text-right">Amount</th><th>Memo</th><th>Reference</th></tr>
+    <TableFrame label={t("ledgerTitle")} testId="ledger-table" bare>
+      <thead>
+        <tr><Th>{t("when")}</Th><Th>{t("type")}</Th><Th right>{t("amount")}</Th><Th>{t("memo")}</Th><Th>{t("reference")}</Th></tr>
       </thead>
       <tbody>
         {rows.map((r) => (
-          <tr key={r.id} className="border-t border-line">
-            <td className="py-1 whitespace-nowrap">{r.at}</td>
-            <td>{TYPE_LABELS[r.type] ?? r.type}</td>
-            <td className="num">{r.amount}</td>
-            <td>{r.memo}</td>
-            <td className="font-mono text-xs text-muted">{r.reference}</td>
+          <tr key={r.id}>
+            <Td>{r.at}</Td>
+            <Td>{isType(r.type) ? type(r.type) : r.type}</Td>
+            <Td right>{r.amount}</Td>
+            <Td wrap className="min-w-48">{r.memo}</Td>
+            <Td className="font-mono text-xs text-muted">{r.reference}</Td>
           </tr>
         ))}
       </tbody>
-    </table>
+    </TableFrame>
   );
 }

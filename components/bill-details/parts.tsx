@@ -1,38 +1,34 @@
 // Presentational pieces of the Bill Details tabs (server components: no state).
 import Link from "next/link";
-import { formatMoney } from "@/lib/money";
+import { useTranslations } from "next-intl";
+import { useFormat } from "@/i18n/format";
 
-export type Params = Record<string, string | undefined>;
+export { TableFrame, Td, Th } from "@/components/table";
+
+/** URL parameters of a tab; a multi-select filter repeats its parameter. */
+export type Params = Record<string, string | string[] | undefined>;
+
+/** The first value of a parameter (single-value filters). */
+export const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+/** Every value of a parameter (multi-select filters; a comma list counts too). */
+export const many = (v: string | string[] | undefined): string[] =>
+  (Array.isArray(v) ? v : v ? [v] : []).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
 
 /** A URL of the page with some parameters changed (undefined removes one). */
 export function hrefWith(base: string, params: Params, changes: Params): string {
   const out = new URLSearchParams();
-  for (const [k, v] of Object.entries({ ...params, ...changes })) if (v !== undefined && v !== "") out.set(k, v);
+  for (const [k, v] of Object.entries({ ...params, ...changes })) {
+    for (const value of Array.isArray(v) ? v : [v]) if (value !== undefined && value !== "") out.append(k, value);
+  }
   const qs = out.toString();
   return qs ? `${base}?${qs}` : base;
 }
 
 export function Money({ value, currency, strong = false }: { value: string | null | undefined; currency: string; strong?: boolean }) {
+  const f = useFormat();
   if (value === null || value === undefined) return <span className="text-muted">—</span>;
   const negative = value.startsWith("-");
-  return <span className={`tabular-nums ${negative ? "text-green-700" : ""} ${strong ? "font-semibold" : ""}`}>{formatMoney(value, currency)}</span>;
-}
-
-export function Th({ children, right = false }: { children: React.ReactNode; right?: boolean }) {
-  return <th scope="col" className={`whitespace-nowrap border-b border-line bg-surface px-3 py-2 font-medium text-muted ${right ? "text-right" : "text-left"}`}>{children}</th>;
-}
-
-export function Td({ children, right = false, className = "" }: { children: React.ReactNode; right?: boolean; className?: string }) {
-  return <td className={`whitespace-nowrap border-b border-line px-3 py-2 ${right ? "text-right tabular-nums" : ""} ${className}`}>{children}</td>;
-}
-
-/** Tables scroll sideways inside their card on narrow screens instead of the page. */
-export function TableFrame({ children, label, testId }: { children: React.ReactNode; label: string; testId?: string }) {
-  return (
-    <div className="overflow-x-auto rounded-lg border border-line bg-white" role="region" aria-label={label} tabIndex={0}>
-      <table className="min-w-full text-sm" data-testid={testId}>{children}</table>
-    </div>
-  );
+  return <span className={`tabular-nums ${negative ? "text-green-800" : ""} ${strong ? "font-semibold" : ""}`}>{f.money(value, currency)}</span>;
 }
 
 export function Toolbar({ children }: { children: React.ReactNode }) {
@@ -41,21 +37,21 @@ export function Toolbar({ children }: { children: React.ReactNode }) {
 
 export function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
-    <label className="flex flex-col gap-1 text-xs text-muted">
+    <label className="flex min-w-0 flex-col gap-1 text-xs text-muted">
       {label}
       {children}
     </label>
   );
 }
 
-export const inputClass = "rounded border border-line bg-white px-2 py-1.5 text-sm text-ink min-w-0";
+export const inputClass = "rounded border border-line bg-white px-2 py-1.5 text-sm text-ink min-w-0 max-w-full";
 
 export function Select({ name, value, options, label, allLabel }: {
-  name: string; value: string | undefined; label: string; allLabel?: string; options: readonly (readonly [string, string])[];
+  name: string; value: string | string[] | undefined; label: string; allLabel?: string; options: readonly (readonly [string, string])[];
 }) {
   return (
     <Field label={label}>
-      <select name={name} defaultValue={value ?? ""} className={inputClass}>
+      <select name={name} defaultValue={one(value) ?? ""} className={inputClass}>
         {allLabel !== undefined && <option value="">{allLabel}</option>}
         {options.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
       </select>
@@ -63,35 +59,74 @@ export function Select({ name, value, options, label, allLabel }: {
   );
 }
 
-/** A GET form: its fields become the URL, so every filter is shareable and the back button works. */
-export function FilterForm({ tab, children, keep = {} }: { tab: string; children: React.ReactNode; keep?: Params }) {
+/**
+ * Several values of one filter: a disclosure of checkboxes inside the GET form,
+ * so each ticked box becomes a repeated URL parameter (`?regionId=a&regionId=b`).
+ * Works with the keyboard and without JavaScript.
+ */
+export function MultiSelect({ name, value, options, label, allLabel }: {
+  name: string; value: string | string[] | undefined; label: string; allLabel: string; options: readonly (readonly [string, string])[];
+}) {
+  const t = useTranslations("filters");
+  const chosen = many(value);
+  const known = new Set(options.map(([v]) => v));
+  const summary = chosen.length === 0 ? allLabel : chosen.length === 1 ? (options.find(([v]) => v === chosen[0])?.[1] ?? chosen[0]) : t("selected", { count: chosen.length });
   return (
-    <form method="get" action="/bill-details" className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-line bg-white p-3" aria-label="Filters">
+    <div className="flex min-w-0 flex-col gap-1 text-xs text-muted">
+      <span aria-hidden="true">{label}</span>
+      <details className="group relative" data-testid={`filter-${name}`}>
+        <summary aria-label={`${label}: ${summary}`} className={`${inputClass} flex cursor-pointer list-none items-center justify-between gap-2 sm:min-w-40`}>
+          <span className="truncate">{summary}</span><span aria-hidden="true" className="text-muted">▾</span>
+        </summary>
+        <fieldset className="absolute left-0 z-20 mt-1 max-h-72 w-72 max-w-[calc(100vw-2rem)] overflow-y-auto rounded-lg border border-line bg-white p-2 text-sm text-ink shadow-lg">
+          <legend className="sr-only">{label}</legend>
+          {options.map(([v, l]) => (
+            <label key={v} className="flex items-center gap-2 rounded px-1 py-1 hover:bg-surface">
+              <input type="checkbox" name={name} value={v} defaultChecked={chosen.includes(v)} />
+              <span>{l}</span>
+            </label>
+          ))}
+          {/* Values from a shared URL that are not in the list stay applied. */}
+          {chosen.filter((v) => !known.has(v)).map((v) => <input key={v} type="hidden" name={name} value={v} />)}
+        </fieldset>
+      </details>
+    </div>
+  );
+}
+
+/** A GET form: its fields become the URL, so every filter is shareable and the back button works. */
+export function FilterForm({ tab, children, keep = {} }: { tab: string; children: React.ReactNode; keep?: Record<string, string | undefined> }) {
+  const t = useTranslations("filters");
+  return (
+    <form method="get" action="/bill-details" className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-line bg-white p-3" aria-label={t("label")}>
       <input type="hidden" name="tab" value={tab} />
       {Object.entries(keep).map(([k, v]) => (v ? <input key={k} type="hidden" name={k} value={v} /> : null))}
       {children}
-      <button type="submit" className="rounded bg-brand px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-dark">Apply</button>
-      <Link href={`/bill-details?tab=${tab}`} className="px-2 py-1.5 text-sm text-muted underline">Reset</Link>
+      <button type="submit" className="rounded bg-brand px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-dark">{t("apply")}</button>
+      <Link href={`/bill-details?tab=${tab}`} className="px-2 py-1.5 text-sm text-muted underline">{t("reset")}</Link>
     </form>
   );
 }
 
-export function ExportLink({ href, children = "Export CSV" }: { href: string; children?: React.ReactNode }) {
+export function ExportLink({ href, children }: { href: string; children?: React.ReactNode }) {
+  const t = useTranslations("filters");
   return (
     <a href={href} download className="rounded border border-line bg-white px-3 py-1.5 text-sm font-medium hover:border-brand">
-      <span aria-hidden="true">↓</span> {children}
+      <span aria-hidden="true">↓</span> {children ?? t("exportCsv")}
     </a>
   );
 }
 
 export function Pager({ shown, total, first, next, from }: { shown: number; total: number; first?: string; next?: string | null; from: number }) {
+  const t = useTranslations("pager");
+  const f = useFormat();
   return (
-    <nav aria-label="Pages" className="mt-3 flex flex-wrap items-center gap-3 text-sm">
+    <nav aria-label={t("label")} className="mt-3 flex flex-wrap items-center gap-3 text-sm">
       <span data-testid="row-range" className="text-muted">
-        {total === 0 ? "No rows" : `Rows ${from}–${from + shown - 1} of ${total.toLocaleString("en-US")}`}
+        {total === 0 ? t("noRows") : t("range", { from: f.count(from), to: f.count(from + shown - 1), total: f.count(total) })}
       </span>
-      {first && <Link href={first} className="underline">First page</Link>}
-      {next && <Link href={next} className="underline">Next page</Link>}
+      {first && <Link href={first} className="underline">{t("first")}</Link>}
+      {next && <Link href={next} className="underline">{t("next")}</Link>}
     </nav>
   );
 }
@@ -116,8 +151,9 @@ export function Notice({ kind, children }: { kind: "error" | "empty"; children: 
 }
 
 export function TableSkeleton({ rows = 6 }: { rows?: number }) {
+  const t = useTranslations("common");
   return (
-    <div aria-busy="true" aria-label="Loading" className="animate-pulse space-y-2 rounded-lg border border-line bg-white p-4">
+    <div aria-busy="true" aria-label={t("loading")} role="status" className="animate-pulse space-y-2 rounded-lg border border-line bg-white p-4">
       {Array.from({ length: rows }, (_, i) => <div key={i} className="h-5 rounded bg-gray-100" />)}
     </div>
   );

@@ -2,8 +2,10 @@
 // The admin's lifecycle panel: choose an action, see the quote (computed by the
 // same code that charges), confirm. One idempotency key per quoted intent, so a
 // double click or a retry returns the first result instead of charging twice.
+import { useTranslations } from "next-intl";
 import { useState, useTransition } from "react";
-import { dec, formatMoney } from "@/lib/money";
+import { useFormat } from "@/i18n/format";
+import { dec } from "@/lib/money";
 
 type Result<T> = { ok: T } | { error: string };
 export interface QuoteView {
@@ -39,7 +41,6 @@ export interface PanelInstance {
 }
 
 const DURATIONS = [1, 2, 3, 6, 12];
-const LABELS: Record<Kind, string> = { switch: "Switch to subscription", renew: "Renew", "change-spec": "Upgrade / downgrade", unsubscribe: "Unsubscribe" };
 
 export function ActionsPanel({
   instance,
@@ -54,6 +55,10 @@ export function ActionsPanel({
   confirm: (id: string, input: Record<string, unknown>, key: string) => Promise<Result<Done>>;
   saveAutoRenew: (id: string, input: Record<string, unknown>, key: string) => Promise<Result<Done>>;
 }) {
+  const t = useTranslations("lifecycle");
+  const f = useFormat();
+  const formatMoney = (v: string, currency: string) => f.money(v, currency);
+  const label = (k: Kind) => t(`kinds.${k}`);
   const [kind, setKind] = useState<Kind | null>(null);
   const [months, setMonths] = useState(1);
   const [autoRenew, setAutoRenew] = useState(false);
@@ -123,12 +128,12 @@ export function ActionsPanel({
   const refund = amount.startsWith("-");
   return (
     <div data-testid="lifecycle-panel" className="space-y-3">
-      {available.length === 0 && <p className="text-muted">No lifecycle actions for a {instance.status} resource.</p>}
+      {available.length === 0 && <p className="text-muted">{t("noActions")}</p>}
       <div className="flex flex-wrap gap-2">
         {available.map((k) => (
           <button key={k} type="button" onClick={() => choose(k)} aria-pressed={kind === k}
             className={`rounded border px-3 py-1.5 ${kind === k ? "border-brand bg-orange-50 font-semibold" : "border-line hover:bg-surface"}`}>
-            {LABELS[k]}
+            {label(k)}
           </button>
         ))}
       </div>
@@ -137,28 +142,28 @@ export function ActionsPanel({
         <div className="space-y-2 rounded border border-line p-3">
           {(kind === "switch" || kind === "renew") && (
             <label className="flex items-center gap-2">
-              Duration
-              <select aria-label="Duration" value={months} onChange={(e) => { setMonths(Number(e.target.value)); setShown(null); }} className="rounded border border-line px-2 py-1">
-                {DURATIONS.map((m) => <option key={m} value={m}>{m} month{m > 1 ? "s" : ""}</option>)}
+              {t("duration")}
+              <select aria-label={t("duration")} value={months} onChange={(e) => { setMonths(Number(e.target.value)); setShown(null); }} className="rounded border border-line px-2 py-1">
+                {DURATIONS.map((m) => <option key={m} value={m}>{t("months", { count: m })}</option>)}
               </select>
             </label>
           )}
           {kind === "switch" && (
             <label className="flex items-center gap-2">
-              <input type="checkbox" checked={autoRenew} onChange={(e) => { setAutoRenew(e.target.checked); setShown(null); }} /> Auto-renew at expiry
+              <input type="checkbox" checked={autoRenew} onChange={(e) => { setAutoRenew(e.target.checked); setShown(null); }} /> {t("autoRenewAtExpiry")}
             </label>
           )}
           {kind === "change-spec" && (
             <label className="flex items-center gap-2">
-              New spec
-              <select aria-label="New spec" value={spec} onChange={(e) => { setSpec(e.target.value); setShown(null); }} className="rounded border border-line px-2 py-1">
+              {t("newSpec")}
+              <select aria-label={t("newSpec")} value={spec} onChange={(e) => { setSpec(e.target.value); setShown(null); }} className="rounded border border-line px-2 py-1">
                 {instance.specs.filter((s) => s.id !== instance.spec).map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
               </select>
             </label>
           )}
-          {kind === "unsubscribe" && <p className="text-muted">The whole resource ({instance.instanceCount} instance{instance.instanceCount > 1 ? "s" : ""}) is released.</p>}
+          {kind === "unsubscribe" && <p className="text-muted">{t("unsubscribeNote", { count: instance.instanceCount })}</p>}
           <button type="button" onClick={getQuote} disabled={pending} className="rounded border border-line px-3 py-1.5 hover:bg-surface disabled:opacity-50">
-            Get quote
+            {t("getQuote")}
           </button>
         </div>
       )}
@@ -166,17 +171,24 @@ export function ActionsPanel({
       {shown && (
         <div data-testid="quote" className="space-y-2 rounded border border-orange-200 bg-orange-50 p-3">
           <div className="font-semibold">
-            {refund ? "Refund to balance" : "To pay"}:{" "}
+            {refund ? t("refundToBalance") : t("toPay")}:{" "}
             <span data-testid="quote-payable" className="tabular-nums">{formatMoney(refund ? amount.slice(1) : amount, currency)}</span>
           </div>
           {shown.quote.termEnd !== shown.quote.termStart && (
-            <div className="text-sm">Term {shown.quote.termStart.slice(0, 16).replace("T", " ")} → {shown.quote.termEnd.slice(0, 16).replace("T", " ")} UTC</div>
+            <div className="text-sm">{t("term", { from: f.instant(new Date(shown.quote.termStart), "UTC"), to: f.instant(new Date(shown.quote.termEnd), "UTC") })}</div>
           )}
-          <ul className="list-disc pl-5 text-sm">
+          <dl className="grid grid-cols-[auto_auto] justify-start gap-x-4 text-sm" data-testid="quote-breakdown">
+            <dt className="text-muted">{t("quoteOriginal")}</dt><dd className="text-right tabular-nums">{formatMoney(shown.quote.originalAmount, currency)}</dd>
+            {dec(shown.quote.discountAmount).gt(0) && <><dt className="text-muted">{t("quoteDiscount")}</dt><dd className="text-right tabular-nums">−{formatMoney(shown.quote.discountAmount, currency)}</dd></>}
+            {shown.quote.paygFinalCharge && <><dt className="text-muted">{t("quotePaygFinal")}</dt><dd className="text-right tabular-nums">{formatMoney(shown.quote.paygFinalCharge, currency)}</dd></>}
+          </dl>
+          <p className="text-xs text-muted">{t("calculation")}</p>
+          {/* The worked formula comes from the billing rules in English: marked so screen readers read it as such. */}
+          <ul lang="en" className="list-disc pl-5 text-sm">
             {shown.quote.explanation.map((line) => <li key={line}>{line}</li>)}
           </ul>
           <button type="button" onClick={doConfirm} disabled={pending} className="rounded bg-brand px-3 py-1.5 font-semibold text-white disabled:opacity-50">
-            Confirm {kind ? LABELS[kind].toLowerCase() : ""}
+            {t("confirm", { action: kind ? label(kind) : "" })}
           </button>
         </div>
       )}
@@ -185,10 +197,10 @@ export function ActionsPanel({
       {done && (
         <p role="status" data-testid="action-result" className={`rounded border p-2 ${done.paid === false ? "border-amber-200 bg-amber-50" : "border-green-200 bg-green-50"}`}>
           {done.message}
-          {done.order && <> Order <span className="font-mono">{done.order.orderNo}</span> ({done.order.status}).</>}
+          {done.order && <> {t("orderLabel")} <span className="font-mono">{done.order.orderNo}</span> ({t(`orderStatus.${done.order.status === "paid" || done.order.status === "unpaid" ? done.order.status : "cancelled"}`)}).</>}
           {done.ledgerEntry && (
             <span data-testid="ledger-entry" className="block">
-              Ledger entry <span className="font-mono">{done.ledgerEntry.id}</span>: {done.ledgerEntry.entryType} {dec(done.ledgerEntry.amount).gt(0) ? "+" : ""}
+              {t("ledgerEntry")} <span className="font-mono">{done.ledgerEntry.id}</span>: {done.ledgerEntry.entryType === "refund" ? t("ledgerRefund") : done.ledgerEntry.entryType} {dec(done.ledgerEntry.amount).gt(0) ? "+" : ""}
               {formatMoney(done.ledgerEntry.amount, currency)}
             </span>
           )}
@@ -198,13 +210,13 @@ export function ActionsPanel({
       {sub && live && (
         <div className="flex flex-wrap items-center gap-2 border-t border-line pt-3">
           <label className="flex items-center gap-2">
-            <input type="checkbox" checked={renewOn} onChange={(e) => setRenewOn(e.target.checked)} /> Auto-renewal
+            <input type="checkbox" checked={renewOn} onChange={(e) => setRenewOn(e.target.checked)} /> {t("autoRenewal")}
           </label>
-          <select aria-label="Auto-renewal duration" value={renewMonths} onChange={(e) => setRenewMonths(Number(e.target.value))} className="rounded border border-line px-2 py-1">
-            {DURATIONS.map((m) => <option key={m} value={m}>{m} month{m > 1 ? "s" : ""}</option>)}
+          <select aria-label={t("autoRenewalDuration")} value={renewMonths} onChange={(e) => setRenewMonths(Number(e.target.value))} className="rounded border border-line px-2 py-1">
+            {DURATIONS.map((m) => <option key={m} value={m}>{t("months", { count: m })}</option>)}
           </select>
           <button type="button" onClick={doAutoRenew} disabled={pending} className="rounded border border-line px-3 py-1.5 hover:bg-surface disabled:opacity-50">
-            Save auto-renewal
+            {t("saveAutoRenewal")}
           </button>
         </div>
       )}

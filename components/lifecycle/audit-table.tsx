@@ -1,6 +1,8 @@
 // Audit entries: when, who, what, on what, from → to, amounts.
+import { useTranslations } from "next-intl";
 import { Empty } from "@/components/ui";
-import { formatInstant } from "@/lib/format";
+import { TableFrame, Td, Th } from "@/components/table";
+import { useFormat } from "@/i18n/format";
 
 export interface AuditRow {
   id: string;
@@ -15,31 +17,47 @@ export interface AuditRow {
   details: Record<string, unknown> | null;
 }
 
-export function AuditTable({ entries, timeZone }: { entries: AuditRow[]; timeZone: string }) {
-  if (!entries.length) return <Empty>No actions recorded yet.</Empty>;
+const METHODS = ["subscription", "payg", "free"] as const;
+const STATUSES = ["active", "restricted", "overdue", "expired", "released", "paid", "unpaid", "cancelled"] as const;
+const has = <T extends string>(list: readonly T[], v: string): v is T => (list as readonly string[]).includes(v);
+
+export function AuditTable({ entries, timeZone, currency }: { entries: AuditRow[]; timeZone: string; currency: string }) {
+  const t = useTranslations("audit");
+  const tm = useTranslations("billingMethod");
+  const ts = useTranslations("audit.state");
+  const f = useFormat();
+  // Actions are stored as ids ("change_spec:upgrade"); states as "payg · active · spec · until <ISO>".
+  const action = (a: string) => {
+    const key = a.replace(/[:-]/g, "_");
+    return t.has(`actions.${key}` as Parameters<typeof t.has>[0]) ? t(`actions.${key}` as Parameters<typeof t>[0]) : a.replaceAll("_", " ");
+  };
+  const state = (s: string | null) =>
+    s === null ? "—" : s.split(" · ").map((part) =>
+      has(METHODS, part) ? tm(part) : has(STATUSES, part) ? ts(part) : part.startsWith("until ") ? t("until", { at: f.instant(new Date(part.slice(6)), timeZone) }) : part,
+    ).join(" · ");
+  if (!entries.length) return <Empty>{t("empty")}</Empty>;
+  const amount = (k: string) => (k === "payable" || k === "paid" || k === "refund" ? t(`amount.${k}`) : k);
   return (
-    <div className="overflow-x-auto">
-      <table data-testid="audit-table" className="w-full text-left text-sm">
-        <thead className="text-muted">
-          <tr>
-            {["When", "Who", "Action", "Target", "From", "To", "Amounts", "Order"].map((h) => <th key={h} className="py-1 pr-3 font-normal">{h}</th>)}
+    <TableFrame label={t("title")} testId="audit-table" bare>
+      <thead>
+        <tr>
+          <Th>{t("when")}</Th><Th>{t("who")}</Th><Th>{t("action")}</Th><Th>{t("target")}</Th><Th>{t("from")}</Th><Th>{t("to")}</Th><Th>{t("amounts")}</Th><Th>{t("order")}</Th>
+        </tr>
+      </thead>
+      <tbody>
+        {entries.map((e) => (
+          <tr key={e.id} data-testid="audit-row">
+            <Td>{f.instant(e.at, timeZone)}</Td>
+            <Td>{e.actor}</Td>
+            <Td className="font-medium">{action(e.action)}</Td>
+            <Td className="font-mono">{e.targetId}</Td>
+            <Td>{state(e.fromState)}</Td>
+            <Td>{state(e.toState)}</Td>
+            <Td className="tabular-nums">{e.amounts ? Object.entries(e.amounts).map(([k, v]) => `${amount(k)} ${f.money(v, currency)}`).join(", ") : "—"}</Td>
+            <Td className="font-mono">{typeof e.details?.orderNo === "string" ? e.details.orderNo : "—"}</Td>
           </tr>
-        </thead>
-        <tbody>
-          {entries.map((e) => (
-            <tr key={e.id} data-testid="audit-row" className="border-t border-line align-top">
-              <td className="whitespace-nowrap py-1 pr-3">{formatInstant(e.at, timeZone)}</td>
-              <td className="py-1 pr-3">{e.actor}</td>
-              <td className="py-1 pr-3 font-medium">{e.action.replaceAll("_", " ")}</td>
-              <td className="py-1 pr-3 font-mono">{e.targetId}</td>
-              <td className="py-1 pr-3">{e.fromState ?? "—"}</td>
-              <td className="py-1 pr-3">{e.toState ?? "—"}</td>
-              <td className="py-1 pr-3 tabular-nums">{e.amounts ? Object.entries(e.amounts).map(([k, v]) => `${k} ${v}`).join(", ") : "—"}</td>
-              <td className="py-1 pr-3 font-mono">{typeof e.details?.orderNo === "string" ? e.details.orderNo : "—"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        ))}
+      </tbody>
+    </TableFrame>
   );
 }

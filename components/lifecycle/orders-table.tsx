@@ -1,7 +1,8 @@
 // A resource's orders: number, type, amounts, status; admins may pay or cancel
 // an unpaid one (the buttons are a client leaf).
-import { formatInstant } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
+import { useTranslations } from "next-intl";
+import { TableFrame, Td, Th } from "@/components/table";
+import { useFormat } from "@/i18n/format";
 import { OrderButtons } from "./order-buttons";
 
 type Result = { ok: { message: string } } | { error: string };
@@ -18,7 +19,9 @@ export interface OrderRow {
   termEnd: Date | null;
 }
 
-const STATUS = { paid: "text-green-700", unpaid: "text-amber-700 font-semibold", cancelled: "text-muted line-through" } as Record<string, string>;
+const STATUS = { paid: "text-green-800", unpaid: "text-amber-800 font-semibold", cancelled: "text-muted line-through" } as Record<string, string>;
+const TYPES = ["new", "renewal", "upgrade", "downgrade", "conversion", "refund", "payg"] as const;
+const STATUSES = ["paid", "unpaid", "cancelled", "open", "closed"] as const;
 
 export function OrdersTable({
   orders,
@@ -31,31 +34,34 @@ export function OrdersTable({
   timeZone: string;
   actions: { pay: (orderId: string) => Promise<Result>; cancel: (orderId: string) => Promise<Result> } | null;
 }) {
-  if (!orders.length) return <p className="text-muted">No orders for this resource.</p>;
+  const t = useTranslations("lifecycle");
+  const type = useTranslations("orderType");
+  const status = useTranslations("billStatus");
+  const f = useFormat();
+  if (!orders.length) return <p className="text-muted">{t("noOrders")}</p>;
   return (
-    <table data-testid="orders-table" className="w-full text-left text-sm">
-      <thead className="text-muted">
+    <TableFrame label={t("ordersTitle")} testId="orders-table" bare>
+      <thead>
         <tr>
-          <th className="py-1 pr-2 font-normal">Order</th>
-          <th className="py-1 pr-2 font-normal">Type</th>
-          <th className="py-1 pr-2 font-normal">Placed</th>
-          <th className="py-1 pr-2 text-right font-normal">Amount</th>
-          <th className="py-1 pr-2 font-normal">Status</th>
-          {actions && <th className="py-1 font-normal"><span className="sr-only">Actions</span></th>}
+          <Th>{t("order")}</Th><Th>{t("type")}</Th><Th>{t("placed")}</Th><Th right>{t("amount")}</Th><Th>{t("status")}</Th>
+          {actions && <Th><span className="sr-only">{t("actions")}</span></Th>}
         </tr>
       </thead>
       <tbody>
         {orders.map((o) => (
-          <tr key={o.id} data-testid="order-row" className="border-t border-line">
-            <td className="py-1 pr-2 font-mono">{o.orderNo}</td>
-            <td className="py-1 pr-2">{o.orderType}{o.months ? ` · ${o.months} mo` : ""}{o.spec && o.orderType.endsWith("grade") ? ` → ${o.spec}` : ""}</td>
-            <td className="py-1 pr-2">{formatInstant(o.createdAt, timeZone)}</td>
-            <td className="py-1 pr-2 text-right tabular-nums">{formatMoney(o.payableAmount, currency)}</td>
-            <td className={`py-1 pr-2 ${STATUS[o.status] ?? ""}`}>{o.status}</td>
-            {actions && <td className="py-1">{o.status === "unpaid" && <OrderButtons orderId={o.id} pay={actions.pay} cancel={actions.cancel} />}</td>}
+          <tr key={o.id} data-testid="order-row">
+            <Td className="font-mono">{o.orderNo}</Td>
+            <Td>
+              {(TYPES as readonly string[]).includes(o.orderType) ? type(o.orderType as (typeof TYPES)[number]) : o.orderType}
+              {o.months ? ` · ${t("months", { count: o.months })}` : ""}{o.spec && o.orderType.endsWith("grade") ? ` → ${o.spec}` : ""}
+            </Td>
+            <Td>{f.instant(o.createdAt, timeZone)}</Td>
+            <Td right>{f.money(o.payableAmount, currency)}</Td>
+            <Td className={STATUS[o.status] ?? ""}>{(STATUSES as readonly string[]).includes(o.status) ? status(o.status as (typeof STATUSES)[number]) : o.status}</Td>
+            {actions && <Td>{o.status === "unpaid" && <OrderButtons orderId={o.id} pay={actions.pay} cancel={actions.cancel} />}</Td>}
           </tr>
         ))}
       </tbody>
-    </table>
+    </TableFrame>
   );
 }

@@ -1,15 +1,14 @@
-// Overview cards (presentational).
+// Overview cards (presentational); amounts arrive formatted.
 import Link from "next/link";
-import { formatMoney } from "@/lib/money";
 
-export function MoneyStat({ label, value, currency, hint, testId, tone }: {
-  label: string; value: string; currency: string; hint?: React.ReactNode; testId?: string; tone?: "danger";
+export function MoneyStat({ label, value, hint, testId, tone }: {
+  label: string; value: string; hint?: React.ReactNode; testId?: string; tone?: "danger";
 }) {
   return (
-    <div className={`rounded-lg border p-4 ${tone === "danger" ? "border-red-200 bg-red-50" : "border-line bg-white"}`}>
+    <div className={`min-w-0 rounded-lg border p-4 ${tone === "danger" ? "border-red-200 bg-red-50" : "border-line bg-white"}`}>
       <div className="text-xs text-muted">{label}</div>
       <div data-testid={testId} className={`mt-1 text-lg font-semibold tabular-nums ${tone === "danger" ? "text-red-800" : ""}`}>
-        {formatMoney(value, currency)}
+        {value}
       </div>
       {hint && <div className="mt-1 text-xs text-muted">{hint}</div>}
     </div>
@@ -18,8 +17,8 @@ export function MoneyStat({ label, value, currency, hint, testId, tone }: {
 
 export function ListCard({ title, empty, children, action }: { title: string; empty?: string | false; children: React.ReactNode; action?: { href: string; label: string } }) {
   return (
-    <section className="rounded-lg border border-line bg-white p-4" aria-label={title}>
-      <div className="mb-3 flex items-center justify-between gap-2">
+    <section className="min-w-0 rounded-lg border border-line bg-white p-4" aria-label={title}>
+      <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
         <h2 className="font-semibold">{title}</h2>
         {action && <Link href={action.href} className="text-sm text-brand-dark underline">{action.label}</Link>}
       </div>

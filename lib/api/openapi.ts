@@ -122,6 +122,13 @@ const amounts = (nullableDeductions = false): Record<string, Schema | Ref> =>
   );
 
 // Free text may contain commas, so product details are multi-selected by repetition only.
+const CSV_HEADERS: Parameter = {
+  name: "headers",
+  in: "query",
+  description: "Language of the CSV header row (format=csv); cells stay machine-readable (dot decimals) in every language.",
+  schema: { type: "string", enum: ["en", "ru"], default: "en" },
+};
+
 const multiQuery = (name: string, description: string, item: Schema = { type: "string" }): Parameter => ({
   name,
   in: "query",
@@ -617,6 +624,7 @@ export const openApiDocument: OpenApiDocument = {
           ...lineOptionParams,
           { name: "format", in: "query", description: "json (a page), csv or focus (a streamed file of every row).", schema: { type: "string", enum: ["json", "csv", "focus"], default: "json" } },
           multiQuery("columns", "CSV columns, in the catalogue's order (format=csv).", { type: "string", enum: DETAIL_COLUMN_KEYS }),
+          CSV_HEADERS,
         ],
         responses: {
           "200": {
@@ -718,6 +726,7 @@ export const openApiDocument: OpenApiDocument = {
           { name: "to", in: "query", description: "Last day (inclusive), account time zone.", schema: { type: "string", format: "date" } },
           { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 5000, default: 200 } },
           { name: "format", in: "query", schema: { type: "string", enum: ["json", "csv"], default: "json" } },
+          { ...CSV_HEADERS, description: "The CSV header row in words of this language; without it, the field names (at, type, amount, …)." },
         ],
         responses: {
           "200": {

@@ -4,8 +4,10 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { authenticateCredentials, endSessions } from "@/lib/data/auth";
+import { TooManyRequestsError } from "@/lib/errors";
 import { safeCallbackPath } from "./callback-url";
 import { clientAddress, peerAddressesRecorded } from "./client-address";
+import { SIGN_IN_ERRORS } from "./codes";
 
 let warned = false;
 /** Without the start-up hook X-Forwarded-For is the client's own word: throttle per e-mail only. */
@@ -26,8 +28,10 @@ export const authOptions: NextAuthOptions = {
       async authorize(credentials, req) {
         if (!credentials?.email || !credentials.password) return null;
         const ip = signInAddress(req?.headers?.["x-forwarded-for"]);
-        // A TooManyRequestsError propagates: its message reaches the sign-in form.
-        const user = await authenticateCredentials(credentials.email, credentials.password, ip);
+        // The thrown message reaches the sign-in form as its error code; the form words it.
+        const user = await authenticateCredentials(credentials.email, credentials.password, ip).catch((e) => {
+          throw e instanceof TooManyRequestsError ? new Error(SIGN_IN_ERRORS.throttled) : e;
+        });
         if (!user) return null;
         return { id: user.userId, email: user.email, name: user.name, accountId: user.accountId, sessionVersion: user.sessionVersion };
       },

@@ -20,6 +20,7 @@ import { getDb, query } from "@/db/client";
 import { BILLING_METHODS } from "@/db/schema";
 import { BadRequestError } from "@/lib/errors";
 import { DETAIL_COLUMN_KEYS } from "@/lib/exports/columns";
+import { LOCALES } from "@/lib/i18n/locale";
 import { dec, toFixedString } from "@/lib/money";
 import { badTextReason } from "@/lib/text";
 import { tenantOf, type Caller } from "./caller";
@@ -143,6 +144,8 @@ export const billLinesQuerySchema = lineOptionsSchema
     // csv: the rows as shown (all pages, `columns` or the user's saved choice); focus: FOCUS 1.2 lines.
     format: z.enum(["json", "csv", "focus"], { error: "must be json, csv or focus" }).default("json"),
     columns: multi(z.enum(DETAIL_COLUMN_KEYS as [string, ...string[]], { error: `must be among ${DETAIL_COLUMN_KEYS.join(", ")}` })),
+    // The CSV header row's language (the route words it; cells are the same in every language).
+    headers: z.enum(LOCALES, { error: `must be one of ${LOCALES.join(", ")}` }).optional(),
   })
   .refine((q) => !q.billingDate || q.billingDate.startsWith(`${q.billingCycle}-`), {
     path: ["billingDate"],

@@ -46,7 +46,7 @@ export function tenantOf(caller: Caller, accountId?: string): string {
 export function requireRole(caller: Caller, ...roles: Role[]): void {
   if (caller.kind === "operator") return;
   if (!roles.includes(caller.role)) {
-    throw new ForbiddenError(`This needs the ${roles.join(" or ")} role; you are ${caller.role}.`);
+    throw new ForbiddenError(`This needs the ${roles.join(" or ")} role; you are ${caller.role}.`).keyed("needsRole", { needed: roles.join("_or_"), role: caller.role });
   }
 }
 

@@ -5,6 +5,7 @@ import { getDb } from "@/db/client";
 import { ledgerEntries } from "@/db/schema";
 import { dayBounds } from "@/lib/billing/cycle";
 import { BOM, csvHeader, csvRow, type CsvColumn } from "@/lib/exports/csv";
+import type { CsvHeaderWords } from "@/lib/exports/headers";
 import { textStream } from "@/lib/exports/stream";
 import { toFixedString } from "@/lib/money";
 import { getAccount } from "./account";
@@ -42,22 +43,30 @@ export async function listLedger(caller: Caller, input: unknown = {}, accountId?
 }
 
 type LedgerRow = Awaited<ReturnType<typeof listLedger>>["rows"][number];
-const LEDGER_COLUMNS: CsvColumn<LedgerRow>[] = [
-  { header: "at", kind: "text", value: (r) => r.at.toISOString() },
-  { header: "type", kind: "text", value: (r) => r.entryType },
-  { header: "amount", kind: "amount", value: (r) => toFixedString(r.amount) },
-  { header: "currency", kind: "text", value: (r) => r.currency },
-  { header: "reference_type", kind: "text", value: (r) => r.referenceType },
-  { header: "reference_id", kind: "text", value: (r) => r.referenceId },
-  { header: "memo", kind: "text", value: (r) => r.memo },
-  { header: "id", kind: "text", value: (r) => r.id },
+type LedgerField = keyof CsvHeaderWords["ledger"];
+const LEDGER_COLUMNS: (Omit<CsvColumn<LedgerRow>, "header"> & { field: LedgerField })[] = [
+  { field: "at", kind: "text", value: (r) => r.at.toISOString() },
+  { field: "type", kind: "text", value: (r) => r.entryType },
+  { field: "amount", kind: "amount", value: (r) => toFixedString(r.amount) },
+  { field: "currency", kind: "text", value: (r) => r.currency },
+  { field: "referenceType", kind: "text", value: (r) => r.referenceType },
+  { field: "referenceId", kind: "text", value: (r) => r.referenceId },
+  { field: "memo", kind: "text", value: (r) => r.memo },
+  { field: "id", kind: "text", value: (r) => r.id },
 ];
+const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-/** The filtered ledger (up to 5,000 entries) through the same CSV writer as every other export. */
-export async function ledgerExport(caller: Caller, input: unknown = {}, accountId?: string): Promise<CsvExport> {
+/**
+ * The filtered ledger (up to 5,000 entries) through the same CSV writer as
+ * every other export. The header row is the field names (at, type, amount, …)
+ * unless `words` gives it in a language (the console's export); cells are the
+ * same either way: ISO instants, dot-decimal amounts.
+ */
+export async function ledgerExport(caller: Caller, input: unknown = {}, accountId?: string, words?: CsvHeaderWords): Promise<CsvExport> {
   const { rows } = await listLedger(caller, { limit: 5000, ...(input as object) }, accountId);
+  const columns = LEDGER_COLUMNS.map((c) => ({ ...c, header: words ? words.ledger[c.field] : snake(c.field) }));
   return {
     filename: "ledger.csv",
-    body: textStream(async (write) => write(BOM + csvHeader(LEDGER_COLUMNS) + rows.map((r) => csvRow(LEDGER_COLUMNS, r)).join(""))),
+    body: textStream(async (write) => write(BOM + csvHeader(columns) + rows.map((r) => csvRow(columns, r)).join(""))),
   };
 }

@@ -93,12 +93,14 @@ function refuseWhenOverdue(ctx: QuoteContext, what: string) {
   if (ctx.account.overdueSince) {
     throw new ActionRefusedError(
       `The account is overdue since ${ctx.account.overdueSince.toISOString()}: ${what} refused until what is due is paid (top up first).`,
-    );
+    ).keyed("overdueRefused", { since: ctx.account.overdueSince.toISOString(), what: what.split(" ")[0] });
   }
 }
 
 function refuseWhenUnpaidOrder(ctx: QuoteContext) {
-  if (ctx.unpaidOrderNo) throw new ActionRefusedError(`The account has an unpaid order ${ctx.unpaidOrderNo}: pay or cancel it first.`);
+  if (ctx.unpaidOrderNo) {
+    throw new ActionRefusedError(`The account has an unpaid order ${ctx.unpaidOrderNo}: pay or cancel it first.`).keyed("unpaidOrder", { orderNo: ctx.unpaidOrderNo });
+  }
 }
 
 function refuseUnlessSubscription(ctx: QuoteContext, verb: string) {

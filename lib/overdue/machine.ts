@@ -101,13 +101,17 @@ export function blockedActions(inst: MachineInstance, policy: ProductPolicy, acc
   return [...set];
 }
 
-/** A human countdown: "6d 23h", "3h 05m", "due now". */
-export function formatCountdown(from: Date, to: Date): string {
+/** What is left until `to`, in whole days, hours and minutes; null when due. */
+export function countdownParts(from: Date, to: Date): { days: number; hours: number; minutes: number } | null {
   const ms = to.getTime() - from.getTime();
-  if (ms <= 0) return "due now";
+  if (ms <= 0) return null;
   const mins = Math.floor(ms / 60_000);
-  const d = Math.floor(mins / 1440);
-  const h = Math.floor((mins % 1440) / 60);
-  const m = mins % 60;
-  return d > 0 ? `${d}d ${h}h` : `${h}h ${String(m).padStart(2, "0")}m`;
+  return { days: Math.floor(mins / 1440), hours: Math.floor((mins % 1440) / 60), minutes: mins % 60 };
+}
+
+/** A human countdown: "6d 23h", "3h 05m", "due now" (the console words it per language from countdownParts). */
+export function formatCountdown(from: Date, to: Date): string {
+  const p = countdownParts(from, to);
+  if (!p) return "due now";
+  return p.days > 0 ? `${p.days}d ${p.hours}h` : `${p.hours}h ${String(p.minutes).padStart(2, "0")}m`;
 }

@@ -24,7 +24,7 @@ import { getOverview } from "@/lib/data/views/overview";
 import { CHARGE_CATEGORIES, FOCUS_MANDATORY, SERVICE_CATEGORIES } from "@/lib/exports/focus";
 import { DETAIL_COLUMNS } from "@/lib/exports/columns";
 import { csvCell, csvLine } from "@/lib/exports/csv";
-import { BILLING_METHOD_LABELS } from "@/lib/format";
+import { csvHeaderWords } from "@/lib/exports/headers";
 import { dec, sum } from "@/lib/money";
 import { uniq, useTestDatabase } from "./db";
 
@@ -146,12 +146,32 @@ describe("Bill Details views and exports", () => {
     const listing = await allPages("billingCycle=2026-10");
     const keys = DETAIL_COLUMNS.map((c) => c.key);
     const rows = await csv(await get(billLinesGET as Handler, `/api/v1/bill-lines?billingCycle=2026-10&format=csv&columns=${keys.join(",")}`));
-    expect(rows[0]).toEqual(DETAIL_COLUMNS.map((c) => c.label));
-    const shown = (r: Record<string, string>, key: string) => (key === "billingMethod" ? (BILLING_METHOD_LABELS[r[key]] ?? r[key]) : r[key]);
+    const words = csvHeaderWords("en");
+    expect(rows[0]).toEqual(DETAIL_COLUMNS.map((c) => words.details[c.key as keyof typeof words.details]));
+    const shown = (r: Record<string, string>, key: string) => (key === "billingMethod" ? (words.billingMethod[r[key] as keyof typeof words.billingMethod] ?? r[key]) : r[key]);
     const want = listing.rows.map((r) => parseCsv(csvLine(DETAIL_COLUMNS.map((c) => csvCell(shown(r, c.key), c.kind))))[0]);
     expect(rows.slice(1)).toEqual(want);
     expect(rows.slice(1).some((r) => r[keys.indexOf("usage")] === "24" && r[keys.indexOf("listPrice")] === "0.0457")).toBe(true);
     expect(rows.slice(1).some((r) => r[keys.indexOf("billingMethod")] === "Pay-as-you-go")).toBe(true);
+  });
+
+  it("words the header row in Russian on request while every cell stays machine-readable", async () => {
+    const qs = "billingCycle=2026-10&format=csv&columns=billingMethod,pretaxAmount,usage";
+    const en = await csv(await get(billLinesGET as Handler, `/api/v1/bill-lines?${qs}`));
+    const ru = await csv(await get(billLinesGET as Handler, `/api/v1/bill-lines?${qs}&headers=ru`));
+    expect(ru[0]).toEqual(["Способ оплаты", "Потребление", "Сумма без налога"]); // catalogue order
+    expect(ru).toHaveLength(en.length);
+    // Amounts and quantities are the same dot-decimal strings; only the method's label is in Russian.
+    expect(ru.slice(1).map((r) => [r[1], r[2]])).toEqual(en.slice(1).map((r) => [r[1], r[2]]));
+    expect(ru.slice(1).every((r) => /^-?\d+(\.\d+)?$/.test(r[2]))).toBe(true);
+    expect(ru.slice(1).some((r) => r[0] === "Оплата по факту")).toBe(true);
+    // The console's other tabs too; FOCUS keeps the specification's column names whatever is asked.
+    const usage = await csv(await get(exportGET as Handler, "/bill-details/export?tab=usage&billingCycle=2026-10&unit=day&headers=ru"));
+    expect(usage[0]).toEqual(["Время", "Продукт", "ID экземпляра", "Имя экземпляра", "Тарифицируемая позиция", "Потребление", "Ед. изм.", "Записей"]);
+    const focus = await csv(await get(exportGET as Handler, "/bill-details/export?tab=focus&billingCycle=2026-10&headers=ru"));
+    expect(focus[0]).toContain("BilledCost");
+    // An unknown language is a 400 on the API, not a silent English file.
+    expect((await get(billLinesGET as Handler, `/api/v1/bill-lines?${qs}&headers=de`)).status).toBe(400);
   });
 
   it("exports grouped rows (group by instance) that sum to the listing's totals", async () => {

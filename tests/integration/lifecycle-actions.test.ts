@@ -12,6 +12,7 @@ vi.mock("@/lib/data/session", () => ({
   },
 }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
+vi.mock("next-intl/server", async () => (await import("./intl")).intlServerMock());
 
 import { eq, sql } from "drizzle-orm";
 import { revalidatePath } from "next/cache";
@@ -82,7 +83,7 @@ describe("lifecycle server actions", () => {
     expect(await written()).toEqual([1, 2, 1]);
     expect(revalidatePath).toHaveBeenCalledWith("/resources/cp");
     const bad = await confirmLifecycleAction("cp", { action: "renew", months: "7" }, "form-key-0002");
-    expect(bad).toEqual({ error: "months: must be one of 1, 2, 3, 6, 12 months" });
+    expect(bad).toEqual({ error: "Check what you entered: months: must be one of 1, 2, 3, 6, 12 months" });
 
     const audit = await listAudit(as("admin"));
     expect(audit.data).toHaveLength(1);

@@ -1,32 +1,37 @@
 "use server";
 import { revalidatePath } from "next/cache";
+import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { topUp } from "@/lib/data/top-ups";
-import { formatMoney } from "@/lib/money";
 import { getAccount } from "@/lib/data/account";
 import type { TopUpState } from "@/components/account/top-up-form";
+import { getFormat } from "@/i18n/server";
 import { pageCaller } from "../page-caller";
+import { badField, userErrorMessage } from "../user-error";
 
 const form = z.object({
-  amount: z.coerce.string().trim().min(1, "Enter an amount."),
+  amount: z.coerce.string().trim(),
   idempotencyKey: z.coerce.string().trim().min(8).max(120),
 });
 
 /** Admins and finance only (lib/data checks the role); a replayed key changes nothing. */
 export async function topUpAction(_prev: TopUpState, data: FormData): Promise<TopUpState> {
   const caller = await pageCaller();
+  const [t, f] = await Promise.all([getTranslations("account"), getFormat()]);
   const parsed = form.safeParse({ amount: data.get("amount"), idempotencyKey: data.get("idempotencyKey") });
-  if (!parsed.success) return { error: parsed.error.issues[0].message };
+  if (!parsed.success) return { error: t("topUpRetry") };
+  if (!parsed.data.amount) return { error: t("amountRequired") };
   try {
     const [account, r] = await Promise.all([getAccount(caller), topUp(caller, parsed.data)]);
     revalidatePath("/", "layout");
-    if (r.replayed) return { ok: `This top-up was already applied (${r.ledgerEntryId}).` };
+    if (r.replayed) return { ok: t("topUpReplayed", { id: r.ledgerEntryId }) };
+    const money = (v: string) => f.money(v, account.currency);
     return {
-      ok: `Topped up ${formatMoney(parsed.data.amount, account.currency)}: ${r.settledLines} outstanding line(s) paid (${formatMoney(r.settledAmount, account.currency)}). Balance ${formatMoney(r.balance, account.currency)}.`,
+      ok: t("toppedUp", { amount: money(parsed.data.amount), lines: r.settledLines, settled: money(r.settledAmount), balance: money(r.balance) }),
     };
   } catch (e) {
-    if (e instanceof AppError) return { error: e.message.replace(/^amount: /, "Amount ") };
+    if (e instanceof AppError) return { error: badField(e) === "amount" ? t("amountInvalid") : await userErrorMessage(e) };
     throw e;
   }
 }

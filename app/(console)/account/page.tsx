@@ -1,20 +1,24 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
+import { getTranslations } from "next-intl/server";
 import { Card, PageHeader, Stat } from "@/components/ui";
+import { TableFrame, Td, Th } from "@/components/table";
 import { LedgerTable } from "@/components/account/ledger-table";
 import { TopUpForm } from "@/components/account/top-up-form";
 import { ResourceStatusTable } from "@/components/overdue/resource-status";
+import { getFormat } from "@/i18n/server";
 import { getAccountOverview, getOverdueStatus } from "@/lib/data/account";
 import { getAccountSummary } from "@/lib/data/bills";
 import { LEDGER_TYPES, listLedger } from "@/lib/data/ledger";
 import type { Caller } from "@/lib/data/caller";
 import { BadRequestError } from "@/lib/errors";
-import { formatMoney } from "@/lib/money";
-import { formatInstant } from "@/lib/format";
+import { QUOTA_SHARE } from "@/lib/overdue/quota";
 import { pageCaller } from "../page-caller";
 import { topUpAction } from "./actions";
 
-export const metadata: Metadata = { title: "Account" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("nav"))("account") };
+}
 
 type Params = Record<string, string | undefined>;
 const PAGE = 50; // ledger entries per page on the Account page
@@ -23,24 +27,25 @@ const Skeleton = ({ h = "h-24" }: { h?: string }) => <div className={`${h} anima
 export default async function AccountPage({ searchParams }: { searchParams: Promise<Params> }) {
   const caller = await pageCaller();
   const params = await searchParams;
+  const t = await getTranslations("account");
   const canTopUp = caller.kind !== "user" || caller.role === "admin" || caller.role === "finance";
   return (
     <>
-      <PageHeader title="Account" />
+      <PageHeader title={t("title")} />
       <Suspense fallback={<Skeleton />}><Money caller={caller} /></Suspense>
       {canTopUp && (
-        <Card title="Top up" className="mb-4">
+        <Card title={t("topUpTitle")} className="mb-4">
           <Suspense fallback={<Skeleton h="h-10" />}><TopUp caller={caller} /></Suspense>
         </Card>
       )}
-      <Card title="Resources: state, what is refused, what happens next" className="mb-4">
+      <Card title={t("resourcesTitle")} className="mb-4">
         <div id="resource-status" />
         <Suspense fallback={<Skeleton />}><Resources caller={caller} /></Suspense>
       </Card>
       <div className="mb-4 grid gap-4 lg:grid-cols-2">
         <Suspense fallback={<Skeleton />}><Instruments caller={caller} /></Suspense>
       </div>
-      <Card title="Ledger" className="mb-4">
+      <Card title={t("ledgerTitle")} className="mb-4">
         <Suspense fallback={<Skeleton />}><Ledger caller={caller} params={params} /></Suspense>
       </Card>
       <Suspense fallback={<Skeleton />}><Members caller={caller} /></Suspense>
@@ -49,24 +54,26 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
 }
 
 async function Money({ caller }: { caller: Caller }) {
-  const [s, status] = await Promise.all([getAccountSummary(caller), getOverdueStatus(caller)]);
+  const [s, status, t, f] = await Promise.all([getAccountSummary(caller), getOverdueStatus(caller), getTranslations("account"), getFormat()]);
   const cur = s.currency;
   const tz = s.timeZone;
   return (
     <>
       {s.overdue && (
         <div role="alert" data-testid="account-overdue" className="mb-4 rounded-lg border border-red-200 bg-red-50 p-4 text-red-800">
-          <b>Overdue: {formatMoney(s.overdue.amount, cur)}</b> outstanding since {formatInstant(new Date(s.overdue.since), tz)} ({s.overdue.days} day(s)).
-          {status.paygStoppedSince && <> Pay-as-you-go stopped at {formatInstant(status.paygStoppedSince, tz)}.</>} New purchases, upgrades and renewals are refused until it is paid.
+          <b>{t("overdueHeadline", { amount: f.money(s.overdue.amount, cur) })}</b>{" "}
+          {t("overdueSince", { since: f.instant(new Date(s.overdue.since), tz), days: s.overdue.days })}
+          {status.paygStoppedSince && <> {t("paygStopped", { at: f.instant(status.paygStoppedSince, tz) })}</>} {t("overdueRefused")}
         </div>
       )}
       <div className="mb-4 grid gap-3 sm:grid-cols-3 lg:grid-cols-6">
-        <Stat label="Balance" value={formatMoney(s.balance, cur)} testId="balance" hint="Sum of the ledger" />
-        <Stat label="Credit (overdraft) limit" value={formatMoney(s.creditLimit, cur)} testId="credit-limit" />
-        <Stat label="Outstanding" value={formatMoney(s.outstandingAmount, cur)} testId="outstanding" />
-        <Stat label="Available credit" value={formatMoney(s.availableCredit, cur)} testId="available-credit" hint="Balance + usable vouchers and coupons + credit limit − outstanding" />
-        <Stat label="Usable vouchers / coupons" value={`${formatMoney(s.usableVoucherAmount, cur)} / ${formatMoney(s.usableCouponAmount, cur)}`} />
-        <Stat label="Extended suspension quota" value={formatMoney(status.suspensionQuota, cur)} testId="suspension-quota" hint={`${status.quotaFormula}. Pay-as-you-go keeps running while the overdue amount beyond the credit limit stays within it.`} />
+        <Stat label={t("balance")} value={f.money(s.balance, cur)} testId="balance" hint={t("balanceHint")} />
+        <Stat label={t("creditLimit")} value={f.money(s.creditLimit, cur)} testId="credit-limit" />
+        <Stat label={t("outstanding")} value={f.money(s.outstandingAmount, cur)} testId="outstanding" />
+        <Stat label={t("availableCredit")} value={f.money(s.availableCredit, cur)} testId="available-credit" hint={t("availableCreditHint")} />
+        <Stat label={t("usableInstruments")} value={`${f.money(s.usableVoucherAmount, cur)} / ${f.money(s.usableCouponAmount, cur)}`} />
+        <Stat label={t("suspensionQuota")} value={f.money(status.suspensionQuota, cur)} testId="suspension-quota"
+          hint={t("suspensionQuotaHint", { share: f.percent(QUOTA_SHARE.toString()) })} />
       </div>
     </>
   );
@@ -78,40 +85,47 @@ async function TopUp({ caller }: { caller: Caller }) {
 }
 
 async function Resources({ caller }: { caller: Caller }) {
-  const s = await getOverdueStatus(caller);
+  const [s, f] = await Promise.all([getOverdueStatus(caller), getFormat()]);
   const tz = s.account.timeZone;
   const rows = s.resources.map((r) => ({
     ...r,
-    statusSince: formatInstant(r.statusSince, tz),
-    next: r.next && { to: r.next.to, at: r.next.at.toISOString(), atLabel: formatInstant(r.next.at, tz), cause: r.next.cause },
+    statusSince: f.instant(r.statusSince, tz),
+    next: r.next && { to: r.next.to, at: r.next.at.toISOString(), atLabel: f.instant(r.next.at, tz), cause: r.next.cause },
   }));
   return <ResourceStatusTable rows={rows} now={s.now.toISOString()} />;
 }
 
 async function Instruments({ caller }: { caller: Caller }) {
-  const { account, vouchers, coupons } = await getAccountOverview(caller);
+  const [{ account, vouchers, coupons }, t, f] = await Promise.all([getAccountOverview(caller), getTranslations("account"), getFormat()]);
   const tz = account.timeZone;
   const cur = account.currency;
+  const valid = (from: Date | null, to: Date | null) => `${f.instant(from, tz)} – ${f.instant(to, tz)}`;
   return (
     <>
-      <Card title="Vouchers">
-        {vouchers.length === 0 ? <p className="text-muted">No vouchers.</p> : (
-          <table className="w-full text-left" data-testid="vouchers">
-            <thead className="text-xs text-muted"><tr><th>Code</th><th className="text-right">Remaining</th><th className="text-right">Face value</th><th>Valid</th><th>Scope</th></tr></thead>
+      <Card title={t("vouchersTitle")}>
+        {vouchers.length === 0 ? <p className="text-muted">{t("noVouchers")}</p> : (
+          <TableFrame label={t("vouchersTitle")} testId="vouchers" bare>
+            <thead><tr><Th>{t("code")}</Th><Th right>{t("remaining")}</Th><Th right>{t("faceValue")}</Th><Th>{t("valid")}</Th><Th>{t("scope")}</Th></tr></thead>
             <tbody>{vouchers.map((v) => (
-              <tr key={v.id} className="border-t border-line"><td className="py-1 font-mono">{v.code}</td><td className="num">{formatMoney(v.remaining, cur)}</td><td className="num">{formatMoney(v.faceValue, cur)}</td><td className="text-xs">{formatInstant(v.validFrom, tz)} – {formatInstant(v.expiresAt, tz)}</td><td>All products</td></tr>
+              <tr key={v.id}>
+                <Td className="font-mono">{v.code}</Td><Td right>{f.money(v.remaining, cur)}</Td><Td right>{f.money(v.faceValue, cur)}</Td>
+                <Td>{valid(v.validFrom, v.expiresAt)}</Td><Td>{t("allProducts")}</Td>
+              </tr>
             ))}</tbody>
-          </table>
+          </TableFrame>
         )}
       </Card>
-      <Card title="Coupons">
-        {coupons.length === 0 ? <p className="text-muted">No coupons.</p> : (
-          <table className="w-full text-left" data-testid="coupons">
-            <thead className="text-xs text-muted"><tr><th>Code</th><th className="text-right">Discount</th><th className="text-right">Remaining</th><th>Scope</th><th>Valid</th></tr></thead>
+      <Card title={t("couponsTitle")}>
+        {coupons.length === 0 ? <p className="text-muted">{t("noCoupons")}</p> : (
+          <TableFrame label={t("couponsTitle")} testId="coupons" bare>
+            <thead><tr><Th>{t("code")}</Th><Th right>{t("discount")}</Th><Th right>{t("remaining")}</Th><Th>{t("scope")}</Th><Th>{t("valid")}</Th></tr></thead>
             <tbody>{coupons.map((c) => (
-              <tr key={c.id} className="border-t border-line"><td className="py-1 font-mono">{c.code}</td><td className="num">{c.discountPercent}%</td><td className="num">{formatMoney(c.remaining, cur)}</td><td>{c.productIds.length ? c.productIds.join(", ") : "All products"}</td><td className="text-xs">{formatInstant(c.validFrom, tz)} – {formatInstant(c.expiresAt, tz)}</td></tr>
+              <tr key={c.id}>
+                <Td className="font-mono">{c.code}</Td><Td right>{t("percent", { value: c.discountPercent })}</Td><Td right>{f.money(c.remaining, cur)}</Td>
+                <Td wrap>{c.productIds.length ? c.productIds.join(", ") : t("allProducts")}</Td><Td>{valid(c.validFrom, c.expiresAt)}</Td>
+              </tr>
             ))}</tbody>
-          </table>
+          </TableFrame>
         )}
       </Card>
     </>
@@ -119,6 +133,8 @@ async function Instruments({ caller }: { caller: Caller }) {
 }
 
 async function Ledger({ caller, params }: { caller: Caller; params: Params }) {
+  const [t, tl, f] = await Promise.all([getTranslations("account"), getTranslations("ledgerType"), getFormat()]);
+  const locale = f.locale; // the CSV's header row in the console's language
   const filters = { type: params.ledgerType || undefined, from: params.from || undefined, to: params.to || undefined };
   const limit = Math.min(5000, Math.max(PAGE, Number.parseInt(params.ledgerLimit ?? "", 10) || PAGE));
   let result;
@@ -128,30 +144,31 @@ async function Ledger({ caller, params }: { caller: Caller; params: Params }) {
     if (!(e instanceof BadRequestError)) throw e;
     result = null;
   }
-  const qs = new URLSearchParams({ format: "csv", ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) } as Record<string, string>);
+  const qs = new URLSearchParams({ format: "csv", headers: locale, ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) } as Record<string, string>);
+  const input = "rounded border border-line bg-white px-2 py-1.5 text-sm";
   return (
     <>
-      <form method="get" className="mb-3 flex flex-wrap items-end gap-2" data-testid="ledger-filters">
-        <label className="text-xs"><span className="block text-muted">Type</span>
-          <select name="ledgerType" defaultValue={filters.type ?? ""} className="rounded border border-line bg-white px-2 py-1">
-            <option value="">All</option>
-            {LEDGER_TYPES.map((t) => <option key={t} value={t}>{t.replace("_", "-")}</option>)}
+      <form method="get" className="mb-3 flex flex-wrap items-end gap-2" data-testid="ledger-filters" aria-label={t("ledgerFilters")}>
+        <label className="text-xs"><span className="block text-muted">{t("type")}</span>
+          <select name="ledgerType" defaultValue={filters.type ?? ""} className={input}>
+            <option value="">{t("allTypes")}</option>
+            {LEDGER_TYPES.map((type) => <option key={type} value={type}>{tl(type)}</option>)}
           </select>
         </label>
-        <label className="text-xs"><span className="block text-muted">From</span><input type="date" name="from" defaultValue={filters.from} className="rounded border border-line px-2 py-1" /></label>
-        <label className="text-xs"><span className="block text-muted">To</span><input type="date" name="to" defaultValue={filters.to} className="rounded border border-line px-2 py-1" /></label>
-        <button className="rounded bg-brand px-3 py-1 font-semibold text-white">Filter</button>
-        <a href={`/api/v1/account/ledger?${qs.toString()}`} className="ml-auto text-sm text-blue-700 underline" data-testid="ledger-csv" download>Export CSV</a>
+        <label className="text-xs"><span className="block text-muted">{t("from")}</span><input type="date" name="from" defaultValue={filters.from} className={input} /></label>
+        <label className="text-xs"><span className="block text-muted">{t("to")}</span><input type="date" name="to" defaultValue={filters.to} className={input} /></label>
+        <button className="rounded bg-brand px-3 py-1.5 font-semibold text-white">{t("filter")}</button>
+        <a href={`/api/v1/account/ledger?${qs.toString()}`} className="ml-auto text-sm text-brand-dark underline" data-testid="ledger-csv" download>{t("exportCsv")}</a>
       </form>
       {result === null ? (
-        <p role="alert" className="text-red-700">These filters are not valid; check the dates.</p>
+        <p role="alert" className="text-red-700">{t("badFilters")}</p>
       ) : (
         <LedgerTable
           rows={result.rows.slice(0, limit).map((r) => ({
             id: r.id,
-            at: formatInstant(r.at, result.account.timeZone),
+            at: f.instant(r.at, result.account.timeZone),
             type: r.entryType,
-            amount: formatMoney(r.amount, r.currency),
+            amount: f.money(r.amount, r.currency),
             memo: r.memo,
             reference: r.referenceId ?? "",
           }))}
@@ -159,11 +176,11 @@ async function Ledger({ caller, params }: { caller: Caller; params: Params }) {
       )}
       {result && result.rows.length > limit && (
         <a
-          className="mt-2 inline-block text-sm text-blue-700 underline"
+          className="mt-2 inline-block text-sm text-brand-dark underline"
           data-testid="ledger-more"
           href={`/account?${new URLSearchParams({ ...Object.fromEntries(Object.entries({ ledgerType: filters.type, from: filters.from, to: filters.to }).filter(([, v]) => v)), ledgerLimit: String(limit + PAGE) } as Record<string, string>).toString()}`}
         >
-          Show {PAGE} more
+          {t("showMore", { count: PAGE })}
         </a>
       )}
     </>
@@ -171,11 +188,11 @@ async function Ledger({ caller, params }: { caller: Caller; params: Params }) {
 }
 
 async function Members({ caller }: { caller: Caller }) {
-  const { members } = await getAccountOverview(caller);
+  const [{ members }, t, tr] = await Promise.all([getAccountOverview(caller), getTranslations("account"), getTranslations("roles")]);
   return (
-    <Card title="Members">
+    <Card title={t("membersTitle")}>
       <ul className="space-y-1">{members.map((m) => (
-        <li key={m.id}>{m.name} · {m.email} · <span className="text-xs uppercase">{m.role}</span>{m.disabledAt ? " (disabled)" : ""}</li>
+        <li key={m.id} className="break-words">{m.name} · {m.email} · <span className="text-xs">{tr(m.role)}</span>{m.disabledAt ? ` ${t("disabled")}` : ""}</li>
       ))}</ul>
     </Card>
   );

@@ -1,29 +1,38 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import {
   ExportLink, Field, FilterForm, Money, Notice, TokenPager, Select, TableFrame, Td, Th, Toolbar, hrefWith, inputClass,
 } from "@/components/bill-details/parts";
-import { formatInstant } from "@/lib/format";
+import { getFormat } from "@/i18n/server";
 import { getBill, listBills } from "@/lib/data/bills";
-import { attempt, clean, type TabProps } from "./tab-context";
+import { attempt, clean, param, type TabProps } from "./tab-context";
 
 const PAGE = 20;
-const TYPE_LABELS: Record<string, string> = {
-  new: "New", renewal: "Renewal", upgrade: "Upgrade", downgrade: "Downgrade", conversion: "Conversion", refund: "Refund", payg: "Pay-as-you-go",
-};
+const TYPES = ["new", "renewal", "upgrade", "downgrade", "conversion", "refund", "payg"] as const;
+const isType = (s: string): s is (typeof TYPES)[number] => (TYPES as readonly string[]).includes(s);
+const STATUSES = ["paid", "unpaid", "cancelled", "open", "closed"] as const;
+const isStatus = (s: string): s is (typeof STATUSES)[number] => (STATUSES as readonly string[]).includes(s);
 
-export async function BillsTab({ caller, params, currency, timeZone, cycles }: TabProps) {
+export async function BillsTab({ caller, params, currency, timeZone, cycles, locale }: TabProps) {
   const input = clean(params, ["tab", "p", "bill"]);
-  const result = await attempt(() => listBills(caller, { ...input, limit: String(PAGE) }));
-  const pageNo = Number(params.p ?? 1) || 1;
+  const [result, t, tt, ts, f] = await Promise.all([
+    attempt(() => listBills(caller, { ...input, limit: String(PAGE) })),
+    getTranslations("bills"), getTranslations("orderType"), getTranslations("billStatus"), getFormat(),
+  ]);
+  const pageNo = Number(param(params, "p") ?? 1) || 1;
   const base = "/bill-details";
-  const when = (iso: unknown) => (typeof iso === "string" ? formatInstant(new Date(iso), timeZone) : "—");
+  const cycle = param(params, "billingCycle")!;
+  const orderNo = param(params, "orderNo");
+  const when = (iso: unknown) => (typeof iso === "string" ? f.instant(new Date(iso), timeZone) : "—");
+  const type = (s: string) => (isType(s) ? tt(s) : s);
+  const status = (s: string) => (isStatus(s) ? ts(s) : s);
   return (
     <>
       <FilterForm tab="bills">
-        <Select name="billingCycle" label="Billing cycle" value={params.billingCycle} options={cycles.map((c) => [c, c])} />
-        <Select name="type" label="Type" value={params.type} allLabel="All types" options={Object.entries(TYPE_LABELS)} />
-        <Field label="Order number (exact)">
-          <input name="orderNo" defaultValue={params.orderNo ?? ""} className={inputClass} inputMode="numeric" placeholder="e.g. 202610050001" />
+        <Select name="billingCycle" label={t("cycle")} value={cycle} options={cycles.map((c) => [c, c])} />
+        <Select name="type" label={t("type")} value={params.type} allLabel={t("allTypes")} options={TYPES.map((k) => [k, tt(k)])} />
+        <Field label={t("orderNo")}>
+          <input name="orderNo" defaultValue={orderNo ?? ""} className={inputClass} inputMode="numeric" placeholder={t("orderNoPlaceholder")} />
         </Field>
       </FilterForm>
       {result.error !== undefined ? (
@@ -31,28 +40,28 @@ export async function BillsTab({ caller, params, currency, timeZone, cycles }: T
       ) : (
         <>
           <Toolbar>
-            <span className="text-sm text-muted">{result.data.totalCount} bills and orders in {params.billingCycle}</span>
-            <ExportLink href={hrefWith(`${base}/export`, clean(params, ["nextToken", "p", "bill"]), {})} />
+            <span className="text-sm text-muted">{t("count", { count: result.data.totalCount, cycle })}</span>
+            <ExportLink href={hrefWith(`${base}/export`, clean(params, ["nextToken", "p", "bill"]), { headers: locale })} />
           </Toolbar>
           {result.data.totalCount === 0 ? (
-            <Notice kind="empty">{params.orderNo ? `No order ${params.orderNo} in ${params.billingCycle}.` : `No bills in ${params.billingCycle} yet.`}</Notice>
+            <Notice kind="empty">{orderNo ? t("noOrder", { orderNo, cycle }) : t("empty", { cycle })}</Notice>
           ) : (
-            <TableFrame label="Consumption by Bill" testId="bills-table">
+            <TableFrame label={t("tableLabel")} testId="bills-table">
               <thead>
                 <tr>
-                  <Th>Order / bill</Th><Th>Type</Th><Th>Product</Th><Th>Instance</Th><Th>Created</Th><Th>Term</Th>
-                  <Th right>Original</Th><Th right>Discount</Th><Th right>Payable</Th><Th right>Paid</Th><Th right>Outstanding</Th><Th>Status</Th>
+                  <Th>{t("orderOrBill")}</Th><Th>{t("type")}</Th><Th>{t("product")}</Th><Th>{t("instance")}</Th><Th>{t("created")}</Th><Th>{t("term")}</Th>
+                  <Th right>{t("original")}</Th><Th right>{t("discount")}</Th><Th right>{t("payable")}</Th><Th right>{t("paid")}</Th><Th right>{t("outstanding")}</Th><Th>{t("status")}</Th>
                 </tr>
               </thead>
               <tbody>
                 {result.data.data.map((b) => (
-                  <tr key={String(b.id)} className={params.bill === b.id ? "bg-orange-50" : "hover:bg-surface"}>
+                  <tr key={String(b.id)} className={param(params, "bill") === b.id ? "bg-orange-50" : "hover:bg-surface"}>
                     <Td>
                       <Link href={hrefWith(base, params, { bill: String(b.id) })} className="font-medium text-brand-dark underline">
-                        {(b.orderNo as string | null) ?? `${b.productName} (pay-as-you-go)`}
+                        {(b.orderNo as string | null) ?? t("paygBill", { product: String(b.productName) })}
                       </Link>
                     </Td>
-                    <Td>{TYPE_LABELS[String(b.orderType ?? b.billType)] ?? String(b.billType)}</Td>
+                    <Td>{type(String(b.orderType ?? b.billType))}</Td>
                     <Td>{String(b.productName ?? b.productCode)}</Td>
                     <Td>{(b.instanceId as string | null) ?? "—"}</Td>
                     <Td>{when(b.createdAt)}</Td>
@@ -62,13 +71,13 @@ export async function BillsTab({ caller, params, currency, timeZone, cycles }: T
                     <Td right><Money value={b.pretaxAmount as string} currency={currency} /></Td>
                     <Td right><Money value={b.paymentAmount as string} currency={currency} /></Td>
                     <Td right><Money value={b.outstandingAmount as string} currency={currency} /></Td>
-                    <Td className="capitalize">{String(b.status)}</Td>
+                    <Td>{status(String(b.status))}</Td>
                   </tr>
                 ))}
               </tbody>
               <tfoot>
                 <tr className="bg-surface font-semibold" data-testid="totals-row">
-                  <Td>Total</Td><Td>{""}</Td><Td>{""}</Td><Td>{""}</Td><Td>{""}</Td><Td>{""}</Td>
+                  <Td>{t("total")}</Td><Td>{""}</Td><Td>{""}</Td><Td>{""}</Td><Td>{""}</Td><Td>{""}</Td>
                   {(["pretaxGrossAmount", "invoiceDiscount", "pretaxAmount", "paymentAmount", "outstandingAmount"] as const).map((k) => (
                     <Td key={k} right><Money value={result.data.totals[k]} currency={currency} /></Td>
                   ))}
@@ -79,7 +88,7 @@ export async function BillsTab({ caller, params, currency, timeZone, cycles }: T
           )}
           <TokenPager base={base} params={params} pageNo={pageNo} pageSize={PAGE} shown={result.data.data.length}
             total={result.data.totalCount} nextToken={result.data.nextToken} />
-          {params.bill && <BillLines {...{ caller, params, currency }} />}
+          {param(params, "bill") && <BillLines {...{ caller, params, currency }} />}
         </>
       )}
     </>
@@ -87,24 +96,24 @@ export async function BillsTab({ caller, params, currency, timeZone, cycles }: T
 }
 
 async function BillLines({ caller, params, currency }: Pick<TabProps, "caller" | "params" | "currency">) {
-  const result = await attempt(() => getBill(caller, params.bill!, { limit: "100" }));
+  const [result, t, f] = await Promise.all([attempt(() => getBill(caller, param(params, "bill")!, { limit: "100" })), getTranslations("bills"), getFormat()]);
   if (result.error !== undefined) return <div className="mt-4"><Notice kind="error">{result.error}</Notice></div>;
   const { lines } = result.data;
   const header = result.data as unknown as Record<string, string | null>;
   return (
-    <section className="mt-6" aria-label="Bill lines">
+    <section className="mt-6" aria-label={t("linesLabel")}>
       <h2 className="mb-2 font-semibold">
-        Lines of {header.orderNo ?? `${header.productName} pay-as-you-go bill`} · {lines.totalCount} line{lines.totalCount === 1 ? "" : "s"}
+        {t("linesOf", { bill: header.orderNo ?? t("paygBill", { product: String(header.productName) }), count: lines.totalCount })}
       </h2>
-      <TableFrame label="Bill lines" testId="bill-lines-table">
+      <TableFrame label={t("linesLabel")} testId="bill-lines-table">
         <thead>
-          <tr><Th>Date</Th><Th>Instance</Th><Th>Billable item</Th><Th right>Usage</Th><Th right>Original</Th><Th right>Pretax</Th><Th right>Outstanding</Th></tr>
+          <tr><Th>{t("date")}</Th><Th>{t("instance")}</Th><Th>{t("item")}</Th><Th right>{t("usage")}</Th><Th right>{t("original")}</Th><Th right>{t("pretax")}</Th><Th right>{t("outstanding")}</Th></tr>
         </thead>
         <tbody>
           {lines.data.map((l) => (
             <tr key={l.id}>
-              <Td>{l.billingDate}</Td><Td>{l.instanceId}</Td><Td>{l.billableItem ?? l.billableItemId}</Td>
-              <Td right>{l.usage ?? "—"} {l.usageUnit}</Td>
+              <Td>{l.billingDate ? f.day(l.billingDate) : "—"}</Td><Td>{l.instanceId}</Td><Td>{l.billableItem ?? l.billableItemId}</Td>
+              <Td right>{l.usage === null ? "—" : f.quantity(l.usage)} {l.usageUnit}</Td>
               <Td right><Money value={l.pretaxGrossAmount} currency={currency} /></Td>
               <Td right><Money value={l.pretaxAmount} currency={currency} /></Td>
               <Td right><Money value={l.outstandingAmount} currency={currency} /></Td>
@@ -112,7 +121,7 @@ async function BillLines({ caller, params, currency }: Pick<TabProps, "caller" |
           ))}
         </tbody>
       </TableFrame>
-      {lines.nextToken && <p className="mt-2 text-xs text-muted">First 100 lines shown; open Billing Details for all of them.</p>}
+      {lines.nextToken && <p className="mt-2 text-xs text-muted">{t("linesCapped")}</p>}
     </section>
   );
 }

@@ -1,71 +1,81 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { ColumnPicker } from "@/components/bill-details/column-picker";
 import {
-  ExportLink, Field, FilterForm, Money, Notice, TokenPager, Select, TableFrame, Td, Th, Toolbar, hrefWith, inputClass,
+  ExportLink, Field, FilterForm, Money, MultiSelect, Notice, TokenPager, Select, TableFrame, Td, Th, Toolbar, hrefWith, inputClass, many,
 } from "@/components/bill-details/parts";
+import { getFormat } from "@/i18n/server";
 import { DETAIL_COLUMNS, resolveColumns } from "@/lib/exports/columns";
-import { BILLING_METHOD_LABELS } from "@/lib/format";
-import { formatQuantity } from "@/lib/money";
+import { csvHeaderWords } from "@/lib/exports/headers";
 import { listBillLines, SORT_FIELDS, type BillLineRow } from "@/lib/data/bill-lines";
+import { listInstances } from "@/lib/data/instances";
 import { getColumnPreference } from "@/lib/data/views/columns";
 import { filterChoices } from "@/lib/data/views/facets";
+import { BILLING_METHODS } from "@/db/schema";
 import { saveColumns } from "./actions";
-import { attempt, clean, type TabProps } from "./tab-context";
+import { attempt, clean, param, type TabProps } from "./tab-context";
 
 const PAGE = 50;
-const GROUP_BY = [
-  ["productId", "Product"], ["productDetail", "Product detail"], ["billingMethod", "Billing method"],
-  ["regionId", "Region"], ["instanceId", "Instance"], ["billableItemId", "Billable item"],
-] as const;
+const GROUP_BY = ["productId", "productDetail", "billingMethod", "regionId", "instanceId", "billableItemId"] as const;
 
-export async function DetailsTab({ caller, params, currency, cycles }: TabProps) {
+export async function DetailsTab({ caller, params, currency, cycles, locale }: TabProps) {
   const input = clean(params, ["tab", "p"]);
-  const [result, saved, choices] = await Promise.all([
+  const [result, saved, choices, instances, t, tm, f] = await Promise.all([
     attempt(() => listBillLines(caller, { ...input, limit: String(PAGE) })),
     getColumnPreference(caller, "bill-details"),
     filterChoices(caller),
+    listInstances(caller),
+    getTranslations("details"),
+    getTranslations("billingMethod"),
+    getFormat(),
   ]);
+  // Column words: the same as the CSV's header row in this language.
+  const words = csvHeaderWords(locale).details;
+  const label = (key: string) => words[key as keyof typeof words] ?? key;
   const columns = resolveColumns(saved);
-  const pageNo = Number(params.p ?? 1) || 1;
+  const pageNo = Number(param(params, "p") ?? 1) || 1;
   const base = "/bill-details";
   const exportParams = clean(params, ["nextToken", "p"]);
-  const items = choices.items.filter((i) => !params.productId || i.productId === params.productId);
-  const [sortField, sortDir] = (params.sort ?? "").split(":");
+  const products = many(params.productId);
+  const items = choices.items.filter((i) => products.length === 0 || products.includes(i.productId));
+  const [sortField, sortDir] = (param(params, "sort") ?? "").split(":");
+  const grouped = param(params, "groupBy") || param(params, "statisticItem") === "instance" || param(params, "statisticItem") === "product" || param(params, "granularity") === "MONTHLY";
 
   const cell = (row: BillLineRow, key: string, kind: string) => {
     const v = row[key as keyof BillLineRow] as string | null;
     if (kind === "amount") return <Money value={v} currency={currency} />;
     if (v === null || v === undefined) return <span className="text-muted">—</span>;
-    if (kind === "quantity") return formatQuantity(v);
-    if (key === "billingMethod") return BILLING_METHOD_LABELS[v] ?? v;
+    if (kind === "quantity") return f.quantity(v);
+    if (key === "billingMethod") return (BILLING_METHODS as readonly string[]).includes(v) ? tm(v as (typeof BILLING_METHODS)[number]) : v;
+    if (key === "billingDate") return f.day(v);
     return v;
   };
+  const multiLine = result.data?.data.some((r) => r.lineCount > 1);
 
   return (
     <>
       <FilterForm tab="details">
-        <Select name="billingCycle" label="Billing cycle" value={params.billingCycle} options={cycles.map((c) => [c, c])} />
-        <Select name="statisticItem" label="Statistic item" value={params.statisticItem}
-          options={[["line", "Bill line"], ["instance", "Instance"], ["product", "Product"]]} />
-        <Select name="granularity" label="Statistic period" value={params.granularity}
-          options={[["DAILY", "Day"], ["MONTHLY", "Billing cycle"]]} />
-        <Select name="productId" label="Product" allLabel="All products" value={params.productId} options={choices.products.map((p) => [p.id, p.name])} />
-        <Field label="Product detail">
-          <input name="productDetail" defaultValue={params.productDetail ?? ""} className={inputClass} />
+        <Select name="billingCycle" label={t("cycle")} value={params.billingCycle} options={cycles.map((c) => [c, c])} />
+        <Select name="statisticItem" label={t("statisticItem")} value={params.statisticItem}
+          options={[["line", t("statisticLine")], ["instance", t("statisticInstance")], ["product", t("statisticProduct")]]} />
+        <Select name="granularity" label={t("period")} value={params.granularity}
+          options={[["DAILY", t("periodDay")], ["MONTHLY", t("periodCycle")]]} />
+        <MultiSelect name="productId" label={t("product")} allLabel={t("allProducts")} value={params.productId} options={choices.products.map((p) => [p.id, p.name])} />
+        <Field label={t("productDetail")}>
+          <input name="productDetail" defaultValue={param(params, "productDetail") ?? ""} className={inputClass} />
         </Field>
-        <Select name="billingMethod" label="Billing method" allLabel="All methods" value={params.billingMethod}
-          options={Object.entries(BILLING_METHOD_LABELS)} />
-        <Select name="regionId" label="Region" allLabel="All regions" value={params.regionId} options={choices.regions.map((r) => [r.id, r.name])} />
-        <Field label="Instance ID">
-          <input name="instanceId" defaultValue={params.instanceId ?? ""} className={inputClass} />
-        </Field>
-        <Select name="billableItemId" label="Billable item" allLabel="All items" value={params.billableItemId} options={items.map((i) => [i.id, i.name])} />
-        <Select name="groupBy" label="Group by" allLabel="No grouping" value={params.groupBy} options={GROUP_BY} />
+        <MultiSelect name="billingMethod" label={t("billingMethod")} allLabel={t("allMethods")} value={params.billingMethod}
+          options={BILLING_METHODS.map((m) => [m, tm(m)])} />
+        <MultiSelect name="regionId" label={t("region")} allLabel={t("allRegions")} value={params.regionId} options={choices.regions.map((r) => [r.id, r.name])} />
+        <MultiSelect name="instanceId" label={t("instance")} allLabel={t("allInstances")} value={params.instanceId}
+          options={instances.map(({ instance: i }) => [i.id, `${i.name} · ${i.id}`])} />
+        <Select name="billableItemId" label={t("item")} allLabel={t("allItems")} value={params.billableItemId} options={items.map((i) => [i.id, i.name])} />
+        <Select name="groupBy" label={t("groupBy")} allLabel={t("noGrouping")} value={params.groupBy} options={GROUP_BY.map((g) => [g, t(`dimension.${g}`)])} />
         <label className="flex items-center gap-2 self-center text-sm">
-          <input type="checkbox" name="isHideZeroCharge" value="true" defaultChecked={params.isHideZeroCharge === "true"} />
-          Hide zero charges
+          <input type="checkbox" name="isHideZeroCharge" value="true" defaultChecked={param(params, "isHideZeroCharge") === "true"} />
+          {t("hideZero")}
         </label>
-        {params.sort && <input type="hidden" name="sort" value={params.sort} />}
+        {param(params, "sort") && <input type="hidden" name="sort" value={param(params, "sort")} />}
       </FilterForm>
       {result.error !== undefined ? (
         <Notice kind="error">{result.error}</Notice>
@@ -73,18 +83,18 @@ export async function DetailsTab({ caller, params, currency, cycles }: TabProps)
         <>
           <Toolbar>
             <span className="text-sm text-muted">
-              {result.data.totalCount.toLocaleString("en-US")} {params.groupBy || params.statisticItem === "instance" || params.statisticItem === "product" || params.granularity === "MONTHLY" ? "rows" : "bill lines"}
+              {grouped ? t("rows", { count: result.data.totalCount }) : t("lines", { count: result.data.totalCount })}
             </span>
             <div className="flex flex-wrap gap-2">
-              <ColumnPicker columns={DETAIL_COLUMNS} chosen={columns.map((c) => c.key)} action={saveColumns} />
-              <ExportLink href={hrefWith(`${base}/export`, exportParams, { tab: "details" })} />
-              <ExportLink href={hrefWith(`${base}/export`, exportParams, { tab: "focus" })}>Export FOCUS 1.2</ExportLink>
+              <ColumnPicker columns={DETAIL_COLUMNS.map((c) => ({ key: c.key, label: label(c.key) }))} chosen={columns.map((c) => c.key)} action={saveColumns} />
+              <ExportLink href={hrefWith(`${base}/export`, exportParams, { tab: "details", headers: locale })} />
+              <ExportLink href={hrefWith(`${base}/export`, exportParams, { tab: "focus" })}>{t("exportFocus")}</ExportLink>
             </div>
           </Toolbar>
           {result.data.totalCount === 0 ? (
-            <Notice kind="empty">No charges match these filters in {params.billingCycle}.</Notice>
+            <Notice kind="empty">{t("empty", { cycle: param(params, "billingCycle")! })}</Notice>
           ) : (
-            <TableFrame label="Billing Details" testId="details-table">
+            <TableFrame label={t("tableLabel")} testId="details-table">
               <thead>
                 <tr>
                   {columns.map((c) => {
@@ -92,24 +102,23 @@ export async function DetailsTab({ caller, params, currency, cycles }: TabProps)
                     const active = sortField === c.key;
                     const next = active && sortDir !== "desc" ? "desc" : "asc";
                     return (
-                      <th key={c.key} scope="col" aria-sort={active ? (sortDir === "desc" ? "descending" : "ascending") : undefined}
-                        className={`whitespace-nowrap border-b border-line bg-surface px-3 py-2 font-medium text-muted ${c.kind === "text" ? "text-left" : "text-right"}`}>
+                      <Th key={c.key} right={c.kind !== "text"} aria-sort={active ? (sortDir === "desc" ? "descending" : "ascending") : undefined}>
                         {sortable ? (
                           <Link href={hrefWith(base, params, { sort: `${c.key}:${next}`, nextToken: undefined, p: undefined })} className="hover:text-ink">
-                            {c.label} {active ? (sortDir === "desc" ? "↓" : "↑") : ""}
+                            {label(c.key)} {active ? <span aria-hidden="true">{sortDir === "desc" ? "↓" : "↑"}</span> : ""}
                           </Link>
-                        ) : c.label}
-                      </th>
+                        ) : label(c.key)}
+                      </Th>
                     );
                   })}
-                  {result.data.data.some((r) => r.lineCount > 1) && <Th right>Lines</Th>}
+                  {multiLine && <Th right>{t("lineCount")}</Th>}
                 </tr>
               </thead>
               <tbody>
                 {result.data.data.map((row) => (
                   <tr key={row.id} className="hover:bg-surface">
                     {columns.map((c) => <Td key={c.key} right={c.kind !== "text"}>{cell(row, c.key, c.kind)}</Td>)}
-                    {result.data.data.some((r) => r.lineCount > 1) && <Td right>{row.lineCount}</Td>}
+                    {multiLine && <Td right>{f.count(row.lineCount)}</Td>}
                   </tr>
                 ))}
               </tbody>
@@ -119,10 +128,10 @@ export async function DetailsTab({ caller, params, currency, cycles }: TabProps)
                     <Td key={c.key} right={c.kind !== "text"}>
                       {c.kind === "amount" ? (
                         <span data-testid={`total-${c.key}`}><Money value={result.data.totals[c.key as keyof typeof result.data.totals]} currency={currency} /></span>
-                      ) : i === 0 ? "Total (all pages)" : ""}
+                      ) : i === 0 ? t("totalAllPages") : ""}
                     </Td>
                   ))}
-                  {result.data.data.some((r) => r.lineCount > 1) && <Td>{""}</Td>}
+                  {multiLine && <Td>{""}</Td>}
                 </tr>
               </tfoot>
             </TableFrame>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
+import { getLocale, getTranslations } from "next-intl/server";
 import { PageHeader } from "@/components/ui";
 import { TableSkeleton, type Params } from "@/components/bill-details/parts";
 import { cycleOf, shiftCycle } from "@/lib/billing/cycle";
@@ -11,50 +12,43 @@ import { BillsTab } from "./bills-tab";
 import { DetailsTab } from "./details-tab";
 import { UsageTab } from "./usage-tab";
 import { SummaryTab } from "./summary-tab";
+import { param } from "./tab-context";
 
-export const metadata: Metadata = { title: "Bill Details" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("nav"))("billDetails") };
+}
 
-const TABS = [
-  { id: "bills", label: "Consumption by Bill" },
-  { id: "details", label: "Billing Details" },
-  { id: "usage", label: "Usage Records" },
-  { id: "summary", label: "Summary by Quantity and Price" },
-] as const;
+const TABS = ["bills", "details", "usage", "summary"] as const;
 
-type Search = Record<string, string | string[] | undefined>;
-
-export default async function BillDetailsPage({ searchParams }: { searchParams: Promise<Search> }) {
+export default async function BillDetailsPage({ searchParams }: { searchParams: Promise<Params> }) {
   const caller = await pageCaller();
-  const search = await searchParams;
-  const account = await getAccount(caller);
-  // One value per parameter: the forms send one; a repeated one keeps the first.
-  const params: Params = Object.fromEntries(Object.entries(search).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-  const active = TABS.find((t) => t.id === params.tab) ?? TABS[0];
+  const [params, account, t, locale] = await Promise.all([searchParams, getAccount(caller), getTranslations("billDetails"), getLocale()]);
+  const active = TABS.find((id) => id === param(params, "tab")) ?? TABS[0];
   const current = cycleOf(accountNow(account), account.timeZone);
-  const cycle = params.billingCycle ?? current;
+  const cycle = param(params, "billingCycle") ?? current;
   const cycles = Array.from({ length: 13 }, (_, i) => shiftCycle(current, -i));
-  const tabParams: Params = { ...params, tab: active.id, billingCycle: cycle };
-  const ctx = { caller, params: tabParams, currency: account.currency, timeZone: account.timeZone, cycles };
+  const tabParams: Params = { ...params, tab: active, billingCycle: cycle };
+  const ctx = { caller, params: tabParams, currency: account.currency, timeZone: account.timeZone, cycles, locale };
   return (
     <>
-      <PageHeader title="Bill Details">
-        <span className="text-xs text-muted">Amounts in {account.currency} · times in {account.timeZone}</span>
+      <PageHeader title={t("title")}>
+        <span className="text-xs text-muted">{t("context", { currency: account.currency, timeZone: account.timeZone })}</span>
       </PageHeader>
-      <div role="tablist" aria-label="Bill Details" className="mb-4 flex gap-1 overflow-x-auto border-b border-line">
-        {TABS.map((t) => (
-          <Link key={t.id} role="tab" aria-selected={t.id === active.id} href={`/bill-details?tab=${t.id}&billingCycle=${cycle}`}
-            className={`whitespace-nowrap border-b-2 px-3 py-2 ${t.id === active.id ? "border-brand font-semibold text-brand-dark" : "border-transparent text-muted hover:text-ink"}`}>
-            {t.label}
+      <div role="tablist" aria-label={t("title")} className="mb-4 flex flex-wrap gap-x-1 border-b border-line">
+        {TABS.map((id) => (
+          <Link key={id} role="tab" aria-selected={id === active} href={`/bill-details?tab=${id}&billingCycle=${cycle}`}
+            className={`border-b-2 px-3 py-2 ${id === active ? "border-brand font-semibold text-brand-dark" : "border-transparent text-muted hover:text-ink"}`}>
+            {t(`tabs.${id}`)}
           </Link>
         ))}
       </div>
-      <div role="tabpanel" aria-label={active.label}>
+      <div role="tabpanel" aria-label={t(`tabs.${active}`)}>
         {/* Keyed by the URL: a new filter shows the skeleton instead of stale rows. */}
         <Suspense key={JSON.stringify(tabParams)} fallback={<TableSkeleton />}>
-          {active.id === "bills" && <BillsTab {...ctx} />}
-          {active.id === "details" && <DetailsTab {...ctx} />}
-          {active.id === "usage" && <UsageTab {...ctx} />}
-          {active.id === "summary" && <SummaryTab {...ctx} />}
+          {active === "bills" && <BillsTab {...ctx} />}
+          {active === "details" && <DetailsTab {...ctx} />}
+          {active === "usage" && <UsageTab {...ctx} />}
+          {active === "summary" && <SummaryTab {...ctx} />}
         </Suspense>
       </div>
     </>

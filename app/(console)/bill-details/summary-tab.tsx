@@ -1,61 +1,61 @@
+import { getTranslations } from "next-intl/server";
 import { SummaryChart } from "@/components/charts/summary-chart";
 import { ExportLink, FilterForm, Money, Notice, Select, TableFrame, Td, Th, Toolbar, hrefWith } from "@/components/bill-details/parts";
-import { BILLING_METHOD_LABELS } from "@/lib/format";
+import { getFormat } from "@/i18n/server";
 import { sum, toFixedString } from "@/lib/money";
 import { getSummary, SUMMARY_AMOUNTS } from "@/lib/data/views/summary";
-import { attempt, clean, type TabProps } from "./tab-context";
+import { BILLING_METHODS } from "@/db/schema";
+import { attempt, clean, param, type TabProps } from "./tab-context";
 
-const DIMENSIONS = [
-  ["productId", "Product"], ["productDetail", "Product detail"], ["billingMethod", "Billing method"], ["regionId", "Region"], ["instanceId", "Instance"],
-] as const;
-const LABELS: Record<(typeof SUMMARY_AMOUNTS)[number], string> = {
-  originalAmount: "Original amount", discountAmount: "Discount", pretaxAmount: "Pretax amount payable",
-  paidAmount: "Paid", outstandingAmount: "Outstanding", overdueAmount: "Overdue amount",
-};
+const DIMENSIONS = ["productId", "productDetail", "billingMethod", "regionId", "instanceId"] as const;
 
-export async function SummaryTab({ caller, params, currency, cycles }: TabProps) {
-  const result = await attempt(() => getSummary(caller, clean(params, ["tab"])));
-  const dimension = params.dimension ?? "productId";
+export async function SummaryTab({ caller, params, currency, cycles, locale }: TabProps) {
+  const [result, t, td, tm, f] = await Promise.all([
+    attempt(() => getSummary(caller, clean(params, ["tab"]))), getTranslations("summary"), getTranslations("details"), getTranslations("billingMethod"), getFormat(),
+  ]);
+  const dimension = DIMENSIONS.find((d) => d === param(params, "dimension")) ?? "productId";
+  const cycle = param(params, "billingCycle")!;
+  const method = (k: string) => ((BILLING_METHODS as readonly string[]).includes(k) ? tm(k as (typeof BILLING_METHODS)[number]) : k);
   return (
     <>
       <FilterForm tab="summary">
-        <Select name="billingCycle" label="Billing cycle" value={params.billingCycle} options={cycles.map((c) => [c, c])} />
-        <Select name="dimension" label="Summarise by" value={dimension} options={DIMENSIONS} />
+        <Select name="billingCycle" label={t("cycle")} value={cycle} options={cycles.map((c) => [c, c])} />
+        <Select name="dimension" label={t("dimension")} value={dimension} options={DIMENSIONS.map((d) => [d, td(`dimension.${d}`)])} />
       </FilterForm>
       {result.error !== undefined ? (
         <Notice kind="error">{result.error}</Notice>
       ) : result.data.data.length === 0 ? (
-        <Notice kind="empty">No charges in {params.billingCycle}.</Notice>
+        <Notice kind="empty">{t("empty", { cycle })}</Notice>
       ) : (
         <>
           <Toolbar>
-            <span className="text-sm text-muted">{result.data.data.length} groups in {params.billingCycle}</span>
-            <ExportLink href={hrefWith("/bill-details/export", clean(params), { dimension })} />
+            <span className="text-sm text-muted">{t("count", { count: result.data.data.length, cycle })}</span>
+            <ExportLink href={hrefWith("/bill-details/export", clean(params), { dimension, headers: locale })} />
           </Toolbar>
           <div className="mb-4">
             <SummaryChart rows={result.data.data} currency={currency} />
           </div>
-          <TableFrame label="Summary by Quantity and Price" testId="summary-table">
+          <TableFrame label={t("tableLabel")} testId="summary-table">
             <thead>
               <tr>
-                <Th>{DIMENSIONS.find((d) => d[0] === dimension)?.[1]}</Th>
-                <Th right>Lines</Th>
-                {SUMMARY_AMOUNTS.map((a) => <Th key={a} right>{LABELS[a]}</Th>)}
+                <Th>{td(`dimension.${dimension}`)}</Th>
+                <Th right>{t("lines")}</Th>
+                {SUMMARY_AMOUNTS.map((a) => <Th key={a} right>{t(`amount.${a}`)}</Th>)}
               </tr>
             </thead>
             <tbody>
               {result.data.data.map((r) => (
                 <tr key={r.key} className="hover:bg-surface">
-                  <Td>{dimension === "billingMethod" ? (BILLING_METHOD_LABELS[r.key] ?? r.key) : r.label}{dimension === "instanceId" && <span className="text-muted"> · {r.key}</span>}</Td>
-                  <Td right>{r.lineCount}</Td>
+                  <Td>{dimension === "billingMethod" ? method(r.key) : r.label}{dimension === "instanceId" && <span className="text-muted"> · {r.key}</span>}</Td>
+                  <Td right>{f.count(r.lineCount)}</Td>
                   {SUMMARY_AMOUNTS.map((a) => <Td key={a} right><Money value={r[a]} currency={currency} /></Td>)}
                 </tr>
               ))}
             </tbody>
             <tfoot>
               <tr className="bg-surface font-semibold" data-testid="totals-row">
-                <Td>Total</Td>
-                <Td right>{result.data.data.reduce((n, r) => n + r.lineCount, 0)}</Td>
+                <Td>{t("total")}</Td>
+                <Td right>{f.count(result.data.data.reduce((n, r) => n + r.lineCount, 0))}</Td>
                 {SUMMARY_AMOUNTS.map((a) => (
                   <Td key={a} right><span data-testid={`summary-total-${a}`}><Money value={toFixedString(sum(result.data.data.map((r) => r[a])))} currency={currency} /></span></Td>
                 ))}

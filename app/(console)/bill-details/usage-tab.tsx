@@ -1,47 +1,52 @@
+import { getTranslations } from "next-intl/server";
 import {
-  ExportLink, Field, FilterForm, Notice, Pager, Select, TableFrame, Td, Th, Toolbar, hrefWith, inputClass,
+  ExportLink, Field, FilterForm, MultiSelect, Notice, Pager, Select, TableFrame, Td, Th, Toolbar, hrefWith, inputClass, many,
 } from "@/components/bill-details/parts";
-import { formatQuantity } from "@/lib/money";
+import { getFormat } from "@/i18n/server";
 import { filterChoices } from "@/lib/data/views/facets";
 import { listUsage } from "@/lib/data/views/usage";
-import { attempt, clean, type TabProps } from "./tab-context";
+import { attempt, clean, param, type TabProps } from "./tab-context";
 
 const PAGE = 50;
 
-export async function UsageTab({ caller, params, cycles }: TabProps) {
+export async function UsageTab({ caller, params, cycles, locale }: TabProps) {
   const input = clean(params, ["tab"]);
-  const [result, choices] = await Promise.all([attempt(() => listUsage(caller, { ...input, limit: String(PAGE) })), filterChoices(caller)]);
-  const items = choices.items.filter((i) => !params.productId || i.productId === params.productId);
-  const pageNo = Number(params.page ?? 1) || 1;
+  const [result, choices, t, f] = await Promise.all([
+    attempt(() => listUsage(caller, { ...input, limit: String(PAGE) })), filterChoices(caller), getTranslations("usage"), getFormat(),
+  ]);
+  const products = many(params.productId);
+  const items = choices.items.filter((i) => products.length === 0 || products.includes(i.productId));
+  const pageNo = Number(param(params, "page") ?? 1) || 1;
   const base = "/bill-details";
+  const unit = (u: string) => (u === "hour" || u === "day" || u === "month" ? t(`unit.${u}`) : u);
   return (
     <>
       <FilterForm tab="usage">
-        <Select name="billingCycle" label="Billing cycle" value={params.billingCycle} options={cycles.map((c) => [c, c])} />
-        <Select name="productId" label="Product" allLabel="All products" value={params.productId} options={choices.products.map((p) => [p.id, p.name])} />
-        <Select name="itemId" label="Billable item" allLabel="All items" value={params.itemId} options={items.map((i) => [i.id, `${i.name} (${i.unit})`])} />
-        <Field label="From (day)">
-          <input type="date" name="from" defaultValue={params.from ?? ""} className={inputClass} />
+        <Select name="billingCycle" label={t("cycle")} value={params.billingCycle} options={cycles.map((c) => [c, c])} />
+        <MultiSelect name="productId" label={t("product")} allLabel={t("allProducts")} value={params.productId} options={choices.products.map((p) => [p.id, p.name])} />
+        <MultiSelect name="itemId" label={t("item")} allLabel={t("allItems")} value={params.itemId} options={items.map((i) => [i.id, `${i.name} (${i.unit})`])} />
+        <Field label={t("from")}>
+          <input type="date" name="from" defaultValue={param(params, "from") ?? ""} className={inputClass} />
         </Field>
-        <Field label="To (day)">
-          <input type="date" name="to" defaultValue={params.to ?? ""} className={inputClass} />
+        <Field label={t("to")}>
+          <input type="date" name="to" defaultValue={param(params, "to") ?? ""} className={inputClass} />
         </Field>
-        <Select name="unit" label="Time unit" value={params.unit ?? "day"} options={[["hour", "Hour"], ["day", "Day"], ["month", "Month"]]} />
+        <Select name="unit" label={t("timeUnit")} value={param(params, "unit") ?? "day"} options={[["hour", t("unit.hour")], ["day", t("unit.day")], ["month", t("unit.month")]]} />
       </FilterForm>
       {result.error !== undefined ? (
         <Notice kind="error">{result.error}</Notice>
       ) : (
         <>
           <Toolbar>
-            <span className="text-sm text-muted">Usage per instance per {result.data.query.unit}, in {result.data.timeZone}</span>
-            <ExportLink href={hrefWith(`${base}/export`, clean(params, ["page"]), {})} />
+            <span className="text-sm text-muted">{t("context", { unit: unit(result.data.query.unit), timeZone: result.data.timeZone })}</span>
+            <ExportLink href={hrefWith(`${base}/export`, clean(params, ["page"]), { headers: locale })} />
           </Toolbar>
           {result.data.totalCount === 0 ? (
-            <Notice kind="empty">No usage recorded for these filters.</Notice>
+            <Notice kind="empty">{t("empty")}</Notice>
           ) : (
-            <TableFrame label="Usage Records" testId="usage-table">
+            <TableFrame label={t("tableLabel")} testId="usage-table">
               <thead>
-                <tr><Th>Time</Th><Th>Product</Th><Th>Instance</Th><Th>Billable item</Th><Th right>Usage</Th><Th>Unit</Th><Th right>Records</Th></tr>
+                <tr><Th>{t("time")}</Th><Th>{t("product")}</Th><Th>{t("instance")}</Th><Th>{t("item")}</Th><Th right>{t("usage")}</Th><Th>{t("unitColumn")}</Th><Th right>{t("records")}</Th></tr>
               </thead>
               <tbody>
                 {result.data.data.map((r) => (
@@ -50,9 +55,9 @@ export async function UsageTab({ caller, params, cycles }: TabProps) {
                     <Td>{r.productName ?? r.productId ?? "—"}</Td>
                     <Td>{r.instanceId}{r.instanceName ? <span className="text-muted"> · {r.instanceName}</span> : null}</Td>
                     <Td>{r.itemName ?? r.itemId}</Td>
-                    <Td right>{formatQuantity(r.quantity)}</Td>
+                    <Td right>{f.quantity(r.quantity)}</Td>
                     <Td>{r.unit ?? "—"}</Td>
-                    <Td right>{r.records}</Td>
+                    <Td right>{f.count(r.records)}</Td>
                   </tr>
                 ))}
               </tbody>

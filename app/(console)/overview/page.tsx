@@ -1,23 +1,26 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
+import { getTranslations } from "next-intl/server";
 import { PageHeader } from "@/components/ui";
 import { TableSkeleton } from "@/components/bill-details/parts";
 import { TrendChart } from "@/components/charts/trend-chart";
 import { ListCard, MoneyStat } from "@/components/overview/parts";
-import { formatInstant } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
+import { getFormat } from "@/i18n/server";
 import { getOverview } from "@/lib/data/views/overview";
 import type { Caller } from "@/lib/data/caller";
 import { pageCaller } from "../page-caller";
 
-export const metadata: Metadata = { title: "Overview" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("nav"))("overview") };
+}
 
 export default async function OverviewPage() {
   const caller = await pageCaller();
+  const t = await getTranslations("nav");
   return (
     <>
-      <PageHeader title="Overview" />
+      <PageHeader title={t("overview")} />
       <Suspense fallback={<TableSkeleton rows={10} />}>
         <OverviewBody caller={caller} />
       </Suspense>
@@ -26,48 +29,48 @@ export default async function OverviewPage() {
 }
 
 async function OverviewBody({ caller }: { caller: Caller }) {
-  const o = await getOverview(caller);
+  const [o, t, f] = await Promise.all([getOverview(caller), getTranslations("overview"), getFormat()]);
   const { currency, timeZone } = o.account;
   const overdue = o.summary.overdue;
   return (
     <>
       <div className="mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-6">
-        <MoneyStat label="Balance" value={o.summary.balance} currency={currency} testId="overview-balance" />
-        <MoneyStat label="Available credit" value={o.summary.availableCredit} currency={currency} testId="overview-available-credit"
-          hint={`credit limit ${formatMoney(o.summary.creditLimit, currency)}`} />
-        <MoneyStat label="Overdue amount" value={overdue?.amount ?? "0"} currency={currency} testId="overview-overdue-amount" tone={overdue ? "danger" : undefined}
+        <MoneyStat label={t("balance")} value={f.money(o.summary.balance, currency)} testId="overview-balance" />
+        <MoneyStat label={t("availableCredit")} value={f.money(o.summary.availableCredit, currency)} testId="overview-available-credit"
+          hint={t("creditLimitHint", { amount: f.money(o.summary.creditLimit, currency) })} />
+        <MoneyStat label={t("overdueAmount")} value={f.money(overdue?.amount ?? "0", currency)} testId="overview-overdue-amount" tone={overdue ? "danger" : undefined}
           hint={overdue ? (
             <span data-testid="overview-overdue-since">
-              since {formatInstant(new Date(overdue.since), timeZone)} ({overdue.days} day{overdue.days === 1 ? "" : "s"}) ·{" "}
-              <Link href="/account" className="underline">top up</Link>
+              {t("overdueSince", { since: f.instant(new Date(overdue.since), timeZone), days: overdue.days })} ·{" "}
+              <Link href="/account" className="underline">{t("topUp")}</Link>
             </span>
-          ) : "Nothing overdue"} />
-        <MoneyStat label={`Spend to date (${o.cycle})`} value={o.spendToDate} currency={currency} testId="overview-spend-to-date" hint="estimate until the cycle closes" />
-        <MoneyStat label="Projected for the cycle" value={o.projection} currency={currency} testId="overview-projection" hint="metered spend at the rate so far" />
-        <MoneyStat label={`Last cycle (${o.previousCycle})`} value={o.lastCycleTotal} currency={currency} testId="overview-last-cycle" />
+          ) : t("nothingOverdue")} />
+        <MoneyStat label={t("spendToDate", { cycle: o.cycle })} value={f.money(o.spendToDate, currency)} testId="overview-spend-to-date" hint={t("spendToDateHint")} />
+        <MoneyStat label={t("projection")} value={f.money(o.projection, currency)} testId="overview-projection" hint={t("projectionHint")} />
+        <MoneyStat label={t("lastCycle", { cycle: o.previousCycle })} value={f.money(o.lastCycleTotal, currency)} testId="overview-last-cycle" />
       </div>
       <div className="mb-4">
-        <ListCard title="Cost trend, last 12 months, by product" action={{ href: "/bill-details?tab=summary", label: "Summary" }}
-          empty={o.trend.products.length === 0 && "No charges in the last 12 months."}>
-          <TrendChart rows={o.trend.rows} products={o.trend.products} currency={currency} />
+        <ListCard title={t("trendTitle")} action={{ href: "/bill-details?tab=summary", label: t("trendLink") }}
+          empty={o.trend.products.length === 0 && t("trendEmpty")}>
+          <TrendChart rows={o.trend.rows} products={o.trend.products} currency={currency} label={t("trendTitle")} />
         </ListCard>
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
-        <ListCard title={`Top 5 instances by cost (${o.cycle})`} empty={o.topInstances.length === 0 && "No charges this cycle yet."}
-          action={{ href: `/bill-details?tab=details&billingCycle=${o.cycle}&groupBy=instanceId&granularity=MONTHLY&sort=pretaxAmount:desc`, label: "All instances" }}>
+        <ListCard title={t("topTitle", { cycle: o.cycle })} empty={o.topInstances.length === 0 && t("topEmpty")}
+          action={{ href: `/bill-details?tab=details&billingCycle=${o.cycle}&groupBy=instanceId&granularity=MONTHLY&sort=pretaxAmount:desc`, label: t("topLink") }}>
           <ol className="divide-y divide-line text-sm" data-testid="top-instances">
-            {o.topInstances.map((t) => (
-              <li key={t.instanceId} className="flex items-center justify-between gap-2 py-2">
+            {o.topInstances.map((i) => (
+              <li key={i.instanceId} className="flex items-center justify-between gap-2 py-2">
                 <span className="min-w-0 truncate">
-                  <Link href={`/resources/${encodeURIComponent(t.instanceId)}`} className="font-medium underline">{t.instanceName}</Link>
-                  <span className="text-muted"> · {t.productName}</span>
+                  <Link href={`/resources/${encodeURIComponent(i.instanceId)}`} className="font-medium underline">{i.instanceName}</Link>
+                  <span className="text-muted"> · {i.productName}</span>
                 </span>
-                <span className="tabular-nums">{formatMoney(t.amount, currency)}</span>
+                <span className="whitespace-nowrap tabular-nums">{f.money(i.amount, currency)}</span>
               </li>
             ))}
           </ol>
         </ListCard>
-        <ListCard title="Subscriptions expiring in 15 days" empty={o.expiring.length === 0 && "No subscription expires in the next 15 days."}>
+        <ListCard title={t("expiringTitle")} empty={o.expiring.length === 0 && t("expiringEmpty")}>
           <ul className="divide-y divide-line text-sm" data-testid="expiring">
             {o.expiring.map((e) => (
               <li key={e.id} className="flex items-center justify-between gap-2 py-2">
@@ -76,8 +79,8 @@ async function OverviewBody({ caller }: { caller: Caller }) {
                   <span className="text-muted"> · {e.productName}</span>
                 </span>
                 <span className="text-right">
-                  {formatInstant(e.expiresAt, timeZone)}
-                  <span className="block text-xs text-muted">{e.autoRenew ? "auto-renews" : "no auto-renew"}</span>
+                  {f.instant(e.expiresAt, timeZone)}
+                  <span className="block text-xs text-muted">{e.autoRenew ? t("autoRenews") : t("noAutoRenew")}</span>
                 </span>
               </li>
             ))}

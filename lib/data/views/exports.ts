@@ -3,9 +3,9 @@ import "server-only";
 // front (a bad parameter is a 400 before any byte is sent), then rows flow
 // from a database cursor through the CSV writer into the response in batches.
 import { sql } from "drizzle-orm";
-import { BILLING_METHOD_LABELS } from "@/lib/format";
 import { BOM, csvCellSql, csvHeader, csvLineSql, csvRow, type CsvColumn } from "@/lib/exports/csv";
 import { resolveColumns, type DetailColumn } from "@/lib/exports/columns";
+import { csvHeaderWords, type CsvHeaderWords } from "@/lib/exports/headers";
 import { FOCUS_CSV_COLUMNS, focusRecord, type FocusSource } from "@/lib/exports/focus";
 import { textStream } from "@/lib/exports/stream";
 import { getAccount } from "../account";
@@ -23,6 +23,14 @@ export interface CsvExport {
   body: ReadableStream<Uint8Array>;
 }
 
+const EN = csvHeaderWords("en");
+
+/** Columns whose header is a key of one namespace of the header words. */
+type KeyedColumn<R, K extends string> = Omit<CsvColumn<R>, "header"> & { key: K };
+function worded<R, K extends string>(columns: KeyedColumn<R, K>[], words: Record<K, string>): CsvColumn<R>[] {
+  return columns.map((c) => ({ ...c, header: words[c.key] }));
+}
+
 function streamRows<R, S>(columns: CsvColumn<R>[], statement: ReturnType<typeof sql>, map: (r: S) => R): ReadableStream<Uint8Array> {
   return textStream(async (write) => {
     await write(BOM + csvHeader(columns));
@@ -34,28 +42,29 @@ function streamRows<R, S>(columns: CsvColumn<R>[], statement: ReturnType<typeof 
 }
 
 const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
-const METHOD_LABEL_SQL = `CASE x."billingMethod" ${Object.entries(BILLING_METHOD_LABELS)
-  .map(([k, v]) => `WHEN ${sqlText(k)} THEN ${sqlText(v)}`)
-  .join(" ")} ELSE x."billingMethod" END`;
+const methodLabelSql = (labels: Record<string, string>) =>
+  `CASE x."billingMethod" ${Object.entries(labels)
+    .map(([k, v]) => `WHEN ${sqlText(k)} THEN ${sqlText(v)}`)
+    .join(" ")} ELSE x."billingMethod" END`;
 
 /** A column's text as shown: quantities without trailing zeros, billing methods by label. */
-function detailCellExpr(c: DetailColumn): string {
+function detailCellExpr(c: DetailColumn, words: CsvHeaderWords): string {
   if (c.kind === "quantity") return `trim_scale(x."${c.key}"::numeric)::text`;
-  if (c.key === "billingMethod") return METHOD_LABEL_SQL;
+  if (c.key === "billingMethod") return methodLabelSql(words.billingMethod);
   return `x."${c.key}"::text`;
 }
 
 /** Billing Details as shown: same filters, grouping, order and chosen columns, all pages. */
-export async function exportBillLines(caller: Caller, input: unknown, accountId?: string): Promise<CsvExport> {
+export async function exportBillLines(caller: Caller, input: unknown, accountId?: string, words = EN): Promise<CsvExport> {
   const account = await getAccount(caller, accountId);
   const q = parseInput(billLinesQuerySchema, queryInput(input));
   const chosen = resolveColumns(q.columns ?? (await getColumnPreference(caller, "bill-details")));
   // PostgreSQL writes each line (same cell rules as csvCell): JavaScript only joins them.
-  const line = csvLineSql(chosen.map((c) => csvCellSql(detailCellExpr(c), c.kind)));
+  const line = csvLineSql(chosen.map((c) => csvCellSql(detailCellExpr(c, words), c.kind)));
   const scope = [sql`bl.account_id = ${account.id}`, sql`bl.billing_cycle = ${q.billingCycle}`];
   const statement = allBillLinesSql(scope, q, chosen.map((c) => c.key), `${line} AS line`);
   const body = textStream(async (write) => {
-    await write(BOM + csvHeader(chosen.map((c) => ({ header: c.label }))));
+    await write(BOM + csvHeader(chosen.map((c) => ({ header: words.details[c.key as keyof CsvHeaderWords["details"]] }))));
     await forEachBatch<{ line: string }>(statement, async (rows) => write(rows.map((r) => r.line).join("")));
   });
   return { filename: `billing-details-${q.billingCycle}.csv`, body };
@@ -71,58 +80,58 @@ export async function exportFocus(caller: Caller, input: unknown, accountId?: st
   return { filename: `focus-1.2-${q.billingCycle}.csv`, body: streamRows(FOCUS_CSV_COLUMNS, statement, map) };
 }
 
-const BILL_COLUMNS: CsvColumn<BillRow>[] = [
-  { header: "Bill / order ID", kind: "text", value: (r) => r.id as string },
-  { header: "Order number", kind: "text", value: (r) => r.orderNo as string | null },
-  { header: "Type", kind: "text", value: (r) => (r.orderType ?? r.billType) as string },
-  { header: "Product", kind: "text", value: (r) => (r.productName ?? r.productCode) as string },
-  { header: "Instance ID", kind: "text", value: (r) => r.instanceId as string | null },
-  { header: "Created", kind: "text", value: (r) => r.createdAt as string | null },
-  { header: "Term start", kind: "text", value: (r) => r.termStart as string | null },
-  { header: "Term end", kind: "text", value: (r) => r.termEnd as string | null },
-  { header: "Original amount", kind: "amount", value: (r) => r.pretaxGrossAmount as string },
-  { header: "Discount", kind: "amount", value: (r) => r.invoiceDiscount as string },
-  { header: "Payable", kind: "amount", value: (r) => r.pretaxAmount as string },
-  { header: "Paid", kind: "amount", value: (r) => r.paymentAmount as string },
-  { header: "Outstanding", kind: "amount", value: (r) => r.outstandingAmount as string },
-  { header: "Status", kind: "text", value: (r) => r.status as string },
-  { header: "Currency", kind: "text", value: (r) => r.currency as string },
+const BILL_COLUMNS: KeyedColumn<BillRow, keyof CsvHeaderWords["bills"]>[] = [
+  { key: "id", kind: "text", value: (r) => r.id as string },
+  { key: "orderNo", kind: "text", value: (r) => r.orderNo as string | null },
+  { key: "type", kind: "text", value: (r) => (r.orderType ?? r.billType) as string },
+  { key: "product", kind: "text", value: (r) => (r.productName ?? r.productCode) as string },
+  { key: "instanceId", kind: "text", value: (r) => r.instanceId as string | null },
+  { key: "created", kind: "text", value: (r) => r.createdAt as string | null },
+  { key: "termStart", kind: "text", value: (r) => r.termStart as string | null },
+  { key: "termEnd", kind: "text", value: (r) => r.termEnd as string | null },
+  { key: "original", kind: "amount", value: (r) => r.pretaxGrossAmount as string },
+  { key: "discount", kind: "amount", value: (r) => r.invoiceDiscount as string },
+  { key: "payable", kind: "amount", value: (r) => r.pretaxAmount as string },
+  { key: "paid", kind: "amount", value: (r) => r.paymentAmount as string },
+  { key: "outstanding", kind: "amount", value: (r) => r.outstandingAmount as string },
+  { key: "status", kind: "text", value: (r) => r.status as string },
+  { key: "currency", kind: "text", value: (r) => r.currency as string },
 ];
 
-export async function exportBills(caller: Caller, input: unknown, accountId?: string): Promise<CsvExport> {
+export async function exportBills(caller: Caller, input: unknown, accountId?: string, words = EN): Promise<CsvExport> {
   const b = await allBillsQuery(caller, input, accountId);
-  return { filename: `consumption-by-bill-${b.query.billingCycle}.csv`, body: streamRows(BILL_COLUMNS, b.sql, b.toRow) };
+  return { filename: `consumption-by-bill-${b.query.billingCycle}.csv`, body: streamRows(worded(BILL_COLUMNS, words.bills), b.sql, b.toRow) };
 }
 
-const USAGE_COLUMNS: CsvColumn<UsageRow>[] = [
-  { header: "Time", kind: "text", value: (r) => r.bucket },
-  { header: "Product", kind: "text", value: (r) => r.productName ?? r.productId },
-  { header: "Instance ID", kind: "text", value: (r) => r.instanceId },
-  { header: "Instance name", kind: "text", value: (r) => r.instanceName },
-  { header: "Billable item", kind: "text", value: (r) => r.itemName ?? r.itemId },
-  { header: "Usage", kind: "quantity", value: (r) => r.quantity },
-  { header: "Unit", kind: "text", value: (r) => r.unit },
-  { header: "Records", kind: "quantity", value: (r) => r.records },
+const USAGE_COLUMNS: KeyedColumn<UsageRow, keyof CsvHeaderWords["usage"]>[] = [
+  { key: "time", kind: "text", value: (r) => r.bucket },
+  { key: "product", kind: "text", value: (r) => r.productName ?? r.productId },
+  { key: "instanceId", kind: "text", value: (r) => r.instanceId },
+  { key: "instanceName", kind: "text", value: (r) => r.instanceName },
+  { key: "item", kind: "text", value: (r) => r.itemName ?? r.itemId },
+  { key: "usage", kind: "quantity", value: (r) => r.quantity },
+  { key: "unit", kind: "text", value: (r) => r.unit },
+  { key: "records", kind: "quantity", value: (r) => r.records },
 ];
 
-export async function exportUsage(caller: Caller, input: unknown, accountId?: string): Promise<CsvExport> {
+export async function exportUsage(caller: Caller, input: unknown, accountId?: string, words = EN): Promise<CsvExport> {
   const u = await allUsageQuery(caller, input, accountId);
-  return { filename: `usage-records-${u.query.unit}-${u.query.billingCycle}.csv`, body: streamRows(USAGE_COLUMNS, u.sql, u.toRow) };
+  return { filename: `usage-records-${u.query.unit}-${u.query.billingCycle}.csv`, body: streamRows(worded(USAGE_COLUMNS, words.usage), u.sql, u.toRow) };
 }
 
-const SUMMARY_COLUMNS: CsvColumn<SummaryRow>[] = [
-  { header: "Key", kind: "text", value: (r) => r.key },
-  { header: "Name", kind: "text", value: (r) => r.label },
-  { header: "Lines", kind: "quantity", value: (r) => r.lineCount },
-  { header: "Original amount", kind: "amount", value: (r) => r.originalAmount },
-  { header: "Discount", kind: "amount", value: (r) => r.discountAmount },
-  { header: "Pretax amount payable", kind: "amount", value: (r) => r.pretaxAmount },
-  { header: "Paid", kind: "amount", value: (r) => r.paidAmount },
-  { header: "Outstanding", kind: "amount", value: (r) => r.outstandingAmount },
-  { header: "Overdue amount", kind: "amount", value: (r) => r.overdueAmount },
+const SUMMARY_COLUMNS: KeyedColumn<SummaryRow, keyof CsvHeaderWords["summary"]>[] = [
+  { key: "key", kind: "text", value: (r) => r.key },
+  { key: "name", kind: "text", value: (r) => r.label },
+  { key: "lines", kind: "quantity", value: (r) => r.lineCount },
+  { key: "originalAmount", kind: "amount", value: (r) => r.originalAmount },
+  { key: "discountAmount", kind: "amount", value: (r) => r.discountAmount },
+  { key: "pretaxAmount", kind: "amount", value: (r) => r.pretaxAmount },
+  { key: "paidAmount", kind: "amount", value: (r) => r.paidAmount },
+  { key: "outstandingAmount", kind: "amount", value: (r) => r.outstandingAmount },
+  { key: "overdueAmount", kind: "amount", value: (r) => r.overdueAmount },
 ];
 
-export async function exportSummary(caller: Caller, input: unknown, accountId?: string): Promise<CsvExport> {
+export async function exportSummary(caller: Caller, input: unknown, accountId?: string, words = EN): Promise<CsvExport> {
   const s = await summaryQuery(caller, input, accountId);
-  return { filename: `summary-${s.query.dimension}-${s.query.billingCycle}.csv`, body: streamRows(SUMMARY_COLUMNS, s.sql, s.toRow) };
+  return { filename: `summary-${s.query.dimension}-${s.query.billingCycle}.csv`, body: streamRows(worded(SUMMARY_COLUMNS, words.summary), s.sql, s.toRow) };
 }

@@ -2,12 +2,20 @@
 // Server actions of the resource page's lifecycle panel. Each one authorizes
 // through lib/data (admins only, so a forged call from another role gets an
 // error and changes nothing), validates there with zod, and carries the form's
-// idempotency key so a double click never charges twice.
+// idempotency key so a double click never charges twice. The result's message
+// is worded here, in the user's language, from the result's fields (lib/data's
+// own English message is what the API returns).
 import { revalidatePath } from "next/cache";
+import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { cancelUnpaidOrder, payUnpaidOrder, quoteLifecycle, runLifecycleAction, setAutoRenew } from "@/lib/data/lifecycle";
+import { getAccount } from "@/lib/data/account";
 import { requireSessionCaller } from "@/lib/data/session";
+import type { TenantCaller } from "@/lib/data/caller";
 import { AppError } from "@/lib/errors";
+import { dec } from "@/lib/money";
+import { getFormat } from "@/i18n/server";
+import { userErrorMessage } from "../../user-error";
 
 export type ActionResult<T> = { ok: T } | { error: string };
 
@@ -19,30 +27,65 @@ async function attempt<T>(work: () => Promise<T>, path?: string): Promise<Action
     if (path) revalidatePath(path);
     return { ok };
   } catch (e) {
-    if (e instanceof AppError) return { error: e.message };
-    if (e instanceof z.ZodError) return { error: e.issues[0]?.message ?? "Invalid input." };
+    if (e instanceof AppError) return { error: await userErrorMessage(e) };
+    if (e instanceof z.ZodError) return { error: (await getTranslations("errors"))("badRequest", { detail: e.issues[0]?.message ?? "" }) };
     throw e;
   }
 }
 
 const pathOf = (instanceId: string) => `/resources/${encodeURIComponent(instanceId)}`;
 
+type OrderLike = { orderNo: string; status: string; payableAmount?: string | number };
+
+/** The sentence shown after an action, from what happened (not from lib's English message). */
+async function worded<R extends { message?: string | null; paid?: boolean; order?: OrderLike | null }>(
+  caller: TenantCaller,
+  r: R,
+  payable: string | null,
+): Promise<R & { message: string }> {
+  const [t, f, account] = await Promise.all([getTranslations("lifecycle.done"), getFormat(), getAccount(caller)]);
+  const money = (v: string) => f.money(v, account.currency);
+  const order = r.order ?? null;
+  let message: string;
+  if (order?.status === "cancelled") message = t("cancelled", { orderNo: order.orderNo });
+  else if (order && r.paid === false) message = t("unpaid", { orderNo: order.orderNo, amount: money(String(order.payableAmount ?? payable ?? "0")) });
+  else if (payable === null || dec(payable).isZero()) message = t("nothingToPay");
+  else if (dec(payable).lt(0)) message = t("refunded", { amount: money(dec(payable).negated().toFixed(2)) });
+  else message = t("paid", { amount: money(dec(payable).toFixed(2)) });
+  return { ...r, message };
+}
+
 export async function quoteLifecycleAction(instanceId: string, input: Record<string, unknown>) {
   return attempt(async () => quoteLifecycle(await requireSessionCaller(), id.parse(instanceId), input));
 }
 
 export async function confirmLifecycleAction(instanceId: string, input: Record<string, unknown>, idempotencyKey: string) {
-  return attempt(async () => runLifecycleAction(await requireSessionCaller(), id.parse(instanceId), input, idempotencyKey), pathOf(instanceId));
+  return attempt(async () => {
+    const caller = await requireSessionCaller();
+    const r = await runLifecycleAction(caller, id.parse(instanceId), input, idempotencyKey);
+    return worded(caller, r, r.quote?.payableAmount ?? null);
+  }, pathOf(instanceId));
 }
 
 export async function setAutoRenewAction(instanceId: string, input: Record<string, unknown>, idempotencyKey: string) {
-  return attempt(async () => setAutoRenew(await requireSessionCaller(), id.parse(instanceId), input, idempotencyKey), pathOf(instanceId));
+  return attempt(async () => {
+    const r = await setAutoRenew(await requireSessionCaller(), id.parse(instanceId), input, idempotencyKey);
+    const t = await getTranslations("lifecycle.done");
+    return { ...r, message: r.instance.autoRenew ? t("autoRenewOn", { months: r.instance.autoRenewMonths }) : t("autoRenewOff") };
+  }, pathOf(instanceId));
 }
 
 export async function payOrderAction(instanceId: string, orderId: string) {
-  return attempt(async () => payUnpaidOrder(await requireSessionCaller(), id.parse(orderId)), pathOf(instanceId));
+  return attempt(async () => {
+    const caller = await requireSessionCaller();
+    const r = await payUnpaidOrder(caller, id.parse(orderId));
+    return worded(caller, r, String(r.order.payableAmount));
+  }, pathOf(instanceId));
 }
 
 export async function cancelOrderAction(instanceId: string, orderId: string) {
-  return attempt(async () => cancelUnpaidOrder(await requireSessionCaller(), id.parse(orderId)), pathOf(instanceId));
+  return attempt(async () => {
+    const caller = await requireSessionCaller();
+    return worded(caller, await cancelUnpaidOrder(caller, id.parse(orderId)), null);
+  }, pathOf(instanceId));
 }

@@ -1,5 +1,6 @@
 // The resource page's lifecycle part: its orders (every role) and, for admins
 // only, the actions panel. Finance and viewers get no buttons at all.
+import { getTranslations } from "next-intl/server";
 import { ActionsPanel, type PanelInstance } from "@/components/lifecycle/actions-panel";
 import { OrdersTable } from "@/components/lifecycle/orders-table";
 import { Card } from "@/components/ui";
@@ -10,7 +11,7 @@ import { cancelOrderAction, confirmLifecycleAction, payOrderAction, quoteLifecyc
 
 export async function LifecycleSection({ caller, instance, currency, timeZone }: { caller: TenantCaller; instance: Instance; currency: string; timeZone: string }) {
   const admin = caller.role === "admin";
-  const [orders, options] = await Promise.all([listOrders(caller, { instanceId: instance.id }), lifecycleOptions(caller, instance.id)]);
+  const [orders, options, t] = await Promise.all([listOrders(caller, { instanceId: instance.id }), lifecycleOptions(caller, instance.id), getTranslations("lifecycle")]);
   const panel: PanelInstance = {
     id: instance.id,
     billingMethod: instance.billingMethod,
@@ -24,11 +25,11 @@ export async function LifecycleSection({ caller, instance, currency, timeZone }:
   return (
     <>
       {admin && (
-        <Card title="Lifecycle actions">
+        <Card title={t("title")}>
           <ActionsPanel instance={panel} currency={currency} quote={quoteLifecycleAction} confirm={confirmLifecycleAction} saveAutoRenew={setAutoRenewAction} />
         </Card>
       )}
-      <Card title="Orders" className={admin ? "" : "lg:col-span-2"}>
+      <Card title={t("ordersTitle")} className={admin ? "" : "lg:col-span-2"}>
         <OrdersTable
           orders={orders}
           currency={currency}

@@ -1,67 +1,71 @@
 import { Suspense } from "react";
 import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { Card, PageHeader, StatusBadge } from "@/components/ui";
-import { getAccount, getOverdueStatus } from "@/lib/data/account";
+import { Cause } from "@/components/overdue/cause";
 import { ResourceStatusTable } from "@/components/overdue/resource-status";
+import { getFormat } from "@/i18n/server";
+import type { Formatter } from "@/i18n/format";
+import { getAccount, getOverdueStatus } from "@/lib/data/account";
 import { getInstance } from "@/lib/data/instances";
 import { NotFoundError } from "@/lib/errors";
-import { BILLING_METHOD_LABELS, formatInstant } from "@/lib/format";
 import { pageCaller } from "../../page-caller";
 import { LifecycleSection } from "./lifecycle";
 
 export default async function ResourcePage({ params }: { params: Promise<{ id: string }> }) {
   const caller = await pageCaller();
   const { id } = await params;
-  const account = await getAccount(caller);
+  const [account, t, tm, ts, f] = await Promise.all([
+    getAccount(caller), getTranslations("resource"), getTranslations("billingMethod"), getTranslations("status"), getFormat(),
+  ]);
   const found = await getInstance(caller, decodeURIComponent(id)).catch((e) => {
     if (e instanceof NotFoundError) notFound();
     throw e;
   });
   const { instance: i, productName, regionName, history } = found;
   const tz = account.timeZone;
+  const state = (s: string | null) => (s === null ? "—" : ["active", "restricted", "overdue", "expired", "released"].includes(s) ? ts(s as "active") : s);
   const facts: [string, React.ReactNode][] = [
-    ["Instance ID", <span key="id" className="font-mono">{i.id}</span>],
-    ["Product", productName],
-    ["Spec", i.spec ?? "—"],
-    ["Region", regionName ?? i.regionId],
-    ["Instances", i.instanceCount],
-    ["Billing method", BILLING_METHOD_LABELS[i.billingMethod]],
-    ["Status", <StatusBadge key="s" status={i.status} />],
-    ["Created", formatInstant(i.createdAt, tz)],
-    ["Expires", formatInstant(i.expiresAt, tz)],
-    ["Released", formatInstant(i.releasedAt, tz)],
-    ["Auto-renew", i.billingMethod === "subscription" ? (i.autoRenew ? `On, ${i.autoRenewMonths} month(s)` : "Off") : "—"],
+    [t("instanceId"), <span key="id" className="break-all font-mono">{i.id}</span>],
+    [t("product"), productName],
+    [t("spec"), i.spec ?? "—"],
+    [t("region"), regionName ?? i.regionId],
+    [t("instances"), f.count(i.instanceCount)],
+    [t("billingMethod"), tm(i.billingMethod)],
+    [t("status"), <StatusBadge key="s" status={i.status} />],
+    [t("created"), f.instant(i.createdAt, tz)],
+    [t("expires"), f.instant(i.expiresAt, tz)],
+    [t("released"), f.instant(i.releasedAt, tz)],
+    [t("autoRenew"), i.billingMethod === "subscription" ? (i.autoRenew ? t("autoRenewOn", { months: i.autoRenewMonths }) : t("autoRenewOff")) : "—"],
   ];
   return (
     <>
       <PageHeader title={i.name} />
       <div className="grid gap-4 lg:grid-cols-2">
-        <Card title="Details">
-          <dl className="grid grid-cols-[10rem_1fr] gap-y-2">
+        <Card title={t("details")}>
+          <dl className="grid grid-cols-[minmax(7rem,10rem)_1fr] gap-x-3 gap-y-2">
             {facts.map(([k, v]) => (
               <div key={k} className="contents">
                 <dt className="text-muted">{k}</dt>
-                <dd>{v}</dd>
+                <dd className="min-w-0">{v}</dd>
               </div>
             ))}
           </dl>
         </Card>
-        {/* Overdue status panel (issue 6): state, what is refused, countdown. */}
-        <OverduePanel status={await getOverdueStatus(caller)} id={i.id} />
-        <Card title="State history">
+        <OverduePanel status={await getOverdueStatus(caller)} id={i.id} f={f} title={t("statusTimeline")} />
+        <Card title={t("history")}>
           {history.length === 0 ? (
-            <p className="text-muted">No state changes since creation.</p>
+            <p className="text-muted">{t("noHistory")}</p>
           ) : (
             <ol className="space-y-2">
               {history.map((h) => (
                 <li key={h.id}>
-                  <span className="text-muted">{formatInstant(h.at, tz)}</span> — {h.fromStatus ?? "—"} → <b>{h.toStatus}</b>: {h.cause}
+                  <span className="text-muted">{f.instant(h.at, tz)}</span> — {state(h.fromStatus)} → <b>{state(h.toStatus)}</b>: <Cause cause={h.cause} timeZone={tz} />
                 </li>
               ))}
             </ol>
           )}
         </Card>
-        {/* Lifecycle (issue 5): orders for everyone, actions for admins. */}
         <Suspense fallback={<div className="h-32 animate-pulse rounded-lg border border-line bg-white lg:col-span-2" />}>
           <LifecycleSection caller={caller} instance={i} currency={account.currency} timeZone={tz} />
         </Suspense>
@@ -70,13 +74,13 @@ export default async function ResourcePage({ params }: { params: Promise<{ id: s
   );
 }
 
-function OverduePanel({ status, id }: { status: Awaited<ReturnType<typeof getOverdueStatus>>; id: string }) {
+function OverduePanel({ status, id, f, title }: { status: Awaited<ReturnType<typeof getOverdueStatus>>; id: string; f: Formatter; title: string }) {
   const r = status.resources.find((x) => x.id === id);
   if (!r) return null;
   const tz = status.account.timeZone;
-  const row = { ...r, statusSince: formatInstant(r.statusSince, tz), next: r.next && { to: r.next.to, at: r.next.at.toISOString(), atLabel: formatInstant(r.next.at, tz), cause: r.next.cause } };
+  const row = { ...r, statusSince: f.instant(r.statusSince, tz), next: r.next && { to: r.next.to, at: r.next.at.toISOString(), atLabel: f.instant(r.next.at, tz), cause: r.next.cause } };
   return (
-    <Card title="Status and timeline">
+    <Card title={title}>
       <ResourceStatusTable rows={[row]} now={status.now.toISOString()} />
     </Card>
   );
