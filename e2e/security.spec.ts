@@ -38,7 +38,7 @@ async function signInFrom(localAddress: string, email: string, password: string,
   if (forwardedFor) headers["x-forwarded-for"] = forwardedFor;
   const res = await fromAddress(localAddress, "POST", "/api/auth/callback/credentials", headers, form.toString());
   const target = decodeURIComponent(res.headers.location ?? (res.body.startsWith("{") ? JSON.parse(res.body).url : ""));
-  if (/Too many failed sign-ins/.test(target)) return "throttled";
+  if (/error=SignInThrottled/.test(target)) return "throttled";
   if (/error=/.test(target)) return "wrong";
   return ([] as string[]).concat(res.headers["set-cookie"] ?? []).some((c) => c.includes("session-token=")) ? "ok" : `unexpected ${res.status} ${target}`;
 }

@@ -15,6 +15,7 @@ vi.mock("@/lib/auth/password", async (orig) => {
   };
 });
 
+import { SIGN_IN_ERRORS } from "@/lib/auth/codes";
 import { authOptions } from "@/lib/auth/options";
 import { appendPeerAddress, clientAddress, recordPeerAddresses } from "@/lib/auth/client-address";
 import { THROTTLE } from "@/lib/data/auth";
@@ -58,13 +59,13 @@ describe("sign-in throttling and timing", () => {
       const result = await authorize({ email: `${uniq("g")}@sec.test`, password: "wrong-guess-1" }, seenFrom(peer, `203.0.113.${i}`));
       expect(result).toBeNull();
     }
-    await expect(authorize({ email, password }, seenFrom(peer, "198.51.100.1"))).rejects.toThrow(/Too many failed sign-ins/);
+    await expect(authorize({ email, password }, seenFrom(peer, "198.51.100.1"))).rejects.toThrow(SIGN_IN_ERRORS.throttled);
   });
 
   it("clients at different addresses do not share one bucket", async () => {
     const noisy = `10.78.${Math.floor(Math.random() * 250)}.1`;
     for (let i = 0; i < THROTTLE.perIp; i++) await authorize({ email: `${uniq("n")}@sec.test`, password: "wrong-guess-1" }, seenFrom(noisy));
-    await expect(authorize({ email, password }, seenFrom(noisy))).rejects.toThrow(/Too many failed sign-ins/);
+    await expect(authorize({ email, password }, seenFrom(noisy))).rejects.toThrow(SIGN_IN_ERRORS.throttled);
     await expect(authorize({ email, password }, seenFrom(`10.79.0.1`))).resolves.toMatchObject({ email });
   });
 

@@ -175,7 +175,7 @@ describe("top-up", () => {
       expect(rows[0]).toBe("at,type,amount,currency,reference_type,reference_id,memo,id");
       expect(rows.slice(1).map((r) => r.split(",")[2]).sort()).toEqual(["-10.00", "-2.00"]);
       // Header words in Russian on request; the cells are the same machine-readable values.
-      const ru = (await (await get("?format=csv&type=deduction&headers=ru")).text()).trim().split("\n");
+      const ru = (await (await get("?format=csv&type=deduction&headers=ru")).text()).trim().split(/\r?\n/);
       expect(ru[0]).toBe("Время,Тип,Сумма,Валюта,Тип ссылки,ID ссылки,Описание,ID операции");
       expect(ru.slice(1)).toEqual(rows.slice(1));
       expect((await get("?format=csv&headers=de")).status).toBe(400);
