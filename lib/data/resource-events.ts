@@ -112,7 +112,7 @@ export async function registerInstance(caller: Caller, input: unknown, accountId
       const rules = await imageSearchPurchases(tx, acct, createdAt);
       if (trial && rules.trialUsed) throw new ConflictError("The Image Search free trial package is once per account, and this account has had it.");
       if (rules.thisMonth > 0)
-        throw new ConflictError("Image Search allows one package purchase per account per calendar month; one was already made this month.");
+        throw new ConflictError("Image Search allows one new package purchase per account per calendar month; one was already made this month (renewals, upgrades and downgrades are not limited).");
       if (trial && (data.months !== 1 || data.autoRenew)) throw bad("months", "the free trial package is one month, never renewed");
     }
 

@@ -51,7 +51,6 @@ export async function quoteContext(tx: Tx, catalog: Catalog, account: Account, i
       months: r.order.months,
       cash: r.cash ?? "0",
     }));
-  const packagePurchasesThisMonth = inst.productId === "image-search" ? (await imageSearchPurchases(tx, account, now, excludeOrderId)).thisMonth : 0;
   return {
     catalog,
     account: { currency: account.currency, timeZone: account.timeZone, overdueSince: account.overdueSince },
@@ -59,13 +58,13 @@ export async function quoteContext(tx: Tx, catalog: Catalog, account: Account, i
     now,
     unpaidOrderNo: unpaid && unpaid.id !== excludeOrderId ? unpaid.orderNo : null,
     termOrders,
-    packagePurchasesThisMonth,
   };
 }
 
 /**
- * Image Search's purchase rules (§7): one package purchase (new, renewal,
- * upgrade) per account per calendar month, and the free trial once per account.
+ * Image Search's purchase rules: one NEW package purchase per account per
+ * calendar month (renewals, upgrades and downgrades are not purchases), and
+ * the free trial once per account.
  */
 export async function imageSearchPurchases(tx: Tx, account: Account, at: Date, excludeOrderId?: string): Promise<{ thisMonth: number; trialUsed: boolean }> {
   const { start, end } = cycleBounds(cycleOf(at, account.timeZone), account.timeZone);
@@ -74,7 +73,7 @@ export async function imageSearchPurchases(tx: Tx, account: Account, at: Date, e
     .from(orders)
     .where(and(eq(orders.accountId, account.id), eq(orders.productId, "image-search"), inArray(orders.status, ["paid", "unpaid"])));
   const thisMonth = is.filter(
-    (o) => o.id !== excludeOrderId && ["new", "renewal", "upgrade"].includes(o.type) && o.createdAt >= start && o.createdAt < end,
+    (o) => o.id !== excludeOrderId && o.type === "new" && o.createdAt >= start && o.createdAt < end,
   ).length;
   const [trial] = await tx
     .select({ id: instances.id })

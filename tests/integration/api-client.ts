@@ -54,12 +54,12 @@ function match(pathname: string): { load: () => Promise<Module>; params: Record<
 }
 
 export function apiClient(key: string) {
-  async function call(method: "GET" | "POST", path: string, body?: unknown): Promise<ApiResponse> {
+  async function call(method: "GET" | "POST", path: string, body?: unknown, extra: Record<string, string> = {}): Promise<ApiResponse> {
     const url = new URL(path, "http://localhost");
     const { load, params } = match(url.pathname);
     const handler = (await load())[method];
     if (!handler) throw new Error(`${method} ${url.pathname} is not routed`);
-    const headers: Record<string, string> = { authorization: `Bearer ${key}` };
+    const headers: Record<string, string> = { authorization: `Bearer ${key}`, ...extra };
     if (body !== undefined) headers["content-type"] = "application/json";
     const res = await handler(new Request(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }), { params: Promise.resolve(params) });
     const text = await res.text();
@@ -71,6 +71,7 @@ export function apiClient(key: string) {
   return {
     get: (path: string) => call("GET", path),
     post: (path: string, body: unknown = {}) => call("POST", path, body),
+    postWith: (path: string, body: unknown, headers: Record<string, string>) => call("POST", path, body, headers),
     /** Move this account's test clock (its jobs run up to the new instant). */
     clock: async (now: string) => {
       const r = await call("POST", "/api/v1/test-clock", { now });

@@ -1,0 +1,72 @@
+// Image Search through the public API and the test clock: packages change at
+// any time in their term (the monthly limit is for new purchases only), the
+// change is charged or refunded `(new − old) × remaining / term`, and metered
+// images indexed use up a package's quota and start its retention timeline.
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
+import { OPERATOR } from "@/lib/data/caller";
+import { createAccount, createApiKey } from "@/lib/data/operator";
+import { topUp } from "@/lib/data/top-ups";
+import { dec } from "@/lib/money";
+import { apiClient, type Json } from "./api-client";
+import { uniq, useTestDatabase } from "./db";
+
+process.env.BILLING_TEST_CLOCK = "1";
+const m = (v: string) => dec(v).toFixed(2);
+
+describe("Image Search packages", () => {
+  const t = useTestDatabase();
+  beforeAll(async () => {
+    await loadCatalog(t.handle().db, await readCatalogFile());
+  });
+
+  async function newAccount(balance: string) {
+    const id = uniq("is");
+    await createAccount(OPERATOR, { id, name: id });
+    await topUp(OPERATOR, { amount: balance }, id);
+    const api = apiClient((await createApiKey(OPERATOR, { accountId: id, name: "k", role: "admin" })).key);
+    return { id, api };
+  }
+  const pkg = (id: string, spec: string) => ({ id, productId: "image-search", spec, regionId: "cn-shanghai", billingMethod: "subscription", months: 1, name: id });
+  let seq = 0;
+  const action = (api: ReturnType<typeof apiClient>, path: string, body: unknown) => api.postWith(path, body, { "idempotency-key": `key-${seq++}-${Date.now()}` });
+
+  it("10M/5 bought on the 1st is upgraded to 20M/10 on the 21st (charged to the cent), downgraded on the 26th (refunded), renewed the same month", async () => {
+    const { api } = await newAccount("20000.00");
+    await api.clock("2026-05-01T00:00:00Z");
+    const bought = await api.post("/api/v1/instances", pkg("is", "10m-5"));
+    expect(bought.status).toBe(201);
+    expect(m(bought.json.order.payableAmount)).toBe("2900.00");
+
+    // 21 May 00:00: 11 of May's 31 days remain. (10,300 − 2,900) × 950,400 s / 2,678,400 s = 2,625.806… → 2,625.81.
+    await api.clock("2026-05-21T00:00:00Z");
+    const quote = await api.get("/api/v1/instances/is/quote?action=change-spec&spec=20m-10");
+    expect([quote.status, m(quote.json.data.payableAmount)]).toEqual([200, "2625.81"]);
+    const up = await action(api, "/api/v1/instances/is/change-spec", { spec: "20m-10" });
+    expect(up.status).toBe(200);
+    expect(up.json.data).toMatchObject({ paid: true, order: { orderType: "upgrade" }, instance: { spec: "20m-10", expiresAt: "2026-06-01T00:00:00.000Z" } });
+    expect(m(up.json.data.order.payableAmount)).toBe("2625.81");
+    expect(m((await api.get("/api/v1/account")).json.balance)).toBe("14474.19");
+
+    // 26 May: 6 days remain; back to 10M/5 refunds (2,900 − 10,300) × 6/31 = −1,432.258… → 1,432.26 to the balance.
+    await api.clock("2026-05-26T00:00:00Z");
+    const down = await action(api, "/api/v1/instances/is/change-spec", { spec: "10m-5" });
+    expect(down.status).toBe(200);
+    expect(down.json.data).toMatchObject({ paid: true, order: { orderType: "downgrade" }, instance: { spec: "10m-5" } });
+    expect(m(down.json.data.order.payableAmount)).toBe("-1432.26");
+    expect(m((await api.get("/api/v1/account")).json.balance)).toBe("15906.45");
+
+    // A renewal is not a purchase: allowed in the month the package was bought.
+    const renew = await action(api, "/api/v1/instances/is/renew", { months: 1 });
+    expect(renew.status).toBe(200);
+    expect(renew.json.data.instance.expiresAt).toBe("2026-07-01T00:00:00.000Z");
+    // A second NEW package this month is still refused; next month it is fine.
+    const second = await api.post("/api/v1/instances", pkg("is2", "2.5m-5"));
+    expect(second.status).toBe(409);
+    expect(second.json.error.message).toMatch(/one new package purchase per account per calendar month/);
+    await api.clock("2026-06-01T00:00:00Z");
+    expect((await api.post("/api/v1/instances", pkg("is2", "2.5m-5"))).status).toBe(201);
+  });
+});
+
+export type { Json };
