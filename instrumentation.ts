@@ -24,7 +24,7 @@ export async function register() {
     const { startOperatorEndpoint } = await import("./lib/ops/operator-endpoint");
     await startOperatorEndpoint(handle, console.log);
   }
-  const interval = Number(process.env.BILLING_JOBS_INTERVAL_SECONDS ?? 300);
+  const interval = Number(process.env.BILLING_JOBS_INTERVAL_SECONDS ?? 60);
   if (interval > 0) {
     const { startJobScheduler } = await import("./lib/ops/scheduler");
     startJobScheduler({ intervalSeconds: interval, log: console.log });

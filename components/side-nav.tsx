@@ -8,6 +8,7 @@ const LINKS = [
   { href: "/bill-details", label: "billDetails" },
   { href: "/resources", label: "resources" },
   { href: "/account", label: "account" },
+  { href: "/pricing", label: "pricing" },
 ] as const;
 
 // Admins also get the audit log of lifecycle actions.

@@ -23,7 +23,7 @@ interface Done {
   paid?: boolean;
   replayed?: boolean;
   order?: { orderNo: string; status: string } | null;
-  ledgerEntry?: { id: string; entryType: string; amount: string } | null;
+  ledgerEntry?: { id: string; type: string; amount: string } | null;
 }
 type Kind = "switch" | "renew" | "change-spec" | "unsubscribe";
 
@@ -200,7 +200,7 @@ export function ActionsPanel({
           {done.order && <> {t("orderLabel")} <span className="font-mono">{done.order.orderNo}</span> ({t(`orderStatus.${done.order.status === "paid" || done.order.status === "unpaid" ? done.order.status : "cancelled"}`)}).</>}
           {done.ledgerEntry && (
             <span data-testid="ledger-entry" className="block">
-              {t("ledgerEntry")} <span className="font-mono">{done.ledgerEntry.id}</span>: {done.ledgerEntry.entryType === "refund" ? t("ledgerRefund") : done.ledgerEntry.entryType} {dec(done.ledgerEntry.amount).gt(0) ? "+" : ""}
+              {t("ledgerEntry")} <span className="font-mono">{done.ledgerEntry.id}</span>: {done.ledgerEntry.type === "refund" ? t("ledgerRefund") : done.ledgerEntry.type} {dec(done.ledgerEntry.amount).gt(0) ? "+" : ""}
               {formatMoney(done.ledgerEntry.amount, currency)}
             </span>
           )}

@@ -15,13 +15,14 @@ export interface OrderRow {
   payableAmount: string;
   paidAmount: string;
   status: string;
-  createdAt: Date;
-  termEnd: Date | null;
+  /** ISO instants, as the API sends them. */
+  createdAt: string;
+  termEnd: string | null;
 }
 
-const STATUS = { paid: "text-green-800", unpaid: "text-amber-800 font-semibold", cancelled: "text-muted line-through" } as Record<string, string>;
+const STATUS = { paid: "text-green-800", unpaid: "text-amber-800 font-semibold", cancelled: "text-muted line-through", expired: "text-muted line-through" } as Record<string, string>;
 const TYPES = ["new", "renewal", "upgrade", "downgrade", "conversion", "refund", "payg"] as const;
-const STATUSES = ["paid", "unpaid", "cancelled", "open", "closed"] as const;
+const STATUSES = ["paid", "unpaid", "cancelled", "expired", "open", "closed"] as const;
 
 export function OrdersTable({
   orders,
@@ -55,7 +56,7 @@ export function OrdersTable({
               {(TYPES as readonly string[]).includes(o.orderType) ? type(o.orderType as (typeof TYPES)[number]) : o.orderType}
               {o.months ? ` · ${t("months", { count: o.months })}` : ""}{o.spec && o.orderType.endsWith("grade") ? ` → ${o.spec}` : ""}
             </Td>
-            <Td>{f.instant(o.createdAt, timeZone)}</Td>
+            <Td>{f.instant(new Date(o.createdAt), timeZone)}</Td>
             <Td right>{f.money(o.payableAmount, currency)}</Td>
             <Td className={STATUS[o.status] ?? ""}>{(STATUSES as readonly string[]).includes(o.status) ? status(o.status as (typeof STATUSES)[number]) : o.status}</Td>
             {actions && <Td>{o.status === "unpaid" && <OrderButtons orderId={o.id} pay={actions.pay} cancel={actions.cancel} />}</Td>}

@@ -7,8 +7,10 @@ import { accounts, type Account } from "@/db/schema";
 import { catalogFromDb } from "./catalog-db";
 import type { Catalog } from "./catalog";
 import { rateAccount } from "./engine";
+import { refreshPackageQuotas } from "./quota";
 import { outstandingTotal, settleDueLines } from "./settlement";
 import { renewAtExpiry } from "@/lib/lifecycle/auto-renew";
+import { expireUnpaidOrders } from "@/lib/lifecycle/orders";
 import { advanceTimelines, onAccountOverdue, onAccountSettled, onPaygStopped } from "@/lib/overdue/transitions";
 import { refreshSuspensionQuota } from "@/lib/overdue/refresh-quota";
 
@@ -25,14 +27,19 @@ export async function runAccountJobs(tx: Tx, account: Account, catalog: Catalog,
   let overdueAt: Date | null = null;
   // Lifecycle: subscriptions that reached their end date renew (auto-renewal, funds permitting) or expire.
   await renewAtExpiry(tx, account.id, catalog, now);
+  // Unpaid orders are not held open: 24 hours after placing they expire.
+  await expireUnpaidOrders(tx, account.id, now);
   // Overdue stops billing at its instant, which changes what is rated: go
   // round until settlement finds nothing new (at most once per overdue start).
-  await refreshSuspensionQuota(tx, account, now);
+  // Packages whose quota metered usage has used up: their retention timeline starts at that instant.
+  await refreshPackageQuotas(tx, account.id, catalog, now);
   // Releases already due from states entered in earlier runs come first, so nothing is rated past them.
   await advanceTimelines(tx, account.id, now);
   for (let round = 0; round < 6; round++) {
     const [fresh] = await tx.select().from(accounts).where(eq(accounts.id, account.id));
     lines = (await rateAccount(tx, fresh, catalog, now)).lines;
+    // The quota comes from last cycle's rated lines: on a first run they exist only now.
+    if (round === 0) await refreshSuspensionQuota(tx, fresh, now);
     const r = await settleDueLines(tx, account.id, now);
     settled += r.settled;
     if (!r.overdueAt && !r.paygStopAt) break;

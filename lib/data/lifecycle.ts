@@ -3,7 +3,7 @@ import "server-only";
 // (admins only), validate, serialise per account, make each request
 // idempotent by its key, and record every action in the audit log — all in
 // one transaction, so a retry or a double click never charges twice.
-import { and, desc, eq, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Tx } from "@/db/client";
 import { idempotencyKeys, instances, ledgerEntries, orders, products, type Account, type Instance, type Order } from "@/db/schema";
@@ -14,8 +14,9 @@ import { sha256 } from "@/lib/ids";
 import { dec, toFixedString } from "@/lib/money";
 import { stateOf, writeAudit } from "@/lib/lifecycle/audit";
 import { autoRenewInput, idempotencyKey, lifecycleInput, type LifecycleInput } from "@/lib/lifecycle/input";
-import { chargeOrder, lockAccount, lockInstance, placeOrder, quoteContext, retermForPayment } from "@/lib/lifecycle/orders";
+import { chargeOrder, expireUnpaidOrders, lockAccount, lockInstance, placeOrder, quoteContext, retermForPayment, unpaidOrderExpiresAt } from "@/lib/lifecycle/orders";
 import { ActionRefusedError, IMAGE_SEARCH_TRIAL, quoteAction, SPEC_CHANGE_PRODUCTS, type Quote } from "@/lib/lifecycle/quote";
+import { ledgerEntryView, newestAfter, newestPage, NEXT_TOKEN, orderView } from "./api-views";
 import { actorOf, requireRole, tenantOf, type Caller } from "./caller";
 import { parseInput } from "./validate";
 
@@ -26,27 +27,6 @@ function instanceView(i: Instance) {
   return { id: i.id, billingMethod: i.billingMethod, status: i.status, spec: i.spec, expiresAt: i.expiresAt, autoRenew: i.autoRenew, autoRenewMonths: i.autoRenewMonths };
 }
 
-function orderView(o: Order) {
-  return {
-    id: o.id,
-    orderNo: o.orderNo,
-    instanceId: o.instanceId,
-    productId: o.productId,
-    orderType: o.orderType,
-    spec: o.spec,
-    months: o.months,
-    instanceCount: o.instanceCount,
-    termStart: o.termStart,
-    termEnd: o.termEnd,
-    originalAmount: o.originalAmount,
-    discountAmount: o.discountAmount,
-    payableAmount: o.payableAmount,
-    paidAmount: o.paidAmount,
-    status: o.status,
-    createdAt: o.createdAt,
-    paidAt: o.paidAt,
-  };
-}
 
 /** Run `work` once per idempotency key; the same key again returns the first result, other parameters → 409. */
 async function idempotent(tx: Tx, accountId: string, key: string, request: unknown, work: (requestHash: string) => Promise<unknown>): Promise<Json> {
@@ -133,12 +113,12 @@ export async function runLifecycleAction(caller: Caller, instanceId: string, inp
       });
       // A refund is a ledger entry: show it with the result.
       const [ledgerEntry] = await tx
-        .select({ id: ledgerEntries.id, entryType: ledgerEntries.entryType, amount: ledgerEntries.amount, at: ledgerEntries.at })
+        .select()
         .from(ledgerEntries)
         .where(and(eq(ledgerEntries.accountId, account.id), eq(ledgerEntries.referenceType, "order"), eq(ledgerEntries.referenceId, placed.order.id)));
       return {
         order: orderView(placed.order),
-        ledgerEntry: ledgerEntry ?? null,
+        ledgerEntry: ledgerEntry ? ledgerEntryView(ledgerEntry) : null,
         paid: placed.paid,
         message: placed.message ?? doneMessage(quote, account.currency),
         quote: quoteView(quote),
@@ -204,9 +184,15 @@ function inputOf(o: Order): LifecycleInput {
 /** POST /orders/{id}/pay: pay an unpaid order now (a paid one is returned as it is). */
 export async function payUnpaidOrder(caller: Caller, orderId: string, accountId?: string) {
   return withAccount(caller, accountId, async (tx, account, now) => {
+    await expireUnpaidOrders(tx, account.id, now);
     const order = await lockOrder(tx, account.id, orderId);
     if (order.status === "paid") return { order: toJson(orderView(order)), paid: true, message: `Order ${order.orderNo} is already paid.` };
     if (order.status === "cancelled") throw new ConflictError(`Order ${order.orderNo} was cancelled.`);
+    if (order.status === "expired") {
+      throw new ConflictError(
+        `Order ${order.orderNo} expired unpaid at ${unpaidOrderExpiresAt(order.createdAt).toISOString()}: unpaid orders expire 24 hours after they are placed. Place the action again for a fresh quote.`,
+      );
+    }
     const inst = await lockInstance(tx, account.id, order.instanceId);
     // The prerequisites hold at payment as they did when it was placed.
     quoteAction(await quoteContext(tx, await catalogFromDb(tx), account, inst, now, order.id), inputOf(order));
@@ -224,15 +210,17 @@ export async function payUnpaidOrder(caller: Caller, orderId: string, accountId?
       amounts: { payable: order.payableAmount, paid: placed.order.paidAmount },
       details: { orderNo: order.orderNo, instanceId: inst.id },
     });
-    return toJson({ order: orderView(placed.order), paid: placed.paid, message: placed.message ?? `Paid ${order.payableAmount} ${account.currency}.`, instance: instanceView(after) });
+    return toJson({ order: orderView(placed.order), paid: placed.paid, message: placed.message ?? `Paid ${toFixedString(order.payableAmount)} ${account.currency}.`, instance: instanceView(after) });
   });
 }
 
 /** POST /orders/{id}/cancel: an unpaid order only; nothing was charged, nothing changes. */
 export async function cancelUnpaidOrder(caller: Caller, orderId: string, accountId?: string) {
   return withAccount(caller, accountId, async (tx, account, now) => {
+    await expireUnpaidOrders(tx, account.id, now);
     const order = await lockOrder(tx, account.id, orderId);
     if (order.status === "cancelled") return { order: toJson(orderView(order)), message: `Order ${order.orderNo} is already cancelled.` };
+    if (order.status === "expired") return { order: toJson(orderView(order)), message: `Order ${order.orderNo} already expired unpaid; nothing to cancel.` };
     if (order.status === "paid") throw new ConflictError(`Order ${order.orderNo} is paid and cannot be cancelled; unsubscribe to get a refund.`);
     const [after] = await tx.update(orders).set({ status: "cancelled" }).where(and(eq(orders.accountId, account.id), eq(orders.id, order.id))).returning();
     await writeAudit(tx, {
@@ -253,11 +241,12 @@ export async function cancelUnpaidOrder(caller: Caller, orderId: string, account
 
 const orderFilters = z.object({
   instanceId: z.string().max(200).optional(),
-  status: z.enum(["unpaid", "paid", "cancelled"]).optional(),
+  status: z.enum(["unpaid", "paid", "cancelled", "expired"]).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+  nextToken: NEXT_TOKEN,
 });
 
-/** Orders of the account, newest first (every role may read them). */
+/** Orders of the account, newest first, a page at a time (every role may read them). */
 export async function listOrders(caller: Caller, input: unknown = {}, accountId?: string) {
   const id = tenantOf(caller, accountId);
   const f = parseInput(orderFilters, input);
@@ -265,8 +254,12 @@ export async function listOrders(caller: Caller, input: unknown = {}, accountId?
   if (f.instanceId) where.push(eq(orders.instanceId, f.instanceId));
   if (f.status) where.push(eq(orders.status, f.status));
   const db = await getDb();
-  const rows = await db.select().from(orders).where(and(...where)).orderBy(desc(orders.createdAt), desc(orders.id)).limit(f.limit);
-  return rows.map(orderView);
+  const after = newestAfter(f.nextToken, orders.createdAt, orders.id);
+  const [rows, [{ n }]] = await Promise.all([
+    db.select().from(orders).where(and(...where, after)).orderBy(desc(orders.createdAt), desc(orders.id)).limit(f.limit + 1),
+    db.select({ n: count() }).from(orders).where(and(...where)),
+  ]);
+  return newestPage(rows, f.limit, (o) => ({ at: o.createdAt, id: o.id }), orderView, n);
 }
 
 /** What the console offers for a resource: switchable, spec-changeable, and to which specs. */

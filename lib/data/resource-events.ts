@@ -21,6 +21,7 @@ import { accountNow } from "@/lib/clock";
 import { AppError, BadRequestError, ConflictError, NotFoundError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { sum, toFixedString } from "@/lib/money";
+import { orderView } from "./api-views";
 import { actorOf, requireRole, tenantOf, type Caller } from "./caller";
 import { parseInput } from "./validate";
 
@@ -101,7 +102,8 @@ export async function registerInstance(caller: Caller, input: unknown, accountId
     if (!subscription && data.months !== undefined) throw bad("months", "only subscription resources are bought for a number of months");
     if (!subscription && data.autoRenew) throw bad("autoRenew", "only subscription resources renew");
     // Every billable item must be priceable, or rating would fail later for this resource (422).
-    const priced = product.items.map((item) =>
+    // (A package-quota item is not charged: it counts against the package, so it has no price.)
+    const priced = product.items.filter((item) => item.rule !== "package-quota").map((item) =>
       findPrice(catalog, { itemId: item.id, regionId: data.regionId, spec, billingMethod: data.billingMethod, currency: acct.currency, at: createdAt }),
     );
     if (subscription && acct.overdueSince)
@@ -112,7 +114,7 @@ export async function registerInstance(caller: Caller, input: unknown, accountId
       const rules = await imageSearchPurchases(tx, acct, createdAt);
       if (trial && rules.trialUsed) throw new ConflictError("The Image Search free trial package is once per account, and this account has had it.");
       if (rules.thisMonth > 0)
-        throw new ConflictError("Image Search allows one package purchase per account per calendar month; one was already made this month.");
+        throw new ConflictError("Image Search allows one new package purchase per account per calendar month; one was already made this month (renewals, upgrades and downgrades are not limited).");
       if (trial && (data.months !== 1 || data.autoRenew)) throw bad("months", "the free trial package is one month, never renewed");
     }
 
@@ -198,7 +200,7 @@ export async function registerInstance(caller: Caller, input: unknown, accountId
         ...(order ? { orderId: order.id, orderNo: order.orderNo, months: order.months, termEnd: termEnd!.toISOString() } : {}),
       },
     });
-    return { instance, order };
+    return { instance, order: order ? orderView(order) : null };
   });
 }
 

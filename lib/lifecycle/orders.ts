@@ -3,7 +3,7 @@
 // §5 through payOrder), refund to the balance, and apply the action's effect
 // to the resource once — and only once — its order is paid.
 import { randomInt } from "node:crypto";
-import { and, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { accounts, billLines, bills, instances, instanceStateChanges, ledgerEntries, orders, type Account, type Instance, type Order } from "@/db/schema";
 import { addMonths, cycleBounds, cycleOf } from "@/lib/billing/cycle";
@@ -29,8 +29,33 @@ export async function lockInstance(tx: Tx, accountId: string, instanceId: string
   return inst;
 }
 
+/**
+ * Unpaid orders expire 24 hours after they are placed (as the provider's
+ * unpaid orders do): a quote is a price at an instant — an upgrade's
+ * difference shrinks with the remaining term — so it is not held open. Until
+ * then, paying charges the quoted amount and the term starts at payment; after
+ * that the order is "expired", cannot be paid, and a new one is quoted afresh.
+ */
+export const UNPAID_ORDER_TTL_MS = 24 * 3_600_000;
+
+/** When an unpaid order placed at `createdAt` expires. */
+export function unpaidOrderExpiresAt(createdAt: Date): Date {
+  return new Date(createdAt.getTime() + UNPAID_ORDER_TTL_MS);
+}
+
+/** Mark the account's unpaid orders past their 24 hours as expired (jobs and every action run this first). */
+export async function expireUnpaidOrders(tx: Tx, accountId: string, now: Date): Promise<number> {
+  const expired = await tx
+    .update(orders)
+    .set({ status: "expired" })
+    .where(and(eq(orders.accountId, accountId), eq(orders.status, "unpaid"), lte(orders.createdAt, new Date(now.getTime() - UNPAID_ORDER_TTL_MS))))
+    .returning({ id: orders.id });
+  return expired.length;
+}
+
 /** Everything the pure quote needs, read in the action's transaction. */
 export async function quoteContext(tx: Tx, catalog: Catalog, account: Account, inst: Instance, now: Date, excludeOrderId?: string): Promise<QuoteContext> {
+  await expireUnpaidOrders(tx, account.id, now);
   const [unpaid] = await tx
     .select({ id: orders.id, orderNo: orders.orderNo })
     .from(orders)
@@ -51,7 +76,6 @@ export async function quoteContext(tx: Tx, catalog: Catalog, account: Account, i
       months: r.order.months,
       cash: r.cash ?? "0",
     }));
-  const packagePurchasesThisMonth = inst.productId === "image-search" ? (await imageSearchPurchases(tx, account, now, excludeOrderId)).thisMonth : 0;
   return {
     catalog,
     account: { currency: account.currency, timeZone: account.timeZone, overdueSince: account.overdueSince },
@@ -59,13 +83,13 @@ export async function quoteContext(tx: Tx, catalog: Catalog, account: Account, i
     now,
     unpaidOrderNo: unpaid && unpaid.id !== excludeOrderId ? unpaid.orderNo : null,
     termOrders,
-    packagePurchasesThisMonth,
   };
 }
 
 /**
- * Image Search's purchase rules (§7): one package purchase (new, renewal,
- * upgrade) per account per calendar month, and the free trial once per account.
+ * Image Search's purchase rules: one NEW package purchase per account per
+ * calendar month (renewals, upgrades and downgrades are not purchases), and
+ * the free trial once per account.
  */
 export async function imageSearchPurchases(tx: Tx, account: Account, at: Date, excludeOrderId?: string): Promise<{ thisMonth: number; trialUsed: boolean }> {
   const { start, end } = cycleBounds(cycleOf(at, account.timeZone), account.timeZone);
@@ -74,7 +98,7 @@ export async function imageSearchPurchases(tx: Tx, account: Account, at: Date, e
     .from(orders)
     .where(and(eq(orders.accountId, account.id), eq(orders.productId, "image-search"), inArray(orders.status, ["paid", "unpaid"])));
   const thisMonth = is.filter(
-    (o) => o.id !== excludeOrderId && ["new", "renewal", "upgrade"].includes(o.type) && o.createdAt >= start && o.createdAt < end,
+    (o) => o.id !== excludeOrderId && o.type === "new" && o.createdAt >= start && o.createdAt < end,
   ).length;
   const [trial] = await tx
     .select({ id: instances.id })

@@ -54,8 +54,6 @@ export interface QuoteContext {
   /** An unpaid order of the account, other than the one being paid. */
   unpaidOrderNo: string | null;
   termOrders: TermOrder[];
-  /** Image Search package purchases (new, renewal, upgrade) this calendar month. */
-  packagePurchasesThisMonth: number;
 }
 
 export interface Quote {
@@ -111,12 +109,6 @@ function refuseUnlessSubscription(ctx: QuoteContext, verb: string) {
 
 function refuseReleased(ctx: QuoteContext) {
   if (ctx.resource.status === "released") throw new ActionRefusedError(`${ctx.resource.id} has been released.`);
-}
-
-function refuseIsPurchaseLimit(ctx: QuoteContext) {
-  if (ctx.resource.productId === "image-search" && ctx.packagePurchasesThisMonth > 0) {
-    throw new ActionRefusedError("Image Search allows one package purchase per account per calendar month; one was already made this month.");
-  }
 }
 
 function base(ctx: QuoteContext, action: Quote["action"], orderType: OrderType) {
@@ -178,7 +170,7 @@ export function quoteRenew(ctx: QuoteContext, input: { months: number }): Quote 
   if (r.productId === "image-search" && r.spec === IMAGE_SEARCH_TRIAL) throw new ActionRefusedError("The Image Search free trial package cannot be renewed.");
   refuseWhenOverdue(ctx, "renewals are");
   refuseWhenUnpaidOrder(ctx);
-  refuseIsPurchaseLimit(ctx);
+  // A renewal extends a package; it is not a new purchase, so the monthly purchase limit does not apply.
   const monthly = monthlyPrice(ctx, r.spec);
   const rate = termDiscountOf(ctx.catalog, r.productId, input.months);
   const amount = orderAmount({ monthlyPrice: monthly, months: input.months, instances: r.instanceCount, discountRate: rate });
@@ -231,7 +223,7 @@ export function quoteChangeSpec(ctx: QuoteContext, input: { spec: string }): Quo
   const oldValue = termValue(ctx, r.spec ?? "", term.months);
   const newValue = termValue(ctx, input.spec, term.months);
   const diff = changeDifference({ oldValue, newValue, termStart: term.start, termEnd: term.end, at: ctx.now });
-  if (diff.kind === "pay") refuseIsPurchaseLimit(ctx);
+  // Upgrades and downgrades change a package in place, at any time in its term: they are not new purchases.
   return {
     ...base(ctx, "change-spec", diff.amount.lt(0) ? "downgrade" : "upgrade"),
     spec: input.spec,

@@ -183,7 +183,7 @@ describe("POST /api/v1/instances and /api/v1/instances/{id}/release", () => {
     expect(await written(poor)).toEqual(before);
   });
 
-  it("Image Search: the free trial once per account, one package purchase per calendar month", async () => {
+  it("Image Search: the free trial once per account, one new package purchase per calendar month", async () => {
     const acct = uniq("inst-is");
     await createAccount(OPERATOR, { id: acct, name: "Image Search buyer" });
     await topUp(OPERATOR, { amount: "5000" }, acct);
@@ -203,7 +203,7 @@ describe("POST /api/v1/instances and /api/v1/instances/{id}/release", () => {
     expect(again.json.error.message).toMatch(/once per account/);
     const second = await post(pkg("2.5m-5"), key);
     expect(second.status).toBe(409);
-    expect(second.json.error.message).toMatch(/one package purchase per account per calendar month/);
+    expect(second.json.error.message).toMatch(/one new package purchase per account per calendar month/);
     expect(await written(acct)).toEqual(before);
 
     // A fresh account may not stretch the trial either.

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 // Requests without a key must not find a session either.
 vi.mock("next-auth", async (orig) => ({ ...(await orig<object>()), getServerSession: async () => null }));
 
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { GET as accountGET } from "@/app/api/v1/account/route";
 import { GET as billLinesGET } from "@/app/api/v1/bill-lines/route";
 import { GET as billGET } from "@/app/api/v1/bills/[id]/route";
@@ -227,14 +227,14 @@ describe("read API: bill lines, bills, account", () => {
         billingCycle: "2026-10", billingDate: "2026-10-05", productCode: "container-registry-enterprise",
         productName: "Container Registry Enterprise Edition", productDetail: "Enterprise Edition Basic", instanceId: "cre-1",
         region: "cn-hangzhou", regionName: "China (Hangzhou)", billingMethod: "subscription", subscriptionType: "Subscription",
-        billableItemId: "container-registry-enterprise.instance", usage: "1", usageUnit: "month", listPrice: "113", listPriceUnit: "USD/month",
+        billableItemId: "container-registry-enterprise.instance", usage: "1", usageUnit: "month", listPrice: "113.000000", listPriceUnit: "USD/month",
         pretaxGrossAmount: "113.00", invoiceDiscount: "0.00", pretaxAmount: "113.00", deductedByResourcePackage: "0.00",
         deductedByCoupons: "0.00", deductedByCashCoupons: "13.00", paymentAmount: "100.00", outstandingAmount: "0.00",
         currency: "USD", orderId: "ord-A1", orderNo: "202610050001", lineType: "subscription", lineCount: 1,
       });
       expect(typeof sub.billableItem).toBe("string");
       const phone = body.data.find((r) => r.id === "cp-1.2026-10-09")!;
-      expect(phone).toMatchObject({ subscriptionType: "PayAsYouGo", usage: "24", listPrice: "0.0457", outstandingAmount: "1.10", orderNo: null });
+      expect(phone).toMatchObject({ subscriptionType: "PayAsYouGo", usage: "24", listPrice: "0.045700", outstandingAmount: "1.10", orderNo: null });
       expect(body.data.find((r) => r.id === "crp-1.2026-10-01")).toMatchObject({ subscriptionType: "Free", pretaxAmount: "0.00" });
       for (const k of AMOUNT_KEYS) expect(body.totals[k], k).toBe(sumOf(A_LINES(A), k));
     });
@@ -423,7 +423,14 @@ describe("read API: bill lines, bills, account", () => {
 
   describe("GET /api/v1/account", () => {
     it("balance is the ledger sum; available credit follows the documented formula", async () => {
+      // ord-A2 has been unpaid since 20 October: it expired after 24 hours and is owed no more. One placed an hour ago is.
+      const db = t.handle().db;
+      await db.insert(orders).values({
+        accountId: A, id: "ord-A3", orderNo: "202611090001", instanceId: "is-1", productId: "image-search", orderType: "new", months: 1,
+        originalAmount: "300.00", payableAmount: "300.00", paidAmount: "0", status: "unpaid", createdAt: new Date("2026-11-09T23:00:00Z"),
+      });
       const { status, body } = await call(accountGET as Handler, "/api/v1/account", keyA);
+      await db.delete(orders).where(and(eq(orders.accountId, A), eq(orders.id, "ord-A3")));
       expect(status).toBe(200);
       const balance = sum(["500.00", "-100.00", "-10.45", "0.50"]);
       const outstanding = sum(["1.10", "1.10", "7.77", "300.00"]); // lines of every cycle + the unpaid order
@@ -445,7 +452,8 @@ describe("read API: bill lines, bills, account", () => {
         expect.objectContaining({ id: "c-ok", usable: true, productIds: ["cloud-phone"], remaining: "15.00", discountPercent: "20" }),
       ]);
       const b = await call(accountGET as Handler, "/api/v1/account", keyB);
-      expect(b.body).toMatchObject({ balance: "1000.00", usableVoucherAmount: "70.00", outstandingAmount: "1108.89", overdue: null });
+      // B's order unpaid since 6 October expired: only its lines are owed.
+      expect(b.body).toMatchObject({ balance: "1000.00", usableVoucherAmount: "70.00", outstandingAmount: "109.89", overdue: null });
     });
   });
 

@@ -1,6 +1,8 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
+import { Fragment } from "react";
 import { ColumnPicker } from "@/components/bill-details/column-picker";
+import { PeriodsTable } from "@/components/bill-details/periods";
 import {
   ExportLink, Field, FilterForm, Money, MultiSelect, Notice, TokenPager, Select, TableFrame, Td, Th, Toolbar, hrefWith, inputClass, many,
 } from "@/components/bill-details/parts";
@@ -19,7 +21,7 @@ const PAGE = 50;
 const GROUP_BY = ["productId", "productDetail", "billingMethod", "regionId", "instanceId", "billableItemId"] as const;
 
 export async function DetailsTab({ caller, params, currency, cycles, locale }: TabProps) {
-  const input = clean(params, ["tab", "p"]);
+  const input = clean(params, ["tab", "p", "expand"]);
   const [result, saved, choices, instances, t, tm, f] = await Promise.all([
     attempt(() => listBillLines(caller, { ...input, limit: String(PAGE) })),
     getColumnPreference(caller, "bill-details"),
@@ -35,7 +37,7 @@ export async function DetailsTab({ caller, params, currency, cycles, locale }: T
   const columns = resolveColumns(saved);
   const pageNo = Number(param(params, "p") ?? 1) || 1;
   const base = "/bill-details";
-  const exportParams = clean(params, ["nextToken", "p"]);
+  const exportParams = clean(params, ["nextToken", "p", "expand"]);
   const products = many(params.productId);
   const items = choices.items.filter((i) => products.length === 0 || products.includes(i.productId));
   const [sortField, sortDir] = (param(params, "sort") ?? "").split(":");
@@ -115,12 +117,36 @@ export async function DetailsTab({ caller, params, currency, cycles, locale }: T
                 </tr>
               </thead>
               <tbody>
-                {result.data.data.map((row) => (
-                  <tr key={row.id} className="hover:bg-surface">
-                    {columns.map((c) => <Td key={c.key} right={c.kind !== "text"}>{cell(row, c.key, c.kind)}</Td>)}
-                    {multiLine && <Td right>{f.count(row.lineCount)}</Td>}
-                  </tr>
-                ))}
+                {result.data.data.map((row) => {
+                  const open = param(params, "expand") === row.id;
+                  const periods = row.periods ?? [];
+                  return (
+                    <Fragment key={row.id}>
+                      <tr className="hover:bg-surface">
+                        {columns.map((c, i) => (
+                          <Td key={c.key} right={c.kind !== "text"}>
+                            {cell(row, c.key, c.kind)}
+                            {i === 0 && periods.length > 0 && (
+                              // The expanded line lives in the URL like every other view state.
+                              <Link href={hrefWith(base, params, { expand: open ? undefined : row.id })} scroll={false}
+                                className="ml-2 text-xs text-brand-dark hover:underline" aria-expanded={open} data-testid="expand-periods">
+                                {t(open ? "hidePeriods" : "showPeriods", { count: periods.length })}
+                              </Link>
+                            )}
+                          </Td>
+                        ))}
+                        {multiLine && <Td right>{f.count(row.lineCount)}</Td>}
+                      </tr>
+                      {open && periods.length > 0 && (
+                        <tr>
+                          <td colSpan={columns.length + (multiLine ? 1 : 0)} className="border-b border-line bg-surface">
+                            <PeriodsTable periods={periods} currency={currency} total={row.pretaxAmount} />
+                          </td>
+                        </tr>
+                      )}
+                    </Fragment>
+                  );
+                })}
               </tbody>
               <tfoot>
                 <tr className="bg-surface font-semibold" data-testid="totals-row">

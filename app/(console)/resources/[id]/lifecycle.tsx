@@ -31,7 +31,7 @@ export async function LifecycleSection({ caller, instance, currency, timeZone }:
       )}
       <Card title={t("ordersTitle")} className={admin ? "" : "lg:col-span-2"}>
         <OrdersTable
-          orders={orders}
+          orders={orders.data}
           currency={currency}
           timeZone={timeZone}
           actions={admin ? { pay: payOrderAction.bind(null, instance.id), cancel: cancelOrderAction.bind(null, instance.id) } : null}

@@ -22,7 +22,7 @@ export default async function ResourcePage({ params }: { params: Promise<{ id: s
     if (e instanceof NotFoundError) notFound();
     throw e;
   });
-  const { instance: i, productName, regionName, history } = found;
+  const { instance: i, productName, regionName, history, quota } = found;
   const tz = account.timeZone;
   const state = (s: string | null) => (s === null ? "—" : ["active", "restricted", "overdue", "expired", "released"].includes(s) ? ts(s as "active") : s);
   const facts: [string, React.ReactNode][] = [
@@ -38,6 +38,14 @@ export default async function ResourcePage({ params }: { params: Promise<{ id: s
     [t("released"), f.instant(i.releasedAt, tz)],
     [t("autoRenew"), i.billingMethod === "subscription" ? (i.autoRenew ? t("autoRenewOn", { months: i.autoRenewMonths }) : t("autoRenewOff")) : "—"],
   ];
+  if (quota) {
+    facts.push(
+      [t("quotaUsed"), <span key="qu" data-testid="quota-used">{t("quotaUsedValue", { used: f.quantity(quota.used), total: f.quantity(quota.total) })}</span>],
+      [t("quotaRemaining"), <span key="qr" data-testid="quota-remaining">
+        {t("quotaRemainingValue", { remaining: f.quantity(quota.remaining) })}{quota.usedUpAt ? ` ${t("quotaUsedUp", { at: f.instant(quota.usedUpAt, tz) })}` : ""}
+      </span>],
+    );
+  }
   return (
     <>
       <PageHeader title={i.name} />
