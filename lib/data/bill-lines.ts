@@ -500,15 +500,27 @@ export function billLineRowOf(r: Record<string, unknown>): BillLineRow {
 /** The stored lines matching the filters (never aggregated), with what FOCUS needs. */
 export function focusLinesSql(scope: SQL[], q: LineOptions): SQL {
   const where = sql.join([...scope, ...filterConditions(q)], sql` AND `);
+  // A late-usage adjustment's id is its base line's id + "|late|n": the base tells which cycle it corrects.
+  const base = sql.raw(`(SELECT ARRAY[b.billing_cycle, to_char(b.bill_date, 'YYYY-MM-DD')] FROM bill_lines b
+      WHERE b.account_id = bl.account_id AND b.id = left(bl.id, strpos(bl.id, '|late|') - 1))`);
   return sql`SELECT bl.billing_cycle AS "billingCycle", to_char(bl.bill_date, 'YYYY-MM-DD') AS "billDate",
-      bl.line_type AS "lineType", coalesce(p.name, bl.product_id) AS "productName", p.category AS "productCategory",
+      bl.line_type AS "lineType", coalesce(p.name, bl.product_id) AS "productName",
+      p.service_category AS "serviceCategory", p.service_subcategory AS "serviceSubcategory",
       bl.product_detail AS "productDetail", bl.instance_id AS "instanceId", bl.instance_name AS "instanceName",
-      bl.region_id AS "regionId", r.name AS "regionName", bl.billing_method AS "billingMethod",
+      bl.region_id AS "regionId", r.name AS "regionName", i.attributes->>'zoneId' AS "zoneId",
+      bl.billing_method AS "billingMethod", coalesce(o.spec, i.spec) AS "spec",
       bl.billable_item_id AS "billableItemId", bi.name AS "billableItemName",
       bl.usage_quantity::text AS "usageQuantity", bl.usage_unit AS "usageUnit", bl.unit_price::text AS "unitPrice",
+      bl.price_id AS "priceId", bl.due_at AS "dueAt",
       round(bl.original_amount, 2)::text AS "originalAmount", round(bl.pretax_amount, 2)::text AS "pretaxAmount",
-      bl.currency, bl.bill_id AS "billId", o.order_no AS "orderNo"
-    FROM ${FROM} WHERE ${where}
+      bl.deducted_by_resource_plan::text AS "deductedByResourcePlan", bl.deducted_by_coupons::text AS "deductedByCoupons",
+      bl.deducted_by_vouchers::text AS "deductedByVouchers",
+      bl.currency, bl.bill_id AS "billId", o.order_no AS "orderNo", o.order_type AS "orderType",
+      (o.months * o.instance_count)::text AS "orderQuantity",
+      CASE WHEN bl.line_type = 'adjustment' AND strpos(bl.id, '|late|') > 0 THEN ${base} END AS "corrects"
+    FROM ${FROM}
+      LEFT JOIN instances i ON i.account_id = bl.account_id AND i.id = bl.instance_id
+    WHERE ${where}
     ORDER BY bl.bill_date, bl.id COLLATE "C"`;
 }
 
