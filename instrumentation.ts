@@ -5,7 +5,7 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { bootstrap } = await import("./lib/ops/bootstrap");
   await bootstrap({ log: console.log });
-  const interval = Number(process.env.BILLING_JOBS_INTERVAL_SECONDS ?? 300);
+  const interval = Number(process.env.BILLING_JOBS_INTERVAL_SECONDS ?? 60);
   if (interval > 0) {
     const { startJobScheduler } = await import("./lib/ops/scheduler");
     startJobScheduler({ intervalSeconds: interval, log: console.log });

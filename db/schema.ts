@@ -376,6 +376,43 @@ export const billLines = pgTable(
 );
 export type BillLine = typeof billLines.$inferSelect;
 
+// The 4-hour periods behind a Cloud Phone day line. Each period is its own
+// charge, rounded once and settled at the instant it falls due; the day line
+// carries the sums. Keyed by (instance, item, period start): re-rating upserts
+// the same rows, and settled periods are final.
+export const billLinePeriods = pgTable(
+  "bill_line_periods",
+  {
+    accountId: text("account_id").notNull(),
+    id: text("id").notNull(),
+    lineId: text("line_id").notNull(),
+    instanceId: text("instance_id").notNull(),
+    productId: text("product_id").notNull(),
+    billableItemId: text("billable_item_id").notNull(),
+    periodStart: ts("period_start").notNull(),
+    periodEnd: ts("period_end").notNull(),
+    dueAt: ts("due_at").notNull(),
+    reason: text("reason").notNull(), // ended | released | overdue | switched
+    chargedSeconds: integer("charged_seconds").notNull(),
+    instances: integer("instances").notNull(),
+    unitPrice: money("unit_price").notNull(),
+    amount: money("amount").notNull(),
+    deductedByResourcePlan: money("deducted_by_resource_plan").notNull().default("0"),
+    deductedByCoupons: money("deducted_by_coupons").notNull().default("0"),
+    deductedByVouchers: money("deducted_by_vouchers").notNull().default("0"),
+    paidFromBalance: money("paid_from_balance").notNull().default("0"),
+    outstandingAmount: money("outstanding_amount").notNull().default("0"),
+    settledAt: ts("settled_at"),
+    ratedAt: ts("rated_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.id] }),
+    index("bill_line_periods_account_line_idx").on(t.accountId, t.lineId, t.periodStart),
+    index("bill_line_periods_account_due_idx").on(t.accountId, t.dueAt),
+  ],
+);
+export type BillLinePeriod = typeof billLinePeriods.$inferSelect;
+
 // ── Money on account: vouchers, coupons, plans, ledger ───────────────────────
 
 export const vouchers = pgTable(

@@ -4,9 +4,9 @@
 // deterministic ids, so rating again over the same inputs upserts identical
 // lines, whatever order the records arrived in. Settled lines are final and
 // never rewritten; unsettled lines that no longer follow from the inputs go.
-import { and, eq, isNull, like, not, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, like, not, sql } from "drizzle-orm";
 import { query, type Tx } from "@/db/client";
-import { billLines, bills, instances, type Account, type BillingMethod, type Instance } from "@/db/schema";
+import { billLinePeriods, billLines, bills, instances, type Account, type BillingMethod, type Instance } from "@/db/schema";
 import { dec, toFixedString, ZERO } from "@/lib/money";
 import type Decimal from "decimal.js";
 import { findItem, findPrice, type Catalog, type CatalogItem } from "./catalog";
@@ -17,6 +17,7 @@ import { scanPrice } from "./rules/per-scan";
 import { rateStorage } from "./rules/storage-gb-month";
 
 type LineInsert = typeof billLines.$inferInsert;
+type PeriodInsert = typeof billLinePeriods.$inferInsert;
 const DAY_MS = 86_400_000;
 
 interface Ctx {
@@ -26,13 +27,15 @@ interface Ctx {
   tz: string;
   byId: Map<string, Instance>;
   lines: Map<string, LineInsert>;
+  /** The Cloud Phone periods behind the day lines, by period id. */
+  periods: Map<string, PeriodInsert>;
   /** Scanner days with a price change inside them, priced scan by scan. */
   splitScanDays: { line: LineInsert; inst: Instance; item: CatalogItem; day: Day }[];
 }
 
 export async function rateAccount(tx: Tx, account: Account, catalog: Catalog, now: Date): Promise<{ lines: number; removed: number }> {
   const rows = await tx.select().from(instances).where(eq(instances.accountId, account.id));
-  const ctx: Ctx = { account, catalog, now, tz: account.timeZone, byId: new Map(rows.map((i) => [i.id, i])), lines: new Map(), splitScanDays: [] };
+  const ctx: Ctx = { account, catalog, now, tz: account.timeZone, byId: new Map(rows.map((i) => [i.id, i])), lines: new Map(), periods: new Map(), splitScanDays: [] };
 
   for (const inst of rows) {
     if (inst.createdAt > now) continue;
@@ -43,6 +46,7 @@ export async function rateAccount(tx: Tx, account: Account, catalog: Catalog, no
   await rateStorageLayers(tx, ctx);
 
   const removed = await writeLines(tx, ctx);
+  await writePeriods(tx, ctx);
   await ensureBills(tx, ctx);
   return { lines: ctx.lines.size, removed };
 }
@@ -124,6 +128,28 @@ function ratePhone(ctx: Ctx, inst: Instance) {
     setAmounts(line, d.instanceHours, price.unitPrice, d.amount, price.id, `${ctx.account.currency}/instance-hour`);
     line.usageUnit = "instance-hour";
     ctx.lines.set(line.id, line);
+  }
+  // Each period is settled on its own at its due instant (settlement.ts); the day line carries the sums.
+  for (const p of periods) {
+    const lineId = `${inst.id}|${item.id}|${dayOf(p.dueAt, ctx.tz)}|${anchor}`;
+    const id = `${inst.id}|${item.id}|${p.start.toISOString()}`;
+    ctx.periods.set(id, {
+      accountId: ctx.account.id,
+      id,
+      lineId,
+      instanceId: inst.id,
+      productId: inst.productId,
+      billableItemId: item.id,
+      periodStart: p.start,
+      periodEnd: p.end,
+      dueAt: p.dueAt,
+      reason: p.reason,
+      chargedSeconds: p.chargedSeconds,
+      instances: p.instances,
+      unitPrice: price.unitPrice.toFixed(6),
+      amount: toFixedString(p.amount),
+      ratedAt: ctx.now,
+    });
   }
 }
 
@@ -334,6 +360,36 @@ async function writeLines(tx: Tx, ctx: Ctx): Promise<number> {
     await tx.execute(sql`delete from bill_lines where account_id = ${ctx.account.id} and settled_at is null and id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`);
   }
   return stale.length;
+}
+
+/** Upsert the periods; settled ones are final, unsettled ones no longer produced go. */
+async function writePeriods(tx: Tx, ctx: Ctx) {
+  const rows = [...ctx.periods.values()];
+  for (let i = 0; i < rows.length; i += 1000) {
+    await tx
+      .insert(billLinePeriods)
+      .values(rows.slice(i, i + 1000))
+      .onConflictDoUpdate({
+        target: [billLinePeriods.accountId, billLinePeriods.id],
+        set: Object.fromEntries(
+          (["lineId", "periodEnd", "dueAt", "reason", "chargedSeconds", "instances", "unitPrice", "amount", "ratedAt"] as const).map((c) => [
+            c,
+            sql.raw(`excluded."${billLinePeriods[c].name}"`),
+          ]),
+        ),
+        setWhere: isNull(billLinePeriods.settledAt),
+      });
+  }
+  const existing = await tx
+    .select({ id: billLinePeriods.id })
+    .from(billLinePeriods)
+    .where(and(eq(billLinePeriods.accountId, ctx.account.id), isNull(billLinePeriods.settledAt)));
+  const stale = existing.map((r) => r.id).filter((id) => !ctx.periods.has(id));
+  for (let i = 0; i < stale.length; i += 1000) {
+    await tx
+      .delete(billLinePeriods)
+      .where(and(eq(billLinePeriods.accountId, ctx.account.id), isNull(billLinePeriods.settledAt), inArray(billLinePeriods.id, stale.slice(i, i + 1000))));
+  }
 }
 
 // ── Late usage: adjustments to settled lines ─────────────────────────────────

@@ -2,9 +2,9 @@
 // fall due, subscription orders when placed, top-ups oldest first. Every
 // function runs inside the caller's transaction; the balance moves only
 // through ledger entries, so it always equals the ledger sum.
-import { and, asc, eq, gt, isNull, lte, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, lte, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { accounts, billLines, instances, ledgerEntries, orders, type Account, type BillLine } from "@/db/schema";
+import { accounts, billLinePeriods, billLines, instances, ledgerEntries, orders, type Account } from "@/db/schema";
 import { dec, sum, toFixedString, ZERO } from "@/lib/money";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 import { cycleOf, dayOf } from "./cycle";
@@ -42,43 +42,133 @@ export async function outstandingTotal(tx: Tx, accountId: string) {
   return dec(row.total);
 }
 
+/** A unit that settles on its own: a bill line, or one period behind a day line. */
+interface Unit {
+  table: "bill_lines" | "bill_line_periods";
+  id: string;
+  pretax: string;
+  quantity: string;
+  productId: string;
+  itemId: string;
+  dueAt: Date;
+  memo: string;
+  /** The day line a period belongs to. */
+  lineId?: string;
+}
+
+/** Unsettled day lines that are sums of periods: they settle through their periods. */
+async function periodLineIds(tx: Tx, accountId: string): Promise<Set<string>> {
+  const rows = await tx
+    .selectDistinct({ id: billLinePeriods.lineId })
+    .from(billLinePeriods)
+    .innerJoin(billLines, and(eq(billLines.accountId, billLinePeriods.accountId), eq(billLines.id, billLinePeriods.lineId)))
+    .where(and(eq(billLinePeriods.accountId, accountId), isNull(billLines.settledAt)));
+  return new Set(rows.map((r) => r.id));
+}
+
 /**
- * Settle every unsettled line that has fallen due by `now`, oldest first.
- * Stops at the line that makes the account overdue and returns its instant,
- * so the caller can stop billing what overdue stops and rate again.
+ * A day line of periods carries the sums of its periods' settlements; `close`
+ * marks the lines whose day has ended as settled (at their due instant).
+ */
+async function syncPeriodLines(tx: Tx, accountId: string, lineIds: string[], close: Set<string> = new Set()) {
+  for (let i = 0; i < lineIds.length; i += 500) {
+    const ids = lineIds.slice(i, i + 500);
+    const closing = ids.filter((id) => close.has(id));
+    await tx.execute(sql`
+      update bill_lines as l set
+        deducted_by_resource_plan = s.plan, deducted_by_coupons = s.coupons, deducted_by_vouchers = s.vouchers,
+        paid_from_balance = s.balance, outstanding_amount = s.outstanding,
+        settled_at = case when l.id in (${sql.join([...closing, ""].map((id) => sql`${id}`), sql`, `)}) then l.due_at else l.settled_at end
+      from (select line_id, sum(deducted_by_resource_plan) as plan, sum(deducted_by_coupons) as coupons, sum(deducted_by_vouchers) as vouchers,
+                   sum(paid_from_balance) as balance, sum(outstanding_amount) as outstanding
+            from bill_line_periods
+            where account_id = ${accountId} and settled_at is not null and line_id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})
+            group by line_id) as s
+      where l.account_id = ${accountId} and l.id = s.line_id`);
+  }
+}
+
+/**
+ * Settle everything that has fallen due by `now`, oldest first: bill lines,
+ * and each Cloud Phone period at its own due instant (a day line of periods
+ * only closes when its day ends, carrying their sums). Stops at the unit that
+ * makes the account overdue and returns its instant, so the caller can stop
+ * billing what overdue stops and rate again.
  */
 export async function settleDueLines(tx: Tx, accountId: string, now: Date): Promise<{ settled: number; overdueAt: Date | null; paygStopAt: Date | null }> {
   const account = await lockAccount(tx, accountId);
-  const due = await tx
-    .select()
-    .from(billLines)
-    .where(and(eq(billLines.accountId, accountId), isNull(billLines.settledAt), lte(billLines.dueAt, now)))
-    .orderBy(asc(billLines.dueAt), asc(billLines.id));
-  if (!due.length) return { settled: 0, overdueAt: null, paygStopAt: null };
+  const [dueLines, duePeriods, periodLines] = await Promise.all([
+    tx
+      .select()
+      .from(billLines)
+      .where(and(eq(billLines.accountId, accountId), isNull(billLines.settledAt), lte(billLines.dueAt, now))),
+    tx
+      .select({ p: billLinePeriods, detail: billLines.productDetail })
+      .from(billLinePeriods)
+      .innerJoin(billLines, and(eq(billLines.accountId, billLinePeriods.accountId), eq(billLines.id, billLinePeriods.lineId)))
+      .where(and(eq(billLinePeriods.accountId, accountId), isNull(billLinePeriods.settledAt), lte(billLinePeriods.dueAt, now))),
+    periodLineIds(tx, accountId),
+  ]);
+  if (!dueLines.length && !duePeriods.length) return { settled: 0, overdueAt: null, paygStopAt: null };
+  const units: (Unit & { close?: boolean })[] = [
+    ...dueLines.map((l) => ({
+      table: "bill_lines" as const,
+      id: l.id,
+      pretax: l.pretaxAmount,
+      quantity: l.usageQuantity,
+      productId: l.productId,
+      itemId: l.billableItemId,
+      dueAt: l.dueAt,
+      memo: `${l.productDetail} ${l.billDate}`,
+      close: periodLines.has(l.id),
+    })),
+    ...duePeriods.map(({ p, detail }) => ({
+      table: "bill_line_periods" as const,
+      id: p.id,
+      pretax: p.amount,
+      quantity: dec(p.chargedSeconds).times(p.instances).div(3600).toFixed(6),
+      productId: p.productId,
+      itemId: p.billableItemId,
+      dueAt: p.dueAt,
+      memo: `${detail} ${p.periodStart.toISOString()}–${p.periodEnd.toISOString()}`,
+      lineId: p.lineId,
+    })),
+  ];
+  // Periods before the day line they add up to: it closes after the last of them.
+  units.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || (a.close ? 1 : 0) - (b.close ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
   const before = await loadInstruments(tx, accountId);
   let state = before;
   let outstandingBefore = await outstandingTotal(tx, accountId);
-  const updates: { line: BillLine; set: Partial<BillLine> }[] = [];
+  const updates: { unit: Unit; set: Settlement }[] = [];
   const ledger: LedgerRow[] = [];
+  const close = new Set<string>();
+  const touched = new Set<string>();
   let overdueAt: Date | null = null;
   let paygStopAt: Date | null = null;
 
-  for (const line of due) {
-    const pretax = dec(line.pretaxAmount);
+  for (const unit of units) {
+    if (unit.close) {
+      close.add(unit.id);
+      touched.add(unit.id);
+      continue;
+    }
+    if (unit.lineId) touched.add(unit.lineId);
+    const ref = { type: unit.table === "bill_lines" ? "bill_line" : "bill_line_period", id: unit.id };
+    const pretax = dec(unit.pretax);
     if (pretax.lt(0)) {
       // A credit (late usage that lowered a tier price): straight back to the balance.
       state = { ...state, balance: state.balance.minus(pretax) };
-      updates.push({ line, set: { deductedByResourcePlan: "0", deductedByCoupons: "0", deductedByVouchers: "0", paidFromBalance: toFixedString(pretax), outstandingAmount: "0", settledAt: line.dueAt } });
-      ledger.push({ ...ledgerDeduction(account, pretax.toFixed(2), { type: "bill_line", id: line.id }, line.dueAt, `${line.productDetail} ${line.billDate}`), entryType: "adjustment" });
+      updates.push({ unit, set: { plan: "0", coupons: "0", vouchers: "0", balance: toFixedString(pretax), outstanding: "0", settledAt: unit.dueAt } });
+      ledger.push({ ...ledgerDeduction(account, pretax.toFixed(2), ref, unit.dueAt, unit.memo), entryType: "adjustment" });
       continue;
     }
     const r = settleLine({
-      pretax: line.pretaxAmount,
-      quantity: line.usageQuantity,
-      product: line.productId,
-      item: line.billableItemId,
-      at: line.dueAt,
+      pretax: unit.pretax,
+      quantity: unit.quantity,
+      product: unit.productId,
+      item: unit.itemId,
+      at: unit.dueAt,
       ...state,
       creditLimit: account.creditLimit,
       outstandingBefore,
@@ -86,26 +176,26 @@ export async function settleDueLines(tx: Tx, accountId: string, now: Date): Prom
     state = { plans: r.plans, coupons: r.coupons, vouchers: r.vouchers, balance: r.balance };
     outstandingBefore = outstandingBefore.plus(r.outstanding);
     updates.push({
-      line,
+      unit,
       set: {
-        deductedByResourcePlan: toFixedString(r.deductedByResourcePlan),
-        deductedByCoupons: toFixedString(r.deductedByCoupons),
-        deductedByVouchers: toFixedString(r.deductedByVouchers),
-        paidFromBalance: toFixedString(r.paidFromBalance),
-        outstandingAmount: toFixedString(r.outstanding),
-        settledAt: line.dueAt,
+        plan: toFixedString(r.deductedByResourcePlan),
+        coupons: toFixedString(r.deductedByCoupons),
+        vouchers: toFixedString(r.deductedByVouchers),
+        balance: toFixedString(r.paidFromBalance),
+        outstanding: toFixedString(r.outstanding),
+        settledAt: unit.dueAt,
       },
     });
-    if (r.paidFromBalance.gt(0)) {
-      ledger.push(ledgerDeduction(account, r.paidFromBalance.toFixed(2), { type: "bill_line", id: line.id }, line.dueAt, `${line.productDetail} ${line.billDate}`));
-    }
-    if (r.overdue && !account.overdueSince) overdueAt = line.dueAt;
+    if (r.paidFromBalance.gt(0)) ledger.push(ledgerDeduction(account, r.paidFromBalance.toFixed(2), ref, unit.dueAt, unit.memo));
+    if (r.overdue && !account.overdueSince) overdueAt = unit.dueAt;
     // Overdue beyond the suspension quota stops pay-as-you-go (lib/overdue/quota.ts).
-    if (!account.paygStoppedSince && paygStops(outstandingBefore, account.creditLimit, account.suspensionQuota)) paygStopAt = line.dueAt;
+    if (!account.paygStoppedSince && paygStops(outstandingBefore, account.creditLimit, account.suspensionQuota)) paygStopAt = unit.dueAt;
     if (overdueAt || paygStopAt) break;
   }
 
-  await writeLineSettlements(tx, accountId, updates);
+  await writeSettlements(tx, accountId, "bill_lines", updates.filter((u) => u.unit.table === "bill_lines"));
+  await writeSettlements(tx, accountId, "bill_line_periods", updates.filter((u) => u.unit.table === "bill_line_periods"));
+  await syncPeriodLines(tx, accountId, [...touched], close);
   // Chunked: one statement may bind at most 65,534 parameters (9 per entry).
   for (let i = 0; i < ledger.length; i += 1000) await tx.insert(ledgerEntries).values(ledger.slice(i, i + 1000)).onConflictDoNothing();
   await saveInstruments(tx, accountId, before, state);
@@ -118,19 +208,28 @@ export async function settleDueLines(tx: Tx, accountId: string, now: Date): Prom
   return { settled: updates.length, overdueAt, paygStopAt };
 }
 
-/** One UPDATE … FROM (VALUES …) per chunk instead of one statement per line. */
-async function writeLineSettlements(tx: Tx, accountId: string, updates: { line: BillLine; set: Partial<BillLine> }[]) {
+interface Settlement {
+  plan: string;
+  coupons: string;
+  vouchers: string;
+  balance: string;
+  outstanding: string;
+  settledAt: Date;
+}
+
+/** One UPDATE … FROM (VALUES …) per chunk instead of one statement per row. */
+async function writeSettlements(tx: Tx, accountId: string, table: Unit["table"], updates: { unit: Unit; set: Settlement }[]) {
   for (let i = 0; i < updates.length; i += 500) {
     const chunk = updates.slice(i, i + 500);
     const values = sql.join(
       chunk.map(
-        ({ line, set }) =>
-          sql`(${line.id}, ${set.deductedByResourcePlan}::numeric, ${set.deductedByCoupons}::numeric, ${set.deductedByVouchers}::numeric, ${set.paidFromBalance}::numeric, ${set.outstandingAmount}::numeric, ${set.settledAt!.toISOString()}::timestamptz)`,
+        ({ unit, set }) =>
+          sql`(${unit.id}, ${set.plan}::numeric, ${set.coupons}::numeric, ${set.vouchers}::numeric, ${set.balance}::numeric, ${set.outstanding}::numeric, ${set.settledAt.toISOString()}::timestamptz)`,
       ),
       sql`, `,
     );
     await tx.execute(sql`
-      update bill_lines as l set
+      update ${sql.identifier(table)} as l set
         deducted_by_resource_plan = v.plan, deducted_by_coupons = v.coupons, deducted_by_vouchers = v.vouchers,
         paid_from_balance = v.balance, outstanding_amount = v.outstanding, settled_at = v.settled_at
       from (values ${values}) as v(id, plan, coupons, vouchers, balance, outstanding, settled_at)
@@ -263,27 +362,28 @@ export async function applyTopUp(
     at: input.at,
   });
 
-  const owed = await tx
-    .select()
-    .from(billLines)
-    .where(and(eq(billLines.accountId, accountId), gt(billLines.outstandingAmount, "0")));
+  // What is owed, as settled: bill lines, and the periods behind Cloud Phone day lines (which carry their sums).
+  const [owedLines, owedPeriods] = await Promise.all([
+    tx.select().from(billLines).where(and(eq(billLines.accountId, accountId), gt(billLines.outstandingAmount, "0"))),
+    tx.select().from(billLinePeriods).where(and(eq(billLinePeriods.accountId, accountId), gt(billLinePeriods.outstandingAmount, "0"))),
+  ]);
+  const periodLines = new Set(owedPeriods.map((p) => p.lineId));
+  const owed = [
+    ...owedLines.filter((l) => !periodLines.has(l.id)).map((l) => ({ table: billLines, id: l.id, dueAt: l.dueAt, paid: l.paidFromBalance, outstanding: dec(l.outstandingAmount) })),
+    ...owedPeriods.map((p) => ({ table: billLinePeriods, id: p.id, dueAt: p.dueAt, paid: p.paidFromBalance, outstanding: dec(p.outstandingAmount) })),
+  ];
   const { balance } = await loadInstruments(tx, accountId);
   const available = balance.gt(0) ? balance : ZERO;
-  const { payments } = settleOutstandingOldestFirst(
-    owed.map((l) => ({ id: l.id, dueAt: l.dueAt, outstanding: dec(l.outstandingAmount), line: l })),
-    available,
-  );
+  const { payments } = settleOutstandingOldestFirst(owed, available);
   const byId = new Map(owed.map((l) => [l.id, l]));
   for (const p of payments) {
-    const line = byId.get(p.id)!;
+    const unit = byId.get(p.id)!;
     await tx
-      .update(billLines)
-      .set({
-        paidFromBalance: toFixedString(dec(line.paidFromBalance).plus(p.amount)),
-        outstandingAmount: toFixedString(dec(line.outstandingAmount).minus(p.amount)),
-      })
-      .where(and(eq(billLines.accountId, accountId), eq(billLines.id, p.id)));
+      .update(unit.table)
+      .set({ paidFromBalance: toFixedString(dec(unit.paid).plus(p.amount)), outstandingAmount: toFixedString(unit.outstanding.minus(p.amount)) })
+      .where(and(eq(unit.table.accountId, accountId), eq(unit.table.id, p.id)));
   }
+  await syncPeriodLines(tx, accountId, [...periodLines]);
   if (payments.length) {
     await tx.insert(ledgerEntries).values(
       payments.map((p) => ({

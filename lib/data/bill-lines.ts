@@ -358,6 +358,26 @@ export interface BillLineRow extends Amounts {
   orderId: string | null;
   orderNo: string | null;
   lineType: string | null;
+  /** Stored lines only: the periods a Cloud Phone day line adds up (empty for other lines). */
+  periods?: LinePeriod[];
+}
+
+/** One 4-hour period behind a day line: its own charge, rounded once, settled when due. */
+export interface LinePeriod {
+  id: string;
+  start: string;
+  end: string;
+  dueAt: string;
+  reason: string;
+  chargedSeconds: number;
+  instances: number;
+  /** Hourly price per instance, 6 decimals. */
+  unitPrice: string;
+  /** unitPrice × chargedSeconds / 3600 × instances, rounded once to 2 decimals. */
+  amount: string;
+  paymentAmount: string;
+  outstandingAmount: string;
+  settledAt: string | null;
 }
 
 export interface Page<T, Totals> {
@@ -377,7 +397,7 @@ function toApiRow(r: Record<string, unknown>): BillLineRow {
   return {
     id: String(r.id),
     lineCount: Number(r.lineCount),
-    ...(text as Omit<BillLineRow, "id" | "lineCount" | "subscriptionType" | "usage" | keyof Amounts>),
+    ...(text as Omit<BillLineRow, "id" | "lineCount" | "subscriptionType" | "usage" | "periods" | keyof Amounts>),
     subscriptionType: text.billingMethod ? (SUBSCRIPTION_TYPE[text.billingMethod] ?? null) : null,
     usage: quantity(s.usage),
     listPrice: quantity(text.listPrice),
@@ -453,12 +473,49 @@ export async function pageOfBillLines(scope: SQL[], q: LineOptions): Promise<Pag
   const more = page.length > q.limit;
   const data = page.slice(0, q.limit);
   const last = data[data.length - 1];
+  const rowsOut = data.map(toApiRow);
+  if (!key) await attachPeriods(rowsOut, where);
   return {
-    data: data.map(toApiRow),
+    data: rowsOut,
     nextToken: more ? encodeCursor({ v: String(last.__sort), i: String(last.id), s: sortName, m: mode }) : null,
     totalCount: Number(totals.totalCount),
     totals: amountsOf(totals),
   };
+}
+
+/** The periods behind the page's stored lines, read within the same scope. */
+async function attachPeriods(rows: BillLineRow[], where: SQL) {
+  if (!rows.length) return;
+  const periods = await query<Record<string, string | number | Date | null>>(
+    await getDb(),
+    sql`SELECT p.line_id AS "lineId", p.id, p.period_start AS "start", p.period_end AS "end", p.due_at AS "dueAt", p.reason,
+               p.charged_seconds AS "chargedSeconds", p.instances, p.unit_price::text AS "unitPrice", p.amount::text AS "amount",
+               p.paid_from_balance::text AS "paid", p.outstanding_amount::text AS "outstanding", p.settled_at AS "settledAt"
+        FROM bill_line_periods p JOIN bill_lines bl ON bl.account_id = p.account_id AND bl.id = p.line_id
+        WHERE ${where} AND ${inList("bl.id", rows.map((r) => r.id))}
+        ORDER BY p.period_start`,
+  );
+  const iso = (v: unknown) => (v === null ? null : new Date(v as string).toISOString());
+  const byLine = new Map<string, LinePeriod[]>();
+  for (const p of periods) {
+    const list = byLine.get(String(p.lineId)) ?? [];
+    list.push({
+      id: String(p.id),
+      start: iso(p.start)!,
+      end: iso(p.end)!,
+      dueAt: iso(p.dueAt)!,
+      reason: String(p.reason),
+      chargedSeconds: Number(p.chargedSeconds),
+      instances: Number(p.instances),
+      unitPrice: dec(p.unitPrice as string).toFixed(6),
+      amount: toFixedString(dec(p.amount as string), 2),
+      paymentAmount: toFixedString(dec(p.paid as string), 2),
+      outstandingAmount: toFixedString(dec(p.outstanding as string), 2),
+      settledAt: iso(p.settledAt),
+    });
+    byLine.set(String(p.lineId), list);
+  }
+  for (const r of rows) r.periods = byLine.get(r.id) ?? [];
 }
 
 /** GET /api/v1/bill-lines. `input` is a plain object or the request's URLSearchParams. */

@@ -55,3 +55,14 @@ export async function getInstance(caller: Caller, id: string, accountId?: string
     .orderBy(asc(instanceStateChanges.at));
   return { ...row, history };
 }
+
+/** GET /api/v1/instances/{id}: the resource as listed, with its state history. */
+export async function getInstanceDetail(caller: Caller, id: string, accountId?: string) {
+  const { instance, productName, regionName, history } = await getInstance(caller, id, accountId);
+  return {
+    ...instance,
+    productName,
+    regionName,
+    history: history.map((h) => ({ from: h.fromStatus, to: h.toStatus, at: h.at.toISOString(), cause: h.cause })),
+  };
+}

@@ -83,23 +83,19 @@ describe("billing engine", () => {
   });
 
   it("Cloud Phone stops at the instant the account goes overdue, charged to the second", async () => {
-    // No money: the first lines to fall due (at the end of 1 March) make the account overdue.
+    // No money: the first period to fall due (02:00–06:00) makes the account overdue at its due instant.
     const a = await account();
     await instance(a, { id: "cp", productId: "cloud-phone", spec: "acp.std.large", regionId: "cn-hangzhou", count: 5, createdAt: "2026-03-01T02:00:00Z" });
     await runJobs(db(), { now: new Date("2026-03-04T00:00:00Z"), accountIds: [a] });
     const [acc] = await db().select().from(accounts).where(eq(accounts.id, a));
-    expect(acc.overdueSince?.toISOString()).toBe("2026-03-02T00:00:00.000Z");
+    expect(acc.overdueSince?.toISOString()).toBe("2026-03-01T06:00:00.000Z");
     const [phone] = await db().select().from(instances).where(and(eq(instances.accountId, a), eq(instances.id, "cp")));
     expect(phone).toMatchObject({ status: "overdue" });
-    expect(phone.statusSince.toISOString()).toBe("2026-03-02T00:00:00.000Z");
+    expect(phone.statusSince.toISOString()).toBe("2026-03-01T06:00:00.000Z");
     const ls = await lines(a);
-    // 1 March: periods ending 06, 10, 14, 18, 22 h → 5 × 1.62 = 8.10, all outstanding.
-    // 2 March: the period 22:00–02:00 stops at 00:00 → 2 h × 0.0808 × 5 = 0.808 → 0.81; nothing after.
-    expect(ls.map((l) => [l.billDate, l.pretaxAmount, l.outstandingAmount])).toEqual([
-      ["2026-03-01", "8.100000", "8.100000"],
-      ["2026-03-02", "0.810000", "0.810000"],
-    ]);
-    expect(ls[1].usageQuantity).toBe("10.000000"); // 2 h × 5 instances
+    // 1 March: the one period 02:00–06:00 → 4 h × 0.0808 × 5 = 1.616 → 1.62, outstanding; nothing after.
+    expect(ls.map((l) => [l.billDate, l.pretaxAmount, l.outstandingAmount])).toEqual([["2026-03-01", "1.620000", "1.620000"]]);
+    expect(ls[0].usageQuantity).toBe("20.000000"); // 4 h × 5 instances
   });
 
   it("storage: the seed's 15 GB for 11 h 30 min in a 30-day month = price × 15 × 12 / 24 / 30", async () => {

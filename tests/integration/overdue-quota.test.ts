@@ -33,27 +33,25 @@ describe("extended suspension quota", () => {
     const acc = await f.acc(a.id);
     // Quota = round(0.25 × 270.54) = 67.64 (half-up).
     expect(dec(acc.suspensionQuota).toFixed(2)).toBe("67.64");
-    // 9.46 was left; 1 March's 9.72 leaves 0.26 unpaid at midnight: overdue, and the registry is restricted at once.
-    expect(acc.overdueSince?.toISOString()).toBe("2026-03-02T00:00:00.000Z");
+    // 9.46 was left: five 1 March periods (00:00–16:00) take 8.10, the one due at 20:00 leaves 0.26 unpaid:
+    // overdue at that period's due instant, and the registry is restricted at once.
+    expect(acc.overdueSince?.toISOString()).toBe("2026-03-01T20:00:00.000Z");
     // …and released 168 h later, while the phone was still inside the quota.
     expect(await f.history(a.id, "cr")).toEqual([
-      ["active", "restricted", "2026-03-02T00:00:00.000Z"],
-      ["restricted", "released", "2026-03-09T00:00:00.000Z"],
+      ["active", "restricted", "2026-03-01T20:00:00.000Z"],
+      ["restricted", "released", "2026-03-08T20:00:00.000Z"],
     ]);
-    // 0.26 + 6 × 9.72 = 58.58 ≤ 67.64 still runs; + 9.72 = 68.30 > 67.64 when the 8 March line falls due: the phone stops then.
-    expect(acc.paygStoppedSince?.toISOString()).toBe("2026-03-09T00:00:00.000Z");
-    expect(await f.history(a.id, "cp")).toEqual([["active", "overdue", "2026-03-09T00:00:00.000Z"]]);
+    // 0.26 + 41 × 1.62 = 66.68 ≤ 67.64 still runs; the 42nd period (due 8 March 20:00) makes 68.30 > 67.64: the phone stops then.
+    expect(acc.paygStoppedSince?.toISOString()).toBe("2026-03-08T20:00:00.000Z");
+    expect(await f.history(a.id, "cp")).toEqual([["active", "overdue", "2026-03-08T20:00:00.000Z"]]);
     const march = (await f.lines(a.id)).filter((l) => l.billingCycle === "2026-03");
-    // Eight full days, then the one period that ended at the stop instant; nothing after.
-    expect(march.map((l) => [l.billDate, l.pretaxAmount])).toEqual([
-      ...["01", "02", "03", "04", "05", "06", "07", "08"].map((d) => [`2026-03-${d}`, "9.720000"]),
-      ["2026-03-09", "1.620000"],
-    ]);
-    expect(sum(march.map((l) => l.outstandingAmount)).toFixed(2)).toBe("69.92");
+    // Eight full days (the last period ended at the stop instant); nothing after.
+    expect(march.map((l) => [l.billDate, l.pretaxAmount])).toEqual(["01", "02", "03", "04", "05", "06", "07", "08"].map((d) => [`2026-03-${d}`, "9.720000"]));
+    expect(sum(march.map((l) => l.outstandingAmount)).toFixed(2)).toBe("68.30");
     expect((await f.balance(a.id)).toFixed(2)).toBe("0.00");
 
     // Paying it all ends overdue and the pay-as-you-go stop together.
-    await topUp(a.caller, { amount: "69.92", idempotencyKey: "all" });
+    await topUp(a.caller, { amount: "68.30", idempotencyKey: "all" });
     const paid = await f.acc(a.id);
     expect([paid.overdueSince, paid.paygStoppedSince]).toEqual([null, null]);
     expect((await f.get(a.id, "cp")).status).toBe("active");

@@ -16,10 +16,10 @@ import { DAY, fixtures, HOUR } from "./overdue-fixtures";
 
 process.env.BILLING_TEST_CLOCK = "1";
 
-// A phone created at 02:00 with no money: the 1 March lines (5 × 1.62) fall due at
-// midnight and make the account overdue then, in the middle of a 4-hour period.
+// A phone created at 02:00 with no money: its first period (1.62) falls due at
+// 06:00 and makes the account overdue then.
 const CREATED = new Date("2026-03-01T02:00:00Z");
-const O = new Date("2026-03-02T00:00:00Z");
+const O = new Date("2026-03-01T06:00:00Z");
 const at = (ms: number) => new Date(O.getTime() + ms);
 const iso = (ms: number) => at(ms).toISOString();
 
@@ -53,7 +53,7 @@ describe("overdue timelines", () => {
     );
     const body = (await res.json()) as { asOf: string; overdue: unknown; resources: { id: string; status: string; blocked: string[]; next: { status: string; at: string } | null }[] };
     expect(body.asOf).toBe(iso(167 * HOUR));
-    expect(body.overdue).toEqual({ since: O.toISOString(), amount: "8.91" });
+    expect(body.overdue).toEqual({ since: O.toISOString(), amount: "1.62" });
     const byId = Object.fromEntries(body.resources.map((r) => [r.id, r]));
     expect(byId.cr).toMatchObject({ status: "restricted", next: { status: "released", at: iso(168 * HOUR) } });
     expect(byId.cr.blocked).toEqual(expect.arrayContaining(["deploy", "restart", "change-spec"]));
@@ -71,10 +71,7 @@ describe("overdue timelines", () => {
     // The subscription registry has no lines of its own; the phone stopped at the overdue instant.
     expect(await f.lines(a.id, "cr")).toHaveLength(0);
     const phoneLines = await f.lines(a.id, "cp");
-    expect(phoneLines.map((l) => [l.billDate, l.pretaxAmount, l.outstandingAmount])).toEqual([
-      ["2026-03-01", "8.100000", "8.100000"],
-      ["2026-03-02", "0.810000", "0.810000"],
-    ]);
+    expect(phoneLines.map((l) => [l.billDate, l.pretaxAmount, l.outstandingAmount])).toEqual([["2026-03-01", "1.620000", "1.620000"]]);
     // No money ever came in: the ledger is empty and the balance is zero.
     expect(await f.ledger(a.id)).toHaveLength(0);
   });
@@ -122,12 +119,9 @@ describe("overdue timelines", () => {
     ]);
     // Nothing was billed after the overdue instant, not even up to the release.
     const ls = await f.lines(a.id, "cp");
-    expect(ls.map((l) => [l.billDate, l.pretaxAmount])).toEqual([
-      ["2026-03-01", "8.100000"],
-      ["2026-03-02", "0.810000"],
-    ]);
-    // 2 March: only the 2 hours up to midnight, × 5 instances.
-    expect(ls[1].usageQuantity).toBe("10.000000");
+    expect(ls.map((l) => [l.billDate, l.pretaxAmount])).toEqual([["2026-03-01", "1.620000"]]);
+    // Only the 4 hours up to the overdue instant, × 5 instances.
+    expect(ls[0].usageQuantity).toBe("20.000000");
     expect((await f.balance(a.id)).toFixed(2)).toBe("0.00");
   });
 
@@ -136,7 +130,7 @@ describe("overdue timelines", () => {
     const topUpAt = at(13 * DAY + 5 * HOUR);
     await f.clock(a.caller, topUpAt);
     const r = await topUp(a.caller, { amount: "100.00", idempotencyKey: "day14" });
-    expect(r).toMatchObject({ settledLines: 2, settledAmount: "8.91", balance: "91.09", replayed: false });
+    expect(r).toMatchObject({ settledLines: 1, settledAmount: "1.62", balance: "98.38", replayed: false });
     const p = await f.get(a.id, "cp");
     expect(p.status).toBe("active");
     expect(p.billingAnchorAt.toISOString()).toBe(topUpAt.toISOString());
@@ -151,14 +145,14 @@ describe("overdue timelines", () => {
     const ls = await f.lines(a.id, "cp");
     const fresh = ls.filter((l) => l.id.endsWith(topUpAt.toISOString()));
     expect(fresh.length).toBeGreaterThan(0);
-    expect(ls.filter((l) => !fresh.includes(l)).map((l) => l.billDate)).toEqual(["2026-03-01", "2026-03-02"]);
-    // 4 days after the anchor: 24 whole periods of 1.62 have fallen due by day 17 at 00:00 (∑ over their day lines).
-    const settledFresh = fresh.filter((l) => l.settledAt);
-    expect(sum(settledFresh.map((l) => l.pretaxAmount)).toFixed(2)).toBe(dec("1.62").times(Math.floor((at(17 * DAY).getTime() - topUpAt.getTime()) / (4 * HOUR))).toFixed(2));
-    expect(settledFresh.every((l) => dec(l.outstandingAmount).isZero())).toBe(true);
+    expect(ls.filter((l) => !fresh.includes(l)).map((l) => l.billDate)).toEqual(["2026-03-01"]);
+    // 4 days after the anchor: 24 whole periods of 1.62 have fallen due by day 17 at 06:00, each settled at its
+    // due instant (∑ over their day lines, including today's, which is still open but fully paid).
+    expect(sum(fresh.map((l) => l.pretaxAmount)).toFixed(2)).toBe(dec("1.62").times(Math.floor((at(17 * DAY).getTime() - topUpAt.getTime()) / (4 * HOUR))).toFixed(2));
+    expect(fresh.every((l) => dec(l.outstandingAmount).isZero())).toBe(true);
     const entries = await f.ledger(a.id);
     expect(sum(entries.map((e) => e.amount)).toFixed(2)).toBe((await f.balance(a.id)).toFixed(2));
-    expect((await f.balance(a.id)).toFixed(2)).toBe(dec("91.09").minus(sum(settledFresh.map((l) => l.paidFromBalance))).toFixed(2));
+    expect((await f.balance(a.id)).toFixed(2)).toBe(dec("98.38").minus(sum(fresh.map((l) => l.paidFromBalance))).toFixed(2));
   });
 
   it("Image Search: package quota used up → retained 15 days, then released", async () => {

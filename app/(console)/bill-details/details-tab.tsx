@@ -1,5 +1,7 @@
 import Link from "next/link";
+import { Fragment } from "react";
 import { ColumnPicker } from "@/components/bill-details/column-picker";
+import { PeriodsTable } from "@/components/bill-details/periods";
 import {
   ExportLink, Field, FilterForm, Money, Notice, TokenPager, Select, TableFrame, Td, Th, Toolbar, hrefWith, inputClass,
 } from "@/components/bill-details/parts";
@@ -19,7 +21,7 @@ const GROUP_BY = [
 ] as const;
 
 export async function DetailsTab({ caller, params, currency, cycles }: TabProps) {
-  const input = clean(params, ["tab", "p"]);
+  const input = clean(params, ["tab", "p", "expand"]);
   const [result, saved, choices] = await Promise.all([
     attempt(() => listBillLines(caller, { ...input, limit: String(PAGE) })),
     getColumnPreference(caller, "bill-details"),
@@ -28,7 +30,7 @@ export async function DetailsTab({ caller, params, currency, cycles }: TabProps)
   const columns = resolveColumns(saved);
   const pageNo = Number(params.p ?? 1) || 1;
   const base = "/bill-details";
-  const exportParams = clean(params, ["nextToken", "p"]);
+  const exportParams = clean(params, ["nextToken", "p", "expand"]);
   const items = choices.items.filter((i) => !params.productId || i.productId === params.productId);
   const [sortField, sortDir] = (params.sort ?? "").split(":");
 
@@ -106,12 +108,36 @@ export async function DetailsTab({ caller, params, currency, cycles }: TabProps)
                 </tr>
               </thead>
               <tbody>
-                {result.data.data.map((row) => (
-                  <tr key={row.id} className="hover:bg-surface">
-                    {columns.map((c) => <Td key={c.key} right={c.kind !== "text"}>{cell(row, c.key, c.kind)}</Td>)}
-                    {result.data.data.some((r) => r.lineCount > 1) && <Td right>{row.lineCount}</Td>}
-                  </tr>
-                ))}
+                {result.data.data.map((row) => {
+                  const open = params.expand === row.id;
+                  const periods = row.periods ?? [];
+                  return (
+                    <Fragment key={row.id}>
+                      <tr className="hover:bg-surface">
+                        {columns.map((c, i) => (
+                          <Td key={c.key} right={c.kind !== "text"}>
+                            {cell(row, c.key, c.kind)}
+                            {i === 0 && periods.length > 0 && (
+                              // The expanded line lives in the URL like every other view state.
+                              <Link href={hrefWith(base, params, { expand: open ? undefined : row.id })} scroll={false}
+                                className="ml-2 text-xs text-brand-dark hover:underline" aria-expanded={open} data-testid="expand-periods">
+                                {open ? "Hide" : "Show"} {periods.length} period{periods.length === 1 ? "" : "s"}
+                              </Link>
+                            )}
+                          </Td>
+                        ))}
+                        {result.data.data.some((r) => r.lineCount > 1) && <Td right>{row.lineCount}</Td>}
+                      </tr>
+                      {open && periods.length > 0 && (
+                        <tr>
+                          <td colSpan={columns.length + 1} className="border-b border-line bg-surface">
+                            <PeriodsTable periods={periods} currency={currency} total={row.pretaxAmount} />
+                          </td>
+                        </tr>
+                      )}
+                    </Fragment>
+                  );
+                })}
               </tbody>
               <tfoot>
                 <tr className="bg-surface font-semibold" data-testid="totals-row">
