@@ -40,6 +40,9 @@ export interface FocusLineRow {
   orderType: string | null;
   orderQuantity: string | null;
   corrects: [string, string] | null;
+  /** Set when the row is one period behind a line. */
+  periodStart: Date | string | null;
+  periodEnd: Date | string | null;
 }
 
 // Spec properties the spec names (SkuPriceDetails' FOCUS-defined keys); any other is provider-defined: x_.
@@ -102,7 +105,7 @@ export function focusSource(
     timeZone: account.timeZone,
     correctsCycle: r.corrects?.[0] ?? null,
     correctsDate: r.corrects?.[1] ?? null,
-    chargePeriod: null,
+    chargePeriod: r.periodStart && r.periodEnd ? { start: new Date(r.periodStart), end: new Date(r.periodEnd) } : null,
     sku,
   };
 }
