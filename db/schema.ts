@@ -117,6 +117,9 @@ export const products = pgTable("products", {
   id: text("id").primaryKey(), // e.g. "cloud-phone"
   name: text("name").notNull(),
   category: text("category").notNull(),
+  // FOCUS classification of the service (ServiceCategory / ServiceSubcategory).
+  serviceCategory: text("service_category").notNull().default("Other"),
+  serviceSubcategory: text("service_subcategory").notNull().default("Other (Other)"),
   billingMethods: text("billing_methods").array().$type<BillingMethod[]>().notNull(),
   // Retention after overdue/expiry, and the overdue policy to apply.
   overduePolicy: text("overdue_policy").notNull(),
@@ -140,6 +143,8 @@ export const regions = pgTable("regions", {
   name: text("name").notNull(),
   // A region belongs to one group per scheme.
   groups: text("groups").array().notNull(),
+  // Availability zones resources can be placed in (empty: none published).
+  zones: text("zones").array().notNull().default([]),
 });
 export type Region = typeof regions.$inferSelect;
 

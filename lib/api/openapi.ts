@@ -756,7 +756,7 @@ export const openApiDocument: OpenApiDocument = {
         operationId: "listBillLines",
         summary: "Billing details: bill lines of a cycle, filtered, grouped and paginated",
         description:
-          "format=csv streams every matching row (all pages) as CSV with a UTF-8 BOM: the chosen `columns` (else the signed-in user's saved choice, else the defaults), amounts as plain decimals, formula-looking text prefixed with '. format=focus streams the matching stored lines as FOCUS 1.2 (21 mandatory columns plus ConsumedQuantity/Unit, ListUnitPrice, RegionId, ResourceId/Name, SkuId, SubAccountId, InvoiceId).",
+          "format=csv streams every matching row (all pages) as CSV with a UTF-8 BOM: the chosen `columns` (else the signed-in user's saved choice, else the defaults), amounts as plain decimals, formula-looking text prefixed with '. format=focus streams the matching charges as FOCUS 1.2: the 21 mandatory columns plus AvailabilityZone, ChargeFrequency, ConsumedQuantity/Unit, InvoiceId, ListUnitPrice, RegionId/Name, ResourceId/Name/Type, ServiceSubcategory and SkuId, SkuPriceId, SkuMeter, SkuPriceDetails. One row per stored line, except Cloud Phone pay-as-you-go lines, which are exported as their 4-hour periods (each multiplies out to its own ListCost); what vouchers paid is a separate Credit row. EffectiveCost is the cost after coupons; BilledCost also leaves out what a resource plan covered, so Σ BilledCost is what the balance pays.",
         parameters: [
           param("billingCycle"),
           ...lineOptionParams,

@@ -19,6 +19,8 @@ export async function catalogFromDb(db: DbOrTx): Promise<Catalog> {
     id: p.id,
     name: p.name,
     category: p.category,
+    serviceCategory: p.serviceCategory,
+    serviceSubcategory: p.serviceSubcategory,
     billingMethods: p.billingMethods,
     overduePolicy: p.overduePolicy as OverduePolicy,
     regionScheme: p.regionScheme,

@@ -193,6 +193,11 @@ describe("bad files", () => {
       f.prices[i].effectiveTo = "2023-05-01T00:00:00Z";
     }, /effectiveFrom.*overlaps/);
   });
+  it("refuses a FOCUS subcategory outside its category", () =>
+    refuse((f) => (f.products[0].serviceSubcategory = "Object Storage"), /products\[0\]\.serviceSubcategory: "Object Storage" is not a FOCUS subcategory of "Compute"/));
+  it("refuses a service category FOCUS does not list", () => refuse((f) => (f.products[0].serviceCategory = "Containers"), /products\[0\]\.serviceCategory/));
+  it("refuses a zone listed under two regions", () =>
+    refuse((f) => f.regions[1].zones.push(f.regions[0].zones[0]), /regions\[1\]\.zones\[3\]: duplicate id "cn-hangzhou-h"/));
   it("refuses a default without a note", () =>
     refuse((f) => {
       const i = f.prices.findIndex((p: { isDefault: boolean }) => p.isDefault);

@@ -20,6 +20,7 @@ import {
   type Currency,
 } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { SERVICE_CATEGORIES, isServiceSubcategoryOf } from "@/lib/exports/focus-values";
 import { D } from "@/lib/money";
 
 export const RULES = [
@@ -74,6 +75,9 @@ const productSchema = z.strictObject({
   id: slug,
   name: z.string().min(1),
   category: z.string().min(1),
+  // The FOCUS classification a cost tool groups this service by.
+  serviceCategory: z.enum(SERVICE_CATEGORIES),
+  serviceSubcategory: z.string().min(1),
   billingMethods: z.array(z.enum(BILLING_METHODS)).min(1),
   overduePolicy: z.enum(OVERDUE_POLICIES),
   regionScheme: z.string().nullable().default(null),
@@ -110,7 +114,9 @@ const fileObject = z.strictObject({
   }),
   termDiscounts: termDiscounts.default({}),
   regionGroups: z.array(z.strictObject({ id: slug, scheme: slug, name: z.string().min(1) })).min(1),
-  regions: z.array(z.strictObject({ id: slug, name: z.string().min(1), groups: z.array(z.string()) })).min(1),
+  regions: z
+    .array(z.strictObject({ id: slug, name: z.string().min(1), groups: z.array(z.string()), zones: z.array(slug).default([]) }))
+    .min(1),
   products: z.array(productSchema).min(1),
   prices: z.array(priceSchema),
 });
@@ -142,6 +148,8 @@ function checkReferences(f: CatalogFile, ctx: z.RefinementCtx) {
   const groups = new Map(f.regionGroups.map((g) => [g.id, g]));
   dupes(f.regionGroups.map((g) => g.id), (i) => ["regionGroups", i, "id"]);
   dupes(f.regions.map((r) => r.id), (i) => ["regions", i, "id"]);
+  const zoneAt = f.regions.flatMap((r, i) => r.zones.map((z, j) => ({ z, at: ["regions", i, "zones", j] })));
+  dupes(zoneAt.map((x) => x.z), (k) => zoneAt[k].at);
   dupes(f.products.map((p) => p.id), (i) => ["products", i, "id"]);
   f.regions.forEach((r, i) => {
     const schemes = new Set<string>();
@@ -156,6 +164,8 @@ function checkReferences(f: CatalogFile, ctx: z.RefinementCtx) {
   const schemes = new Set(f.regionGroups.map((g) => g.scheme));
   const items = new Map<string, (typeof f.products)[number]>();
   f.products.forEach((p, i) => {
+    if (!isServiceSubcategoryOf(p.serviceCategory, p.serviceSubcategory))
+      issue(["products", i, "serviceSubcategory"], `"${p.serviceSubcategory}" is not a FOCUS subcategory of "${p.serviceCategory}"`);
     if (p.regionScheme && !schemes.has(p.regionScheme))
       issue(["products", i, "regionScheme"], `no region group has scheme "${p.regionScheme}"`);
     dupes(p.specs.map((s) => s.id), (j) => ["products", i, "specs", j, "id"]);
@@ -233,6 +243,8 @@ export interface CatalogProduct {
   id: string;
   name: string;
   category: string;
+  serviceCategory: string;
+  serviceSubcategory: string;
   billingMethods: BillingMethod[];
   overduePolicy: OverduePolicy;
   regionScheme: string | null;
@@ -266,7 +278,7 @@ export interface Catalog {
   notes: Record<string, unknown>;
   termDiscounts: Record<string, D>;
   regionGroups: { id: string; scheme: string; name: string }[];
-  regions: { id: string; name: string; groups: string[] }[];
+  regions: { id: string; name: string; groups: string[]; zones: string[] }[];
   products: CatalogProduct[];
   items: CatalogItem[];
   prices: CatalogPrice[];
@@ -384,6 +396,8 @@ export async function loadCatalog(db: DbOrTx, catalog: Catalog): Promise<LoadCou
           id: p.id,
           name: p.name,
           category: p.category,
+          serviceCategory: p.serviceCategory,
+          serviceSubcategory: p.serviceSubcategory,
           billingMethods: p.billingMethods,
           overduePolicy: p.overduePolicy,
           regionScheme: p.regionScheme,

@@ -42,6 +42,8 @@ const registerInput = z.strictObject({
   productId: z.string().min(1, "is required").max(80),
   spec: z.string().min(1).max(80).nullable().optional(),
   regionId: z.string().min(1, "is required").max(80),
+  // The availability zone, when the resource lives in one (one of the region's zones).
+  zoneId: z.string().min(1).max(80).optional(),
   billingMethod: z.enum(BILLING_METHODS),
   instanceCount: z.number().int("must be a whole number").min(1, "must be at least 1").max(1000, "must be at most 1000").default(1),
   name: z.string().trim().min(1, "is required").max(200),
@@ -96,7 +98,10 @@ export async function registerInstance(caller: Caller, input: unknown, accountId
     if (specs.length && !spec) throw bad("spec", `is required for ${product.id}: one of ${specs.join(", ")}`);
     if (specs.length && !specs.includes(spec!)) throw bad("spec", `${product.id} has no spec "${spec}": one of ${specs.join(", ")}`);
     if (!specs.length && spec) throw bad("spec", `${product.id} has no specs: leave it out`);
-    if (!catalog.regions.some((r) => r.id === data.regionId)) throw bad("regionId", `unknown region "${data.regionId}"`);
+    const region = catalog.regions.find((r) => r.id === data.regionId);
+    if (!region) throw bad("regionId", `unknown region "${data.regionId}"`);
+    if (data.zoneId !== undefined && !region.zones.includes(data.zoneId))
+      throw bad("zoneId", region.zones.length ? `${region.id} has no zone "${data.zoneId}": one of ${region.zones.join(", ")}` : `${region.id} has no availability zones: leave it out`);
     const subscription = data.billingMethod === "subscription";
     if (subscription && data.months === undefined) throw bad("months", `a subscription needs a duration: one of ${SUBSCRIPTION_MONTHS.join(", ")}`);
     if (!subscription && data.months !== undefined) throw bad("months", "only subscription resources are bought for a number of months");
@@ -138,6 +143,7 @@ export async function registerInstance(caller: Caller, input: unknown, accountId
         expiresAt: termEnd,
         autoRenew: subscription ? (data.autoRenew ?? false) : false,
         autoRenewMonths: data.months ?? 1,
+        attributes: data.zoneId ? { zoneId: data.zoneId } : {},
       })
       .onConflictDoNothing()
       .returning();

@@ -6,9 +6,11 @@ import {
   FOCUS_CSV_COLUMNS,
   FOCUS_MANDATORY,
   SERVICE_CATEGORIES,
-  focusRecord,
+  focusRecords,
+  focusUnit,
   type FocusSource,
 } from "./focus";
+import { SERVICE_SUBCATEGORIES, isServiceSubcategoryOf } from "./focus-values";
 
 const base: FocusSource = {
   accountId: "acme",
@@ -18,66 +20,147 @@ const base: FocusSource = {
   billDate: "2026-10-31",
   lineType: "usage",
   productName: "Cloud Phone",
-  productCategory: "Elastic Computing",
+  serviceCategory: "Compute",
+  serviceSubcategory: "End User Computing",
   productDetail: "acp.basic.small",
   instanceId: "cp-1",
   instanceName: "=cmd|' /C calc'!A0",
   regionId: "cn-hangzhou",
   regionName: "China (Hangzhou)",
-  billingMethod: "payg",
+  zoneId: "cn-hangzhou-h",
   billableItemId: "cloud-phone.instance",
   billableItemName: "Instance",
   usageQuantity: "24.000000",
-  usageUnit: "hour",
+  usageUnit: "instance-hour",
   unitPrice: "0.125000",
   originalAmount: "3.004",
   pretaxAmount: "2.995",
+  deductedByResourcePlan: "0",
+  deductedByCoupons: "0",
+  deductedByVouchers: "0",
   currency: "USD",
   billId: "bill-1",
   orderNo: null,
+  orderType: null,
+  orderQuantity: null,
+  correctsCycle: null,
+  correctsDate: null,
+  chargePeriod: null,
+  sku: {
+    skuId: "cloud-phone.instance",
+    skuPriceId: "cloud-phone.instance.phone-cn.acp.basic.small.payg",
+    meter: "Instance",
+    details: { InstanceType: "acp.basic.small", CoreCount: 2 },
+    listUnitPrice: "0.125",
+  },
 };
 
-describe("focusRecord", () => {
-  it("fills all 21 mandatory columns with valid values", () => {
+describe("focusUnit", () => {
+  it.each([
+    ["instance-hour", "Instance-Hours"],
+    ["GB-month", "GB-Months"],
+    ["hour", "Hours"],
+    ["month", "Months"],
+    ["scan", "Scans"],
+    ["GB", "GB"],
+    ["instance-day", "Instance-Days"],
+  ])("%s → %s", (unit, expected) => expect(focusUnit(unit)).toBe(expected));
+});
+
+describe("FOCUS service classification", () => {
+  it("lists every category with its own subcategories, each under exactly one parent", () => {
+    expect(SERVICE_CATEGORIES).toHaveLength(19);
+    const all = Object.values(SERVICE_SUBCATEGORIES).flat();
+    expect(new Set(all).size).toBe(all.length);
+    expect(isServiceSubcategoryOf("Compute", "Containers")).toBe(true);
+    expect(isServiceSubcategoryOf("Storage", "Containers")).toBe(false);
+    expect(isServiceSubcategoryOf("Nope", "Containers")).toBe(false);
+  });
+});
+
+describe("focusRecords", () => {
+  it("fills all 21 mandatory columns and the SKU columns of a usage charge", () => {
     expect(FOCUS_MANDATORY).toHaveLength(21);
-    const r = focusRecord(base);
+    const [r, ...more] = focusRecords(base);
+    expect(more).toEqual([]);
     for (const c of FOCUS_MANDATORY.filter((c) => c !== "ChargeClass")) expect(r[c], c).toBeTruthy();
     expect(CHARGE_CATEGORIES).toContain(r.ChargeCategory);
-    expect(SERVICE_CATEGORIES).toContain(r.ServiceCategory);
     expect(r.BilledCost).toBe("3.00");
     expect(r.ListCost).toBe("3.00");
-    expect(r.BillingCurrency).toMatch(/^[A-Z]{3}$/);
     // Periods are the zone's local midnights, as UTC instants; end exclusive.
     expect(r.BillingPeriodStart).toBe("2026-09-30T16:00:00Z");
     expect(r.BillingPeriodEnd).toBe("2026-10-31T16:00:00Z");
     expect(r.ChargePeriodStart).toBe("2026-10-30T16:00:00Z");
     expect(r.ChargePeriodEnd).toBe("2026-10-31T16:00:00Z");
     expect(r.ConsumedQuantity).toBe("24");
+    expect(r.PricingUnit).toBe("Instance-Hours");
+    expect(r.SkuPriceId).toBe("cloud-phone.instance.phone-cn.acp.basic.small.payg");
+    expect(JSON.parse(r.SkuPriceDetails!)).toEqual({ InstanceType: "acp.basic.small", CoreCount: 2 });
+    expect(r.ServiceSubcategory).toBe("End User Computing");
+    expect(r.AvailabilityZone).toBe("cn-hangzhou-h");
   });
 
-  it.each([
-    ["usage", "1", "Usage"],
-    ["subscription", "30", "Purchase"],
-    ["refund", "-5", "Credit"],
-    ["adjustment", "-1", "Credit"],
-    ["adjustment", "2", "Adjustment"],
-  ])("maps %s lines of %s to ChargeCategory %s", (lineType, amount, category) => {
-    const r = focusRecord({ ...base, lineType, pretaxAmount: amount });
-    expect(r.ChargeCategory).toBe(category);
-    // Consumed* only for usage.
-    expect(r.ConsumedQuantity === null).toBe(category !== "Usage");
+  it("uses a period's own interval as the charge period", () => {
+    const [r] = focusRecords({ ...base, chargePeriod: { start: new Date("2026-10-31T04:00:00Z"), end: new Date("2026-10-31T08:00:00Z") } });
+    expect([r.ChargePeriodStart, r.ChargePeriodEnd]).toEqual(["2026-10-31T04:00:00Z", "2026-10-31T08:00:00Z"]);
   });
 
-  it("marks adjustments as corrections and rolls the period over a year end", () => {
-    const r = focusRecord({ ...base, lineType: "adjustment", billingCycle: "2026-12", billDate: "2026-12-31", timeZone: "UTC" });
-    expect(r.ChargeClass).toBe("Correction");
-    expect(r.BillingPeriodEnd).toBe("2027-01-01T00:00:00Z");
-    expect(r.ChargePeriodEnd).toBe("2027-01-01T00:00:00Z");
+  it("prices a subscription as a Purchase of months × instances at the published monthly price", () => {
+    const [r] = focusRecords({
+      ...base,
+      lineType: "subscription",
+      usageUnit: "month",
+      originalAmount: "85.34",
+      pretaxAmount: "85.34",
+      orderType: "new",
+      orderQuantity: "4",
+      sku: { ...base.sku!, listUnitPrice: "21.3353" },
+    });
+    expect(r.ChargeCategory).toBe("Purchase");
+    expect(r.ChargeFrequency).toBe("One-Time");
+    expect([r.ListUnitPrice, r.PricingQuantity, r.PricingUnit, r.ListCost]).toEqual(["21.3353", "4", "Months", "85.34"]);
+    expect(r.ConsumedQuantity).toBeNull();
+  });
+
+  it("prices a refund as a negative Purchase whose quantity multiplies out to its cost", () => {
+    const [r] = focusRecords({
+      ...base,
+      lineType: "refund",
+      originalAmount: "-10.00",
+      pretaxAmount: "-10.00",
+      orderType: "refund",
+      sku: { ...base.sku!, listUnitPrice: "30" },
+    });
+    expect(r.ChargeCategory).toBe("Purchase");
+    expect(r.ChargeClass).toBeNull();
+    expect(r.BilledCost).toBe("-10.00");
+    expect(Number(r.ListUnitPrice) * Number(r.PricingQuantity)).toBeCloseTo(-10, 6);
+  });
+
+  it("marks late usage for a closed cycle as a Usage correction dated on the day it corrects", () => {
+    const [r] = focusRecords({ ...base, lineType: "adjustment", billingCycle: "2026-11", billDate: "2026-11-03", correctsCycle: "2026-10", correctsDate: "2026-10-31" });
+    expect([r.ChargeCategory, r.ChargeClass]).toEqual(["Usage", "Correction"]);
+    expect(r.BillingPeriodStart).toBe("2026-10-31T16:00:00Z");
+    expect(r.ChargePeriodStart).toBe("2026-10-30T16:00:00Z");
+    // Late usage within the open cycle is plain usage, not a correction.
+    const [same] = focusRecords({ ...base, lineType: "adjustment", correctsCycle: "2026-10", correctsDate: "2026-10-30" });
+    expect([same.ChargeCategory, same.ChargeClass]).toEqual(["Usage", null]);
+  });
+
+  it("takes coupons off BilledCost and EffectiveCost, resource plans off BilledCost only, and shows vouchers as a Credit row", () => {
+    const rows = focusRecords({ ...base, originalAmount: "10.00", pretaxAmount: "10.00", deductedByResourcePlan: "2.00", deductedByCoupons: "1.50", deductedByVouchers: "3.00" });
+    expect(rows).toHaveLength(2);
+    const [charge, credit] = rows;
+    expect([charge.ListCost, charge.ContractedCost, charge.EffectiveCost, charge.BilledCost]).toEqual(["10.00", "10.00", "8.50", "6.50"]);
+    expect([credit.ChargeCategory, credit.BilledCost, credit.EffectiveCost, credit.ListCost, credit.ContractedCost]).toEqual(["Credit", "-3.00", "-3.00", "-3.00", "-3.00"]);
+    expect([credit.SkuId, credit.PricingQuantity, credit.PricingUnit, credit.ListUnitPrice]).toEqual([null, null, null, null]);
+    expect(credit.ResourceId).toBe("cp-1");
   });
 
   it("writes a CSV row whose formula-looking text is neutralised and negative cost numeric", () => {
     expect(csvHeader(FOCUS_CSV_COLUMNS).trim().split(",")).toEqual([...FOCUS_COLUMNS]);
-    const line = csvRow(FOCUS_CSV_COLUMNS, focusRecord({ ...base, lineType: "refund", pretaxAmount: "-5", originalAmount: "-5" }));
+    const [r] = focusRecords({ ...base, lineType: "refund", pretaxAmount: "-5", originalAmount: "-5" });
+    const line = csvRow(FOCUS_CSV_COLUMNS, r);
     expect(line).toContain(",-5.00,");
     expect(line).toContain("'=cmd");
   });

@@ -1,9 +1,20 @@
 // FOCUS 1.2 (FinOps Open Cost and Usage Specification) rows from bill lines.
-// Pure: the caller supplies one source row per stored bill line (never an
-// aggregate — FOCUS rows are charges) with the account's zone for the periods.
+// Pure: the caller supplies one source row per stored charge (a bill line, or
+// one pay-as-you-go period behind a line) with its SKU from the catalog.
+//
+// How our money maps onto FOCUS's costs (docs/focus.md says the same):
+//   ListCost = ContractedCost  the line's original (list) amount; no negotiated prices
+//   EffectiveCost              pretax amount less coupons (a coupon is a discount on the row)
+//   BilledCost                 EffectiveCost less what a resource plan covered (prepaid earlier)
+//   vouchers                   cash-like credits: a separate Credit row, negative
+// so Σ BilledCost is what the account pays from its balance (or still owes).
 import { TZDate } from "@date-fns/tz";
-import { dec, toFixedString } from "@/lib/money";
+import type Decimal from "decimal.js";
+import { dec, toFixedString, ZERO } from "@/lib/money";
 import type { CsvColumn } from "./csv";
+import { SERVICE_CATEGORIES } from "./focus-values";
+
+export { SERVICE_CATEGORIES };
 
 /** The spec's 21 mandatory columns (alphabetical, as the spec lists them). */
 export const FOCUS_MANDATORY = [
@@ -30,8 +41,15 @@ export const FOCUS_MANDATORY = [
   "ServiceName",
 ] as const;
 
-/** Conditional/recommended columns we can fill from a bill line. */
+/**
+ * Conditional and recommended columns whose condition we meet: we publish a
+ * price list (Sku*, ListUnitPrice), bill provisioned resources in regions and
+ * zones (Resource*, Region*, AvailabilityZone), measure usage (Consumed*) and
+ * issue invoices (InvoiceId). No sub accounts, commitments, negotiated prices,
+ * tags or second currency: those columns are left out, as the spec allows.
+ */
 export const FOCUS_EXTRA = [
+  "AvailabilityZone",
   "ChargeFrequency",
   "ConsumedQuantity",
   "ConsumedUnit",
@@ -41,47 +59,32 @@ export const FOCUS_EXTRA = [
   "RegionName",
   "ResourceId",
   "ResourceName",
+  "ResourceType",
+  "ServiceSubcategory",
   "SkuId",
-  "SubAccountId",
-  "SubAccountName",
+  "SkuMeter",
+  "SkuPriceDetails",
+  "SkuPriceId",
 ] as const;
 
 export type FocusColumn = (typeof FOCUS_MANDATORY)[number] | (typeof FOCUS_EXTRA)[number];
 export const FOCUS_COLUMNS: readonly FocusColumn[] = [...FOCUS_MANDATORY, ...FOCUS_EXTRA];
+export type FocusRecord = Record<FocusColumn, string | null>;
 
 export const CHARGE_CATEGORIES = ["Usage", "Purchase", "Tax", "Credit", "Adjustment"] as const;
-export const SERVICE_CATEGORIES = [
-  "AI and Machine Learning",
-  "Analytics",
-  "Business Applications",
-  "Compute",
-  "Databases",
-  "Developer Tools",
-  "Multicloud",
-  "Identity",
-  "Integration",
-  "Internet of Things",
-  "Management and Governance",
-  "Media",
-  "Migration",
-  "Mobile",
-  "Networking",
-  "Security",
-  "Storage",
-  "Web",
-  "Other",
-] as const;
-
-/** Our catalog's product categories → FOCUS ServiceCategory (an enumeration). */
-const SERVICE_CATEGORY: Record<string, (typeof SERVICE_CATEGORIES)[number]> = {
-  Containers: "Compute",
-  "Elastic Computing": "Compute",
-  Storage: "Storage",
-  Networking: "Networking",
-  "Artificial Intelligence": "AI and Machine Learning",
-};
+export const CHARGE_FREQUENCIES = ["One-Time", "Recurring", "Usage-Based"] as const;
 
 export const PROVIDER_NAME = "Billing Console Cloud";
+
+/** The SKU and SKU price a charge was rated with, from the catalog. */
+export interface FocusSku {
+  skuId: string;
+  skuPriceId: string;
+  meter: string;
+  details: Record<string, string | number | boolean>;
+  /** The published price for one pricing unit (for subscriptions: one month of one instance). */
+  listUnitPrice: string;
+}
 
 export interface FocusSource {
   accountId: string;
@@ -91,13 +94,14 @@ export interface FocusSource {
   billDate: string; // YYYY-MM-DD
   lineType: string; // usage | subscription | refund | adjustment
   productName: string;
-  productCategory: string | null;
+  serviceCategory: string | null;
+  serviceSubcategory: string | null;
   productDetail: string;
   instanceId: string;
   instanceName: string;
   regionId: string;
   regionName: string | null;
-  billingMethod: string;
+  zoneId: string | null;
   billableItemId: string;
   billableItemName: string | null;
   usageQuantity: string;
@@ -105,74 +109,185 @@ export interface FocusSource {
   unitPrice: string;
   originalAmount: string;
   pretaxAmount: string;
+  deductedByResourcePlan: string;
+  deductedByCoupons: string;
+  deductedByVouchers: string;
   currency: string;
   billId: string | null;
   orderNo: string | null;
+  orderType: string | null;
+  /** months × instances of a subscription order. */
+  orderQuantity: string | null;
+  /** A late-usage adjustment: the cycle and day of the line it corrects. */
+  correctsCycle: string | null;
+  correctsDate: string | null;
+  /** The charge's own interval when it is not the bill day (a pay-as-you-go period). */
+  chargePeriod: { start: Date; end: Date } | null;
+  sku: FocusSku | null;
 }
 
-export function chargeCategory(s: Pick<FocusSource, "lineType" | "pretaxAmount">): (typeof CHARGE_CATEGORIES)[number] {
-  if (s.lineType === "subscription") return "Purchase";
-  if (s.lineType === "refund") return "Credit";
-  if (s.lineType === "adjustment") return dec(s.pretaxAmount).isNegative() ? "Credit" : "Adjustment";
-  return "Usage";
+/**
+ * A unit in the spec's Unit Format: "instance-hour" → "Instance-Hours",
+ * "GB-month" → "GB-Months", "hour" → "Hours", "scan" → "Scans", "GB" → "GB".
+ * Data-size abbreviations stay as they are; nouns are capitalised and the
+ * last one (a time unit or a count) is plural.
+ */
+export function focusUnit(unit: string): string {
+  const parts = unit.split("-").map((p) => (/^[KMGTPE]i?[Bb]$|^[Bb]$/.test(p) ? p : p.charAt(0).toUpperCase() + p.slice(1).toLowerCase()));
+  const last = parts.length - 1;
+  if (!/^[KMGTPE]i?[Bb]$|^[Bb]$/.test(parts[last]) && !parts[last].endsWith("s")) parts[last] += "s";
+  return parts.join("-");
 }
 
 /** ISO-8601 UTC instant of local midnight of a day in the zone. */
 function localMidnight(year: number, month: number, date: number, tz: string): string {
-  return new Date(new TZDate(year, month - 1, date, tz).getTime()).toISOString().replace(".000Z", "Z");
+  return iso(new Date(new TZDate(year, month - 1, date, tz).getTime()));
+}
+const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
+
+function dayPeriod(day: string, tz: string): { start: string; end: string } {
+  const [y, m, d] = day.split("-").map(Number);
+  return { start: localMidnight(y, m, d, tz), end: localMidnight(y, m, d + 1, tz) };
 }
 
-export function focusRecord(s: FocusSource): Record<FocusColumn, string | null> {
+const amount = (v: Decimal.Value) => toFixedString(v, 2);
+const quantity = (v: Decimal.Value, dp = 6) => dec(v).toDecimalPlaces(dp).toFixed();
+
+type Kind = { category: (typeof CHARGE_CATEGORIES)[number]; correction: boolean };
+
+function kindOf(s: FocusSource): Kind {
+  if (s.lineType === "subscription" || s.lineType === "refund") return { category: "Purchase", correction: false };
+  if (s.lineType === "adjustment") {
+    // Late usage is usage; it corrects an invoiced period only when it lands in a later cycle.
+    if (s.correctsCycle) return { category: "Usage", correction: s.correctsCycle !== s.billingCycle };
+    return { category: "Adjustment", correction: false };
+  }
+  return { category: "Usage", correction: false };
+}
+
+/**
+ * A purchase's pricing quantity in months of one instance: months × instances
+ * when that multiplies out to the list cost, else (upgrades, downgrades,
+ * refunds of the unused part) the share of a month the amount stands for.
+ */
+function purchaseQuantity(s: FocusSource, listUnitPrice: Decimal, listCost: Decimal): Decimal {
+  if (s.orderQuantity && listUnitPrice.times(s.orderQuantity).minus(listCost).abs().lte("0.005")) return dec(s.orderQuantity);
+  if (listUnitPrice.isZero()) return dec(s.orderQuantity ?? 0);
+  return listCost.div(listUnitPrice).toDecimalPlaces(10);
+}
+
+/** The FOCUS rows of one charge: the charge itself, and a Credit row for what vouchers paid. */
+export function focusRecords(s: FocusSource): FocusRecord[] {
   const [y, m] = s.billingCycle.split("-").map(Number);
-  const [dy, dm, dd] = s.billDate.split("-").map(Number);
-  const category = chargeCategory(s);
+  const { category, correction } = kindOf(s);
   const usage = category === "Usage";
-  const amount = (v: string) => toFixedString(v, 2);
-  return {
-    BilledCost: amount(s.pretaxAmount),
+  const purchase = category === "Purchase";
+  const listCost = dec(amount(s.originalAmount));
+  const effective = dec(s.pretaxAmount).minus(s.deductedByCoupons);
+  const billed = effective.minus(s.deductedByResourcePlan);
+  const charged = s.chargePeriod
+    ? { start: iso(s.chargePeriod.start), end: iso(s.chargePeriod.end) }
+    : dayPeriod(correction && s.correctsDate ? s.correctsDate : s.billDate, s.timeZone);
+
+  let listUnitPrice = dec(s.unitPrice);
+  let pricingQuantity = dec(s.usageQuantity);
+  let pricingUnit = focusUnit(s.usageUnit);
+  if (purchase) {
+    listUnitPrice = dec(s.sku?.listUnitPrice ?? s.unitPrice);
+    pricingQuantity = purchaseQuantity(s, listUnitPrice, listCost);
+    pricingUnit = "Months";
+  }
+  const sku = category === "Usage" || purchase || category === "Adjustment" ? s.sku : null;
+
+  const common = {
     BillingAccountId: s.accountId,
     BillingAccountName: s.accountName,
     BillingCurrency: s.currency,
     BillingPeriodEnd: localMidnight(y, m + 1, 1, s.timeZone),
     BillingPeriodStart: localMidnight(y, m, 1, s.timeZone),
-    ChargeCategory: category,
-    // Adjustments correct an already closed cycle (PRODUCT.md §4.5).
-    ChargeClass: s.lineType === "adjustment" ? "Correction" : null,
-    ChargeDescription: [s.billableItemName ?? s.billableItemId, s.productDetail, s.orderNo ? `order ${s.orderNo}` : null]
-      .filter(Boolean)
-      .join(" · "),
-    ChargePeriodEnd: localMidnight(dy, dm, dd + 1, s.timeZone),
-    ChargePeriodStart: localMidnight(dy, dm, dd, s.timeZone),
-    // No negotiated rates: contracted = list; discounts show in Effective/Billed.
-    ContractedCost: amount(s.originalAmount),
-    EffectiveCost: amount(s.pretaxAmount),
+    ChargePeriodEnd: charged.end,
+    ChargePeriodStart: charged.start,
     InvoiceIssuerName: PROVIDER_NAME,
-    ListCost: amount(s.originalAmount),
-    PricingQuantity: dec(s.usageQuantity).toDecimalPlaces(6).toFixed(),
-    PricingUnit: s.usageUnit,
     ProviderName: PROVIDER_NAME,
     PublisherName: PROVIDER_NAME,
-    ServiceCategory: SERVICE_CATEGORY[s.productCategory ?? ""] ?? "Other",
+    ServiceCategory: s.serviceCategory ?? "Other",
+    ServiceSubcategory: s.serviceSubcategory ?? "Other (Other)",
     ServiceName: s.productName,
-    ChargeFrequency: s.lineType === "usage" ? "Usage-Based" : "One-Time",
-    // Consumed* describe usage only; the spec wants them null for other categories.
-    ConsumedQuantity: usage ? dec(s.usageQuantity).toDecimalPlaces(6).toFixed() : null,
-    ConsumedUnit: usage ? s.usageUnit : null,
+    AvailabilityZone: s.zoneId,
     InvoiceId: s.billId,
-    ListUnitPrice: dec(s.unitPrice).toDecimalPlaces(6).toFixed(),
-    RegionId: s.regionId,
-    RegionName: s.regionName,
+    RegionId: s.regionId || null,
+    RegionName: s.regionId ? s.regionName : null,
     ResourceId: s.instanceId,
     ResourceName: s.instanceName,
-    SkuId: s.billableItemId,
-    SubAccountId: s.accountId,
-    SubAccountName: s.accountName,
+    ResourceType: s.productName,
   };
+  const description = [
+    s.billableItemName ?? s.billableItemId,
+    s.productDetail,
+    s.orderNo ? `order ${s.orderNo}` : null,
+  ]
+    .filter(Boolean)
+    .join(" · ");
+
+  const charge: FocusRecord = {
+    ...common,
+    BilledCost: amount(billed),
+    ChargeCategory: category,
+    ChargeClass: correction ? "Correction" : null,
+    ChargeDescription: description,
+    ContractedCost: amount(listCost),
+    EffectiveCost: amount(effective),
+    ListCost: amount(listCost),
+    PricingQuantity: quantity(pricingQuantity, 10),
+    PricingUnit: pricingUnit,
+    ChargeFrequency: usage ? "Usage-Based" : purchase && s.orderType === "renewal" ? "Recurring" : "One-Time",
+    // Consumed* describe usage only; the spec wants them null for other categories.
+    ConsumedQuantity: usage ? quantity(s.usageQuantity) : null,
+    ConsumedUnit: usage ? focusUnit(s.usageUnit) : null,
+    ListUnitPrice: quantity(listUnitPrice),
+    SkuId: sku?.skuId ?? null,
+    SkuMeter: sku?.meter ?? null,
+    SkuPriceDetails: sku ? JSON.stringify(sku.details) : null,
+    SkuPriceId: sku?.skuPriceId ?? null,
+  };
+  const out = [charge];
+
+  const vouchers = dec(s.deductedByVouchers);
+  if (!vouchers.isZero()) {
+    const credit = amount(vouchers.negated());
+    out.push({
+      ...common,
+      BilledCost: credit,
+      ChargeCategory: "Credit",
+      ChargeClass: null,
+      ChargeDescription: `Voucher applied · ${description}`,
+      // A credit unrelated to other charges: every cost equals BilledCost.
+      ContractedCost: credit,
+      EffectiveCost: credit,
+      ListCost: credit,
+      PricingQuantity: null,
+      PricingUnit: null,
+      ChargeFrequency: "One-Time",
+      ConsumedQuantity: null,
+      ConsumedUnit: null,
+      ListUnitPrice: null,
+      SkuId: null,
+      SkuMeter: null,
+      SkuPriceDetails: null,
+      SkuPriceId: null,
+    });
+  }
+  return out;
+}
+
+/** Σ of a cost column, for reconciling an export with the console's totals. */
+export function sumColumn(records: FocusRecord[], column: FocusColumn): Decimal {
+  return records.reduce((acc, r) => (r[column] === null ? acc : acc.plus(r[column]!)), ZERO);
 }
 
 const NUMERIC = new Set<FocusColumn>(["BilledCost", "ContractedCost", "EffectiveCost", "ListCost", "PricingQuantity", "ConsumedQuantity", "ListUnitPrice"]);
 
-export const FOCUS_CSV_COLUMNS: CsvColumn<Record<FocusColumn, string | null>>[] = FOCUS_COLUMNS.map((name) => ({
+export const FOCUS_CSV_COLUMNS: CsvColumn<FocusRecord>[] = FOCUS_COLUMNS.map((name) => ({
   header: name,
   kind: NUMERIC.has(name) ? "amount" : "text",
   value: (r) => r[name],

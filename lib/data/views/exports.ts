@@ -5,8 +5,10 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { BOM, csvCellSql, csvHeader, csvLineSql, csvRow, type CsvColumn } from "@/lib/exports/csv";
 import { resolveColumns, type DetailColumn } from "@/lib/exports/columns";
+import { getDb } from "@/db/client";
+import { catalogFromDb } from "@/lib/billing/catalog-db";
 import { csvHeaderWords, type CsvHeaderWords } from "@/lib/exports/headers";
-import { FOCUS_CSV_COLUMNS, focusRecord, type FocusSource } from "@/lib/exports/focus";
+import { FOCUS_CSV_COLUMNS, focusRecords } from "@/lib/exports/focus";
 import { textStream } from "@/lib/exports/stream";
 import { getAccount } from "../account";
 import { allBillLinesSql, billLinesQuerySchema, focusLinesSql, queryInput } from "../bill-lines";
@@ -14,6 +16,7 @@ import { allBillsQuery, type BillRow } from "../bills";
 import type { Caller } from "../caller";
 import { parseInput } from "../validate";
 import { getColumnPreference } from "./columns";
+import { focusSkuResolver, focusSource, type FocusLineRow } from "./focus-source";
 import { forEachBatch } from "./cursor";
 import { allUsageQuery, type UsageRow } from "./usage";
 import { summaryQuery, type SummaryRow } from "./summary";
@@ -70,14 +73,20 @@ export async function exportBillLines(caller: Caller, input: unknown, accountId?
   return { filename: `billing-details-${q.billingCycle}.csv`, body };
 }
 
-/** FOCUS 1.2: the stored lines under the same filters (one row per charge, never aggregated). */
+/** FOCUS 1.2: the stored charges under the same filters (never aggregated), voucher credits as their own rows. */
 export async function exportFocus(caller: Caller, input: unknown, accountId?: string): Promise<CsvExport> {
   const account = await getAccount(caller, accountId);
   const q = parseInput(billLinesQuerySchema, queryInput(input));
   const statement = focusLinesSql([sql`bl.account_id = ${account.id}`, sql`bl.billing_cycle = ${q.billingCycle}`], q);
-  const map = (r: Omit<FocusSource, "accountId" | "accountName" | "timeZone">) =>
-    focusRecord({ ...r, accountId: account.id, accountName: account.name, timeZone: account.timeZone });
-  return { filename: `focus-1.2-${q.billingCycle}.csv`, body: streamRows(FOCUS_CSV_COLUMNS, statement, map) };
+  const skuOf = focusSkuResolver(await catalogFromDb(await getDb()));
+  const body = textStream(async (write) => {
+    await write(BOM + csvHeader(FOCUS_CSV_COLUMNS));
+    await forEachBatch<FocusLineRow>(statement, async (rows) => {
+      const records = rows.flatMap((r) => focusRecords(focusSource(r, account, skuOf(r))));
+      await write(records.map((r) => csvRow(FOCUS_CSV_COLUMNS, r)).join(""));
+    });
+  });
+  return { filename: `focus-1.2-${q.billingCycle}.csv`, body };
 }
 
 const BILL_COLUMNS: KeyedColumn<BillRow, keyof CsvHeaderWords["bills"]>[] = [
