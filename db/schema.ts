@@ -151,6 +151,8 @@ export const billableItems = pgTable(
     // Rating rule family: lib/billing/<rule>.ts
     rule: text("rule").notNull(),
     usageUnit: text("usage_unit").notNull(),
+    // package-quota items: the spec metadata key that holds the package's quota (e.g. "indexedImages").
+    quotaKey: text("quota_key"),
   },
   (t) => [uniqueIndex("billable_items_product_code_key").on(t.productId, t.code)],
 );

@@ -14,7 +14,7 @@ export async function catalogFromDb(db: DbOrTx): Promise<Catalog> {
     db.select().from(billableItems).orderBy(asc(billableItems.id)),
     db.select().from(prices).orderBy(asc(prices.id)),
   ]);
-  const items: CatalogItem[] = itemRows.map((i) => ({ id: i.id, productId: i.productId, code: i.code, name: i.name, rule: i.rule as Rule, usageUnit: i.usageUnit }));
+  const items: CatalogItem[] = itemRows.map((i) => ({ id: i.id, productId: i.productId, code: i.code, name: i.name, rule: i.rule as Rule, usageUnit: i.usageUnit, quotaKey: i.quotaKey }));
   const productList: CatalogProduct[] = productRows.map((p) => ({
     id: p.id,
     name: p.name,

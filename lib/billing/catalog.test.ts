@@ -199,6 +199,12 @@ describe("bad files", () => {
       delete f.prices[i].note;
     }, /prices\[\d+\]\.note/));
   it("refuses an id that is not the derived one", () => refuse((f) => (f.prices[0].id = "x"), /prices\[0\]\.id .*must be/));
+  it("a package-quota item names the spec metadata holding its quota, and every spec has it", () => {
+    const is = (f: Record<string, any>) => f.products.findIndex((p: { id: string }) => p.id === "image-search"); // eslint-disable-line @typescript-eslint/no-explicit-any
+    refuse((f) => delete f.products[is(f)].items[1].quotaKey, /items\[1\]\.quotaKey: a package-quota item names/);
+    refuse((f) => delete f.products[is(f)].specs[2].metadata.indexedImages, /specs\[2\]\.metadata\.indexedImages: must be the package's quota/);
+    refuse((f) => (f.products[is(f)].items[0].quotaKey = "qps"), /items\[0\]\.quotaKey: only a package-quota item/);
+  });
   it("refuses a region in an unknown group", () => refuse((f) => f.regions[0].groups.push("cr-moon"), /regions\[0\]\.groups\[2\]/));
 });
 

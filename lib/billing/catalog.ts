@@ -31,6 +31,8 @@ export const RULES = [
   "subscription",
   "free",
   "hourly",
+  // Metered usage counted against the subscribed package's quota (not charged: the package is prepaid).
+  "package-quota",
 ] as const;
 export type Rule = (typeof RULES)[number];
 export const OVERDUE_POLICIES = ["container-registry", "cloud-phone", "image-search", "default"] as const;
@@ -87,7 +89,16 @@ const productSchema = z.strictObject({
     )
     .default([]),
   items: z
-    .array(z.strictObject({ code: slug, name: z.string().min(1), rule: z.enum(RULES), usageUnit: z.string().min(1) }))
+    .array(
+      z.strictObject({
+        code: slug,
+        name: z.string().min(1),
+        rule: z.enum(RULES),
+        usageUnit: z.string().min(1),
+        // package-quota: the spec metadata key holding each package's quota.
+        quotaKey: z.string().min(1).optional(),
+      }),
+    )
     .min(1),
 });
 
@@ -150,6 +161,15 @@ function checkReferences(f: CatalogFile, ctx: z.RefinementCtx) {
     dupes(p.specs.map((s) => s.id), (j) => ["products", i, "specs", j, "id"]);
     dupes(p.items.map((it) => it.code), (j) => ["products", i, "items", j, "code"]);
     for (const it of p.items) items.set(`${p.id}.${it.code}`, p);
+    p.items.forEach((it, j) => {
+      if ((it.rule === "package-quota") !== Boolean(it.quotaKey))
+        return issue(["products", i, "items", j, "quotaKey"], it.quotaKey ? "only a package-quota item has a quotaKey" : "a package-quota item names its quota's spec metadata key");
+      if (it.quotaKey) {
+        p.specs.forEach((s, k) => {
+          if (typeof s.metadata[it.quotaKey!] !== "number") issue(["products", i, "specs", k, "metadata", it.quotaKey!], "must be the package's quota (a number)");
+        });
+      }
+    });
   });
 
   dupes(f.prices.map((p) => p.id), (i) => ["prices", i, "id"]);
@@ -201,6 +221,8 @@ export interface CatalogItem {
   name: string;
   rule: Rule;
   usageUnit: string;
+  /** package-quota items: the spec metadata key holding the quota. */
+  quotaKey?: string | null;
 }
 export interface CatalogSpec {
   id: string;

@@ -191,7 +191,7 @@ async function rateMetered(tx: Tx, ctx: Ctx) {
         from usage_records u
         join billable_items b on b.id = u.item_id
         where u.account_id = ${ctx.account.id} and u.start_at <= ${ctx.now.toISOString()}::timestamptz
-          and b.rule <> 'storage-gb-month'
+          and b.rule not in ('storage-gb-month', 'package-quota')
         group by 1, 2, 3, 4`,
   );
   const egress = new Map<string, { inst: Instance; item: CatalogItem; day: Day; network: Network; gb: Decimal }[]>();

@@ -7,6 +7,7 @@ import { accounts, type Account } from "@/db/schema";
 import { catalogFromDb } from "./catalog-db";
 import type { Catalog } from "./catalog";
 import { rateAccount } from "./engine";
+import { refreshPackageQuotas } from "./quota";
 import { outstandingTotal, settleDueLines } from "./settlement";
 import { renewAtExpiry } from "@/lib/lifecycle/auto-renew";
 import { advanceTimelines, onAccountOverdue, onAccountSettled, onPaygStopped } from "@/lib/overdue/transitions";
@@ -30,6 +31,8 @@ export async function runAccountJobs(tx: Tx, account: Account, catalog: Catalog,
   // Overdue stops billing at its instant, which changes what is rated: go
   // round until settlement finds nothing new (at most once per overdue start).
   await refreshSuspensionQuota(tx, account, now);
+  // Packages whose quota metered usage has used up: their retention timeline starts at that instant.
+  await refreshPackageQuotas(tx, account.id, catalog, now);
   // Releases already due from states entered in earlier runs come first, so nothing is rated past them.
   await advanceTimelines(tx, account.id, now);
   for (let round = 0; round < 6; round++) {

@@ -12,7 +12,9 @@ import { usageContentHash } from "./usage";
 
 export const USAGE_BATCH_MAX = 10_000;
 /** Rules rated from ingested usage; the others come from lifecycle or orders. */
-export const METERED_RULES: ReadonlySet<string> = new Set(["storage-gb-month", "egress-tiered", "traffic-free", "per-scan", "hourly"]);
+export const METERED_RULES: ReadonlySet<string> = new Set(["storage-gb-month", "egress-tiered", "traffic-free", "per-scan", "hourly", "package-quota"]);
+/** Items counted in whole events (scans, images indexed): a record may be a single instant. */
+const COUNT_RULES: ReadonlySet<string> = new Set(["per-scan", "package-quota"]);
 const EGRESS_RULES: ReadonlySet<string> = new Set(["egress-tiered", "traffic-free"]);
 export const NETWORKS = ["internet", "vpc", "replication"] as const;
 
@@ -219,9 +221,9 @@ export function checkUsageRecord(r: ShapedUsage, ctx: UsageContext): { record?: 
     issues.push(item);
     return { issues };
   }
-  if (item.rule === "per-scan") {
-    if (!r.quantity.isInteger() || r.quantity.lt(1)) add("quantity", "a scan count must be a whole number ≥ 1");
-  } else if (end === start) add("end", "must be after start (only per-scan records may have start = end)");
+  if (COUNT_RULES.has(item.rule)) {
+    if (!r.quantity.isInteger() || r.quantity.lt(1)) add("quantity", `a count of ${item.rule === "per-scan" ? "scans" : "events"} must be a whole number ≥ 1`);
+  } else if (end === start) add("end", "must be after start (only counted records, e.g. scans, may have start = end)");
 
   if (instance.releasedAt && start >= MS(instance.releasedAt))
     add("start", `instance ${instance.id} was released at ${instance.releasedAt.toISOString()}, before this record starts`);

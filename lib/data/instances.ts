@@ -2,7 +2,10 @@ import "server-only";
 import { and, asc, eq, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { BILLING_METHODS, INSTANCE_STATUSES, instances, instanceStateChanges, products, regions } from "@/db/schema";
+import { accounts, BILLING_METHODS, INSTANCE_STATUSES, instances, instanceStateChanges, products, regions } from "@/db/schema";
+import { catalogFromDb } from "@/lib/billing/catalog-db";
+import { packageQuotas } from "@/lib/billing/quota";
+import { accountNow } from "@/lib/clock";
 import { NotFoundError } from "@/lib/errors";
 import { tenantOf, type Caller } from "./caller";
 import { parseInput } from "./validate";
@@ -53,16 +56,28 @@ export async function getInstance(caller: Caller, id: string, accountId?: string
     .from(instanceStateChanges)
     .where(and(eq(instanceStateChanges.accountId, account), eq(instanceStateChanges.instanceId, id)))
     .orderBy(asc(instanceStateChanges.at));
-  return { ...row, history };
+  // A package with a metered quota (e.g. images indexed): how much of it usage has used.
+  const [acct] = await db.select().from(accounts).where(eq(accounts.id, account));
+  const quota = (await packageQuotas(db, account, await catalogFromDb(db), [row.instance], accountNow(acct))).get(id) ?? null;
+  return { ...row, history, quota };
 }
 
 /** GET /api/v1/instances/{id}: the resource as listed, with its state history. */
 export async function getInstanceDetail(caller: Caller, id: string, accountId?: string) {
-  const { instance, productName, regionName, history } = await getInstance(caller, id, accountId);
+  const { instance, productName, regionName, history, quota } = await getInstance(caller, id, accountId);
   return {
     ...instance,
     productName,
     regionName,
+    // Quantities (not money): whole units of the quota's item, e.g. images.
+    quota: quota && {
+      billableItemId: quota.itemId,
+      unit: quota.unit,
+      total: quota.total.toFixed(),
+      used: quota.used.toFixed(),
+      remaining: quota.remaining.toFixed(),
+      usedUpAt: quota.usedUpAt?.toISOString() ?? null,
+    },
     history: history.map((h) => ({ from: h.fromStatus, to: h.toStatus, at: h.at.toISOString(), cause: h.cause })),
   };
 }

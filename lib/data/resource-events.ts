@@ -102,7 +102,8 @@ export async function registerInstance(caller: Caller, input: unknown, accountId
     if (!subscription && data.months !== undefined) throw bad("months", "only subscription resources are bought for a number of months");
     if (!subscription && data.autoRenew) throw bad("autoRenew", "only subscription resources renew");
     // Every billable item must be priceable, or rating would fail later for this resource (422).
-    const priced = product.items.map((item) =>
+    // (A package-quota item is not charged: it counts against the package, so it has no price.)
+    const priced = product.items.filter((item) => item.rule !== "package-quota").map((item) =>
       findPrice(catalog, { itemId: item.id, regionId: data.regionId, spec, billingMethod: data.billingMethod, currency: acct.currency, at: createdAt }),
     );
     if (subscription && acct.overdueSince)

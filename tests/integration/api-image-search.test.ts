@@ -67,6 +67,42 @@ describe("Image Search packages", () => {
     await api.clock("2026-06-01T00:00:00Z");
     expect((await api.post("/api/v1/instances", pkg("is2", "2.5m-5"))).status).toBe(201);
   });
-});
 
-export type { Json };
+  it("images indexed, ingested as usage, use up the package's quota; the 15-day retention starts at that instant", async () => {
+    const { api } = await newAccount("5000.00");
+    await api.clock("2026-06-01T00:00:00Z");
+    expect((await api.post("/api/v1/instances", pkg("is", "2.5m-5"))).status).toBe(201);
+    const usage = (id: string, quantity: string, end: string) => ({ id, instanceId: "is", item: "images-indexed", quantity, start: end, end });
+    await api.clock("2026-06-05T00:00:00Z");
+    expect((await api.post("/api/v1/usage", { records: [usage("u1", "1000000", "2026-06-02T10:00:00Z"), usage("u2", "1000000", "2026-06-03T10:00:00Z")] })).json).toEqual({ accepted: 2, duplicates: 0 });
+    await api.clock("2026-06-05T00:00:00Z");
+    let inst = (await api.get("/api/v1/instances/is")).json.data;
+    expect(inst).toMatchObject({ status: "active", quota: { billableItemId: "image-search.images-indexed", unit: "image", total: "2500000", used: "2000000", remaining: "500000", usedUpAt: null } });
+
+    // 600,000 more, indexed by 6 June 12:00 and reported later, pass the 2.5M quota: used up then, whenever the jobs notice.
+    await api.clock("2026-06-07T00:00:00Z");
+    expect((await api.post("/api/v1/usage", { records: [{ ...usage("u3", "600000", "2026-06-06T12:00:00Z"), start: "2026-06-06T08:00:00Z" }] })).status).toBe(200);
+    await api.clock("2026-06-08T00:00:00Z");
+    inst = (await api.get("/api/v1/instances/is")).json.data;
+    expect(inst).toMatchObject({ status: "expired", statusSince: "2026-06-06T12:00:00.000Z", quota: { used: "2600000", remaining: "0", usedUpAt: "2026-06-06T12:00:00.000Z" } });
+    expect(inst.history.at(-1)).toMatchObject({ from: "active", to: "expired", at: "2026-06-06T12:00:00.000Z" });
+    // Retained 15 days from that instant, then released.
+    await api.clock("2026-06-21T11:00:00Z");
+    expect((await api.get("/api/v1/instances/is")).json.data.status).toBe("expired");
+    await api.clock("2026-06-21T13:00:00Z");
+    expect((await api.get("/api/v1/instances/is")).json.data).toMatchObject({ status: "released", releasedAt: "2026-06-21T12:00:00.000Z" });
+    // Metered quota is not charged: the package was prepaid; no usage bill lines.
+    const lines = (await api.get("/api/v1/bill-lines?billingCycle=2026-06")).json.data as Json[];
+    expect(lines.filter((l) => l.billableItemId === "image-search.images-indexed")).toEqual([]);
+  });
+
+  it("rejects an images-indexed record that is not a whole count, naming the field, and writes nothing", async () => {
+    const { api } = await newAccount("5000.00");
+    await api.clock("2026-06-01T00:00:00Z");
+    await api.post("/api/v1/instances", pkg("is", "2.5m-5"));
+    const res = await api.post("/api/v1/usage", { records: [{ id: "x", instanceId: "is", item: "images-indexed", quantity: "1.5", start: "2026-06-01T00:00:00Z", end: "2026-06-01T00:00:00Z" }] });
+    expect(res.status).toBe(400);
+    expect(res.json.error.message).toMatch(/records\[0\]\.quantity/);
+    expect((await api.get("/api/v1/instances/is")).json.data.quota.used).toBe("0");
+  });
+});

@@ -11,6 +11,7 @@ import { createApiKey } from "@/lib/data/operator";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { topUp } from "@/lib/data/top-ups";
 import { dec, sum } from "@/lib/money";
+import { insertUsageRows } from "@/db/seed/insert-usage";
 import { useTestDatabase } from "./db";
 import { DAY, fixtures, HOUR } from "./overdue-fixtures";
 
@@ -160,8 +161,13 @@ describe("overdue timelines", () => {
     const usedUp = new Date("2026-04-03T08:00:00Z");
     await f.instance(a.id, {
       id: "is", productId: "image-search", spec: "2.5m-5", regionId: "cn-shanghai", billingMethod: "subscription",
-      createdAt: new Date("2026-04-01T00:00:00Z"), expiresAt: new Date("2026-07-01T00:00:00Z"), attributes: { quotaUsedUpAt: usedUp.toISOString() },
+      createdAt: new Date("2026-04-01T00:00:00Z"), expiresAt: new Date("2026-07-01T00:00:00Z"),
     });
+    // Metered images indexed reach the 2.5M quota with the record that ends at `usedUp`.
+    await insertUsageRows(f.db(), [
+      { accountId: a.id, id: "idx-1", instanceId: "is", itemId: "image-search.images-indexed", quantity: "2000000", startAt: new Date("2026-04-02T00:00:00Z"), endAt: new Date("2026-04-02T00:00:00Z"), attributes: null },
+      { accountId: a.id, id: "idx-2", instanceId: "is", itemId: "image-search.images-indexed", quantity: "500000", startAt: new Date("2026-04-03T06:00:00Z"), endAt: usedUp, attributes: null },
+    ]);
     await f.clock(a.caller, new Date("2026-04-03T07:00:00Z"));
     expect((await f.get(a.id, "is")).status).toBe("active");
     await f.clock(a.caller, new Date(usedUp.getTime() + HOUR));

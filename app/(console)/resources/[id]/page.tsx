@@ -6,6 +6,7 @@ import { ResourceStatusTable } from "@/components/overdue/resource-status";
 import { getInstance } from "@/lib/data/instances";
 import { NotFoundError } from "@/lib/errors";
 import { BILLING_METHOD_LABELS, formatInstant } from "@/lib/format";
+import { formatQuantity } from "@/lib/money";
 import { pageCaller } from "../../page-caller";
 import { LifecycleSection } from "./lifecycle";
 
@@ -17,7 +18,7 @@ export default async function ResourcePage({ params }: { params: Promise<{ id: s
     if (e instanceof NotFoundError) notFound();
     throw e;
   });
-  const { instance: i, productName, regionName, history } = found;
+  const { instance: i, productName, regionName, history, quota } = found;
   const tz = account.timeZone;
   const facts: [string, React.ReactNode][] = [
     ["Instance ID", <span key="id" className="font-mono">{i.id}</span>],
@@ -32,6 +33,13 @@ export default async function ResourcePage({ params }: { params: Promise<{ id: s
     ["Released", formatInstant(i.releasedAt, tz)],
     ["Auto-renew", i.billingMethod === "subscription" ? (i.autoRenew ? `On, ${i.autoRenewMonths} month(s)` : "Off") : "—"],
   ];
+  if (quota) {
+    const n = formatQuantity;
+    facts.push(
+      ["Quota used", <span key="qu" data-testid="quota-used">{n(quota.used)} of {n(quota.total)} {quota.unit}s</span>],
+      ["Quota remaining", <span key="qr" data-testid="quota-remaining">{n(quota.remaining)} {quota.unit}s{quota.usedUpAt ? ` (used up ${formatInstant(quota.usedUpAt, tz)})` : ""}</span>],
+    );
+  }
   return (
     <>
       <PageHeader title={i.name} />

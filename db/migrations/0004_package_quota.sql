@@ -1,0 +1,1 @@
+ALTER TABLE "billable_items" ADD COLUMN "quota_key" text;
