@@ -10,13 +10,22 @@ import { forecastCycleEnd, RUN_RATE_DAYS, type Forecast } from "./forecast";
 
 const DAY_MS = 86_400_000;
 
-/** Each charge of the cycle (2-dp rounded, as totals are) with when it fell due, in that order. */
+/**
+ * Each charge of the cycle (2-dp rounded, as totals are) with when it fell
+ * due, in that order. A line made of periods (Cloud Phone) counts each period
+ * at its own due instant.
+ */
 export async function cycleCharges(tx: DbOrTx, accountId: string, cycle: Cycle, productId: string | null) {
+  const product = productId ? sql`AND product_id = ${productId}` : sql``;
   const rows = await query<{ amount: string; dueAt: string }>(
     tx,
-    sql`SELECT round(pretax_amount, 2)::text AS amount, due_at::text AS "dueAt" FROM bill_lines
-      WHERE account_id = ${accountId} AND billing_cycle = ${cycle} ${productId ? sql`AND product_id = ${productId}` : sql``}
-      ORDER BY due_at, id COLLATE "C"`,
+    sql`SELECT amount, "dueAt" FROM (SELECT round(p.amount, 2)::text AS amount, p.due_at::text AS "dueAt", p.id AS k FROM bill_line_periods p
+        WHERE p.account_id = ${accountId} AND p.line_id IN (SELECT id FROM bill_lines WHERE account_id = ${accountId} AND billing_cycle = ${cycle} ${product})
+      UNION ALL
+      SELECT round(l.pretax_amount, 2)::text, l.due_at::text, l.id FROM bill_lines l
+        WHERE l.account_id = ${accountId} AND l.billing_cycle = ${cycle} ${product}
+          AND NOT EXISTS (SELECT 1 FROM bill_line_periods p WHERE p.account_id = l.account_id AND p.line_id = l.id)
+      ) u ORDER BY "dueAt", k COLLATE "C"`,
   );
   return rows.map((r) => ({ amount: dec(r.amount), dueAt: new Date(r.dueAt) }));
 }
