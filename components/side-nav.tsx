@@ -7,6 +7,8 @@ const LINKS = [
   { href: "/bill-details", label: "Bill Details" },
   { href: "/resources", label: "Resources" },
   { href: "/account", label: "Account" },
+  { href: "/alerts", label: "Alerts" },
+  { href: "/webhooks", label: "Webhooks" },
 ];
 
 // Admins also get the audit log of lifecycle actions.

@@ -1,5 +1,7 @@
 import { SideNav } from "@/components/side-nav";
 import { SignOutButton } from "@/components/sign-out-button";
+import { AlertsBell } from "@/components/alerts/bell";
+import { unreadAlertCount } from "@/lib/data/alerts";
 import { getAccount } from "@/lib/data/account";
 import { OverdueBanner } from "@/components/overdue/banner";
 import { getOverdueBanner } from "@/lib/data/account";
@@ -9,7 +11,7 @@ import { pageCaller } from "./page-caller";
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const caller = await pageCaller();
-  const [account, overdue] = await Promise.all([getAccount(caller), getOverdueBanner(caller)]);
+  const [account, overdue, unread] = await Promise.all([getAccount(caller), getOverdueBanner(caller), unreadAlertCount(caller)]);
   const user = caller.kind === "user" ? caller : null;
   return (
     <div className="flex min-h-screen flex-col">
@@ -26,6 +28,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
               {user.name} · {user.email} · <span className="uppercase">{user.role}</span>
             </span>
           )}
+          <AlertsBell count={unread} />
           <SignOutButton />
         </div>
       </header>

@@ -210,3 +210,9 @@ export async function listBudgets(caller: Caller, accountId?: string) {
     }),
   );
 }
+
+/** Products a budget can be scoped to (the catalog is global). */
+export async function budgetProducts() {
+  const db = await getDb();
+  return db.select({ id: products.id, name: products.name }).from(products).orderBy(products.name);
+}

@@ -8,6 +8,7 @@ import { ListCard, MoneyStat } from "@/components/overview/parts";
 import { formatInstant } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
 import { getOverview } from "@/lib/data/views/overview";
+import { getForecast } from "@/lib/data/alerts";
 import type { Caller } from "@/lib/data/caller";
 import { pageCaller } from "../page-caller";
 
@@ -26,7 +27,7 @@ export default async function OverviewPage() {
 }
 
 async function OverviewBody({ caller }: { caller: Caller }) {
-  const o = await getOverview(caller);
+  const [o, forecast] = await Promise.all([getOverview(caller), getForecast(caller)]);
   const { currency, timeZone } = o.account;
   const overdue = o.summary.overdue;
   return (
@@ -44,6 +45,8 @@ async function OverviewBody({ caller }: { caller: Caller }) {
           ) : "Nothing overdue"} />
         <MoneyStat label={`Spend to date (${o.cycle})`} value={o.spendToDate} currency={currency} testId="overview-spend-to-date" hint="estimate until the cycle closes" />
         <MoneyStat label="Projected for the cycle" value={o.projection} currency={currency} testId="overview-projection" hint="metered spend at the rate so far" />
+        <MoneyStat label="Forecast at cycle end" value={forecast.amount} currency={currency} testId="overview-forecast"
+          hint={<span data-testid="overview-forecast-method">{forecast.method}</span>} />
         <MoneyStat label={`Last cycle (${o.previousCycle})`} value={o.lastCycleTotal} currency={currency} testId="overview-last-cycle" />
       </div>
       <div className="mb-4">

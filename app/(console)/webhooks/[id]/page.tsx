@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { PageHeader } from "@/components/ui";
+import { EndpointDetail } from "@/components/webhooks/webhooks-view";
+import { getWebhookEndpoint, listDeliveries } from "@/lib/data/webhooks";
+import { NotFoundError } from "@/lib/errors";
+import { pageCaller } from "../../page-caller";
+import { deleteEndpointAction, resendAction, toggleEndpointAction } from "../actions";
+
+export const metadata: Metadata = { title: "Webhook endpoint" };
+
+export default async function EndpointPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const caller = await pageCaller();
+  const { id } = await params;
+  const sp = await searchParams;
+  const [endpoint, deliveries] = await Promise.all([getWebhookEndpoint(caller, id), listDeliveries(caller, id)]).catch((e) => {
+    if (e instanceof NotFoundError) notFound();
+    throw e;
+  });
+  return (
+    <>
+      <PageHeader title="Webhook endpoint" />
+      <EndpointDetail
+        endpoint={endpoint}
+        deliveries={deliveries}
+        canEdit={caller.role === "admin"}
+        error={typeof sp.error === "string" ? sp.error : undefined}
+        actions={{ resend: resendAction, toggle: toggleEndpointAction, remove: deleteEndpointAction }}
+      />
+    </>
+  );
+}
