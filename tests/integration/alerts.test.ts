@@ -7,7 +7,7 @@ vi.mock("next-auth", async (orig) => ({ ...(await orig<object>()), getServerSess
 import { and, asc, eq } from "drizzle-orm";
 import { alerts, webhookEvents } from "@/db/schema";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
-import { createAlertRule, listAlerts, listBudgets, markAlertsRead, unreadAlertCount } from "@/lib/data/alerts";
+import { createAlertRule, getForecast, listAlerts, listBudgets, markAlertsRead, unreadAlertCount } from "@/lib/data/alerts";
 import { topUp } from "@/lib/data/top-ups";
 import { useTestDatabase } from "./db";
 import { DAY, fixtures, HOUR } from "./overdue-fixtures";
@@ -55,6 +55,15 @@ describe("alerts", () => {
     const [b] = await listBudgets(a.caller);
     expect(b).toMatchObject({ kind: "budget", amount: "135.00", cycle: "2026-03" });
     expect(b.forecastMethod).toMatch(/run rate of the last 7 days/);
+  });
+
+  it("forecast on a known history: 11 days of 9.72 to date, the same rate for the 20 days left", async () => {
+    const a = await f.account({ balance: "1000" });
+    await f.phone(a.id, MAR1);
+    await f.clock(a.caller, new Date("2026-03-12T00:00:00Z"));
+    const fc = await getForecast(a.caller);
+    // 11 × 9.72 = 106.92 to date; last 7 days 68.04 → 9.72 a day; 106.92 + 20 × 9.72 = 301.32.
+    expect(fc).toMatchObject({ cycle: "2026-03", spendToDate: "106.92", runRatePerDay: "9.72", daysLeft: "20.00", amount: "301.32" });
   });
 
   it("a jump over the crossing still records the crossing's own instant", async () => {
