@@ -21,22 +21,22 @@ export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /**
  * Record an event for the account's endpoints. `occurredAt` is the billing
- * instant (test clock); deliveries are due at once in wall-clock time.
+ * instant (test clock); deliveries are due at once in wall-clock time. With no
+ * endpoint subscribed to the type nothing is written (the jobs emit often).
  */
-export async function emitEvent(tx: DbOrTx, accountId: string, type: WebhookEventType, data: Record<string, unknown>, occurredAt: Date): Promise<string> {
-  const id = sortableId("evt");
-  await tx.insert(webhookEvents).values({ accountId, id, type, occurredAt, data });
+export async function emitEvent(tx: DbOrTx, accountId: string, type: WebhookEventType, data: Record<string, unknown>, occurredAt: Date): Promise<string | null> {
   const endpoints = await tx
     .select({ id: webhookEndpoints.id, events: webhookEndpoints.events })
     .from(webhookEndpoints)
     .where(and(eq(webhookEndpoints.accountId, accountId), eq(webhookEndpoints.enabled, true)));
-  const wall = systemNow();
   const targets = endpoints.filter((e) => e.events.includes(type));
-  if (targets.length) {
-    await tx.insert(webhookDeliveries).values(
-      targets.map((e) => ({ accountId, id: sortableId("whd"), endpointId: e.id, eventId: id, nextAttemptAt: wall, createdAt: wall })),
-    );
-  }
+  if (!targets.length) return null;
+  const id = sortableId("evt");
+  const wall = systemNow();
+  await tx.insert(webhookEvents).values({ accountId, id, type, occurredAt, data });
+  await tx.insert(webhookDeliveries).values(
+    targets.map((e) => ({ accountId, id: sortableId("whd"), endpointId: e.id, eventId: id, nextAttemptAt: wall, createdAt: wall })),
+  );
   return id;
 }
 

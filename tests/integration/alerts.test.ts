@@ -9,10 +9,12 @@ import { alerts, webhookEvents } from "@/db/schema";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { createAlertRule, getForecast, listAlerts, listBudgets, markAlertsRead, unreadAlertCount } from "@/lib/data/alerts";
 import { topUp } from "@/lib/data/top-ups";
+import { createWebhookEndpoint } from "@/lib/data/webhooks";
 import { useTestDatabase } from "./db";
 import { DAY, fixtures, HOUR } from "./overdue-fixtures";
 
 process.env.BILLING_TEST_CLOCK = "1";
+process.env.WEBHOOKS_ALLOW_PRIVATE = "1";
 
 const MAR1 = new Date("2026-03-01T00:00:00Z");
 const day = (n: number, hour = 12) => new Date(MAR1.getTime() + (n - 1) * DAY + hour * HOUR);
@@ -31,6 +33,7 @@ describe("alerts", () => {
     // A phone group costs 9.72 a day (1.62 per 4-hour period): 80 % of 135.00 = 108.00 is passed by day 12's first period.
     const a = await f.account({ balance: "1000" });
     await f.phone(a.id, MAR1);
+    await createWebhookEndpoint(a.caller, { url: "http://127.0.0.1:9/alerts", events: ["alert.fired"] });
     await createAlertRule(a.caller, { kind: "budget", name: "March", amount: "135", actualThresholds: [50, 80, 100], forecastThresholds: [] });
     for (let n = 1; n <= 11; n++) await f.clock(a.caller, day(n));
     const before = await fired(a.id);

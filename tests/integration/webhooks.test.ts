@@ -15,6 +15,8 @@ import { migrateDatabase, openDatabase } from "@/db/client";
 import { accounts, webhookDeliveries } from "@/db/schema";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { createWebhookEndpoint, listDeliveries, resendDelivery } from "@/lib/data/webhooks";
+import { runLifecycleAction } from "@/lib/data/lifecycle";
+import { topUp } from "@/lib/data/top-ups";
 import { deliverPending, postWebhook } from "@/lib/webhooks/deliver";
 import { emitEvent } from "@/lib/webhooks/outbox";
 import { SIGNATURE_HEADER, verifySignature } from "@/lib/webhooks/signing";
@@ -144,6 +146,7 @@ describe("webhooks", () => {
     setHandle(first);
     const endpoint = await createWebhookEndpoint(caller, { url: rx.url("/restart"), events: ["bill.closed"] });
     const eventId = await first.db.transaction((tx) => emitEvent(tx, id, "bill.closed", { billId: "b1" }, new Date("2026-04-01T00:00:00Z")));
+    expect(eventId).toMatch(/^evt_/);
     await first.close(); // "killed"
     setHandle(t.handle());
 
@@ -155,7 +158,7 @@ describe("webhooks", () => {
       expect(got).toHaveLength(1);
       expect(JSON.parse(got[0].body)).toMatchObject({ id: eventId, type: "bill.closed", data: { billId: "b1" } });
       expect(verifySignature(endpoint.secret, String(got[0].headers[SIGNATURE_HEADER]), got[0].body, Math.floor(Date.now() / 1000))).toBe(true);
-      const [row] = await second.db.select().from(webhookDeliveries).where(and(eq(webhookDeliveries.accountId, id), eq(webhookDeliveries.eventId, eventId)));
+      const [row] = await second.db.select().from(webhookDeliveries).where(and(eq(webhookDeliveries.accountId, id), eq(webhookDeliveries.eventId, eventId!)));
       expect(row.status).toBe("succeeded");
     } finally {
       await second.close();
@@ -180,6 +183,31 @@ describe("webhooks", () => {
     expect(at("/only-bills")).toHaveLength(0);
     await expect(createWebhookEndpoint({ ...a.caller, role: "viewer" }, { url: rx.url("/x"), events: ["bill.closed"] })).rejects.toMatchObject({ status: 403 });
     await expect(createWebhookEndpoint(a.caller, { url: rx.url("/x"), events: ["no.such"] })).rejects.toMatchObject({ status: 400 });
+  });
+
+  it("order.paid, refund.created, bill.closed, account.overdue_cleared and resource.state_changed come from the money and lifecycle paths", async () => {
+    const a = await f.account({ balance: "1000" });
+    await f.phone(a.id, new Date("2026-03-01T00:00:00Z"));
+    await createWebhookEndpoint(a.caller, { url: rx.url("/all"), events: ["order.paid", "refund.created", "bill.closed", "resource.state_changed"] });
+    await f.clock(a.caller, new Date("2026-03-05T00:00:00Z"));
+    await runLifecycleAction(a.caller, "cp", { action: "switch", months: 1 }, "wh-switch-0001");
+    await f.clock(a.caller, new Date("2026-03-10T00:00:00Z"));
+    await runLifecycleAction(a.caller, "cp", { action: "unsubscribe" }, "wh-unsub-0001");
+    await f.clock(a.caller, new Date("2026-04-01T01:00:00Z"));
+    const bodies = at("/all").map((g) => JSON.parse(g.body) as { type: string; data: Record<string, unknown> });
+    const paid = bodies.find((b) => b.type === "order.paid")!;
+    expect(paid.data).toMatchObject({ instanceId: "cp", orderType: "conversion", amount: expect.stringMatching(/^\d+\.\d{2}$/) });
+    const refund = bodies.find((b) => b.type === "refund.created")!;
+    expect(refund.data.amount).toMatch(/^-\d+\.\d{2}$/);
+    expect(bodies.filter((b) => b.type === "resource.state_changed").map((b) => b.data.toStatus)).toContain("released");
+    expect(bodies.filter((b) => b.type === "bill.closed").map((b) => b.data.billingCycle)).toContain("2026-03");
+
+    // Overdue, then a top-up clears it.
+    const o = await overdueAccount(["account.overdue", "account.overdue_cleared"], "/cleared");
+    await f.clock(o.caller, new Date(O.getTime() + HOUR));
+    await topUp(o.caller, { amount: "100.00", idempotencyKey: "wh-topup-0001" });
+    await deliverPending(f.db(), { accountIds: [o.id] });
+    expect(at("/cleared").map((g) => JSON.parse(g.body).type)).toEqual(["account.overdue", "account.overdue_cleared"]);
   });
 
   describe("without WEBHOOKS_ALLOW_PRIVATE", () => {
