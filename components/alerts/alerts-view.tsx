@@ -14,6 +14,7 @@ const button = "rounded bg-brand px-3 py-1 font-semibold text-white";
 
 export function AlertsView(p: {
   alerts: AlertRow[];
+  olderHref: string | null;
   rules: RuleRow[];
   budgets: BudgetRow[];
   products: { id: string; name: string }[];
@@ -55,6 +56,7 @@ export function AlertsView(p: {
             </tbody>
           </table>
         )}
+        {p.olderHref && <a href={p.olderHref} className="mt-2 inline-block text-sm underline">Older alerts</a>}
       </Card>
 
       <Card title="Rules">

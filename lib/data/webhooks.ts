@@ -9,7 +9,7 @@ import { systemNow } from "@/lib/clock";
 import { NotFoundError } from "@/lib/errors";
 import { newId, randomSecret, sortableId } from "@/lib/ids";
 import { assertDeliverableUrl } from "@/lib/webhooks/address";
-import { deliverPending } from "@/lib/webhooks/deliver";
+import { deliverOne } from "@/lib/webhooks/deliver";
 import { WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/outbox";
 import { requireRole, tenantOf, type Caller } from "./caller";
 import { parseInput } from "./validate";
@@ -152,7 +152,7 @@ export async function resendDelivery(caller: Caller, endpointId: string, deliver
   const wall = systemNow();
   const fresh = sortableId("whd");
   await db.insert(webhookDeliveries).values({ accountId: id, id: fresh, endpointId, eventId: d.eventId, nextAttemptAt: wall, createdAt: wall });
-  await deliverPending(db, { accountIds: [id] });
+  await deliverOne(db, id, fresh, wall);
   const [after] = await db.select().from(webhookDeliveries).where(and(eq(webhookDeliveries.accountId, id), eq(webhookDeliveries.id, fresh)));
   return { id: fresh, eventId: d.eventId, status: after.status, lastStatusCode: after.lastStatusCode, lastError: after.lastError };
 }

@@ -44,8 +44,11 @@ export function postWebhook(rawUrl: string, headers: Record<string, string>, bod
         res.on("error", () => resolve({ statusCode: res.statusCode ?? null, error: "response interrupted" }));
       },
     );
+    // `timeout` only bounds idle time; the deadline bounds a receiver that drips its answer.
+    const deadline = setTimeout(() => req.destroy(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
     req.on("timeout", () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
     req.on("error", (e) => resolve({ statusCode: null, error: e.message }));
+    req.on("close", () => clearTimeout(deadline));
     req.end(body);
   });
 }
@@ -85,6 +88,12 @@ export async function deliverPending(db: Db, opts: { accountIds?: string[]; now?
     }
   }
   return out;
+}
+
+/** Send one delivery now if it is pending (a resend); the result, or null when another pass holds it. */
+export async function deliverOne(db: Db, accountId: string, deliveryId: string, now: Date = systemNow()) {
+  const [d] = await db.select().from(webhookDeliveries).where(and(eq(webhookDeliveries.accountId, accountId), eq(webhookDeliveries.id, deliveryId)));
+  return d ? attempt(db, d, now) : null;
 }
 
 async function attempt(db: Db, d: WebhookDelivery, now: Date): Promise<"succeeded" | "retry" | "failed" | null> {

@@ -57,3 +57,35 @@ describe("backoff", () => {
     );
   });
 });
+
+describe("postWebhook", () => {
+  it("does not follow redirects and gives up on a receiver that does not answer in time", async () => {
+    const http = await import("node:http");
+    const { postWebhook } = await import("./deliver");
+    const hits: string[] = [];
+    const server = http.createServer((req, res) => {
+      hits.push(req.url ?? "");
+      if (req.url === "/redirect") res.writeHead(302, { location: "http://169.254.169.254/latest/meta-data" }).end();
+      else if (req.url === "/drip") {
+        // A byte every 100 ms: never idle long enough for the socket timeout, never done.
+        res.writeHead(200);
+        const t = setInterval(() => res.write("."), 100);
+        res.on("close", () => clearInterval(t));
+      }
+      // "/silent": never answers
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const port = (server.address() as import("node:net").AddressInfo).port;
+    process.env.WEBHOOKS_ALLOW_PRIVATE = "1";
+    try {
+      expect(await postWebhook(`http://127.0.0.1:${port}/redirect`, {}, "{}")).toEqual({ statusCode: 302, error: "redirect not followed" });
+      expect(await postWebhook(`http://127.0.0.1:${port}/silent`, {}, "{}", 300)).toMatchObject({ statusCode: null, error: expect.stringMatching(/timed out/) });
+      expect(await postWebhook(`http://127.0.0.1:${port}/drip`, {}, "{}", 300)).toMatchObject({ error: expect.stringMatching(/interrupted|timed out/) });
+      expect(hits).toEqual(["/redirect", "/silent", "/drip"]);
+    } finally {
+      delete process.env.WEBHOOKS_ALLOW_PRIVATE;
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});

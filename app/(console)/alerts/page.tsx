@@ -13,9 +13,10 @@ export const metadata: Metadata = { title: "Alerts" };
 export default async function AlertsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const caller = await pageCaller();
   const sp = await searchParams;
+  const before = typeof sp.before === "string" ? sp.before : undefined;
   const [account, history, rules, budgets, products] = await Promise.all([
     getAccount(caller),
-    listAlerts(caller, { limit: 100 }),
+    listAlerts(caller, { limit: 50, before }),
     listAlertRules(caller),
     listBudgets(caller),
     budgetProducts(),
@@ -25,6 +26,7 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
       <PageHeader title="Alerts" />
       <AlertsView
         alerts={history.data}
+        olderHref={history.next ? `/alerts?before=${encodeURIComponent(history.next)}` : null}
         rules={rules}
         budgets={budgets}
         products={products}
