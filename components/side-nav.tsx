@@ -7,6 +7,7 @@ const LINKS = [
   { href: "/bill-details", label: "Bill Details" },
   { href: "/resources", label: "Resources" },
   { href: "/account", label: "Account" },
+  { href: "/pricing", label: "Pricing" },
   { href: "/alerts", label: "Alerts" },
   { href: "/webhooks", label: "Webhooks" },
 ];

@@ -14,8 +14,9 @@ export interface OrderRow {
   payableAmount: string;
   paidAmount: string;
   status: string;
-  createdAt: Date;
-  termEnd: Date | null;
+  /** ISO instants, as the API sends them. */
+  createdAt: string;
+  termEnd: string | null;
 }
 
 const STATUS = { paid: "text-green-700", unpaid: "text-amber-700 font-semibold", cancelled: "text-muted line-through" } as Record<string, string>;
@@ -49,7 +50,7 @@ export function OrdersTable({
           <tr key={o.id} data-testid="order-row" className="border-t border-line">
             <td className="py-1 pr-2 font-mono">{o.orderNo}</td>
             <td className="py-1 pr-2">{o.orderType}{o.months ? ` · ${o.months} mo` : ""}{o.spec && o.orderType.endsWith("grade") ? ` → ${o.spec}` : ""}</td>
-            <td className="py-1 pr-2">{formatInstant(o.createdAt, timeZone)}</td>
+            <td className="py-1 pr-2">{formatInstant(new Date(o.createdAt), timeZone)}</td>
             <td className="py-1 pr-2 text-right tabular-nums">{formatMoney(o.payableAmount, currency)}</td>
             <td className={`py-1 pr-2 ${STATUS[o.status] ?? ""}`}>{o.status}</td>
             {actions && <td className="py-1">{o.status === "unpaid" && <OrderButtons orderId={o.id} pay={actions.pay} cancel={actions.cancel} />}</td>}

@@ -170,6 +170,11 @@ export async function seedDemo(db: Db, opts: { now: Date; log?: (s: string) => v
   });
 
   const usage = demoUsage({ now, rand, instances: [...ACME_INSTANCES.map((s) => ({ ...s, accountId: DEMO_ACCOUNT_ID })), ...GLOBEX_INSTANCES.map((s) => ({ ...s, accountId: OTHER_ACCOUNT_ID }))] });
+  // A download spike three days ago pushes acme's overdue amount past its extended
+  // suspension quota (25 % of last cycle's pay-as-you-go spend), so the demo also
+  // shows pay-as-you-go Cloud Phones stopped, not only the restricted registry.
+  const spike = new Date(Math.floor((now.getTime() - 3 * DAY) / DAY) * DAY + 9 * HOUR);
+  usage.push({ accountId: DEMO_ACCOUNT_ID, id: "demo-oss-artifacts-sg-spike", instanceId: "oss-artifacts-sg", itemId: "oss.internet-egress", quantity: "2500", startAt: spike, endAt: new Date(spike.getTime() + 6 * HOUR), attributes: { network: "internet" } });
   const { insertUsageRows } = await import("./insert-usage");
   await insertUsageRows(db, usage);
   log(`Demo: 2 accounts, ${ACME_INSTANCES.length + GLOBEX_INSTANCES.length} resources, ${usage.length} usage records; rating and settling…`);

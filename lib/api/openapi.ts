@@ -151,7 +151,8 @@ const schemas: Record<string, Schema> = {
   ),
   Amount: str("Money: exact decimal string with 2 decimals (never a JSON number)", { pattern: "^-?\\d+\\.\\d{2}$", examples: ["12.50"] }),
   Decimal: str("Exact decimal string as stored (up to 6 decimals)", { pattern: "^-?\\d+(\\.\\d+)?$" }),
-  Quantity: str("Quantity or unit price: decimal string, up to 6 decimals, no trailing zeros", { pattern: "^-?\\d+(\\.\\d{1,6})?$" }),
+  Quantity: str("Quantity: decimal string, up to 6 decimals, no trailing zeros", { pattern: "^-?\\d+(\\.\\d{1,6})?$" }),
+  UnitPrice: str("Unit price (a rate, not an amount): decimal string with exactly 6 decimals, never rounded to cents; amounts computed from it are rounded once to 2 decimals", { pattern: "^-?\\d+\\.\\d{6}$", examples: ["0.080800"] }),
   Totals: { ...obj(amounts()), description: "Sums over ALL rows matching the query (not just the page), of the rounded line amounts" },
   Instance: obj(
     {
@@ -177,6 +178,32 @@ const schemas: Record<string, Schema> = {
     },
     ["accountId", "id", "productId", "name", "regionId", "instanceCount", "billingMethod", "status", "createdAt"],
   ),
+  InstanceDetail: {
+    allOf: [
+      ref("Instance"),
+      obj({
+        history: {
+          type: "array",
+          items: obj({ from: { type: ["string", "null"], enum: [...INSTANCE_STATUSES, null] }, to: { type: "string", enum: INSTANCE_STATUSES }, at: instant("When"), cause: str("Why") }),
+          description: "Every state change, oldest first",
+        },
+        quota: {
+          oneOf: [
+            obj({
+              billableItemId: str("The metered item counted against the package, e.g. image-search.images-indexed"),
+              unit: str("Its unit, e.g. image"),
+              totalQuantity: ref("Quantity"),
+              usedQuantity: ref("Quantity"),
+              remainingQuantity: ref("Quantity"),
+              usedUpAt: nullableInstant("When usage reached the quota: the package's 15-day retention starts then"),
+            }),
+            { type: "null" },
+          ],
+          description: "Packages with a metered quota (Image Search): usage ingested through POST /api/v1/usage, counted once its record has ended. Quantities, not money.",
+        },
+      }),
+    ],
+  },
   InstanceRegistration: {
     type: "object",
     additionalProperties: false,
@@ -207,10 +234,10 @@ const schemas: Record<string, Schema> = {
       instanceCount: { type: "integer" },
       termStart: nullableInstant("Term start"),
       termEnd: nullableInstant("Term end"),
-      originalAmount: ref("Decimal"),
-      discountAmount: ref("Decimal"),
-      payableAmount: ref("Decimal"),
-      paidAmount: ref("Decimal"),
+      originalAmount: ref("Amount"),
+      discountAmount: ref("Amount"),
+      payableAmount: amount("Signed: refunds are negative"),
+      paidAmount: ref("Amount"),
       status: { type: "string", enum: ["unpaid", "paid", "cancelled"] },
       createdAt: instant("Placed"),
       paidAt: nullableInstant("Paid"),
@@ -224,7 +251,7 @@ const schemas: Record<string, Schema> = {
     properties: {
       id: str("Idempotency key per account: a re-sent record is a duplicate; the same id with other content is a 409", { maxLength: 200 }),
       instanceId: str("One of the account's instances", { maxLength: 200 }),
-      item: str("Billable item code (or <productId>.<code>), e.g. storage, egress, scan", { maxLength: 200 }),
+      item: str("Billable item code (or <productId>.<code>), e.g. storage, egress, scanner, images-indexed (counted against the Image Search package's quota, not charged)", { maxLength: 200 }),
       quantity: { oneOf: [ref("Quantity"), { type: "number" }], description: "≥ 0, ≤ 1e9, at most 6 decimals" },
       start: instant("Start of the measured interval, with an offset"),
       end: instant("End of the measured interval (not before start, not in the future)"),
@@ -259,21 +286,46 @@ const schemas: Record<string, Schema> = {
       billableItem: nullable("Billable item name"),
       usage: { oneOf: [ref("Quantity"), { type: "null" }], description: "Usage; null when an aggregate mixes units" },
       usageUnit: nullable("Usage unit"),
-      listPrice: { oneOf: [ref("Quantity"), { type: "null" }], description: "Unit (list) price" },
+      listPrice: { oneOf: [ref("UnitPrice"), { type: "null" }], description: "Unit (list) price, 6 decimals" },
       listPriceUnit: nullable("Unit of the list price, e.g. USD/hour"),
       ...amounts(),
       currency: { type: ["string", "null"], enum: [...CURRENCIES, null] },
       orderId: nullable("Order id, for subscription lines"),
       orderNo: nullable("Order number, for subscription lines"),
       lineType: nullable("usage | subscription | refund | adjustment"),
+      periods: {
+        type: "array",
+        items: ref("BillLinePeriod"),
+        description:
+          "Stored lines only (absent on aggregated rows): the 4-hour periods a Cloud Phone pay-as-you-go day line adds up, empty for other lines. Each period is its own charge — hourly price × charged seconds / 3600 × instances, rounded once to cents — settled at the instant it falls due (its end; or the release, overdue or switch instant). Its day is the day it falls due; the line's amounts are the sums of its periods, so `Σ periods[].amount = pretaxAmount`. Example: 0.0945/h for 48 h is 12 periods of 0.38 = 4.56 (not 4.536).",
+      },
     },
+    ["id", "lineCount", "billingCycle", "billingDate", "productCode", "productName", "productDetail", "instanceId", "instanceName", "region", "regionName", "billingMethod", "subscriptionType", "billableItemId", "billableItem", "usage", "usageUnit", "listPrice", "listPriceUnit", ...AMOUNT_FIELDS.map(([n]) => n), "currency", "orderId", "orderNo", "lineType"],
   ),
-  BillLinePage: obj({
-    data: { type: "array", items: ref("BillLine") },
-    nextToken: { type: ["string", "null"], description: "Pass as nextToken for the next page; null on the last page" },
-    totalCount: { type: "integer", description: "Rows matching the query, over all pages" },
-    totals: ref("Totals"),
+  BillLinePeriod: obj({
+    id: str("Deterministic id: instance, item and period start"),
+    start: instant("Period start (aligned to the group's creation or reactivation)"),
+    end: instant("Period end, or the stop instant of a period cut short by overdue or a switch"),
+    dueAt: instant("When the charge fell due and was settled"),
+    reason: { type: "string", enum: ["ended", "released", "overdue", "switched"], description: "ended: a full period; released: the release period, charged in full; overdue/switched: charged to the second up to that instant" },
+    chargedSeconds: { type: "integer", description: "Seconds charged per instance" },
+    instances: { type: "integer", description: "Instances in the group" },
+    unitPrice: ref("UnitPrice"),
+    amount: amount("unitPrice × chargedSeconds / 3600 × instances, rounded once"),
+    paymentAmount: amount("Paid from the balance when it fell due (or later by a top-up)"),
+    outstandingAmount: amount("Still owed"),
+    settledAt: nullableInstant("Settled at (its due instant)"),
   }),
+  BillLinePage: {
+    type: "object",
+    required: ["data", "nextToken", "totalCount", "totals"],
+    properties: {
+      data: { type: "array", items: ref("BillLine") },
+      nextToken: { type: ["string", "null"], description: "Pass as nextToken for the next page; null on the last page" },
+      totalCount: { type: "integer", description: "Rows matching the query, over all pages" },
+      totals: ref("Totals"),
+    },
+  },
   Bill: obj(
     {
       id: str("Order id, or the pay-as-you-go bill id (bills row id, else payg-<cycle>-<product>)"),
@@ -362,10 +414,10 @@ const schemas: Record<string, Schema> = {
     termStart: instant("Term start"),
     termEnd: instant("Term end (unchanged by upgrade/downgrade)"),
     currency: str("The account's currency"),
-    originalAmount: str("Decimal string, 2 dp"),
-    discountAmount: str("Decimal string, 2 dp"),
-    payableAmount: str("Signed decimal string: > 0 charged, < 0 refunded to the balance"),
-    paygFinalCharge: nullable("Switch: the running pay-as-you-go period, charged up to the switch instant by the jobs"),
+    originalAmount: ref("Amount"),
+    discountAmount: ref("Amount"),
+    payableAmount: amount("Signed: > 0 charged, < 0 refunded to the balance. Upgrade/downgrade: (new − old) × remaining seconds / term seconds, rounded once"),
+    paygFinalCharge: { oneOf: [ref("Amount"), { type: "null" }], description: "Switch: the running pay-as-you-go period, charged up to the switch instant by the jobs" },
     explanation: { type: "array", items: { type: "string" }, description: "The formula, worked" },
   }),
   LifecycleOrder: obj({
@@ -379,10 +431,10 @@ const schemas: Record<string, Schema> = {
     instanceCount: { type: "integer" },
     termStart: nullableInstant("Term start"),
     termEnd: nullableInstant("Term end"),
-    originalAmount: str("Decimal string"),
-    discountAmount: str("Decimal string"),
-    payableAmount: str("Signed decimal string (refunds negative)"),
-    paidAmount: str("Decimal string"),
+    originalAmount: ref("Amount"),
+    discountAmount: ref("Amount"),
+    payableAmount: amount("Signed (refunds negative)"),
+    paidAmount: ref("Amount"),
     status: str("unpaid | paid | cancelled", { enum: ["unpaid", "paid", "cancelled"] }),
     createdAt: instant("Placed"),
     paidAt: nullableInstant("Paid"),
@@ -392,10 +444,74 @@ const schemas: Record<string, Schema> = {
     paid: { type: "boolean", description: "false: insufficient funds, the order is unpaid (pay or cancel it)" },
     message: str("What happened, for people"),
     order: ref("LifecycleOrder"),
+    ledgerEntry: { oneOf: [ref("LedgerEntry"), { type: "null" }], description: "The order's ledger entry (deduction, or refund to the balance)" },
     quote: ref("Quote"),
     instance: { type: "object", description: "The resource after the action" },
   }),
+  LedgerEntry: obj({
+    id: str("Entry id"),
+    at: instant("When"),
+    type: { type: "string", enum: ["top_up", "deduction", "refund", "adjustment"] },
+    amount: amount("Signed: credits positive"),
+    currency: { type: "string", enum: CURRENCIES },
+    referenceType: { type: ["string", "null"], description: "bill_line | bill_line_period | order | top_up" },
+    referenceId: { type: ["string", "null"] },
+    memo: str("Memo"),
+  }),
+  CatalogPrice: obj({
+    id: str("Stable price id"),
+    regionGroupId: nullable("Region group priced (null: every region)"),
+    spec: nullable("Spec priced (null: the product has no specs)"),
+    billingMethod: { type: "string", enum: BILLING_METHODS },
+    unitPrice: ref("UnitPrice"),
+    priceUnit: str("e.g. USD/hour, USD/month, USD/GB-month"),
+    tiers: { oneOf: [{ type: "array", items: obj({ upTo: { oneOf: [ref("Quantity"), { type: "null" }] }, unitPrice: ref("UnitPrice") }) }, { type: "null" }], description: "Tiered prices by cumulative quantity per cycle; the last tier is open-ended" },
+    isDefault: { type: "boolean", description: "A figure not from the provider's pages, labelled as such" },
+    note: nullable("Where a default figure comes from"),
+    effectiveFrom: instant("In effect from (inclusive)"),
+    effectiveTo: nullableInstant("In effect until (exclusive); null: open"),
+    inEffect: { type: "boolean", description: "In effect at the account's clock" },
+  }),
+  Catalog: obj({
+    currency: { type: "string", enum: CURRENCIES, description: "The account's currency: only its prices are listed" },
+    asOf: instant("The account's clock"),
+    regionGroups: { type: "array", items: obj({ id: str("Group id"), scheme: str("Which products price by it"), name: str("Name"), regions: { type: "array", items: obj({ id: str("Region id"), name: str("Name") }) } }) },
+    products: {
+      type: "array",
+      items: obj({
+        id: str("Product code"),
+        name: str("Name"),
+        category: str("Category"),
+        description: str("Description"),
+        billingMethods: { type: "array", items: { type: "string", enum: BILLING_METHODS } },
+        regionScheme: nullable("Region grouping of its prices"),
+        termDiscounts: { type: "object", additionalProperties: ref("Decimal"), description: "Subscription discount by months, e.g. {\"12\": \"0.15\"}" },
+        specs: { type: "array", items: obj({ id: str("Spec id"), name: str("Name"), metadata: { type: "object", additionalProperties: true } }) },
+        items: {
+          type: "array",
+          items: obj({
+            id: str("Billable item id"),
+            code: str("Code (usage records may name it)"),
+            name: str("Name"),
+            rule: str("How it is rated: phone-period, storage-gb-month, egress-tiered, traffic-free, per-scan, subscription, free, hourly, package-quota (not charged: counted against the package's quota)"),
+            usageUnit: str("Unit of usage"),
+            quotaKey: nullable("package-quota: the spec metadata holding the quota"),
+            prices: { type: "array", items: ref("CatalogPrice") },
+          }),
+        },
+      }),
+    },
+  }),
 };
+
+/** The one envelope of every list: data, the next page's token, the count over all pages. */
+const listOf = (item: Schema | Ref, extra: Record<string, Schema | Ref> = {}): Schema =>
+  obj({
+    data: { type: "array", items: item },
+    nextToken: { type: ["string", "null"], description: "Pass as nextToken for the next page; null on the last page" },
+    totalCount: { type: "integer", description: "Rows matching the query, over all pages" },
+    ...extra,
+  });
 
 // ── Parameters and responses ─────────────────────────────────────────────────
 
@@ -450,7 +566,7 @@ export const openApiDocument: OpenApiDocument = {
     title: "Billing Console API",
     version: "1.0.0",
     description:
-      "Bills, usage and resources of one account (the API key's). Money is a decimal string with 2 decimals; field names follow the provider's billing API vocabulary. Errors are {error:{code,message,details?}}.",
+      "Bills, usage and resources of one account (the API key's). Money (every amount, balance, limit and quota in money) is a decimal string with exactly 2 decimals (`^-?\\d+\\.\\d{2}$`); unit prices are rates with exactly 6 decimals; quantities have up to 6. Every list answers with one envelope: {data, nextToken, totalCount} (plus totals where rows carry amounts); pass nextToken back for the next page. Field names follow the provider's billing API vocabulary. Errors are {error:{code,message,details?}}.",
   },
   servers: [{ url: "/" }],
   security: [{ bearerAuth: [] }],
@@ -473,7 +589,7 @@ export const openApiDocument: OpenApiDocument = {
           { name: "billingMethod", in: "query", schema: { type: "string", enum: BILLING_METHODS } },
           { name: "productId", in: "query", schema: { type: "string" } },
         ],
-        responses: { "200": ok("Instances", obj({ data: { type: "array", items: ref("Instance") } })), ...READ_ERRORS },
+        responses: { "200": ok("Instances, all in one page", listOf(ref("Instance"))), ...READ_ERRORS },
       }),
       post: tenant("Resources", {
         operationId: "registerInstance",
@@ -485,6 +601,27 @@ export const openApiDocument: OpenApiDocument = {
           "402": errorResponse("The order is not covered; nothing was written"),
           ...WRITE_ERRORS,
         },
+      }),
+    },
+    "/api/v1/instances/{id}": {
+      get: tenant("Resources", {
+        operationId: "getInstance",
+        summary: "One instance of the account, with its state history and, for a package with a metered quota, quota used and remaining",
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+        responses: { "200": ok("The instance", obj({ data: ref("InstanceDetail") })), ...READ_ERRORS, "404": errorResponse("No such instance in the key's account (another account's instance reads the same)") },
+      }),
+    },
+    "/api/v1/catalog": {
+      get: tenant("Bills", {
+        operationId: "getCatalog",
+        summary: "Products, billable items, specs, region groups and prices with their effective dates, in the account's currency",
+        description: "The numbers to check a bill with: a line's listPrice is one of these unit prices (6 decimals); its amount is rounded once to cents.",
+        parameters: [
+          { name: "productId", in: "query", schema: { type: "string" } },
+          { name: "billingMethod", in: "query", schema: { type: "string", enum: BILLING_METHODS } },
+          { name: "prices", in: "query", description: "all: every price with its effective dates (default); current: only those in effect at the account's clock.", schema: { type: "string", enum: ["all", "current"], default: "all" } },
+        ],
+        responses: { "200": ok("The catalog", obj({ data: ref("Catalog") })), ...READ_ERRORS },
       }),
     },
     "/api/v1/instances/{id}/release": {
@@ -573,8 +710,9 @@ export const openApiDocument: OpenApiDocument = {
           { name: "instanceId", in: "query", schema: { type: "string" } },
           { name: "status", in: "query", schema: { type: "string", enum: ["unpaid", "paid", "cancelled"] } },
           { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 500, default: 100 } },
+          param("nextToken"),
         ],
-        responses: { "200": ok("Orders", obj({ data: { type: "array", items: ref("LifecycleOrder") } })), ...READ_ERRORS },
+        responses: { "200": ok("A page of orders", listOf(ref("LifecycleOrder"))), ...READ_ERRORS },
       }),
     },
     "/api/v1/orders/{id}/pay": {
@@ -671,7 +809,7 @@ export const openApiDocument: OpenApiDocument = {
         parameters: [{ name: "Idempotency-Key", in: "header", required: true, description: "One key per intended top-up.", schema: { type: "string", maxLength: 120 } }],
         requestBody: { required: true, content: json(obj({ amount: str("Positive amount with at most 2 decimals", { pattern: "^\\d{1,12}(\\.\\d{1,2})?$", examples: ["100.00"] }) })) },
         responses: {
-          "201": ok("Applied", obj({ ledgerEntryId: str("The top-up's ledger entry"), settledLines: { type: "integer" }, settledAmount: str("Paid from this top-up"), balance: str("Balance after"), replayed: { type: "boolean" } })),
+          "201": ok("Applied", obj({ ledgerEntryId: str("The top-up's ledger entry"), settledLines: { type: "integer", description: "Bill lines and Cloud Phone periods paid" }, settledAmount: amount("Paid from this top-up"), balance: amount("Balance after"), replayed: { type: "boolean" } })),
           "200": ok("Replayed: already applied with this key", obj({ ledgerEntryId: str("The first top-up's ledger entry"), replayed: { type: "boolean" } }, ["ledgerEntryId", "replayed"])),
           ...WRITE_ERRORS,
           "409": errorResponse("The key was used for another amount"),
@@ -687,10 +825,10 @@ export const openApiDocument: OpenApiDocument = {
             "The overdue status",
             obj({
               asOf: instant("The account's now"),
-              overdue: { oneOf: [obj({ since: instant("Overdue since"), amount: str("Outstanding amount") }), { type: "null" }] },
-              outstandingAmount: str("Outstanding amount"),
-              creditLimit: str("Credit (overdraft) limit"),
-              suspensionQuota: str("Extended suspension quota"),
+              overdue: { oneOf: [obj({ since: instant("Overdue since: the due instant of the first charge left uncovered (for Cloud Phone, a period's end)"), amount: ref("Amount") }), { type: "null" }] },
+              outstandingAmount: amount("Outstanding amount"),
+              creditLimit: amount("Credit (overdraft) limit"),
+              suspensionQuota: amount("Extended suspension quota"),
               suspensionQuotaFormula: str("How the quota is computed"),
               paygStoppedSince: { type: ["string", "null"], format: "date-time" },
               resources: {
@@ -720,13 +858,14 @@ export const openApiDocument: OpenApiDocument = {
           { name: "from", in: "query", description: "First day (inclusive), account time zone.", schema: { type: "string", format: "date" } },
           { name: "to", in: "query", description: "Last day (inclusive), account time zone.", schema: { type: "string", format: "date" } },
           { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 5000, default: 200 } },
+          param("nextToken"),
           { name: "format", in: "query", schema: { type: "string", enum: ["json", "csv"], default: "json" } },
         ],
         responses: {
           "200": {
             description: "Ledger entries; amounts are signed (credits positive)",
             content: {
-              ...json(obj({ entries: { type: "array", items: obj({ id: str("Entry id"), at: instant("When"), type: str("top_up | deduction | refund | adjustment"), amount: str("Signed amount"), currency: str("Currency"), referenceType: { type: ["string", "null"] }, referenceId: { type: ["string", "null"] }, memo: str("Memo") }) } })),
+              ...json(listOf(ref("LedgerEntry"))),
               "text/csv": { schema: { type: "string" } },
             },
           },

@@ -30,7 +30,6 @@ export async function runAccountJobs(tx: Tx, account: Account, catalog: Catalog,
   await renewAtExpiry(tx, account.id, catalog, now);
   // Overdue stops billing at its instant, which changes what is rated: go
   // round until settlement finds nothing new (at most once per overdue start).
-  await refreshSuspensionQuota(tx, account, now);
   // Packages whose quota metered usage has used up: their retention timeline starts at that instant.
   await refreshPackageQuotas(tx, account.id, catalog, now);
   // Releases already due from states entered in earlier runs come first, so nothing is rated past them.
@@ -38,6 +37,8 @@ export async function runAccountJobs(tx: Tx, account: Account, catalog: Catalog,
   for (let round = 0; round < 6; round++) {
     const [fresh] = await tx.select().from(accounts).where(eq(accounts.id, account.id));
     lines = (await rateAccount(tx, fresh, catalog, now)).lines;
+    // The quota comes from last cycle's rated lines: on a first run they exist only now.
+    if (round === 0) await refreshSuspensionQuota(tx, fresh, now);
     const r = await settleDueLines(tx, account.id, now);
     settled += r.settled;
     if (!r.overdueAt && !r.paygStopAt) break;

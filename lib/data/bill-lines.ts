@@ -400,7 +400,8 @@ function toApiRow(r: Record<string, unknown>): BillLineRow {
     ...(text as Omit<BillLineRow, "id" | "lineCount" | "subscriptionType" | "usage" | "periods" | keyof Amounts>),
     subscriptionType: text.billingMethod ? (SUBSCRIPTION_TYPE[text.billingMethod] ?? null) : null,
     usage: quantity(s.usage),
-    listPrice: quantity(text.listPrice),
+    // Unit prices keep their 6 decimals (they are not money to be paid; the amounts are).
+    listPrice: text.listPrice === null ? null : dec(text.listPrice).toFixed(6),
     ...amountsOf(s),
   };
 }

@@ -73,9 +73,9 @@ export async function getInstanceDetail(caller: Caller, id: string, accountId?: 
     quota: quota && {
       billableItemId: quota.itemId,
       unit: quota.unit,
-      total: quota.total.toFixed(),
-      used: quota.used.toFixed(),
-      remaining: quota.remaining.toFixed(),
+      totalQuantity: quota.total.toFixed(),
+      usedQuantity: quota.used.toFixed(),
+      remainingQuantity: quota.remaining.toFixed(),
       usedUpAt: quota.usedUpAt?.toISOString() ?? null,
     },
     history: history.map((h) => ({ from: h.fromStatus, to: h.toStatus, at: h.at.toISOString(), cause: h.cause })),

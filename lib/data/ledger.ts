@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, gte, lt, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, lt, type SQL } from "drizzle-orm";
 import { stringify } from "csv-stringify/sync";
 import { z } from "zod";
 import { getDb } from "@/db/client";
@@ -7,6 +7,7 @@ import { ledgerEntries } from "@/db/schema";
 import { dayBounds } from "@/lib/billing/cycle";
 import { toFixedString } from "@/lib/money";
 import { getAccount } from "./account";
+import { ledgerEntryView, newestAfter, newestPage, NEXT_TOKEN } from "./api-views";
 import { type Caller } from "./caller";
 import { parseInput } from "./validate";
 
@@ -18,6 +19,7 @@ export const ledgerFilters = z.object({
   from: z.iso.date({ message: "must be a date YYYY-MM-DD" }).optional(),
   to: z.iso.date({ message: "must be a date YYYY-MM-DD" }).optional(),
   limit: z.coerce.number().int().min(1).max(5000).default(200),
+  nextToken: NEXT_TOKEN,
 });
 export type LedgerFilters = z.input<typeof ledgerFilters>;
 
@@ -29,6 +31,8 @@ export async function listLedger(caller: Caller, input: unknown = {}, accountId?
   if (f.type) where.push(eq(ledgerEntries.entryType, f.type));
   if (f.from) where.push(gte(ledgerEntries.at, dayBounds(f.from, account.timeZone).start));
   if (f.to) where.push(lt(ledgerEntries.at, dayBounds(f.to, account.timeZone).end));
+  const after = newestAfter(f.nextToken, ledgerEntries.at, ledgerEntries.id);
+  if (after) where.push(after);
   const db = await getDb();
   const rows = await db
     .select()
@@ -37,6 +41,19 @@ export async function listLedger(caller: Caller, input: unknown = {}, accountId?
     .orderBy(desc(ledgerEntries.at), desc(ledgerEntries.id))
     .limit(f.limit);
   return { account, filters: f, rows };
+}
+
+/** GET /api/v1/account/ledger: a page of entries, newest first, in the list envelope. */
+export async function ledgerPage(caller: Caller, input: unknown = {}, accountId?: string) {
+  const account = await getAccount(caller, accountId);
+  const f = parseInput(ledgerFilters, input);
+  const { rows } = await listLedger(caller, { ...f, limit: f.limit + 1 }, account.id);
+  const where: SQL[] = [eq(ledgerEntries.accountId, account.id)];
+  if (f.type) where.push(eq(ledgerEntries.entryType, f.type));
+  if (f.from) where.push(gte(ledgerEntries.at, dayBounds(f.from, account.timeZone).start));
+  if (f.to) where.push(lt(ledgerEntries.at, dayBounds(f.to, account.timeZone).end));
+  const [{ n }] = await (await getDb()).select({ n: count() }).from(ledgerEntries).where(and(...where));
+  return newestPage(rows, f.limit, (r) => ({ at: r.at, id: r.id }), ledgerEntryView, n);
 }
 
 export async function ledgerCsv(caller: Caller, input: unknown = {}, accountId?: string): Promise<string> {

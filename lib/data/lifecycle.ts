@@ -3,7 +3,7 @@ import "server-only";
 // (admins only), validate, serialise per account, make each request
 // idempotent by its key, and record every action in the audit log — all in
 // one transaction, so a retry or a double click never charges twice.
-import { and, desc, eq, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Tx } from "@/db/client";
 import { idempotencyKeys, instances, ledgerEntries, orders, products, type Account, type Instance, type Order } from "@/db/schema";
@@ -16,6 +16,7 @@ import { stateOf, writeAudit } from "@/lib/lifecycle/audit";
 import { autoRenewInput, idempotencyKey, lifecycleInput, type LifecycleInput } from "@/lib/lifecycle/input";
 import { chargeOrder, lockAccount, lockInstance, placeOrder, quoteContext, retermForPayment } from "@/lib/lifecycle/orders";
 import { ActionRefusedError, IMAGE_SEARCH_TRIAL, quoteAction, SPEC_CHANGE_PRODUCTS, type Quote } from "@/lib/lifecycle/quote";
+import { ledgerEntryView, newestAfter, newestPage, NEXT_TOKEN, orderView } from "./api-views";
 import { actorOf, requireRole, tenantOf, type Caller } from "./caller";
 import { parseInput } from "./validate";
 
@@ -26,27 +27,6 @@ function instanceView(i: Instance) {
   return { id: i.id, billingMethod: i.billingMethod, status: i.status, spec: i.spec, expiresAt: i.expiresAt, autoRenew: i.autoRenew, autoRenewMonths: i.autoRenewMonths };
 }
 
-function orderView(o: Order) {
-  return {
-    id: o.id,
-    orderNo: o.orderNo,
-    instanceId: o.instanceId,
-    productId: o.productId,
-    orderType: o.orderType,
-    spec: o.spec,
-    months: o.months,
-    instanceCount: o.instanceCount,
-    termStart: o.termStart,
-    termEnd: o.termEnd,
-    originalAmount: o.originalAmount,
-    discountAmount: o.discountAmount,
-    payableAmount: o.payableAmount,
-    paidAmount: o.paidAmount,
-    status: o.status,
-    createdAt: o.createdAt,
-    paidAt: o.paidAt,
-  };
-}
 
 /** Run `work` once per idempotency key; the same key again returns the first result, other parameters → 409. */
 async function idempotent(tx: Tx, accountId: string, key: string, request: unknown, work: (requestHash: string) => Promise<unknown>): Promise<Json> {
@@ -133,12 +113,12 @@ export async function runLifecycleAction(caller: Caller, instanceId: string, inp
       });
       // A refund is a ledger entry: show it with the result.
       const [ledgerEntry] = await tx
-        .select({ id: ledgerEntries.id, entryType: ledgerEntries.entryType, amount: ledgerEntries.amount, at: ledgerEntries.at })
+        .select()
         .from(ledgerEntries)
         .where(and(eq(ledgerEntries.accountId, account.id), eq(ledgerEntries.referenceType, "order"), eq(ledgerEntries.referenceId, placed.order.id)));
       return {
         order: orderView(placed.order),
-        ledgerEntry: ledgerEntry ?? null,
+        ledgerEntry: ledgerEntry ? ledgerEntryView(ledgerEntry) : null,
         paid: placed.paid,
         message: placed.message ?? doneMessage(quote, account.currency),
         quote: quoteView(quote),
@@ -224,7 +204,7 @@ export async function payUnpaidOrder(caller: Caller, orderId: string, accountId?
       amounts: { payable: order.payableAmount, paid: placed.order.paidAmount },
       details: { orderNo: order.orderNo, instanceId: inst.id },
     });
-    return toJson({ order: orderView(placed.order), paid: placed.paid, message: placed.message ?? `Paid ${order.payableAmount} ${account.currency}.`, instance: instanceView(after) });
+    return toJson({ order: orderView(placed.order), paid: placed.paid, message: placed.message ?? `Paid ${toFixedString(order.payableAmount)} ${account.currency}.`, instance: instanceView(after) });
   });
 }
 
@@ -255,9 +235,10 @@ const orderFilters = z.object({
   instanceId: z.string().max(200).optional(),
   status: z.enum(["unpaid", "paid", "cancelled"]).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+  nextToken: NEXT_TOKEN,
 });
 
-/** Orders of the account, newest first (every role may read them). */
+/** Orders of the account, newest first, a page at a time (every role may read them). */
 export async function listOrders(caller: Caller, input: unknown = {}, accountId?: string) {
   const id = tenantOf(caller, accountId);
   const f = parseInput(orderFilters, input);
@@ -265,8 +246,12 @@ export async function listOrders(caller: Caller, input: unknown = {}, accountId?
   if (f.instanceId) where.push(eq(orders.instanceId, f.instanceId));
   if (f.status) where.push(eq(orders.status, f.status));
   const db = await getDb();
-  const rows = await db.select().from(orders).where(and(...where)).orderBy(desc(orders.createdAt), desc(orders.id)).limit(f.limit);
-  return rows.map(orderView);
+  const after = newestAfter(f.nextToken, orders.createdAt, orders.id);
+  const [rows, [{ n }]] = await Promise.all([
+    db.select().from(orders).where(and(...where, after)).orderBy(desc(orders.createdAt), desc(orders.id)).limit(f.limit + 1),
+    db.select({ n: count() }).from(orders).where(and(...where)),
+  ]);
+  return newestPage(rows, f.limit, (o) => ({ at: o.createdAt, id: o.id }), orderView, n);
 }
 
 /** What the console offers for a resource: switchable, spec-changeable, and to which specs. */

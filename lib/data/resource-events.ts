@@ -22,6 +22,7 @@ import { accountNow } from "@/lib/clock";
 import { AppError, BadRequestError, ConflictError, NotFoundError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { sum, toFixedString } from "@/lib/money";
+import { orderView } from "./api-views";
 import { actorOf, requireRole, tenantOf, type Caller } from "./caller";
 import { parseInput } from "./validate";
 
@@ -201,7 +202,7 @@ export async function registerInstance(caller: Caller, input: unknown, accountId
         ...(order ? { orderId: order.id, orderNo: order.orderNo, months: order.months, termEnd: termEnd!.toISOString() } : {}),
       },
     });
-    return { instance, order };
+    return { instance, order: order ? orderView(order) : null };
   });
 }
 

@@ -77,14 +77,14 @@ describe("Image Search packages", () => {
     expect((await api.post("/api/v1/usage", { records: [usage("u1", "1000000", "2026-06-02T10:00:00Z"), usage("u2", "1000000", "2026-06-03T10:00:00Z")] })).json).toEqual({ accepted: 2, duplicates: 0 });
     await api.clock("2026-06-05T00:00:00Z");
     let inst = (await api.get("/api/v1/instances/is")).json.data;
-    expect(inst).toMatchObject({ status: "active", quota: { billableItemId: "image-search.images-indexed", unit: "image", total: "2500000", used: "2000000", remaining: "500000", usedUpAt: null } });
+    expect(inst).toMatchObject({ status: "active", quota: { billableItemId: "image-search.images-indexed", unit: "image", totalQuantity: "2500000", usedQuantity: "2000000", remainingQuantity: "500000", usedUpAt: null } });
 
     // 600,000 more, indexed by 6 June 12:00 and reported later, pass the 2.5M quota: used up then, whenever the jobs notice.
     await api.clock("2026-06-07T00:00:00Z");
     expect((await api.post("/api/v1/usage", { records: [{ ...usage("u3", "600000", "2026-06-06T12:00:00Z"), start: "2026-06-06T08:00:00Z" }] })).status).toBe(200);
     await api.clock("2026-06-08T00:00:00Z");
     inst = (await api.get("/api/v1/instances/is")).json.data;
-    expect(inst).toMatchObject({ status: "expired", statusSince: "2026-06-06T12:00:00.000Z", quota: { used: "2600000", remaining: "0", usedUpAt: "2026-06-06T12:00:00.000Z" } });
+    expect(inst).toMatchObject({ status: "expired", statusSince: "2026-06-06T12:00:00.000Z", quota: { usedQuantity: "2600000", remainingQuantity: "0", usedUpAt: "2026-06-06T12:00:00.000Z" } });
     expect(inst.history.at(-1)).toMatchObject({ from: "active", to: "expired", at: "2026-06-06T12:00:00.000Z" });
     // Retained 15 days from that instant, then released.
     await api.clock("2026-06-21T11:00:00Z");
@@ -103,6 +103,6 @@ describe("Image Search packages", () => {
     const res = await api.post("/api/v1/usage", { records: [{ id: "x", instanceId: "is", item: "images-indexed", quantity: "1.5", start: "2026-06-01T00:00:00Z", end: "2026-06-01T00:00:00Z" }] });
     expect(res.status).toBe(400);
     expect(res.json.error.message).toMatch(/records\[0\]\.quantity/);
-    expect((await api.get("/api/v1/instances/is")).json.data.quota.used).toBe("0");
+    expect((await api.get("/api/v1/instances/is")).json.data.quota.usedQuantity).toBe("0");
   });
 });

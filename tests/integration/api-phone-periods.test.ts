@@ -95,7 +95,7 @@ describe("Cloud Phone periods settle when due", () => {
     }
     expect(sum(lines.map((l) => l.pretaxAmount)).toFixed(2)).toBe("4.56");
     // Each period was deducted on its own, at its own due instant.
-    const ledger = (await api.get("/api/v1/account/ledger")).json.entries as Json[];
+    const ledger = (await api.get("/api/v1/account/ledger")).json.data as Json[];
     const deductions = ledger.filter((e) => e.type === "deduction");
     expect(deductions).toHaveLength(12);
     expect(deductions.every((e) => e.amount === "-0.38" && e.at.endsWith(":00:00.000Z"))).toBe(true);

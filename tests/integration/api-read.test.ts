@@ -227,14 +227,14 @@ describe("read API: bill lines, bills, account", () => {
         billingCycle: "2026-10", billingDate: "2026-10-05", productCode: "container-registry-enterprise",
         productName: "Container Registry Enterprise Edition", productDetail: "Enterprise Edition Basic", instanceId: "cre-1",
         region: "cn-hangzhou", regionName: "China (Hangzhou)", billingMethod: "subscription", subscriptionType: "Subscription",
-        billableItemId: "container-registry-enterprise.instance", usage: "1", usageUnit: "month", listPrice: "113", listPriceUnit: "USD/month",
+        billableItemId: "container-registry-enterprise.instance", usage: "1", usageUnit: "month", listPrice: "113.000000", listPriceUnit: "USD/month",
         pretaxGrossAmount: "113.00", invoiceDiscount: "0.00", pretaxAmount: "113.00", deductedByResourcePackage: "0.00",
         deductedByCoupons: "0.00", deductedByCashCoupons: "13.00", paymentAmount: "100.00", outstandingAmount: "0.00",
         currency: "USD", orderId: "ord-A1", orderNo: "202610050001", lineType: "subscription", lineCount: 1,
       });
       expect(typeof sub.billableItem).toBe("string");
       const phone = body.data.find((r) => r.id === "cp-1.2026-10-09")!;
-      expect(phone).toMatchObject({ subscriptionType: "PayAsYouGo", usage: "24", listPrice: "0.0457", outstandingAmount: "1.10", orderNo: null });
+      expect(phone).toMatchObject({ subscriptionType: "PayAsYouGo", usage: "24", listPrice: "0.045700", outstandingAmount: "1.10", orderNo: null });
       expect(body.data.find((r) => r.id === "crp-1.2026-10-01")).toMatchObject({ subscriptionType: "Free", pretaxAmount: "0.00" });
       for (const k of AMOUNT_KEYS) expect(body.totals[k], k).toBe(sumOf(A_LINES(A), k));
     });

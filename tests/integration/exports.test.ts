@@ -147,7 +147,9 @@ describe("Bill Details views and exports", () => {
     const keys = DETAIL_COLUMNS.map((c) => c.key);
     const rows = await csv(await get(billLinesGET as Handler, `/api/v1/bill-lines?billingCycle=2026-10&format=csv&columns=${keys.join(",")}`));
     expect(rows[0]).toEqual(DETAIL_COLUMNS.map((c) => c.label));
-    const shown = (r: Record<string, string>, key: string) => (key === "billingMethod" ? (BILLING_METHOD_LABELS[r[key]] ?? r[key]) : r[key]);
+    // The API keeps a unit price's 6 decimals; the console and its CSV trim it like any quantity.
+    const shown = (r: Record<string, string>, key: string) =>
+      key === "billingMethod" ? (BILLING_METHOD_LABELS[r[key]] ?? r[key]) : key === "listPrice" && r[key] ? dec(r[key]).toFixed() : r[key];
     const want = listing.rows.map((r) => parseCsv(csvLine(DETAIL_COLUMNS.map((c) => csvCell(shown(r, c.key), c.kind))))[0]);
     expect(rows.slice(1)).toEqual(want);
     expect(rows.slice(1).some((r) => r[keys.indexOf("usage")] === "24" && r[keys.indexOf("listPrice")] === "0.0457")).toBe(true);

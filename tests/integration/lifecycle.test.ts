@@ -102,9 +102,9 @@ describe("lifecycle actions", () => {
 
     const r = await act(switchPOST as Handler, "switch", keys.admin, cp, { months: 3, autoRenew: true }, "switch-key-0001");
     expect(r.status).toBe(200);
-    expect(r.body.data).toMatchObject({ replayed: false, paid: true, order: { orderType: "conversion", status: "paid", payableAmount: "128.970000", paidAmount: "128.970000", months: 3 } });
+    expect(r.body.data).toMatchObject({ replayed: false, paid: true, order: { orderType: "conversion", status: "paid", payableAmount: "128.97", paidAmount: "128.97", months: 3 } });
     expect(r.body.data!.order.orderNo).toMatch(/^\d{18}$/);
-    expect(r.body.data!.ledgerEntry).toMatchObject({ entryType: "deduction", amount: "-128.970000" });
+    expect(r.body.data!.ledgerEntry).toMatchObject({ type: "deduction", amount: "-128.97" });
     const after = await inst(a, cp);
     expect([after.billingMethod, after.status, after.expiresAt?.toISOString(), after.autoRenew, after.autoRenewMonths]).toEqual(["subscription", "active", "2027-02-10T09:00:00.000Z", true, 3]);
     expect(await balance(a)).toBe("371.03");
@@ -156,8 +156,8 @@ describe("lifecycle actions", () => {
       expect(partial.body.error!.message).toMatch(/unsubscribed as a whole: all 2 instances, not 1/);
       const before = await balance(a);
       const r = await act(unsubscribePOST as Handler, "unsubscribe", keys.admin, cp, {}, "unsub-key-0001");
-      expect(r.body.data).toMatchObject({ paid: true, message: "Refunded 114.95 USD to the balance.", order: { orderType: "refund", status: "paid", payableAmount: "-114.950000" } });
-      expect(r.body.data!.ledgerEntry).toMatchObject({ entryType: "refund", amount: "114.950000" });
+      expect(r.body.data).toMatchObject({ paid: true, message: "Refunded 114.95 USD to the balance.", order: { orderType: "refund", status: "paid", payableAmount: "-114.95" } });
+      expect(r.body.data!.ledgerEntry).toMatchObject({ type: "refund", amount: "114.95" });
       expect(dec(await balance(a)).minus(before).toFixed(2)).toBe("114.95");
       const refunds = await db().select().from(ledgerEntries).where(and(eq(ledgerEntries.accountId, a), eq(ledgerEntries.entryType, "refund")));
       expect(refunds.map((l) => [l.amount, l.referenceId])).toEqual([["114.950000", r.body.data!.order.id]]);
@@ -177,7 +177,7 @@ describe("lifecycle actions", () => {
     const cp = await phone(a);
     const r = await act(switchPOST as Handler, "switch", keys.admin, cp, { months: 3 });
     expect(r.status).toBe(200);
-    expect(r.body.data).toMatchObject({ paid: false, order: { status: "unpaid", paidAmount: "0.000000" } });
+    expect(r.body.data).toMatchObject({ paid: false, order: { status: "unpaid", paidAmount: "0.00" } });
     expect(r.body.data!.message).toMatch(/Insufficient funds: order \d+ for 128.97 USD is unpaid/);
     expect((await inst(a, cp)).billingMethod).toBe("payg");
     expect(await balance(a)).toBe("50.00");
@@ -193,7 +193,7 @@ describe("lifecycle actions", () => {
     at(HOUR);
     try {
       const p2 = await call(payPOST as Handler, keys.admin, `/api/v1/orders/${orderId}/pay`, { id: orderId }, {});
-      expect(p2.body.data).toMatchObject({ paid: true, order: { status: "paid", paidAmount: "128.970000" } });
+      expect(p2.body.data).toMatchObject({ paid: true, order: { status: "paid", paidAmount: "128.97" } });
       // The term runs from the payment.
       expect((await inst(a, cp)).expiresAt?.toISOString()).toBe("2027-02-10T10:00:00.000Z");
       expect(await balance(a)).toBe("21.03");
@@ -347,7 +347,7 @@ describe("lifecycle actions", () => {
     const renewal = await act(renewPOST as Handler, "renew", keys.admin, cp, { months: 1 });
     expect(renewal.body.data).toMatchObject({ paid: false, order: { status: "unpaid" } });
     const r = await act(unsubscribePOST as Handler, "unsubscribe", keys.admin, cp, {});
-    expect(r.body.data).toMatchObject({ paid: true, order: { orderType: "refund", payableAmount: "0.000000" } });
+    expect(r.body.data).toMatchObject({ paid: true, order: { orderType: "refund", payableAmount: "0.00" } });
     const os = await db().select().from(orders).where(eq(orders.accountId, a)).orderBy(asc(orders.orderType));
     expect(os.map((o) => [o.orderType, o.status])).toEqual([["refund", "paid"], ["renewal", "cancelled"]]);
     expect(await balance(a)).toBe("5.00");
@@ -372,7 +372,7 @@ describe("lifecycle actions", () => {
       // (21.34 − 13.87) × 15 / 30 = 3.735 → 3.74.
       const before = await balance(a);
       const up = await act(changeSpecPOST as Handler, "change-spec", keys.admin, cp, { spec: "acp.std.large" });
-      expect(up.body.data).toMatchObject({ paid: true, order: { orderType: "upgrade", payableAmount: "3.740000" }, instance: { spec: "acp.std.large" } });
+      expect(up.body.data).toMatchObject({ paid: true, order: { orderType: "upgrade", payableAmount: "3.74" }, instance: { spec: "acp.std.large" } });
       expect(dec(before).minus(await balance(a)).toFixed(2)).toBe("3.74");
       const down = await act(changeSpecPOST as Handler, "change-spec", keys.admin, cp, { spec: "acp.std.small" });
       expect(down.body.data).toMatchObject({ paid: true, order: { orderType: "downgrade" }, quote: { payableAmount: "-3.74" }, instance: { spec: "acp.std.small" } });

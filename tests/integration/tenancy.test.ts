@@ -7,6 +7,8 @@ import { getAccountOverview, getBalance } from "@/lib/data/account";
 import { createAccount, createApiKey, createUser } from "@/lib/data/operator";
 import { OPERATOR, type Caller } from "@/lib/data/caller";
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
+import { dec } from "@/lib/money";
+import { apiClient } from "./api-client";
 import { useTestDatabase } from "./db";
 
 const viewer = (accountId: string): Caller => ({ kind: "user", accountId, userId: "u", role: "viewer", email: "v@x", name: "V" });
@@ -16,6 +18,15 @@ describe("demo data and tenant isolation", () => {
 
   beforeAll(async () => {
     await seedDemo(t.handle().db, { now: new Date("2026-11-20T10:00:00Z") });
+  });
+
+  it("the demo's extended suspension quota is set on the first start: 25 % of last cycle's pay-as-you-go spend", async () => {
+    const api = apiClient((await createApiKey(OPERATOR, { accountId: DEMO_ACCOUNT_ID, name: "quota", role: "viewer" })).key);
+    const october = (await api.get("/api/v1/bill-lines?billingCycle=2026-10&granularity=MONTHLY&billingMethod=payg&limit=1")).json.totals.pretaxAmount;
+    expect(dec(october).gt(0)).toBe(true);
+    const { suspensionQuota } = (await api.get("/api/v1/account/overdue")).json;
+    expect(suspensionQuota).toBe(dec(october).times("0.25").toFixed(2, 4 /* half-up */));
+    expect(suspensionQuota).not.toBe("0.00");
   });
 
   it("the demo has every product, both region groups and both billing methods", async () => {

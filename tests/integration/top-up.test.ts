@@ -165,10 +165,18 @@ describe("top-up", () => {
       await post(key, { amount: "12.00" }, "led-1");
       const get = async (qs: string) =>
         (ledgerGET as Handler)(new Request(`http://localhost/api/v1/account/ledger${qs}`, { headers: { authorization: `Bearer ${key}` } }), { params: Promise.resolve({}) });
-      const all = (await (await get("")).json()) as { entries: { type: string; amount: string }[] };
-      expect(all.entries.map((e) => e.type).sort()).toEqual(["deduction", "deduction", "top_up"]);
-      const tops = (await (await get("?type=top_up")).json()) as { entries: { type: string; amount: string }[] };
-      expect(tops.entries).toEqual([expect.objectContaining({ type: "top_up", amount: "12.00" })]);
+      type Page = { data: { id: string; type: string; amount: string }[]; nextToken: string | null; totalCount: number };
+      const all = (await (await get("")).json()) as Page;
+      expect(all.data.map((e) => e.type).sort()).toEqual(["deduction", "deduction", "top_up"]);
+      expect([all.totalCount, all.nextToken]).toEqual([3, null]);
+      const tops = (await (await get("?type=top_up")).json()) as Page;
+      expect(tops.data).toEqual([expect.objectContaining({ type: "top_up", amount: "12.00" })]);
+      // The list envelope pages with nextToken: two pages of 2 and 1 give the same entries in the same order.
+      const p1 = (await (await get("?limit=2")).json()) as Page;
+      const p2 = (await (await get(`?limit=2&nextToken=${p1.nextToken}`)).json()) as Page;
+      expect([p1.data.length, p2.data.length, p1.totalCount, p2.nextToken]).toEqual([2, 1, 3, null]);
+      expect([...p1.data, ...p2.data].map((e) => e.id)).toEqual(all.data.map((e) => e.id));
+      expect((await get("?nextToken=garbage")).status).toBe(400);
       const csv = await get("?format=csv&type=deduction");
       expect(csv.headers.get("content-type")).toContain("text/csv");
       const rows = (await csv.text()).trim().split("\n");

@@ -30,7 +30,7 @@ export async function LifecycleSection({ caller, instance, currency, timeZone }:
       )}
       <Card title="Orders" className={admin ? "" : "lg:col-span-2"}>
         <OrdersTable
-          orders={orders}
+          orders={orders.data}
           currency={currency}
           timeZone={timeZone}
           actions={admin ? { pay: payOrderAction.bind(null, instance.id), cancel: cancelOrderAction.bind(null, instance.id) } : null}

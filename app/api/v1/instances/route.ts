@@ -8,7 +8,8 @@ export const GET = apiRoute(async (_req, { caller, url }) => {
     billingMethod: url.searchParams.get("billingMethod") ?? undefined,
     productId: url.searchParams.get("productId") ?? undefined,
   });
-  return { data: rows.map((r) => ({ ...r.instance, productName: r.productName, regionName: r.regionName })) };
+  // Every instance in one page: the list envelope with no next page.
+  return { data: rows.map((r) => ({ ...r.instance, productName: r.productName, regionName: r.regionName })), nextToken: null, totalCount: rows.length };
 });
 
 // A resource event from a product service: register one resource (201).

@@ -1,8 +1,7 @@
 import { apiRoute } from "@/lib/api/handler";
-import { ledgerCsv, listLedger } from "@/lib/data/ledger";
-import { toFixedString } from "@/lib/money";
+import { ledgerCsv, ledgerPage } from "@/lib/data/ledger";
 
-// ?format=csv downloads the filtered ledger; otherwise JSON.
+// ?format=csv downloads the filtered ledger; otherwise a JSON page (list envelope, newest first).
 export const GET = apiRoute(async (_req, { caller, url }) => {
   const { format, ...filters } = Object.fromEntries([...url.searchParams].filter(([, v]) => v !== ""));
   if (format === "csv") {
@@ -10,6 +9,5 @@ export const GET = apiRoute(async (_req, { caller, url }) => {
       headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": 'attachment; filename="ledger.csv"' },
     });
   }
-  const { rows } = await listLedger(caller, filters);
-  return { entries: rows.map((r) => ({ id: r.id, at: r.at.toISOString(), type: r.entryType, amount: toFixedString(r.amount), currency: r.currency, referenceType: r.referenceType, referenceId: r.referenceId, memo: r.memo })) };
+  return ledgerPage(caller, filters);
 });

@@ -1,0 +1,76 @@
+import "server-only";
+// GET /api/v1/catalog and the Pricing page: the numbers a user needs to check a
+// bill — products, billable items, specs, region groups and every price with
+// its effective dates, in the account's currency. Unit prices keep their 6
+// decimals; they are rates, not amounts (amounts are rounded once to cents).
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { BILLING_METHODS } from "@/db/schema";
+import { catalogFromDb } from "@/lib/billing/catalog-db";
+import { accountNow } from "@/lib/clock";
+import { getAccount } from "./account";
+import type { Caller } from "./caller";
+import { parseInput } from "./validate";
+
+const catalogQuery = z.object({
+  productId: z.string().max(80, "is too long").optional(),
+  billingMethod: z.enum(BILLING_METHODS, { error: `must be one of ${BILLING_METHODS.join(", ")}` }).optional(),
+  // current: only the prices in effect at the account's clock; all: their history too.
+  prices: z.enum(["current", "all"], { error: "must be current or all" }).default("all"),
+});
+
+const rate = (v: { toFixed(n: number): string }) => v.toFixed(6);
+
+export async function getCatalogView(caller: Caller, input: unknown = {}, accountId?: string) {
+  const account = await getAccount(caller, accountId);
+  const q = parseInput(catalogQuery, input);
+  const now = accountNow(account);
+  const catalog = await catalogFromDb(await getDb());
+  const inEffect = (p: { effectiveFrom: Date; effectiveTo: Date | null }) => p.effectiveFrom <= now && (!p.effectiveTo || now < p.effectiveTo);
+  const products = catalog.products
+    .filter((p) => !q.productId || p.id === q.productId)
+    .filter((p) => !q.billingMethod || p.billingMethods.includes(q.billingMethod))
+    .map((p) => ({
+      id: p.id,
+      name: p.name,
+      category: p.category,
+      description: p.description,
+      billingMethods: p.billingMethods,
+      regionScheme: p.regionScheme,
+      termDiscounts: Object.fromEntries(Object.entries(p.termDiscounts ?? catalog.termDiscounts).map(([m, r]) => [m, r.toFixed()])),
+      specs: p.specs,
+      items: p.items.map((it) => ({
+        id: it.id,
+        code: it.code,
+        name: it.name,
+        rule: it.rule,
+        usageUnit: it.usageUnit,
+        quotaKey: it.quotaKey ?? null,
+        prices: catalog.prices
+          .filter((pr) => pr.itemId === it.id && pr.currency === account.currency)
+          .filter((pr) => !q.billingMethod || pr.billingMethod === q.billingMethod)
+          .filter((pr) => q.prices === "all" || inEffect(pr))
+          .map((pr) => ({
+            id: pr.id,
+            regionGroupId: pr.regionGroupId,
+            spec: pr.spec,
+            billingMethod: pr.billingMethod,
+            unitPrice: rate(pr.unitPrice),
+            priceUnit: pr.priceUnit,
+            tiers: pr.tiers?.map((t) => ({ upTo: t.upTo?.toFixed() ?? null, unitPrice: rate(t.unitPrice) })) ?? null,
+            isDefault: pr.isDefault,
+            note: pr.note,
+            effectiveFrom: pr.effectiveFrom.toISOString(),
+            effectiveTo: pr.effectiveTo?.toISOString() ?? null,
+            inEffect: inEffect(pr),
+          })),
+      })),
+    }));
+  const groups = catalog.regionGroups.map((g) => ({
+    id: g.id,
+    scheme: g.scheme,
+    name: g.name,
+    regions: catalog.regions.filter((r) => r.groups.includes(g.id)).map((r) => ({ id: r.id, name: r.name })),
+  }));
+  return { currency: account.currency, asOf: now.toISOString(), regionGroups: groups, products };
+}
