@@ -26,7 +26,7 @@ export function EndpointList({ endpoints }: { endpoints: EndpointRow[] }) {
 
 const STATUS: Record<string, string> = { succeeded: "text-green-700", pending: "text-amber-700", failed: "text-red-700" };
 
-export function EndpointDetail(p: { endpoint: EndpointRow; deliveries: DeliveryRow[]; canEdit: boolean; error?: string; actions: { resend: Action; toggle: Action; remove: Action } }) {
+export function EndpointDetail(p: { endpoint: EndpointRow; deliveries: DeliveryRow[]; olderHref: string | null; canEdit: boolean; error?: string; actions: { resend: Action; toggle: Action; remove: Action } }) {
   const e = p.endpoint;
   return (
     <div className="space-y-4">
@@ -90,6 +90,7 @@ export function EndpointDetail(p: { endpoint: EndpointRow; deliveries: DeliveryR
             </tbody>
           </table>
         )}
+        {p.olderHref && <a href={p.olderHref} className="mt-2 inline-block text-sm underline">Older deliveries</a>}
       </Card>
     </div>
   );

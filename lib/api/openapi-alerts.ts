@@ -9,7 +9,16 @@ const err = (name: string): Ref => ({ $ref: `#/components/responses/${name}` });
 const json = (schema: Schema | Ref) => ({ "application/json": { schema } });
 const ok = (description: string, schema: Schema | Ref): Response => ({ description, content: json(schema) });
 const data = (schema: Schema | Ref): Schema => ({ type: "object", properties: { data: schema }, required: ["data"] });
-const list = (name: string): Schema => data({ type: "array", items: ref(name) });
+const list = (name: string): Schema => ({
+  type: "object",
+  properties: {
+    data: { type: "array", items: ref(name) },
+    nextToken: { type: ["string", "null"], description: "Pass as nextToken for the next page; null on the last page" },
+    totalCount: { type: "integer", description: "Rows matching the query, over all pages" },
+  },
+  required: ["data", "nextToken", "totalCount"],
+});
+const nextToken = { name: "nextToken", in: "query" as const, description: "The previous page's nextToken", schema: { type: "string" as const } };
 const money = (description: string): Schema => ({ type: "string", pattern: "^-?\\d+\\.\\d{2}$", description });
 const nullableMoney = (description: string): Schema => ({ type: ["string", "null"], pattern: "^-?\\d+\\.\\d{2}$", description });
 const id = (name = "id"): Parameter => ({ name, in: "path", required: true, schema: { type: "string" } });
@@ -140,9 +149,9 @@ export const alertsPaths: Record<string, PathItem> = {
       summary: "Fired alerts, newest first",
       parameters: [
         { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200, default: 50 } },
-        { name: "before", in: "query", description: "The `next` cursor of the previous page", schema: { type: "string" } },
+        nextToken,
       ],
-      responses: { "200": ok("Alerts", { type: "object", properties: { data: { type: "array", items: ref("Alert") }, next: { type: ["string", "null"] } }, required: ["data", "next"] }), ...READ },
+      responses: { "200": ok("Alerts", list("Alert")), ...READ },
     }),
   },
   "/api/v1/alerts/read": {
@@ -206,7 +215,7 @@ export const alertsPaths: Record<string, PathItem> = {
     get: op("Webhooks", {
       operationId: "listWebhookDeliveries",
       summary: "The endpoint's delivery log, newest first, with every attempt",
-      parameters: [id(), { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200, default: 50 } }],
+      parameters: [id(), { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200, default: 50 } }, nextToken],
       responses: { "200": ok("Deliveries", list("WebhookDelivery")), ...WRITE },
     }),
   },

@@ -2,7 +2,7 @@ import "server-only";
 // Alert rules (low balance, budgets, overdue warnings), the alerts they fired,
 // unread counts, and the cycle forecast. Anyone in the account reads; admins
 // and finance change rules. The jobs evaluate the rules (lib/alerts).
-import { and, count, desc, eq, gt, lt, or, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gt } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { ALERT_KINDS, alertReads, alertRules, alerts, alertStates, products, type AlertRule } from "@/db/schema";
@@ -14,6 +14,7 @@ import { toFixedString } from "@/lib/money";
 import { BadRequestError } from "@/lib/errors";
 import { getAccount } from "./account";
 import { requireRole, tenantOf, type Caller } from "./caller";
+import { newestAfter, newestPage, NEXT_TOKEN } from "./api-views";
 import { parseInput } from "./validate";
 
 const amount = z
@@ -115,7 +116,7 @@ export async function deleteAlertRule(caller: Caller, ruleId: string, accountId?
 }
 
 const listQuery = z.object({
-  before: z.string().max(300).optional(),
+  nextToken: NEXT_TOKEN,
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
@@ -126,26 +127,22 @@ async function readUntil(caller: Caller, accountId: string): Promise<Date | null
   return r?.readUntil ?? null;
 }
 
-/** Fired alerts, newest first (keyset `before` = createdAt|id); `unread` is per signed-in user. */
+/** Fired alerts, newest first, in the API's list envelope; `unread` is per signed-in user. */
 export async function listAlerts(caller: Caller, input: unknown = {}, accountId?: string) {
   const id = tenantOf(caller, accountId);
   const q = parseInput(listQuery, input);
-  const where: SQL[] = [eq(alerts.accountId, id)];
-  if (q.before) {
-    const [at, aid] = q.before.split("|");
-    const t = new Date(at);
-    if (Number.isNaN(t.getTime()) || !aid) throw new BadRequestError("before: not a cursor from this list.");
-    where.push(or(lt(alerts.createdAt, t), and(eq(alerts.createdAt, t), lt(alerts.id, aid)))!);
-  }
+  const after = newestAfter(q.nextToken, alerts.createdAt, alerts.id);
   const db = await getDb();
-  const [rows, read] = await Promise.all([
-    db.select().from(alerts).where(and(...where)).orderBy(desc(alerts.createdAt), desc(alerts.id)).limit(q.limit + 1),
+  const [rows, [{ n }], read] = await Promise.all([
+    db.select().from(alerts).where(and(eq(alerts.accountId, id), after)).orderBy(desc(alerts.createdAt), desc(alerts.id)).limit(q.limit + 1),
+    db.select({ n: count() }).from(alerts).where(eq(alerts.accountId, id)),
     readUntil(caller, id),
   ]);
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
-  return {
-    data: page.map((a) => ({
+  return newestPage(
+    rows,
+    q.limit,
+    (a) => ({ at: a.createdAt, id: a.id }),
+    (a) => ({
       id: a.id,
       ruleId: a.ruleId,
       kind: a.kind,
@@ -156,9 +153,9 @@ export async function listAlerts(caller: Caller, input: unknown = {}, accountId?
       createdAt: a.createdAt.toISOString(),
       data: a.data,
       unread: read === null ? caller.kind === "user" : a.createdAt > read,
-    })),
-    next: rows.length > q.limit && last ? `${last.createdAt.toISOString()}|${last.id}` : null,
-  };
+    }),
+    n,
+  );
 }
 
 export async function unreadAlertCount(caller: Caller, accountId?: string): Promise<number> {
@@ -215,4 +212,9 @@ export async function listBudgets(caller: Caller, accountId?: string) {
 export async function budgetProducts() {
   const db = await getDb();
   return db.select({ id: products.id, name: products.name }).from(products).orderBy(products.name);
+}
+
+/** Unpaged lists (rules, budgets, endpoints) in the API's list envelope. */
+export function envelope<T>(data: T[]) {
+  return { data, nextToken: null, totalCount: data.length };
 }

@@ -1,7 +1,7 @@
 import "server-only";
 // Webhook endpoints (admins manage them; anyone in the account reads), their
 // delivery log, and resends. The secret is returned once, at creation.
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, count, desc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents, type WebhookEndpoint } from "@/db/schema";
@@ -12,6 +12,7 @@ import { assertDeliverableUrl } from "@/lib/webhooks/address";
 import { deliverOne } from "@/lib/webhooks/deliver";
 import { WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/outbox";
 import { requireRole, tenantOf, type Caller } from "./caller";
+import { newestAfter, newestPage, NEXT_TOKEN } from "./api-views";
 import { parseInput } from "./validate";
 
 const events = z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1, "choose at least one event").max(WEBHOOK_EVENT_TYPES.length);
@@ -100,42 +101,53 @@ export async function deleteWebhookEndpoint(caller: Caller, endpointId: string, 
   return { deleted: endpointId };
 }
 
-const deliveriesQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+const deliveriesQuery = z.object({ nextToken: NEXT_TOKEN, limit: z.coerce.number().int().min(1).max(200).default(50) });
 
-/** The delivery log of an endpoint, newest first, each with its attempts. */
+/** The delivery log of an endpoint, newest first, each with its attempts, in the API's list envelope. */
 export async function listDeliveries(caller: Caller, endpointId: string, input: unknown = {}, accountId?: string) {
   const id = tenantOf(caller, accountId);
   const q = parseInput(deliveriesQuery, input);
   await endpointRow(id, endpointId);
   const db = await getDb();
-  const rows = await db
-    .select({ d: webhookDeliveries, type: webhookEvents.type, occurredAt: webhookEvents.occurredAt })
-    .from(webhookDeliveries)
-    .innerJoin(webhookEvents, and(eq(webhookEvents.accountId, webhookDeliveries.accountId), eq(webhookEvents.id, webhookDeliveries.eventId)))
-    .where(and(eq(webhookDeliveries.accountId, id), eq(webhookDeliveries.endpointId, endpointId)))
-    .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
-    .limit(q.limit);
-  const attempts = rows.length
+  const mine = and(eq(webhookDeliveries.accountId, id), eq(webhookDeliveries.endpointId, endpointId));
+  const [rows, [{ n }]] = await Promise.all([
+    db
+      .select({ d: webhookDeliveries, type: webhookEvents.type, occurredAt: webhookEvents.occurredAt })
+      .from(webhookDeliveries)
+      .innerJoin(webhookEvents, and(eq(webhookEvents.accountId, webhookDeliveries.accountId), eq(webhookEvents.id, webhookDeliveries.eventId)))
+      .where(and(mine, newestAfter(q.nextToken, webhookDeliveries.createdAt, webhookDeliveries.id)))
+      .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
+      .limit(q.limit + 1),
+    db.select({ n: count() }).from(webhookDeliveries).where(mine),
+  ]);
+  const ids = rows.slice(0, q.limit).map((r) => r.d.id);
+  const attempts = ids.length
     ? await db
         .select()
         .from(webhookAttempts)
-        .where(and(eq(webhookAttempts.accountId, id), inArray(webhookAttempts.deliveryId, rows.map((r) => r.d.id))))
+        .where(and(eq(webhookAttempts.accountId, id), inArray(webhookAttempts.deliveryId, ids)))
         .orderBy(webhookAttempts.at, webhookAttempts.id)
     : [];
-  return rows.map(({ d, type, occurredAt }) => ({
-    id: d.id,
-    eventId: d.eventId,
-    eventType: type,
-    occurredAt: occurredAt.toISOString(),
-    status: d.status,
-    attempts: d.attempts,
-    nextAttemptAt: d.nextAttemptAt?.toISOString() ?? null,
-    lastStatusCode: d.lastStatusCode,
-    lastError: d.lastError,
-    deliveredAt: d.deliveredAt?.toISOString() ?? null,
-    createdAt: d.createdAt.toISOString(),
-    log: attempts.filter((a) => a.deliveryId === d.id).map((a) => ({ at: a.at.toISOString(), statusCode: a.statusCode, error: a.error, durationMs: a.durationMs })),
-  }));
+  return newestPage(
+    rows,
+    q.limit,
+    (r) => ({ at: r.d.createdAt, id: r.d.id }),
+    ({ d, type, occurredAt }) => ({
+      id: d.id,
+      eventId: d.eventId,
+      eventType: type,
+      occurredAt: occurredAt.toISOString(),
+      status: d.status,
+      attempts: d.attempts,
+      nextAttemptAt: d.nextAttemptAt?.toISOString() ?? null,
+      lastStatusCode: d.lastStatusCode,
+      lastError: d.lastError,
+      deliveredAt: d.deliveredAt?.toISOString() ?? null,
+      createdAt: d.createdAt.toISOString(),
+      log: attempts.filter((a) => a.deliveryId === d.id).map((a) => ({ at: a.at.toISOString(), statusCode: a.statusCode, error: a.error, durationMs: a.durationMs })),
+    }),
+    n,
+  );
 }
 
 /** Send the delivery's event again (same event id) as a new delivery, now. */

@@ -72,7 +72,8 @@ describe("alerts and webhooks API", () => {
     expect((await call(rulesRoute.GET, keys.viewer, "GET", "/api/v1/alert-rules?kind=nope")).status).toBe(400);
     const one = (rules.body.data as { id: string }[])[0].id;
     expect((await call(ruleRoute.GET, keys.other, "GET", `/api/v1/alert-rules/${one}`, undefined, { id: one })).status).toBe(404);
-    expect((await call(alertsRoute.GET, keys.viewer, "GET", "/api/v1/alerts")).body).toEqual({ data: [], next: null });
+    expect((await call(alertsRoute.GET, keys.viewer, "GET", "/api/v1/alerts")).body).toEqual({ data: [], nextToken: null, totalCount: 0 });
+    expect((await call(alertsRoute.GET, keys.viewer, "GET", "/api/v1/alerts?nextToken=garbage")).status).toBe(400);
     expect((await call(alertsRoute.GET, keys.viewer, "GET", "/api/v1/alerts?limit=0")).status).toBe(400);
     const fc = await call(forecastRoute.GET, keys.viewer, "GET", "/api/v1/account/forecast");
     expect(fc.body.data).toMatchObject({ amount: "0.00", method: expect.stringContaining("run rate of the last 7 days") });
@@ -94,7 +95,7 @@ describe("alerts and webhooks API", () => {
     expect(patched.body.data).toMatchObject({ enabled: false });
     expect((await call(endpointRoute.PATCH, keys.admin, "PATCH", `/api/v1/webhook-endpoints/${e.id}`, {}, { id: e.id })).status).toBe(400);
     expect((await call(endpointRoute.GET, keys.other, "GET", `/api/v1/webhook-endpoints/${e.id}`, undefined, { id: e.id })).status).toBe(404);
-    expect((await call(deliveriesRoute.GET, keys.viewer, "GET", `/api/v1/webhook-endpoints/${e.id}/deliveries`, undefined, { id: e.id })).body).toEqual({ data: [] });
+    expect((await call(deliveriesRoute.GET, keys.viewer, "GET", `/api/v1/webhook-endpoints/${e.id}/deliveries`, undefined, { id: e.id })).body).toEqual({ data: [], nextToken: null, totalCount: 0 });
     expect((await call(endpointRoute.DELETE, keys.admin, "DELETE", `/api/v1/webhook-endpoints/${e.id}`, undefined, { id: e.id })).status).toBe(200);
     expect((await call(endpointsRoute.GET, keys.admin, "GET", "/api/v1/webhook-endpoints")).body.data).toHaveLength(0);
   });

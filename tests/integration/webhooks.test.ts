@@ -98,7 +98,7 @@ describe("webhooks", () => {
     const a = await overdueAccount(["account.overdue"], "/flaky");
     rx.script.push(500, 503);
     await f.clock(a.caller, new Date(O.getTime() + HOUR)); // attempt 1 → 500
-    const [d1] = await listDeliveries(a.caller, a.endpoint.id);
+    const [d1] = (await listDeliveries(a.caller, a.endpoint.id)).data;
     expect(d1).toMatchObject({ status: "pending", attempts: 1, lastStatusCode: 500 });
     // Backoff: not due again before 30 s.
     expect((await deliverPending(f.db(), { accountIds: [a.id] })).attempted).toBe(0);
@@ -110,7 +110,7 @@ describe("webhooks", () => {
     expect(got).toHaveLength(3);
     expect(new Set(got.map((g) => JSON.parse(g.body).id)).size).toBe(1);
     expect(new Set(got.map((g) => g.headers["billing-event-id"])).size).toBe(1);
-    const [d] = await listDeliveries(a.caller, a.endpoint.id);
+    const [d] = (await listDeliveries(a.caller, a.endpoint.id)).data;
     expect(d).toMatchObject({ status: "succeeded", attempts: 3, lastStatusCode: 200 });
     expect(d.log.map((l) => l.statusCode)).toEqual([500, 503, 200]);
 
@@ -119,7 +119,7 @@ describe("webhooks", () => {
     expect(r).toMatchObject({ eventId: d.eventId, status: "succeeded" });
     expect(at("/flaky")).toHaveLength(4);
     expect(JSON.parse(at("/flaky")[3].body).id).toBe(d.eventId);
-    expect(await listDeliveries(a.caller, a.endpoint.id)).toHaveLength(2);
+    expect((await listDeliveries(a.caller, a.endpoint.id)).data).toHaveLength(2);
   });
 
   it("a delivery failing for 24 h gives up", async () => {
@@ -127,7 +127,7 @@ describe("webhooks", () => {
     rx.script.push(...Array(40).fill(500));
     await f.clock(a.caller, new Date(O.getTime() + HOUR));
     for (let h = 1; h <= 25; h++) await deliverPending(f.db(), { accountIds: [a.id], now: () => new Date(Date.now() + h * HOUR) });
-    const [d] = await listDeliveries(a.caller, a.endpoint.id);
+    const [d] = (await listDeliveries(a.caller, a.endpoint.id)).data;
     expect(d.status).toBe("failed");
     expect(d.nextAttemptAt).toBeNull();
     rx.script.length = 0;

@@ -13,10 +13,10 @@ export const metadata: Metadata = { title: "Alerts" };
 export default async function AlertsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const caller = await pageCaller();
   const sp = await searchParams;
-  const before = typeof sp.before === "string" ? sp.before : undefined;
+  const nextToken = typeof sp.nextToken === "string" ? sp.nextToken : undefined;
   const [account, history, rules, budgets, products] = await Promise.all([
     getAccount(caller),
-    listAlerts(caller, { limit: 50, before }),
+    listAlerts(caller, { limit: 50, nextToken }),
     listAlertRules(caller),
     listBudgets(caller),
     budgetProducts(),
@@ -26,7 +26,7 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
       <PageHeader title="Alerts" />
       <AlertsView
         alerts={history.data}
-        olderHref={history.next ? `/alerts?before=${encodeURIComponent(history.next)}` : null}
+        olderHref={history.nextToken ? `/alerts?nextToken=${encodeURIComponent(history.nextToken)}` : null}
         rules={rules}
         budgets={budgets}
         products={products}

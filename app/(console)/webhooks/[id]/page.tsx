@@ -13,7 +13,8 @@ export default async function EndpointPage({ params, searchParams }: { params: P
   const caller = await pageCaller();
   const { id } = await params;
   const sp = await searchParams;
-  const [endpoint, deliveries] = await Promise.all([getWebhookEndpoint(caller, id), listDeliveries(caller, id)]).catch((e) => {
+  const nextToken = typeof sp.nextToken === "string" ? sp.nextToken : undefined;
+  const [endpoint, deliveries] = await Promise.all([getWebhookEndpoint(caller, id), listDeliveries(caller, id, { nextToken })]).catch((e) => {
     if (e instanceof NotFoundError) notFound();
     throw e;
   });
@@ -22,7 +23,8 @@ export default async function EndpointPage({ params, searchParams }: { params: P
       <PageHeader title="Webhook endpoint" />
       <EndpointDetail
         endpoint={endpoint}
-        deliveries={deliveries}
+        deliveries={deliveries.data}
+        olderHref={deliveries.nextToken ? `/webhooks/${encodeURIComponent(id)}?nextToken=${encodeURIComponent(deliveries.nextToken)}` : null}
         canEdit={caller.role === "admin"}
         error={typeof sp.error === "string" ? sp.error : undefined}
         actions={{ resend: resendAction, toggle: toggleEndpointAction, remove: deleteEndpointAction }}

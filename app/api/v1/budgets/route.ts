@@ -1,8 +1,9 @@
 import { apiRoute, readJson } from "@/lib/api/handler";
+import { envelope } from "@/lib/data/alerts";
 import { BadRequestError } from "@/lib/errors";
 import { createAlertRule, listBudgets } from "@/lib/data/alerts";
 
-export const GET = apiRoute(async (_req, { caller }) => ({ data: await listBudgets(caller) }));
+export const GET = apiRoute(async (_req, { caller }) => envelope(await listBudgets(caller)));
 
 // Admin or finance: { amount, productId?, actualThresholds?, forecastThresholds?, name? }.
 export const POST = apiRoute(async (req, { caller }) => {
