@@ -1,8 +1,9 @@
 // The Alerts page: fired alerts (history), and the rules that fire them with
 // forms to add low-balance, budget and overdue rules (admins and finance).
 import { Card, Empty } from "@/components/ui";
+import { ActionForm, type FormState } from "./action-form";
 
-type Action = (data: FormData) => Promise<void>;
+type Action = (prev: FormState, data: FormData) => Promise<FormState>;
 
 export interface AlertRow { id: string; title: string; message: string; at: string; kind: string; unread: boolean }
 export interface RuleRow { id: string; kind: string; name: string; amount: string | null; productId: string | null; actualThresholds: number[]; forecastThresholds: number[] }
@@ -20,7 +21,6 @@ export function AlertsView(p: {
   products: { id: string; name: string }[];
   currency: string;
   canEdit: boolean;
-  error?: string;
   formatAt: (iso: string) => string;
   forecastMethod: string;
   actions: { create: Action; remove: Action; markRead: Action };
@@ -28,12 +28,11 @@ export function AlertsView(p: {
   const status = new Map(p.budgets.map((b) => [b.id, b]));
   return (
     <div className="space-y-4">
-      {p.error && <p role="alert" className="rounded border border-red-200 bg-red-50 p-2 text-sm text-red-700">{p.error}</p>}
       <Card title="Alert history">
         {p.alerts.some((a) => a.unread) && (
-          <form action={p.actions.markRead} className="mb-2">
+          <ActionForm action={p.actions.markRead} className="mb-2">
             <button className="text-sm underline" data-testid="alerts-mark-read">Mark all as read</button>
-          </form>
+          </ActionForm>
         )}
         {p.alerts.length === 0 ? (
           <Empty>No alerts yet.</Empty>
@@ -78,10 +77,10 @@ export function AlertsView(p: {
                     )}
                   </span>
                   {p.canEdit && (
-                    <form action={p.actions.remove}>
+                    <ActionForm action={p.actions.remove}>
                       <input type="hidden" name="id" value={r.id} />
                       <button className="text-xs text-red-700 underline">Delete</button>
-                    </form>
+                    </ActionForm>
                   )}
                 </li>
               );
@@ -94,7 +93,7 @@ export function AlertsView(p: {
       {p.canEdit && (
         <div className="grid gap-4 lg:grid-cols-3">
           <Card title="Add a budget">
-            <form action={p.actions.create} className="space-y-2 text-sm" data-testid="budget-form">
+            <ActionForm action={p.actions.create} className="space-y-2 text-sm" testId="budget-form">
               <input type="hidden" name="kind" value="budget" />
               <label className="block">Name <input name="name" className={`${input} w-full`} placeholder="Monthly budget" /></label>
               <label className="block">Monthly amount ({p.currency}) <input name="amount" required inputMode="decimal" className={`${input} w-full`} placeholder="500.00" /></label>
@@ -107,21 +106,21 @@ export function AlertsView(p: {
               <label className="block">Thresholds on actual spend (%) <input name="actualThresholds" defaultValue="50, 80, 100" className={`${input} w-full`} /></label>
               <label className="block">Thresholds on the forecast (%) <input name="forecastThresholds" defaultValue="100" className={`${input} w-full`} /></label>
               <button className={button}>Add budget</button>
-            </form>
+            </ActionForm>
           </Card>
           <Card title="Add a low-balance alert">
-            <form action={p.actions.create} className="space-y-2 text-sm" data-testid="low-balance-form">
+            <ActionForm action={p.actions.create} className="space-y-2 text-sm" testId="low-balance-form">
               <input type="hidden" name="kind" value="low_balance" />
               <label className="block">Warn when available credit is below ({p.currency}) <input name="amount" required inputMode="decimal" className={`${input} w-full`} placeholder="100.00" /></label>
               <button className={button}>Add alert</button>
-            </form>
+            </ActionForm>
           </Card>
           <Card title="Add overdue warnings">
-            <form action={p.actions.create} className="space-y-2 text-sm" data-testid="overdue-form">
+            <ActionForm action={p.actions.create} className="space-y-2 text-sm" testId="overdue-form">
               <input type="hidden" name="kind" value="overdue" />
               <p className="text-muted">When the account becomes overdue, and 72 h and 24 h before a resource is released or stopped.</p>
               <button className={button}>Add warnings</button>
-            </form>
+            </ActionForm>
           </Card>
         </div>
       )}

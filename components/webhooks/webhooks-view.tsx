@@ -1,8 +1,9 @@
 // Webhook endpoints and one endpoint's delivery log (with resend).
 import Link from "next/link";
+import { ActionForm, type FormState } from "@/components/alerts/action-form";
 import { Card, Empty } from "@/components/ui";
 
-type Action = (data: FormData) => Promise<void>;
+type Action = (prev: FormState, data: FormData) => Promise<FormState>;
 export interface EndpointRow { id: string; url: string; description: string; events: string[]; enabled: boolean; secretHint: string }
 export interface DeliveryRow {
   id: string; eventId: string; eventType: string; status: string; attempts: number; lastStatusCode: number | null; lastError: string | null;
@@ -26,11 +27,10 @@ export function EndpointList({ endpoints }: { endpoints: EndpointRow[] }) {
 
 const STATUS: Record<string, string> = { succeeded: "text-green-700", pending: "text-amber-700", failed: "text-red-700" };
 
-export function EndpointDetail(p: { endpoint: EndpointRow; deliveries: DeliveryRow[]; olderHref: string | null; canEdit: boolean; error?: string; actions: { resend: Action; toggle: Action; remove: Action } }) {
+export function EndpointDetail(p: { endpoint: EndpointRow; deliveries: DeliveryRow[]; olderHref: string | null; canEdit: boolean; actions: { resend: Action; toggle: Action; remove: Action } }) {
   const e = p.endpoint;
   return (
     <div className="space-y-4">
-      {p.error && <p role="alert" className="rounded border border-red-200 bg-red-50 p-2 text-sm text-red-700">{p.error}</p>}
       <Card title="Endpoint">
         <dl className="grid gap-1 text-sm sm:grid-cols-[10rem_1fr]">
           <dt className="text-muted">URL</dt><dd className="break-all" data-testid="webhook-url">{e.url}</dd>
@@ -40,15 +40,15 @@ export function EndpointDetail(p: { endpoint: EndpointRow; deliveries: DeliveryR
         </dl>
         {p.canEdit && (
           <div className="mt-3 flex gap-3 text-sm">
-            <form action={p.actions.toggle}>
+            <ActionForm action={p.actions.toggle}>
               <input type="hidden" name="endpointId" value={e.id} />
               <input type="hidden" name="enabled" value={String(!e.enabled)} />
               <button className="underline">{e.enabled ? "Disable" : "Enable"}</button>
-            </form>
-            <form action={p.actions.remove}>
+            </ActionForm>
+            <ActionForm action={p.actions.remove}>
               <input type="hidden" name="endpointId" value={e.id} />
               <button className="text-red-700 underline">Delete</button>
-            </form>
+            </ActionForm>
           </div>
         )}
       </Card>
@@ -78,11 +78,11 @@ export function EndpointDetail(p: { endpoint: EndpointRow; deliveries: DeliveryR
                   </td>
                   <td className="py-2 align-top">
                     {p.canEdit && (
-                      <form action={p.actions.resend}>
+                      <ActionForm action={p.actions.resend}>
                         <input type="hidden" name="endpointId" value={e.id} />
                         <input type="hidden" name="deliveryId" value={d.id} />
                         <button className="underline">Resend</button>
-                      </form>
+                      </ActionForm>
                     )}
                   </td>
                 </tr>

@@ -1,21 +1,21 @@
 "use server";
 // Alerts page actions: lib/data authorizes (admins and finance change rules)
-// and validates; a failure comes back to the page as ?error=.
+// and validates; each answers { ok } or { error } to its form.
 import { revalidatePath } from "next/cache";
-import { redirect } from "next/navigation";
+import type { FormState } from "@/components/alerts/action-form";
 import { createAlertRule, deleteAlertRule, markAlertsRead } from "@/lib/data/alerts";
 import { AppError } from "@/lib/errors";
 import { pageCaller } from "../page-caller";
 
-async function run(work: () => Promise<unknown>) {
+async function run(work: () => Promise<unknown>, ok: string): Promise<FormState> {
   try {
     await work();
   } catch (e) {
-    if (e instanceof AppError) redirect(`/alerts?error=${encodeURIComponent(e.message)}`);
+    if (e instanceof AppError) return { error: e.message };
     throw e;
   }
   revalidatePath("/", "layout");
-  redirect("/alerts");
+  return { ok };
 }
 
 const percents = (v: FormDataEntryValue | null) =>
@@ -24,7 +24,7 @@ const percents = (v: FormDataEntryValue | null) =>
     .filter(Boolean)
     .map((p) => (/^\d+$/.test(p) ? Number.parseInt(p, 10) : p));
 
-export async function createRuleAction(data: FormData) {
+export async function createRuleAction(_prev: FormState, data: FormData): Promise<FormState> {
   const caller = await pageCaller();
   const kind = String(data.get("kind") ?? "");
   const name = String(data.get("name") ?? "").trim() || undefined;
@@ -34,15 +34,15 @@ export async function createRuleAction(data: FormData) {
       : kind === "low_balance"
         ? { kind, name, amount: String(data.get("amount") ?? "") }
         : { kind, name };
-  await run(() => createAlertRule(caller, input));
+  return run(() => createAlertRule(caller, input), "Added.");
 }
 
-export async function deleteRuleAction(data: FormData) {
+export async function deleteRuleAction(_prev: FormState, data: FormData): Promise<FormState> {
   const caller = await pageCaller();
-  await run(() => deleteAlertRule(caller, String(data.get("id") ?? "")));
+  return run(() => deleteAlertRule(caller, String(data.get("id") ?? "")), "Deleted.");
 }
 
-export async function markReadAction() {
+export async function markReadAction(): Promise<FormState> {
   const caller = await pageCaller();
-  await run(() => markAlertsRead(caller));
+  return run(() => markAlertsRead(caller), "All read.");
 }

@@ -32,7 +32,6 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
         products={products}
         currency={account.currency}
         canEdit={caller.role === "admin" || caller.role === "finance"}
-        error={typeof sp.error === "string" ? sp.error : undefined}
         formatAt={(iso) => formatInstant(new Date(iso), account.timeZone)}
         forecastMethod={FORECAST_METHOD}
         actions={{ create: createRuleAction, remove: deleteRuleAction, markRead: markReadAction }}

@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { createWebhookEndpoint, deleteWebhookEndpoint, resendDelivery, updateWebhookEndpoint } from "@/lib/data/webhooks";
 import { AppError } from "@/lib/errors";
 import type { CreateEndpointState } from "@/components/webhooks/create-endpoint-form";
+import type { FormState } from "@/components/alerts/action-form";
 import { pageCaller } from "../page-caller";
 
 export async function createEndpointAction(_prev: CreateEndpointState, data: FormData): Promise<CreateEndpointState> {
@@ -19,32 +20,34 @@ export async function createEndpointAction(_prev: CreateEndpointState, data: For
   }
 }
 
-async function onEndpoint(id: string, work: () => Promise<unknown>) {
-  const path = `/webhooks/${encodeURIComponent(id)}`;
+async function onEndpoint(id: string, work: () => Promise<unknown>, ok: string): Promise<FormState> {
   try {
     await work();
   } catch (e) {
-    if (e instanceof AppError) redirect(`${path}?error=${encodeURIComponent(e.message)}`);
+    if (e instanceof AppError) return { error: e.message };
     throw e;
   }
-  revalidatePath(path);
+  revalidatePath(`/webhooks/${encodeURIComponent(id)}`);
+  return { ok };
 }
 
-export async function resendAction(data: FormData) {
+export async function resendAction(_prev: FormState, data: FormData): Promise<FormState> {
   const caller = await pageCaller();
   const id = String(data.get("endpointId") ?? "");
-  await onEndpoint(id, () => resendDelivery(caller, id, String(data.get("deliveryId") ?? "")));
+  return onEndpoint(id, () => resendDelivery(caller, id, String(data.get("deliveryId") ?? "")), "Resent.");
 }
 
-export async function toggleEndpointAction(data: FormData) {
+export async function toggleEndpointAction(_prev: FormState, data: FormData): Promise<FormState> {
   const caller = await pageCaller();
   const id = String(data.get("endpointId") ?? "");
-  await onEndpoint(id, () => updateWebhookEndpoint(caller, id, { enabled: data.get("enabled") === "true" }));
+  return onEndpoint(id, () => updateWebhookEndpoint(caller, id, { enabled: data.get("enabled") === "true" }), "Saved.");
 }
 
-export async function deleteEndpointAction(data: FormData) {
+export async function deleteEndpointAction(_prev: FormState, data: FormData): Promise<FormState> {
   const caller = await pageCaller();
   const id = String(data.get("endpointId") ?? "");
-  await onEndpoint(id, () => deleteWebhookEndpoint(caller, id));
+  const r = await onEndpoint(id, () => deleteWebhookEndpoint(caller, id), "Deleted.");
+  if (r?.error) return r;
+  revalidatePath("/webhooks");
   redirect("/webhooks");
 }

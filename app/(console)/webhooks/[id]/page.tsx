@@ -26,7 +26,6 @@ export default async function EndpointPage({ params, searchParams }: { params: P
         deliveries={deliveries.data}
         olderHref={deliveries.nextToken ? `/webhooks/${encodeURIComponent(id)}?nextToken=${encodeURIComponent(deliveries.nextToken)}` : null}
         canEdit={caller.role === "admin"}
-        error={typeof sp.error === "string" ? sp.error : undefined}
         actions={{ resend: resendAction, toggle: toggleEndpointAction, remove: deleteEndpointAction }}
       />
     </>
