@@ -312,7 +312,7 @@ export const orders = pgTable(
     discountAmount: money("discount_amount").notNull().default("0"),
     payableAmount: money("payable_amount").notNull(),
     paidAmount: money("paid_amount").notNull().default("0"),
-    status: text("status").notNull().default("unpaid"), // unpaid | paid | cancelled
+    status: text("status").notNull().default("unpaid"), // unpaid | paid | cancelled | expired (unpaid for 24 h)
     idempotencyKey: text("idempotency_key"),
     requestHash: text("request_hash"),
     createdBy: text("created_by"),

@@ -21,7 +21,7 @@ interface Done {
   paid?: boolean;
   replayed?: boolean;
   order?: { orderNo: string; status: string } | null;
-  ledgerEntry?: { id: string; entryType: string; amount: string } | null;
+  ledgerEntry?: { id: string; type: string; amount: string } | null;
 }
 type Kind = "switch" | "renew" | "change-spec" | "unsubscribe";
 
@@ -188,7 +188,7 @@ export function ActionsPanel({
           {done.order && <> Order <span className="font-mono">{done.order.orderNo}</span> ({done.order.status}).</>}
           {done.ledgerEntry && (
             <span data-testid="ledger-entry" className="block">
-              Ledger entry <span className="font-mono">{done.ledgerEntry.id}</span>: {done.ledgerEntry.entryType} {dec(done.ledgerEntry.amount).gt(0) ? "+" : ""}
+              Ledger entry <span className="font-mono">{done.ledgerEntry.id}</span>: {done.ledgerEntry.type} {dec(done.ledgerEntry.amount).gt(0) ? "+" : ""}
               {formatMoney(done.ledgerEntry.amount, currency)}
             </span>
           )}

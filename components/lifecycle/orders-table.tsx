@@ -19,7 +19,7 @@ export interface OrderRow {
   termEnd: string | null;
 }
 
-const STATUS = { paid: "text-green-700", unpaid: "text-amber-700 font-semibold", cancelled: "text-muted line-through" } as Record<string, string>;
+const STATUS = { paid: "text-green-700", unpaid: "text-amber-700 font-semibold", cancelled: "text-muted line-through", expired: "text-muted line-through" } as Record<string, string>;
 
 export function OrdersTable({
   orders,

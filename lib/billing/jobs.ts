@@ -10,6 +10,7 @@ import { rateAccount } from "./engine";
 import { refreshPackageQuotas } from "./quota";
 import { outstandingTotal, settleDueLines } from "./settlement";
 import { renewAtExpiry } from "@/lib/lifecycle/auto-renew";
+import { expireUnpaidOrders } from "@/lib/lifecycle/orders";
 import { advanceTimelines, onAccountOverdue, onAccountSettled, onPaygStopped } from "@/lib/overdue/transitions";
 import { refreshSuspensionQuota } from "@/lib/overdue/refresh-quota";
 import { evaluateAlerts } from "@/lib/alerts/evaluate";
@@ -28,6 +29,8 @@ export async function runAccountJobs(tx: Tx, account: Account, catalog: Catalog,
   let overdueAt: Date | null = null;
   // Lifecycle: subscriptions that reached their end date renew (auto-renewal, funds permitting) or expire.
   await renewAtExpiry(tx, account.id, catalog, now);
+  // Unpaid orders are not held open: 24 hours after placing they expire.
+  await expireUnpaidOrders(tx, account.id, now);
   // Overdue stops billing at its instant, which changes what is rated: go
   // round until settlement finds nothing new (at most once per overdue start).
   // Packages whose quota metered usage has used up: their retention timeline starts at that instant.

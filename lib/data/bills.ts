@@ -13,6 +13,7 @@ import { coupons, vouchers } from "@/db/schema";
 import { accountNow } from "@/lib/clock";
 import { cycleBounds, cycleOf } from "@/lib/billing/cycle";
 import { NotFoundError } from "@/lib/errors";
+import { UNPAID_ORDER_TTL_MS } from "@/lib/lifecycle/orders";
 import { dec, sum, toFixedString } from "@/lib/money";
 import { getAccount } from "./account";
 import {
@@ -50,7 +51,7 @@ const COLUMNS: [string, string, string][] = [
   ["billType", "CASE WHEN o.order_type = 'refund' THEN 'refund' ELSE 'subscription' END", "'payg'"],
   ["orderNo", "o.order_no", "NULL::text"],
   ["orderType", "o.order_type", "NULL::text"],
-  // Orders: unpaid | paid | cancelled. Bills: final only once the jobs closed them.
+  // Orders: unpaid | paid | cancelled | expired. Bills: final only once the jobs closed them.
   ["status", "o.status", "CASE WHEN b.status = 'closed' THEN 'closed' ELSE 'open' END"],
   ["billingCycle", "NULL::text", "g.billing_cycle"],
   ["productCode", "o.product_id", "g.product_id"],
@@ -237,6 +238,7 @@ export async function getBill(caller: Caller, id: string, input: unknown = {}, a
 /**
  * GET /api/v1/account. The balance is the ledger sum (never stored).
  *   outstandingAmount = Σ bill_lines.outstanding_amount + Σ (payable − paid) of unpaid orders
+ *                       (not yet expired: an unpaid order expires 24 h after it is placed)
  *   availableCredit   = balance + usable vouchers' remaining + usable coupons' remaining
  *                       + creditLimit − outstandingAmount
  * PRODUCT.md §5 defines available credit as what can still pay for charges, so
@@ -255,7 +257,8 @@ export async function getAccountSummary(caller: Caller, accountId?: string) {
         (SELECT coalesce(sum(amount), 0) FROM ledger_entries WHERE account_id = ${id})::text AS balance,
         (SELECT coalesce(sum(round(outstanding_amount, 2)), 0) FROM bill_lines WHERE account_id = ${id})::text AS lines,
         (SELECT coalesce(sum(round(payable_amount, 2) - round(paid_amount, 2)), 0) FROM orders
-          WHERE account_id = ${id} AND status = 'unpaid')::text AS orders`,
+          WHERE account_id = ${id} AND status = 'unpaid'
+            AND created_at > ${new Date(now.getTime() - UNPAID_ORDER_TTL_MS).toISOString()}::timestamptz)::text AS orders`,
     ),
     db.select().from(vouchers).where(eq(vouchers.accountId, id)).orderBy(asc(vouchers.expiresAt), asc(vouchers.id)),
     db.select().from(coupons).where(eq(coupons.accountId, id)).orderBy(asc(coupons.expiresAt), asc(coupons.id)),

@@ -14,7 +14,7 @@ import { sha256 } from "@/lib/ids";
 import { dec, toFixedString } from "@/lib/money";
 import { stateOf, writeAudit } from "@/lib/lifecycle/audit";
 import { autoRenewInput, idempotencyKey, lifecycleInput, type LifecycleInput } from "@/lib/lifecycle/input";
-import { chargeOrder, lockAccount, lockInstance, placeOrder, quoteContext, retermForPayment } from "@/lib/lifecycle/orders";
+import { chargeOrder, expireUnpaidOrders, lockAccount, lockInstance, placeOrder, quoteContext, retermForPayment, unpaidOrderExpiresAt } from "@/lib/lifecycle/orders";
 import { ActionRefusedError, IMAGE_SEARCH_TRIAL, quoteAction, SPEC_CHANGE_PRODUCTS, type Quote } from "@/lib/lifecycle/quote";
 import { ledgerEntryView, newestAfter, newestPage, NEXT_TOKEN, orderView } from "./api-views";
 import { actorOf, requireRole, tenantOf, type Caller } from "./caller";
@@ -184,9 +184,15 @@ function inputOf(o: Order): LifecycleInput {
 /** POST /orders/{id}/pay: pay an unpaid order now (a paid one is returned as it is). */
 export async function payUnpaidOrder(caller: Caller, orderId: string, accountId?: string) {
   return withAccount(caller, accountId, async (tx, account, now) => {
+    await expireUnpaidOrders(tx, account.id, now);
     const order = await lockOrder(tx, account.id, orderId);
     if (order.status === "paid") return { order: toJson(orderView(order)), paid: true, message: `Order ${order.orderNo} is already paid.` };
     if (order.status === "cancelled") throw new ConflictError(`Order ${order.orderNo} was cancelled.`);
+    if (order.status === "expired") {
+      throw new ConflictError(
+        `Order ${order.orderNo} expired unpaid at ${unpaidOrderExpiresAt(order.createdAt).toISOString()}: unpaid orders expire 24 hours after they are placed. Place the action again for a fresh quote.`,
+      );
+    }
     const inst = await lockInstance(tx, account.id, order.instanceId);
     // The prerequisites hold at payment as they did when it was placed.
     quoteAction(await quoteContext(tx, await catalogFromDb(tx), account, inst, now, order.id), inputOf(order));
@@ -211,8 +217,10 @@ export async function payUnpaidOrder(caller: Caller, orderId: string, accountId?
 /** POST /orders/{id}/cancel: an unpaid order only; nothing was charged, nothing changes. */
 export async function cancelUnpaidOrder(caller: Caller, orderId: string, accountId?: string) {
   return withAccount(caller, accountId, async (tx, account, now) => {
+    await expireUnpaidOrders(tx, account.id, now);
     const order = await lockOrder(tx, account.id, orderId);
     if (order.status === "cancelled") return { order: toJson(orderView(order)), message: `Order ${order.orderNo} is already cancelled.` };
+    if (order.status === "expired") return { order: toJson(orderView(order)), message: `Order ${order.orderNo} already expired unpaid; nothing to cancel.` };
     if (order.status === "paid") throw new ConflictError(`Order ${order.orderNo} is paid and cannot be cancelled; unsubscribe to get a refund.`);
     const [after] = await tx.update(orders).set({ status: "cancelled" }).where(and(eq(orders.accountId, account.id), eq(orders.id, order.id))).returning();
     await writeAudit(tx, {
@@ -233,7 +241,7 @@ export async function cancelUnpaidOrder(caller: Caller, orderId: string, account
 
 const orderFilters = z.object({
   instanceId: z.string().max(200).optional(),
-  status: z.enum(["unpaid", "paid", "cancelled"]).optional(),
+  status: z.enum(["unpaid", "paid", "cancelled", "expired"]).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   nextToken: NEXT_TOKEN,
 });

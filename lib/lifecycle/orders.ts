@@ -4,7 +4,7 @@
 // to the resource once — and only once — its order is paid.
 import { emitEvent, emitStateChange, orderEventData } from "@/lib/webhooks/outbox";
 import { randomInt } from "node:crypto";
-import { and, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { accounts, billLines, bills, instances, instanceStateChanges, ledgerEntries, orders, type Account, type Instance, type Order } from "@/db/schema";
 import { addMonths, cycleBounds, cycleOf } from "@/lib/billing/cycle";
@@ -30,8 +30,33 @@ export async function lockInstance(tx: Tx, accountId: string, instanceId: string
   return inst;
 }
 
+/**
+ * Unpaid orders expire 24 hours after they are placed (as the provider's
+ * unpaid orders do): a quote is a price at an instant — an upgrade's
+ * difference shrinks with the remaining term — so it is not held open. Until
+ * then, paying charges the quoted amount and the term starts at payment; after
+ * that the order is "expired", cannot be paid, and a new one is quoted afresh.
+ */
+export const UNPAID_ORDER_TTL_MS = 24 * 3_600_000;
+
+/** When an unpaid order placed at `createdAt` expires. */
+export function unpaidOrderExpiresAt(createdAt: Date): Date {
+  return new Date(createdAt.getTime() + UNPAID_ORDER_TTL_MS);
+}
+
+/** Mark the account's unpaid orders past their 24 hours as expired (jobs and every action run this first). */
+export async function expireUnpaidOrders(tx: Tx, accountId: string, now: Date): Promise<number> {
+  const expired = await tx
+    .update(orders)
+    .set({ status: "expired" })
+    .where(and(eq(orders.accountId, accountId), eq(orders.status, "unpaid"), lte(orders.createdAt, new Date(now.getTime() - UNPAID_ORDER_TTL_MS))))
+    .returning({ id: orders.id });
+  return expired.length;
+}
+
 /** Everything the pure quote needs, read in the action's transaction. */
 export async function quoteContext(tx: Tx, catalog: Catalog, account: Account, inst: Instance, now: Date, excludeOrderId?: string): Promise<QuoteContext> {
+  await expireUnpaidOrders(tx, account.id, now);
   const [unpaid] = await tx
     .select({ id: orders.id, orderNo: orders.orderNo })
     .from(orders)

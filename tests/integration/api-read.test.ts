@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 // Requests without a key must not find a session either.
 vi.mock("next-auth", async (orig) => ({ ...(await orig<object>()), getServerSession: async () => null }));
 
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { GET as accountGET } from "@/app/api/v1/account/route";
 import { GET as billLinesGET } from "@/app/api/v1/bill-lines/route";
 import { GET as billGET } from "@/app/api/v1/bills/[id]/route";
@@ -423,7 +423,14 @@ describe("read API: bill lines, bills, account", () => {
 
   describe("GET /api/v1/account", () => {
     it("balance is the ledger sum; available credit follows the documented formula", async () => {
+      // ord-A2 has been unpaid since 20 October: it expired after 24 hours and is owed no more. One placed an hour ago is.
+      const db = t.handle().db;
+      await db.insert(orders).values({
+        accountId: A, id: "ord-A3", orderNo: "202611090001", instanceId: "is-1", productId: "image-search", orderType: "new", months: 1,
+        originalAmount: "300.00", payableAmount: "300.00", paidAmount: "0", status: "unpaid", createdAt: new Date("2026-11-09T23:00:00Z"),
+      });
       const { status, body } = await call(accountGET as Handler, "/api/v1/account", keyA);
+      await db.delete(orders).where(and(eq(orders.accountId, A), eq(orders.id, "ord-A3")));
       expect(status).toBe(200);
       const balance = sum(["500.00", "-100.00", "-10.45", "0.50"]);
       const outstanding = sum(["1.10", "1.10", "7.77", "300.00"]); // lines of every cycle + the unpaid order
@@ -445,7 +452,8 @@ describe("read API: bill lines, bills, account", () => {
         expect.objectContaining({ id: "c-ok", usable: true, productIds: ["cloud-phone"], remaining: "15.00", discountPercent: "20" }),
       ]);
       const b = await call(accountGET as Handler, "/api/v1/account", keyB);
-      expect(b.body).toMatchObject({ balance: "1000.00", usableVoucherAmount: "70.00", outstandingAmount: "1108.89", overdue: null });
+      // B's order unpaid since 6 October expired: only its lines are owed.
+      expect(b.body).toMatchObject({ balance: "1000.00", usableVoucherAmount: "70.00", outstandingAmount: "109.89", overdue: null });
     });
   });
 
