@@ -6,6 +6,7 @@ import { query, type DbOrTx } from "@/db/client";
 import type { Account } from "@/db/schema";
 import { cycleBounds, cycleOf, dayBounds, dayOf, type Cycle } from "@/lib/billing/cycle";
 import { dec } from "@/lib/money";
+import { UNPAID_ORDER_TTL_MS } from "@/lib/lifecycle/orders";
 import { forecastCycleEnd, RUN_RATE_DAYS, type Forecast } from "./forecast";
 
 const DAY_MS = 86_400_000;
@@ -59,7 +60,10 @@ export async function cycleForecast(tx: DbOrTx, account: Pick<Account, "id" | "t
   return { ...f, cycle, spendToDate: dec(r.oneOff).plus(r.metered).toFixed(2) };
 }
 
-/** balance + usable vouchers + usable coupons + credit limit − outstanding (lines and unpaid orders). */
+/**
+ * As GET /api/v1/account: balance + usable vouchers + usable coupons + credit
+ * limit − outstanding (lines, and unpaid orders not yet expired).
+ */
 export async function availableCredit(tx: DbOrTx, account: Pick<Account, "id" | "creditLimit">, now: Date) {
   const at = now.toISOString();
   const [r] = await query<{ available: string }>(
@@ -70,7 +74,8 @@ export async function availableCredit(tx: DbOrTx, account: Pick<Account, "id" | 
       + (SELECT coalesce(sum(remaining), 0) FROM coupons WHERE account_id = ${account.id} AND valid_from <= ${at}::timestamptz AND expires_at > ${at}::timestamptz AND remaining > 0)
       + ${account.creditLimit}::numeric
       - (SELECT coalesce(sum(round(outstanding_amount, 2)), 0) FROM bill_lines WHERE account_id = ${account.id})
-      - (SELECT coalesce(sum(round(payable_amount, 2) - round(paid_amount, 2)), 0) FROM orders WHERE account_id = ${account.id} AND status = 'unpaid')
+      - (SELECT coalesce(sum(round(payable_amount, 2) - round(paid_amount, 2)), 0) FROM orders WHERE account_id = ${account.id} AND status = 'unpaid'
+          AND created_at > ${new Date(now.getTime() - UNPAID_ORDER_TTL_MS).toISOString()}::timestamptz)
     )::text AS available`,
   );
   return dec(r.available);

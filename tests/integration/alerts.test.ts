@@ -9,6 +9,7 @@ import { alerts, webhookEvents } from "@/db/schema";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { createAlertRule, getForecast, listAlerts, listBudgets, markAlertsRead, unreadAlertCount } from "@/lib/data/alerts";
 import { topUp } from "@/lib/data/top-ups";
+import { getAccountSummary } from "@/lib/data/bills";
 import { createWebhookEndpoint } from "@/lib/data/webhooks";
 import { useTestDatabase } from "./db";
 import { DAY, fixtures, HOUR } from "./overdue-fixtures";
@@ -100,10 +101,12 @@ describe("alerts", () => {
     await f.clock(a.caller, day(1));
     expect(await fired(a.id)).toHaveLength(0);
     await f.clock(a.caller, day(3)); // 30 − 2.5 days × 9.72 < 10
+    // The figure is the account summary's available credit at that run.
+    const summary = await getAccountSummary(a.caller);
     await f.clock(a.caller, day(3, 16));
     let all = await fired(a.id);
     expect(all.map((x) => x.key)).toEqual(["low"]);
-    expect(all[0].data).toMatchObject({ threshold: "10.00" });
+    expect(all[0].data).toMatchObject({ threshold: "10.00", availableCredit: summary.availableCredit });
 
     await topUp(a.caller, { amount: "100.00", idempotencyKey: "alerts-topup-1" });
     await f.clock(a.caller, day(3, 20));
