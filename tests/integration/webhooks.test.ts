@@ -1,7 +1,9 @@
 // Webhooks against a local receiver: signed bodies that verify, retries with
 // the same event id, delivery after a "restart" (a fresh database handle),
 // tenancy, and the private-address guard.
+import { execFile } from "node:child_process";
 import http from "node:http";
+import { promisify } from "node:util";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -11,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 vi.mock("next-auth", async (orig) => ({ ...(await orig<object>()), getServerSession: async () => null }));
 
 import { and, eq } from "drizzle-orm";
-import { migrateDatabase, openDatabase } from "@/db/client";
+import { migrateDatabase, openDatabase, setHandle } from "@/db/client";
 import { accounts, webhookDeliveries } from "@/db/schema";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { createWebhookEndpoint, listDeliveries, resendDelivery } from "@/lib/data/webhooks";
@@ -133,7 +135,7 @@ describe("webhooks", () => {
     rx.script.length = 0;
   });
 
-  it("an event written but not delivered (the process died) is delivered by a pass from a fresh database handle", async () => {
+  it("an event written but not delivered (the process died) is delivered by another process after the restart", async () => {
     const dir = process.env.DATABASE_URL ? null : mkdtempSync(path.join(os.tmpdir(), "wh-restart-"));
     const open = () => openDatabase({ url: process.env.DATABASE_URL || undefined, dataDir: dir ?? undefined });
     const first = await open();
@@ -142,24 +144,32 @@ describe("webhooks", () => {
     await first.db.insert(accounts).values({ id, name: id });
     const caller = { kind: "user" as const, accountId: id, userId: "u", role: "admin" as const, email: "a@x.test", name: "A" };
     // The endpoint, then an event in its own transaction, as a job would write it — and no delivery pass.
-    const { setHandle } = await import("@/db/client");
     setHandle(first);
-    const endpoint = await createWebhookEndpoint(caller, { url: rx.url("/restart"), events: ["bill.closed"] });
-    const eventId = await first.db.transaction((tx) => emitEvent(tx, id, "bill.closed", { billId: "b1" }, new Date("2026-04-01T00:00:00Z")));
+    let eventId: string | null = null;
+    let secret = "";
+    try {
+      secret = (await createWebhookEndpoint(caller, { url: rx.url("/restart"), events: ["bill.closed"] })).secret;
+      eventId = await first.db.transaction((tx) => emitEvent(tx, id, "bill.closed", { billId: "b1" }, new Date("2026-04-01T00:00:00Z")));
+    } finally {
+      setHandle(t.handle());
+      await first.close(); // "killed": nothing was sent
+    }
     expect(eventId).toMatch(/^evt_/);
-    await first.close(); // "killed"
-    setHandle(t.handle());
+    expect(at("/restart")).toHaveLength(0);
+
+    // A new process on the same database (the operator CLI; the server's scheduler tick runs the same pass).
+    const env = { ...process.env, WEBHOOKS_ALLOW_PRIVATE: "1", ...(dir ? { PGLITE_DIR: dir } : {}) };
+    const { stdout } = await promisify(execFile)("npx", ["tsx", "--conditions=react-server", "scripts/ops.ts", "deliver-webhooks", "--account", id], { env, cwd: process.cwd() });
+    expect(stdout).toContain("1 attempted, 1 delivered");
+    const got = at("/restart");
+    expect(got).toHaveLength(1);
+    expect(JSON.parse(got[0].body)).toMatchObject({ id: eventId, type: "bill.closed", data: { billId: "b1" } });
+    expect(verifySignature(secret, String(got[0].headers[SIGNATURE_HEADER]), got[0].body, Math.floor(Date.now() / 1000))).toBe(true);
 
     const second = await open();
     try {
-      const r = await deliverPending(second.db, { accountIds: [id] });
-      expect(r).toEqual({ attempted: 1, succeeded: 1, failed: 0 });
-      const got = at("/restart");
-      expect(got).toHaveLength(1);
-      expect(JSON.parse(got[0].body)).toMatchObject({ id: eventId, type: "bill.closed", data: { billId: "b1" } });
-      expect(verifySignature(endpoint.secret, String(got[0].headers[SIGNATURE_HEADER]), got[0].body, Math.floor(Date.now() / 1000))).toBe(true);
       const [row] = await second.db.select().from(webhookDeliveries).where(and(eq(webhookDeliveries.accountId, id), eq(webhookDeliveries.eventId, eventId!)));
-      expect(row.status).toBe("succeeded");
+      expect(row).toMatchObject({ status: "succeeded", attempts: 1, lastStatusCode: 200 });
     } finally {
       await second.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
