@@ -80,6 +80,18 @@ describe("alerts", () => {
     expect(x.at.toISOString()).toBe("2026-03-12T04:00:00.000Z");
   });
 
+  it("a run that crosses into the next cycle still fires the crossing of the cycle it left; a product budget counts only its product", async () => {
+    const a = await f.account({ balance: "1000" });
+    await f.phone(a.id, MAR1);
+    await createAlertRule(a.caller, { kind: "budget", amount: "135", productId: "cloud-phone", actualThresholds: [80], forecastThresholds: [] });
+    await createAlertRule(a.caller, { kind: "budget", amount: "1", productId: "container-registry-enterprise", actualThresholds: [50], forecastThresholds: [] });
+    await f.clock(a.caller, day(5));
+    await f.clock(a.caller, new Date("2026-04-02T00:00:00Z"));
+    const all = await fired(a.id);
+    // April's first day (9.72) is far from 80 %; the registry budget sees none of the phone's spend.
+    expect(all.map((x) => [x.key, x.at.toISOString()])).toEqual([["actual:80:2026-03", "2026-03-12T04:00:00.000Z"]]);
+  });
+
   it("a forecast threshold fires once when the cycle-end forecast passes it", async () => {
     const a = await f.account({ balance: "1000" });
     await f.phone(a.id, MAR1);
