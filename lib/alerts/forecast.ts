@@ -11,6 +11,9 @@ export const FORECAST_METHOD =
   "subscriptions and other one-off charges already billed this cycle + pay-as-you-go to date + " +
   `pay-as-you-go run rate of the last ${RUN_RATE_DAYS} days × days left in the cycle`;
 
+/** The same, short enough for a card. */
+export const FORECAST_METHOD_SHORT = `charges so far + pay-as-you-go run rate of the last ${RUN_RATE_DAYS} days × days left`;
+
 export interface ForecastInput {
   now: Date;
   cycleEnd: Date;

@@ -9,6 +9,7 @@ import { formatInstant } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
 import { getOverview } from "@/lib/data/views/overview";
 import { getForecast } from "@/lib/data/alerts";
+import { FORECAST_METHOD, FORECAST_METHOD_SHORT } from "@/lib/alerts/forecast";
 import type { Caller } from "@/lib/data/caller";
 import { pageCaller } from "../page-caller";
 
@@ -44,9 +45,8 @@ async function OverviewBody({ caller }: { caller: Caller }) {
             </span>
           ) : "Nothing overdue"} />
         <MoneyStat label={`Spend to date (${o.cycle})`} value={o.spendToDate} currency={currency} testId="overview-spend-to-date" hint="estimate until the cycle closes" />
-        <MoneyStat label="Projected for the cycle" value={o.projection} currency={currency} testId="overview-projection" hint="metered spend at the rate so far" />
-        <MoneyStat label="Forecast at cycle end" value={forecast.amount} currency={currency} testId="overview-forecast"
-          hint={<span data-testid="overview-forecast-method">{forecast.method}</span>} />
+        <MoneyStat label="Forecast at cycle end" value={forecast.amount} currency={currency} testId="overview-projection"
+          hint={<span data-testid="overview-forecast-method" title={FORECAST_METHOD}>{FORECAST_METHOD_SHORT}</span>} />
         <MoneyStat label={`Last cycle (${o.previousCycle})`} value={o.lastCycleTotal} currency={currency} testId="overview-last-cycle" />
       </div>
       <div className="mb-4">
