@@ -9,11 +9,13 @@ const LINKS = [
   { href: "/account", label: "Account" },
   { href: "/pricing", label: "Pricing" },
   { href: "/alerts", label: "Alerts" },
-  { href: "/webhooks", label: "Webhooks" },
 ];
 
 // Admins also get the audit log of lifecycle actions.
-const ADMIN_LINKS = [{ href: "/audit", label: "Audit log" }];
+const ADMIN_LINKS = [
+  { href: "/webhooks", label: "Webhooks" },
+  { href: "/audit", label: "Audit log" },
+];
 
 export function SideNav({ admin = false }: { admin?: boolean }) {
   const pathname = usePathname();

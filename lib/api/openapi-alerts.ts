@@ -192,7 +192,7 @@ export const alertsPaths: Record<string, PathItem> = {
     get: op("Alerts", { operationId: "getForecast", summary: "Forecast of the cycle's end spend, with its method", responses: { "200": ok("Forecast", data(ref("Forecast"))), ...READ } }),
   },
   "/api/v1/webhook-endpoints": {
-    get: op("Webhooks", { operationId: "listWebhookEndpoints", summary: "Endpoints (secrets are not returned)", responses: { "200": ok("Endpoints", list("WebhookEndpoint")), ...READ } }),
+    get: op("Webhooks", { operationId: "listWebhookEndpoints", summary: "Endpoints (admin key; secrets are not returned)", responses: { "200": ok("Endpoints", list("WebhookEndpoint")), ...READ } }),
     post: op("Webhooks", {
       operationId: "createWebhookEndpoint",
       summary: "Create an endpoint (admin key); the response has the signing secret, once",
@@ -201,7 +201,7 @@ export const alertsPaths: Record<string, PathItem> = {
     }),
   },
   "/api/v1/webhook-endpoints/{id}": {
-    get: op("Webhooks", { operationId: "getWebhookEndpoint", summary: "One endpoint", parameters: [id()], responses: { "200": ok("The endpoint", data(ref("WebhookEndpoint"))), ...WRITE } }),
+    get: op("Webhooks", { operationId: "getWebhookEndpoint", summary: "One endpoint (admin key)", parameters: [id()], responses: { "200": ok("The endpoint", data(ref("WebhookEndpoint"))), ...WRITE } }),
     patch: op("Webhooks", {
       operationId: "updateWebhookEndpoint",
       summary: "Change url, events, description or enabled (admin key)",
@@ -214,7 +214,7 @@ export const alertsPaths: Record<string, PathItem> = {
   "/api/v1/webhook-endpoints/{id}/deliveries": {
     get: op("Webhooks", {
       operationId: "listWebhookDeliveries",
-      summary: "The endpoint's delivery log, newest first, with every attempt",
+      summary: "The endpoint's delivery log, newest first, with every attempt (admin key)",
       parameters: [id(), { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200, default: 50 } }, nextToken],
       responses: { "200": ok("Deliveries", list("WebhookDelivery")), ...WRITE },
     }),

@@ -213,8 +213,3 @@ export async function budgetProducts() {
   const db = await getDb();
   return db.select({ id: products.id, name: products.name }).from(products).orderBy(products.name);
 }
-
-/** Unpaged lists (rules, budgets, endpoints) in the API's list envelope. */
-export function envelope<T>(data: T[]) {
-  return { data, nextToken: null, totalCount: data.length };
-}

@@ -1,6 +1,6 @@
 import "server-only";
-// Webhook endpoints (admins manage them; anyone in the account reads), their
-// delivery log, and resends. The secret is returned once, at creation.
+// Webhook endpoints, their delivery log, and resends: admins only, reads too
+// (receiver URLs often carry tokens). The secret is returned once, at creation.
 import { and, count, desc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
@@ -40,6 +40,7 @@ function endpointOut(e: WebhookEndpoint) {
 
 export async function listWebhookEndpoints(caller: Caller, accountId?: string) {
   const id = tenantOf(caller, accountId);
+  requireRole(caller, "admin");
   const db = await getDb();
   const rows = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.accountId, id)).orderBy(webhookEndpoints.createdAt, webhookEndpoints.id);
   return rows.map(endpointOut);
@@ -53,6 +54,7 @@ async function endpointRow(accountId: string, endpointId: string) {
 }
 
 export async function getWebhookEndpoint(caller: Caller, endpointId: string, accountId?: string) {
+  requireRole(caller, "admin");
   return endpointOut(await endpointRow(tenantOf(caller, accountId), endpointId));
 }
 
@@ -106,6 +108,7 @@ const deliveriesQuery = z.object({ nextToken: NEXT_TOKEN, limit: z.coerce.number
 /** The delivery log of an endpoint, newest first, each with its attempts, in the API's list envelope. */
 export async function listDeliveries(caller: Caller, endpointId: string, input: unknown = {}, accountId?: string) {
   const id = tenantOf(caller, accountId);
+  requireRole(caller, "admin");
   const q = parseInput(deliveriesQuery, input);
   await endpointRow(id, endpointId);
   const db = await getDb();

@@ -79,12 +79,17 @@ export async function deliverPending(db: Db, opts: { accountIds?: string[]; now?
       )
       .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
       .limit(opts.limit ?? 100);
+    // An endpoint that did not answer at all (refused, unreachable, timed out) is
+    // not tried again in this pass: one dead receiver must not hold up the rest.
+    const unreachable = new Set<string>();
     for (const d of due) {
+      if (unreachable.has(d.endpointId)) continue;
       const r = await attempt(db, d, clock());
       if (!r) continue;
       out.attempted++;
-      if (r === "succeeded") out.succeeded++;
+      if (r.outcome === "succeeded") out.succeeded++;
       else out.failed++;
+      if (r.statusCode === null) unreachable.add(d.endpointId);
     }
   }
   return out;
@@ -96,7 +101,7 @@ export async function deliverOne(db: Db, accountId: string, deliveryId: string, 
   return d ? attempt(db, d, now) : null;
 }
 
-async function attempt(db: Db, d: WebhookDelivery, now: Date): Promise<"succeeded" | "retry" | "failed" | null> {
+async function attempt(db: Db, d: WebhookDelivery, now: Date): Promise<{ outcome: "succeeded" | "retry" | "failed"; statusCode: number | null } | null> {
   const mine = and(eq(webhookDeliveries.accountId, d.accountId), eq(webhookDeliveries.id, d.id));
   const [claimed] = await db
     .update(webhookDeliveries)
@@ -135,5 +140,5 @@ async function attempt(db: Db, d: WebhookDelivery, now: Date): Promise<"succeede
       .set({ status, attempts, leaseUntil: null, nextAttemptAt: retryAt, lastStatusCode: result.statusCode, lastError: error, deliveredAt: ok ? now : null })
       .where(mine);
   });
-  return ok ? "succeeded" : status === "pending" ? "retry" : "failed";
+  return { outcome: ok ? "succeeded" : status === "pending" ? "retry" : "failed", statusCode: result.statusCode };
 }

@@ -79,7 +79,7 @@ describe("alerts and webhooks API", () => {
     expect(fc.body.data).toMatchObject({ amount: "0.00", method: expect.stringContaining("run rate of the last 7 days") });
   });
 
-  it("webhook endpoints: admin only; the secret once; private targets refused unless the operator allows them", async () => {
+  it("webhook endpoints: admin only, reads included; the secret once; private targets refused unless the operator allows them", async () => {
     delete process.env.WEBHOOKS_ALLOW_PRIVATE;
     expect((await call(endpointsRoute.POST, keys.admin, "POST", "/api/v1/webhook-endpoints", { url: "http://127.0.0.1:9/x", events: ["bill.closed"] })).status).toBe(400);
     process.env.WEBHOOKS_ALLOW_PRIVATE = "1";
@@ -89,13 +89,17 @@ describe("alerts and webhooks API", () => {
     expect(created.status).toBe(201);
     const e = created.body.data as { id: string; secret: string; secretHint: string };
     expect(e.secret).toMatch(/^whsec_/);
-    const list = await call(endpointsRoute.GET, keys.viewer, "GET", "/api/v1/webhook-endpoints");
+    // Receiver URLs often carry tokens: only admins read endpoints.
+    expect((await call(endpointsRoute.GET, keys.finance, "GET", "/api/v1/webhook-endpoints")).status).toBe(403);
+    const list = await call(endpointsRoute.GET, keys.admin, "GET", "/api/v1/webhook-endpoints");
+    expect(list.body.data).toHaveLength(1);
     expect(JSON.stringify(list.body)).not.toContain(e.secret);
     const patched = await call(endpointRoute.PATCH, keys.admin, "PATCH", `/api/v1/webhook-endpoints/${e.id}`, { enabled: false }, { id: e.id });
     expect(patched.body.data).toMatchObject({ enabled: false });
     expect((await call(endpointRoute.PATCH, keys.admin, "PATCH", `/api/v1/webhook-endpoints/${e.id}`, {}, { id: e.id })).status).toBe(400);
     expect((await call(endpointRoute.GET, keys.other, "GET", `/api/v1/webhook-endpoints/${e.id}`, undefined, { id: e.id })).status).toBe(404);
-    expect((await call(deliveriesRoute.GET, keys.viewer, "GET", `/api/v1/webhook-endpoints/${e.id}/deliveries`, undefined, { id: e.id })).body).toEqual({ data: [], nextToken: null, totalCount: 0 });
+    expect((await call(deliveriesRoute.GET, keys.viewer, "GET", `/api/v1/webhook-endpoints/${e.id}/deliveries`, undefined, { id: e.id })).status).toBe(403);
+    expect((await call(deliveriesRoute.GET, keys.admin, "GET", `/api/v1/webhook-endpoints/${e.id}/deliveries`, undefined, { id: e.id })).body).toEqual({ data: [], nextToken: null, totalCount: 0 });
     expect((await call(endpointRoute.DELETE, keys.admin, "DELETE", `/api/v1/webhook-endpoints/${e.id}`, undefined, { id: e.id })).status).toBe(200);
     expect((await call(endpointsRoute.GET, keys.admin, "GET", "/api/v1/webhook-endpoints")).body.data).toHaveLength(0);
   });

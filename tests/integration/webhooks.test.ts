@@ -124,6 +124,20 @@ describe("webhooks", () => {
     expect((await listDeliveries(a.caller, a.endpoint.id)).data).toHaveLength(2);
   });
 
+  it("an endpoint that does not answer is tried once per pass, so it cannot hold up the others", async () => {
+    const a = await f.account();
+    const dead = http.createServer();
+    await new Promise<void>((r) => dead.listen(0, "127.0.0.1", () => r()));
+    const deadUrl = `http://127.0.0.1:${(dead.address() as AddressInfo).port}/gone`;
+    await new Promise<void>((r) => dead.close(() => r())); // nothing listens there now
+    await createWebhookEndpoint(a.caller, { url: deadUrl, events: ["bill.closed"] });
+    await createWebhookEndpoint(a.caller, { url: rx.url("/alive"), events: ["bill.closed"] });
+    for (const n of [1, 2, 3]) await emitEvent(f.db(), a.id, "bill.closed", { n }, new Date("2026-04-01T00:00:00Z"));
+    const r = await deliverPending(f.db(), { accountIds: [a.id] });
+    expect(r).toEqual({ attempted: 4, succeeded: 3, failed: 1 });
+    expect(at("/alive")).toHaveLength(3);
+  });
+
   it("a delivery failing for 24 h gives up", async () => {
     const a = await overdueAccount(["account.overdue"], "/down");
     rx.script.push(...Array(40).fill(500));

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { Card, PageHeader } from "@/components/ui";
+import { Card, Empty, PageHeader } from "@/components/ui";
 import { CreateEndpointForm } from "@/components/webhooks/create-endpoint-form";
 import { EndpointList } from "@/components/webhooks/webhooks-view";
 import { listWebhookEndpoints } from "@/lib/data/webhooks";
@@ -11,6 +11,14 @@ export const metadata: Metadata = { title: "Webhooks" };
 
 export default async function WebhooksPage() {
   const caller = await pageCaller();
+  if (caller.role !== "admin") {
+    return (
+      <>
+        <PageHeader title="Webhooks" />
+        <Empty>Webhook endpoints are managed by admins.</Empty>
+      </>
+    );
+  }
   const endpoints = await listWebhookEndpoints(caller);
   return (
     <>
@@ -19,11 +27,9 @@ export default async function WebhooksPage() {
         <Card title="Endpoints">
           <EndpointList endpoints={endpoints} />
         </Card>
-        {caller.role === "admin" && (
-          <Card title="Add an endpoint">
-            <CreateEndpointForm action={createEndpointAction} eventTypes={WEBHOOK_EVENT_TYPES} />
-          </Card>
-        )}
+        <Card title="Add an endpoint">
+          <CreateEndpointForm action={createEndpointAction} eventTypes={WEBHOOK_EVENT_TYPES} />
+        </Card>
       </div>
     </>
   );

@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/ui";
 import { EndpointDetail } from "@/components/webhooks/webhooks-view";
 import { getWebhookEndpoint, listDeliveries } from "@/lib/data/webhooks";
-import { NotFoundError } from "@/lib/errors";
+import { ForbiddenError, NotFoundError } from "@/lib/errors";
 import { pageCaller } from "../../page-caller";
 import { deleteEndpointAction, resendAction, toggleEndpointAction } from "../actions";
 
@@ -15,7 +15,7 @@ export default async function EndpointPage({ params, searchParams }: { params: P
   const sp = await searchParams;
   const nextToken = typeof sp.nextToken === "string" ? sp.nextToken : undefined;
   const [endpoint, deliveries] = await Promise.all([getWebhookEndpoint(caller, id), listDeliveries(caller, id, { nextToken })]).catch((e) => {
-    if (e instanceof NotFoundError) notFound();
+    if (e instanceof NotFoundError || e instanceof ForbiddenError) notFound();
     throw e;
   });
   return (
@@ -25,7 +25,7 @@ export default async function EndpointPage({ params, searchParams }: { params: P
         endpoint={endpoint}
         deliveries={deliveries.data}
         olderHref={deliveries.nextToken ? `/webhooks/${encodeURIComponent(id)}?nextToken=${encodeURIComponent(deliveries.nextToken)}` : null}
-        canEdit={caller.role === "admin"}
+        canEdit
         actions={{ resend: resendAction, toggle: toggleEndpointAction, remove: deleteEndpointAction }}
       />
     </>

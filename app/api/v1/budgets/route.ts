@@ -1,9 +1,9 @@
 import { apiRoute, readJson } from "@/lib/api/handler";
-import { envelope } from "@/lib/data/alerts";
+import { wholeList } from "@/lib/data/api-views";
 import { BadRequestError } from "@/lib/errors";
 import { createAlertRule, listBudgets } from "@/lib/data/alerts";
 
-export const GET = apiRoute(async (_req, { caller }) => envelope(await listBudgets(caller)));
+export const GET = apiRoute(async (_req, { caller }) => wholeList(await listBudgets(caller)));
 
 // Admin or finance: { amount, productId?, actualThresholds?, forecastThresholds?, name? }.
 export const POST = apiRoute(async (req, { caller }) => {
