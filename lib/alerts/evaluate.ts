@@ -39,9 +39,7 @@ export async function evaluateAlerts(tx: Tx, account: Account, now: Date): Promi
         .values({ accountId: account.id, ruleId: rule.id, key, active: true, since: f.at })
         .onConflictDoUpdate({ target: [alertStates.accountId, alertStates.ruleId, alertStates.key], set: { active: true, since: f.at } });
     }
-    if (!f.data.cleared) {
-      await emitEvent(tx, account.id, "alert.fired", { ruleId: rule.id, kind: rule.kind, ruleName: rule.name, key: f.key, title: f.title, message: f.message, at: f.at.toISOString(), ...f.data }, f.at);
-    }
+    await emitEvent(tx, account.id, "alert.fired", { ruleId: rule.id, kind: rule.kind, ruleName: rule.name, key: f.key, title: f.title, message: f.message, at: f.at.toISOString(), ...f.data }, f.at);
     fired++;
   };
   const has = (rule: AlertRule, key: string) => seen.has(`${rule.id}|${key}`);
@@ -50,17 +48,7 @@ export async function evaluateAlerts(tx: Tx, account: Account, now: Date): Promi
     if (rule.kind === "budget") {
       await budget(tx, account, rule, now, has, fire);
     } else if (rule.kind === "low_balance") {
-      const floor = dec(rule.amount ?? 0);
-      const available = await availableCredit(tx, account, now);
-      const state = seen.get(`${rule.id}|low`);
-      const amounts = { availableCredit: toFixedString(available), threshold: toFixedString(floor), currency: account.currency };
-      if (available.lt(floor) && !state?.active) {
-        await fire(rule, { key: "low", at: now, title: `Available credit below ${toFixedString(floor)} ${account.currency}`, message: `Available credit is ${toFixedString(available)} ${account.currency}. Top up to keep resources running.`, data: amounts });
-      } else if (available.gte(floor) && state?.active) {
-        await tx.update(alertStates).set({ active: false, since: now }).where(and(eq(alertStates.accountId, account.id), eq(alertStates.ruleId, rule.id), eq(alertStates.key, "low")));
-        await tx.insert(alerts).values({ accountId: account.id, id: sortableId("alr"), ruleId: rule.id, kind: rule.kind, key: "low:cleared", title: `Available credit back above ${toFixedString(floor)} ${account.currency}`, message: `Available credit is ${toFixedString(available)} ${account.currency}.`, at: now, data: { ...amounts, cleared: true } });
-        fired++;
-      }
+      if (await lowBalance(tx, account, rule, now, seen.get(`${rule.id}|low`)?.active ?? false, fire)) fired++;
     } else if (rule.kind === "overdue") {
       await overdue(tx, account, rule, now, has, fire);
     }
@@ -69,6 +57,21 @@ export async function evaluateAlerts(tx: Tx, account: Account, now: Date): Promi
 }
 
 type Has = (rule: AlertRule, key: string) => boolean;
+
+/** Fires below the floor; back above it, records the clearing (no event) and re-arms. True when it recorded a clearing. */
+async function lowBalance(tx: Tx, account: Account, rule: AlertRule, now: Date, active: boolean, fire: Fire): Promise<boolean> {
+  const floor = toFixedString(rule.amount ?? 0);
+  const available = await availableCredit(tx, account, now);
+  const data = { availableCredit: toFixedString(available), threshold: floor, currency: account.currency };
+  if (available.lt(floor) && !active) {
+    await fire(rule, { key: "low", at: now, title: `Available credit below ${floor} ${account.currency}`, message: `Available credit is ${data.availableCredit} ${account.currency}. Top up to keep resources running.`, data });
+  } else if (available.gte(floor) && active) {
+    await tx.update(alertStates).set({ active: false, since: now }).where(and(eq(alertStates.accountId, account.id), eq(alertStates.ruleId, rule.id), eq(alertStates.key, "low")));
+    await tx.insert(alerts).values({ accountId: account.id, id: sortableId("alr"), ruleId: rule.id, kind: rule.kind, key: "low:cleared", title: `Available credit back above ${floor} ${account.currency}`, message: `Available credit is ${data.availableCredit} ${account.currency}.`, at: now, data: { ...data, cleared: true } });
+    return true;
+  }
+  return false;
+}
 type Fire = (rule: AlertRule, f: Firing, extraKeys?: string[]) => Promise<void>;
 
 async function budget(tx: Tx, account: Account, rule: AlertRule, now: Date, has: Has, fire: Fire) {
