@@ -11,7 +11,8 @@ import { dec, toFixedString } from "@/lib/money";
 import { nextEvent } from "@/lib/overdue/machine";
 import { HOUR_MS, policyFor } from "@/lib/overdue/policies";
 import { emitEvent } from "@/lib/webhooks/outbox";
-import { availableCredit, crossingInstant, cycleCharges, cycleForecast } from "./spend";
+import { crossingInstant } from "./crossing";
+import { availableCredit, cycleCharges, cycleForecast, cycleTotal } from "./spend";
 
 /** Hours before a resource event at which the overdue rule warns. */
 export const WARNING_HOURS = [72, 24] as const;
@@ -85,11 +86,15 @@ async function budget(tx: Tx, account: Account, rule: AlertRule, now: Date, has:
   for (const cycle of cycles) {
     const pending = rule.actualThresholds.filter((p) => !has(rule, `actual:${p}:${cycle}`));
     if (!pending.length) continue;
+    // The jobs run every minute: one sum decides; the charges are read only when a threshold is reached.
+    const total = await cycleTotal(tx, account.id, cycle, rule.productId);
+    if (total.lt(amount.times(Math.min(...pending)).div(100))) continue;
     const charges = await cycleCharges(tx, account.id, cycle, rule.productId);
     for (const p of [...pending].sort((a, b) => a - b)) {
       const limit = amount.times(p).div(100);
-      const at = crossingInstant(charges, limit, now);
-      if (!at) continue;
+      if (total.lt(limit)) continue;
+      // Period charges sum to their day lines; should rounding ever differ, the run's instant stands in.
+      const at = crossingInstant(charges, limit, now) ?? now;
       const spent = charges.filter((c) => c.dueAt <= at).reduce((s, c) => s.plus(c.amount), dec(0));
       await fire(rule, {
         key: `actual:${p}:${cycle}`,

@@ -11,6 +11,16 @@ import { forecastCycleEnd, RUN_RATE_DAYS, type Forecast } from "./forecast";
 
 const DAY_MS = 86_400_000;
 
+/** The cycle's spend so far (2-dp rounded lines, as every total), whole account or one product. */
+export async function cycleTotal(tx: DbOrTx, accountId: string, cycle: Cycle, productId: string | null) {
+  const [r] = await query<{ total: string }>(
+    tx,
+    sql`SELECT coalesce(sum(round(pretax_amount, 2)), 0)::text AS total FROM bill_lines
+      WHERE account_id = ${accountId} AND billing_cycle = ${cycle} ${productId ? sql`AND product_id = ${productId}` : sql``}`,
+  );
+  return dec(r.total);
+}
+
 /**
  * Each charge of the cycle (2-dp rounded, as totals are) with when it fell
  * due, in that order. A line made of periods (Cloud Phone) counts each period
@@ -29,16 +39,6 @@ export async function cycleCharges(tx: DbOrTx, accountId: string, cycle: Cycle, 
       ) u ORDER BY "dueAt", k COLLATE "C"`,
   );
   return rows.map((r) => ({ amount: dec(r.amount), dueAt: new Date(r.dueAt) }));
-}
-
-/** The instant cumulative spend first reached `limit` (never later than `now`), or null. */
-export function crossingInstant(charges: { amount: import("decimal.js").default; dueAt: Date }[], limit: import("decimal.js").default, now: Date): Date | null {
-  let total = dec(0);
-  for (const c of charges) {
-    total = total.plus(c.amount);
-    if (total.gte(limit)) return c.dueAt < now ? c.dueAt : now;
-  }
-  return null;
 }
 
 export async function cycleForecast(tx: DbOrTx, account: Pick<Account, "id" | "timeZone">, now: Date, productId: string | null = null): Promise<Forecast & { cycle: Cycle; spendToDate: string }> {
