@@ -2,12 +2,12 @@ import "server-only";
 // Alert rules (low balance, budgets, overdue warnings), the alerts they fired,
 // unread counts, and the cycle forecast. Anyone in the account reads; admins
 // and finance change rules. The jobs evaluate the rules (lib/alerts).
-import { and, count, desc, eq, gt } from "drizzle-orm";
+import { and, count, desc, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { ALERT_KINDS, alertReads, alertRules, alerts, alertStates, products, type AlertRule } from "@/db/schema";
 import { cycleForecast } from "@/lib/alerts/spend";
-import { accountNow, systemNow } from "@/lib/clock";
+import { accountNow } from "@/lib/clock";
 import { NotFoundError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { toFixedString } from "@/lib/money";
@@ -169,16 +169,16 @@ export async function unreadAlertCount(caller: Caller, accountId?: string): Prom
   return r.n;
 }
 
-/** The signed-in user has seen everything up to now. */
+/** The signed-in user has seen everything up to now (the database's clock, as alerts' created_at). */
 export async function markAlertsRead(caller: Caller) {
   if (caller.kind !== "user") throw new BadRequestError("Only signed-in users have unread alerts.");
   const db = await getDb();
-  const at = systemNow();
-  await db
+  const [r] = await db
     .insert(alertReads)
-    .values({ accountId: caller.accountId, userId: caller.userId, readUntil: at })
-    .onConflictDoUpdate({ target: [alertReads.accountId, alertReads.userId], set: { readUntil: at } });
-  return { readUntil: at.toISOString() };
+    .values({ accountId: caller.accountId, userId: caller.userId, readUntil: sql`now()` })
+    .onConflictDoUpdate({ target: [alertReads.accountId, alertReads.userId], set: { readUntil: sql`now()` } })
+    .returning();
+  return { readUntil: r.readUntil.toISOString() };
 }
 
 /** The cycle-end forecast for the Overview and the API, with its method. */
