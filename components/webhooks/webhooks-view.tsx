@@ -27,7 +27,7 @@ export function EndpointList({ endpoints }: { endpoints: EndpointRow[] }) {
 
 const STATUS: Record<string, string> = { succeeded: "text-green-700", pending: "text-amber-700", failed: "text-red-700" };
 
-export function EndpointDetail(p: { endpoint: EndpointRow; deliveries: DeliveryRow[]; olderHref: string | null; canEdit: boolean; actions: { resend: Action; toggle: Action; remove: Action } }) {
+export function EndpointDetail(p: { endpoint: EndpointRow; deliveries: DeliveryRow[]; olderHref: string | null; formatAt: (iso: string) => string; canEdit: boolean; actions: { resend: Action; toggle: Action; remove: Action } }) {
   const e = p.endpoint;
   return (
     <div className="space-y-4">
@@ -63,17 +63,17 @@ export function EndpointDetail(p: { endpoint: EndpointRow; deliveries: DeliveryR
             <tbody className="divide-y divide-line">
               {p.deliveries.map((d) => (
                 <tr key={d.id}>
-                  <td className="whitespace-nowrap py-2 pr-3 align-top">{d.createdAt.replace("T", " ").slice(0, 19)}</td>
+                  <td className="whitespace-nowrap py-2 pr-3 align-top">{p.formatAt(d.createdAt)}</td>
                   <td className="py-2 pr-3 align-top"><code>{d.eventType}</code><span className="block text-xs text-muted">{d.eventId}</span></td>
                   <td className={`py-2 pr-3 align-top font-medium ${STATUS[d.status] ?? ""}`} data-testid="delivery-status">
                     {d.status}{d.lastStatusCode !== null && ` (${d.lastStatusCode})`}
                     {d.lastError && <span className="block text-xs font-normal text-muted">{d.lastError}</span>}
-                    {d.nextAttemptAt && <span className="block text-xs font-normal text-muted">next try {d.nextAttemptAt.replace("T", " ").slice(0, 19)}</span>}
+                    {d.nextAttemptAt && <span className="block text-xs font-normal text-muted">next try {p.formatAt(d.nextAttemptAt)}</span>}
                   </td>
                   <td className="py-2 pr-3 align-top">
                     {d.attempts}
                     <ul className="text-xs text-muted">
-                      {d.log.map((l) => <li key={l.at}>{l.at.slice(11, 19)} · {l.statusCode ?? l.error}</li>)}
+                      {d.log.map((l) => <li key={l.at}>{p.formatAt(l.at)} · {l.statusCode ?? l.error}</li>)}
                     </ul>
                   </td>
                   <td className="py-2 align-top">

@@ -2,7 +2,10 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/ui";
 import { EndpointDetail } from "@/components/webhooks/webhooks-view";
+import { getAccount } from "@/lib/data/account";
 import { getWebhookEndpoint, listDeliveries } from "@/lib/data/webhooks";
+import { TZDate } from "@date-fns/tz";
+import { format } from "date-fns";
 import { ForbiddenError, NotFoundError } from "@/lib/errors";
 import { pageCaller } from "../../page-caller";
 import { deleteEndpointAction, resendAction, toggleEndpointAction } from "../actions";
@@ -14,7 +17,7 @@ export default async function EndpointPage({ params, searchParams }: { params: P
   const { id } = await params;
   const sp = await searchParams;
   const nextToken = typeof sp.nextToken === "string" ? sp.nextToken : undefined;
-  const [endpoint, deliveries] = await Promise.all([getWebhookEndpoint(caller, id), listDeliveries(caller, id, { nextToken })]).catch((e) => {
+  const [account, endpoint, deliveries] = await Promise.all([getAccount(caller), getWebhookEndpoint(caller, id), listDeliveries(caller, id, { nextToken })]).catch((e) => {
     if (e instanceof NotFoundError || e instanceof ForbiddenError) notFound();
     throw e;
   });
@@ -26,6 +29,7 @@ export default async function EndpointPage({ params, searchParams }: { params: P
         deliveries={deliveries.data}
         olderHref={deliveries.nextToken ? `/webhooks/${encodeURIComponent(id)}?nextToken=${encodeURIComponent(deliveries.nextToken)}` : null}
         canEdit
+        formatAt={(iso) => format(new TZDate(new Date(iso), account.timeZone), "yyyy-MM-dd HH:mm:ss")}
         actions={{ resend: resendAction, toggle: toggleEndpointAction, remove: deleteEndpointAction }}
       />
     </>
