@@ -365,7 +365,18 @@ async function writeLines(tx: Tx, ctx: Ctx): Promise<number> {
 
 /** Upsert the periods; settled ones are final, unsettled ones no longer produced go. */
 async function writePeriods(tx: Tx, ctx: Ctx) {
-  const rows = [...ctx.periods.values()];
+  // A day line settled as a whole (before its periods were recorded) keeps that
+  // settlement: its periods are not written, or settlement would charge them again.
+  const lineIds = [...new Set([...ctx.periods.values()].map((p) => p.lineId))];
+  const closed = new Set<string>();
+  for (let i = 0; i < lineIds.length; i += 1000) {
+    const rows = await tx
+      .select({ id: billLines.id })
+      .from(billLines)
+      .where(and(eq(billLines.accountId, ctx.account.id), inArray(billLines.id, lineIds.slice(i, i + 1000)), not(isNull(billLines.settledAt))));
+    for (const r of rows) closed.add(r.id);
+  }
+  const rows = [...ctx.periods.values()].filter((p) => !closed.has(p.lineId));
   for (let i = 0; i < rows.length; i += 1000) {
     await tx
       .insert(billLinePeriods)

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { and, asc, eq, sql } from "drizzle-orm";
-import { accounts, billLines, instances, ledgerEntries, usageRecords, type Currency } from "@/db/schema";
+import { accounts, billLinePeriods, billLines, instances, ledgerEntries, usageRecords, type Currency } from "@/db/schema";
 import { insertUsageRows } from "@/db/seed/insert-usage";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { JobsFailedError, runJobs } from "@/lib/billing/jobs";
@@ -59,6 +59,22 @@ describe("billing engine", () => {
     // Three started periods (0–4, 4–8, 8–12 h): 3 × round(4 × 0.0808 × 5) = 3 × 1.62.
     expect(ls[0]).toMatchObject({ billDate: "2026-03-01", usageQuantity: "60.000000", unitPrice: "0.080800", pretaxAmount: "4.860000", paidFromBalance: "4.860000", outstandingAmount: "0.000000" });
     expect((await balance(a)).toFixed(2)).toBe("95.14");
+  });
+
+  it("a day line settled as a whole before its periods were recorded is never charged again through periods", async () => {
+    const a = await account({ balance: "100" });
+    await instance(a, { id: "cp", productId: "cloud-phone", spec: "acp.std.large", regionId: "cn-hangzhou", count: 5, createdAt: "2026-03-01T00:00:00Z" });
+    await runJobs(db(), { now: new Date("2026-03-02T23:00:00Z"), accountIds: [a] });
+    // As a database from before periods were recorded: 1 March's line settled, no periods behind it.
+    const [first] = (await lines(a)).filter((l) => l.billDate === "2026-03-01");
+    expect(first.settledAt).not.toBeNull();
+    await db().delete(billLinePeriods).where(and(eq(billLinePeriods.accountId, a), eq(billLinePeriods.lineId, first.id)));
+    const before = await balance(a);
+    await runJobs(db(), { now: new Date("2026-03-02T23:00:00Z"), accountIds: [a] });
+    expect((await balance(a)).toFixed(2)).toBe(before.toFixed(2));
+    expect(await db().select().from(billLinePeriods).where(and(eq(billLinePeriods.accountId, a), eq(billLinePeriods.lineId, first.id)))).toEqual([]);
+    // Five periods of 1.62 fall due on 1 March (04:00 … 20:00), six on 2 March by 23:00 (00:00 … 20:00).
+    expect((await balance(a)).toFixed(2)).toBe(dec(100).minus(dec("1.62").times(11)).toFixed(2));
   });
 
   it("one account that cannot be rated does not stop the others' jobs, and writes nothing itself", async () => {
