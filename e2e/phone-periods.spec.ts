@@ -1,6 +1,7 @@
 // A Cloud Phone day line in Billing Details expands into the 4-hour periods
 // behind it (each rounded once), which add up to the line; the Pricing page
-// shows the hourly price they were charged at.
+// shows the hourly price they were charged at. The demo shows its suspension
+// quota from the first start and an Image Search package's quota use.
 import { expect, test } from "@playwright/test";
 import { Console } from "./pages";
 import { BillDetailsPage, FINANCE, money, previousCycle } from "./bill-details-pages";
@@ -40,4 +41,16 @@ test("a Cloud Phone line expands into its periods, which add up to it", async ({
   await expect(table).toContainText("USD/hour");
   await expect(table).toContainText("2020-01-01 → open");
   await bd.screenshot("pricing-cloud-phone");
+});
+
+test("the demo shows its extended suspension quota from the first start, and a package's quota on its page", async ({ page }) => {
+  await new Console(page).signInAs(FINANCE);
+  await page.goto("/account");
+  const quota = page.getByTestId("suspension-quota");
+  await expect(quota).toBeVisible();
+  expect(money((await quota.textContent())!).gt(0)).toBe(true);
+  // The Image Search package: images indexed so far against its quota.
+  await page.goto("/resources/is-catalog");
+  await expect(page.getByTestId("quota-used")).toHaveText(/^[\d,]+ of 2,500,000 images$/);
+  await expect(page.getByTestId("quota-remaining")).toHaveText(/^[\d,]+ images/);
 });
