@@ -9,10 +9,14 @@ const LINKS = [
   { href: "/resources", label: "resources" },
   { href: "/account", label: "account" },
   { href: "/pricing", label: "pricing" },
+  { href: "/alerts", label: "alerts" },
 ] as const;
 
-// Admins also get the audit log of lifecycle actions.
-const ADMIN_LINKS = [{ href: "/audit", label: "audit" }] as const;
+// Admins also get the webhooks and the audit log of lifecycle actions.
+const ADMIN_LINKS = [
+  { href: "/webhooks", label: "webhooks" },
+  { href: "/audit", label: "audit" },
+] as const;
 
 export function SideNav({ admin = false }: { admin?: boolean }) {
   const t = useTranslations("nav");

@@ -558,3 +558,145 @@ export const columnPreferences = pgTable(
   },
   (t) => [primaryKey({ columns: [t.accountId, t.userId, t.view] })],
 );
+
+// ── Alerts and webhooks ──────────────────────────────────────────────────────
+
+export const ALERT_KINDS = ["low_balance", "budget", "overdue"] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+// What an account wants to be warned about. Budgets carry a monthly amount
+// (whole account, or one product) and percent thresholds on actual spend and
+// on the cycle-end forecast; low balance carries the available-credit floor.
+export const alertRules = pgTable(
+  "alert_rules",
+  {
+    accountId: text("account_id").notNull().references(() => accounts.id),
+    id: text("id").notNull(),
+    kind: text("kind").$type<AlertKind>().notNull(),
+    name: text("name").notNull(),
+    amount: money("amount"),
+    productId: text("product_id"),
+    actualThresholds: integer("actual_thresholds").array().notNull().default([]),
+    forecastThresholds: integer("forecast_thresholds").array().notNull().default([]),
+    createdAt: now(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.id] })],
+);
+export type AlertRule = typeof alertRules.$inferSelect;
+
+// One row per rule and crossing key (threshold + basis + cycle, resource
+// event, overdue start…): a crossing fires once; low balance re-arms when it clears.
+export const alertStates = pgTable(
+  "alert_states",
+  {
+    accountId: text("account_id").notNull(),
+    ruleId: text("rule_id").notNull(),
+    key: text("key").notNull(),
+    active: boolean("active").notNull().default(true),
+    since: ts("since").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.ruleId, t.key] })],
+);
+
+// The history the console lists (bell, Alerts page). `at` is the billing
+// instant of the crossing; created_at orders unread counts.
+export const alerts = pgTable(
+  "alerts",
+  {
+    accountId: text("account_id").notNull(),
+    id: text("id").notNull(),
+    ruleId: text("rule_id").notNull(),
+    kind: text("kind").$type<AlertKind>().notNull(),
+    key: text("key").notNull(),
+    title: text("title").notNull(),
+    message: text("message").notNull(),
+    at: ts("at").notNull(),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: now(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.id] }), index("alerts_account_created_idx").on(t.accountId, t.createdAt)],
+);
+export type Alert = typeof alerts.$inferSelect;
+
+/** Per user: alerts created after this instant are unread. */
+export const alertReads = pgTable(
+  "alert_reads",
+  {
+    accountId: text("account_id").notNull(),
+    userId: text("user_id").notNull(),
+    readUntil: ts("read_until").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.userId] })],
+);
+
+export const webhookEndpoints = pgTable(
+  "webhook_endpoints",
+  {
+    accountId: text("account_id").notNull().references(() => accounts.id),
+    id: text("id").notNull(),
+    url: text("url").notNull(),
+    description: text("description").notNull().default(""),
+    events: text("events").array().notNull(),
+    // Needed in clear to sign; shown to the user once, at creation.
+    secret: text("secret").notNull(),
+    enabled: boolean("enabled").notNull().default(true),
+    createdAt: now(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.id] })],
+);
+export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
+
+// The outbox: written in the transaction that made the event happen.
+export const webhookEvents = pgTable(
+  "webhook_events",
+  {
+    accountId: text("account_id").notNull(),
+    id: text("id").notNull(),
+    type: text("type").notNull(),
+    occurredAt: ts("occurred_at").notNull(),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+    createdAt: now(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.id] })],
+);
+export type WebhookEvent = typeof webhookEvents.$inferSelect;
+
+// One per event and endpoint (and per resend): pending until a 2xx, retried
+// with backoff for 24 h, then failed. Instants here are wall-clock time.
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    accountId: text("account_id").notNull(),
+    id: text("id").notNull(),
+    endpointId: text("endpoint_id").notNull(),
+    eventId: text("event_id").notNull(),
+    status: text("status").$type<"pending" | "succeeded" | "failed">().notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at"),
+    leaseUntil: ts("lease_until"),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    deliveredAt: ts("delivered_at"),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.id] }),
+    index("webhook_deliveries_account_due_idx").on(t.accountId, t.status, t.nextAttemptAt),
+    index("webhook_deliveries_account_endpoint_idx").on(t.accountId, t.endpointId, t.createdAt),
+  ],
+);
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
+
+export const webhookAttempts = pgTable(
+  "webhook_attempts",
+  {
+    accountId: text("account_id").notNull(),
+    id: text("id").notNull(),
+    deliveryId: text("delivery_id").notNull(),
+    at: ts("at").notNull(),
+    statusCode: integer("status_code"),
+    error: text("error"),
+    durationMs: integer("duration_ms").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.id] }), index("webhook_attempts_account_delivery_idx").on(t.accountId, t.deliveryId, t.at)],
+);

@@ -13,6 +13,9 @@ const env = {
   NEXTAUTH_SECRET: "e2e-secret-not-for-production",
   NEXTAUTH_URL: `http://localhost:${port}`,
   NEXT_TELEMETRY_DISABLED: "1",
+  // Specs move an account's clock (test-clock API) and receive webhooks on 127.0.0.1.
+  BILLING_TEST_CLOCK: "1",
+  WEBHOOKS_ALLOW_PRIVATE: "1",
 };
 delete env.DATABASE_URL;
 const server = spawn("npx", ["next", "start", "-p", port], { stdio: "inherit", env });

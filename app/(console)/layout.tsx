@@ -2,6 +2,8 @@ import { getTranslations } from "next-intl/server";
 import { LocaleSwitcher } from "@/components/locale-switcher";
 import { SideNav } from "@/components/side-nav";
 import { SignOutButton } from "@/components/sign-out-button";
+import { AlertsBell } from "@/components/alerts/bell";
+import { unreadAlertCount } from "@/lib/data/alerts";
 import { OverdueBanner } from "@/components/overdue/banner";
 import { getAccount, getOverdueBanner } from "@/lib/data/account";
 import { getFormat } from "@/i18n/server";
@@ -10,7 +12,9 @@ import { pageCaller } from "./page-caller";
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const caller = await pageCaller();
-  const [account, overdue, t, f] = await Promise.all([getAccount(caller), getOverdueBanner(caller), getTranslations(), getFormat()]);
+  const [account, overdue, unread, t, f] = await Promise.all([
+    getAccount(caller), getOverdueBanner(caller), unreadAlertCount(caller), getTranslations(), getFormat(),
+  ]);
   const user = caller.kind === "user" ? caller : null;
   return (
     <div className="flex min-h-screen flex-col">
@@ -30,6 +34,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
               {user.name} · {user.email} · {t(`roles.${user.role}`)}
             </span>
           )}
+          <AlertsBell count={unread} />
           <LocaleSwitcher action={setLocaleAction} />
           <SignOutButton />
         </div>

@@ -10,6 +10,8 @@ import { DETAIL_COLUMN_KEYS } from "@/lib/exports/columns";
 
 // ── Just enough OpenAPI 3.1 typing ───────────────────────────────────────────
 
+import { alertsPaths, alertsSchemas, alertsTags } from "./openapi-alerts";
+
 export interface Ref {
   $ref: string;
   description?: string; // OpenAPI 3.1 allows a description beside $ref
@@ -582,6 +584,7 @@ export const openApiDocument: OpenApiDocument = {
     { name: "Lifecycle", description: "Admin actions: quote, switch, renew, auto-renew, unsubscribe, upgrade/downgrade; orders" },
     { name: "Testing", description: "Test clocks (BILLING_TEST_CLOCK=1 only)" },
     { name: "Meta", description: "This document" },
+    ...alertsTags,
   ],
   paths: {
     "/api/v1/instances": {
@@ -901,12 +904,13 @@ export const openApiDocument: OpenApiDocument = {
         responses: { "200": ok("OpenAPI 3.1 document", { type: "object" }) },
       },
     },
+    ...alertsPaths,
   },
   components: {
     securitySchemes: {
       bearerAuth: { type: "http", scheme: "bearer", description: "An API key of the account: Authorization: Bearer <key>" },
     },
-    schemas,
+    schemas: { ...schemas, ...alertsSchemas },
     responses,
     parameters,
   },

@@ -4,6 +4,7 @@
 // deterministic ids, so rating again over the same inputs upserts identical
 // lines, whatever order the records arrived in. Settled lines are final and
 // never rewritten; unsettled lines that no longer follow from the inputs go.
+import { emitEvent } from "@/lib/webhooks/outbox";
 import { and, eq, inArray, isNull, like, not, sql } from "drizzle-orm";
 import { query, type Tx } from "@/db/client";
 import { billLinePeriods, billLines, bills, instances, type Account, type BillingMethod, type Instance } from "@/db/schema";
@@ -504,10 +505,14 @@ async function ensureBills(tx: Tx, ctx: Ctx) {
   // A cycle closes after its last day: its bills are final from then on.
   for (const cycle of new Set(keys.map((k) => k.billing_cycle))) {
     if (cycleBounds(cycle, ctx.tz).end <= ctx.now) {
-      await tx
+      const closed = await tx
         .update(bills)
         .set({ status: "closed", closedAt: cycleBounds(cycle, ctx.tz).end })
-        .where(and(eq(bills.accountId, ctx.account.id), eq(bills.billingCycle, cycle), eq(bills.status, "open")));
+        .where(and(eq(bills.accountId, ctx.account.id), eq(bills.billingCycle, cycle), eq(bills.status, "open")))
+        .returning();
+      for (const b of closed) {
+        await emitEvent(tx, ctx.account.id, "bill.closed", { billId: b.id, billingCycle: b.billingCycle, productId: b.productId, billingMethod: b.billingMethod, billType: b.billType, closedAt: b.closedAt?.toISOString() }, b.closedAt ?? ctx.now);
+      }
     }
   }
 }

@@ -13,6 +13,8 @@ import { renewAtExpiry } from "@/lib/lifecycle/auto-renew";
 import { expireUnpaidOrders } from "@/lib/lifecycle/orders";
 import { advanceTimelines, onAccountOverdue, onAccountSettled, onPaygStopped } from "@/lib/overdue/transitions";
 import { refreshSuspensionQuota } from "@/lib/overdue/refresh-quota";
+import { evaluateAlerts } from "@/lib/alerts/evaluate";
+import { emitEvent } from "@/lib/webhooks/outbox";
 
 export interface AccountJobResult {
   accountId: string;
@@ -54,6 +56,7 @@ export async function runAccountJobs(tx: Tx, account: Account, catalog: Catalog,
   if (after.overdueSince && (await outstandingTotal(tx, account.id)).lte(after.creditLimit)) {
     await tx.update(accounts).set({ overdueSince: null, paygStoppedSince: null }).where(eq(accounts.id, account.id));
     await onAccountSettled(tx, account.id, now);
+    await emitEvent(tx, account.id, "account.overdue_cleared", { overdueSince: after.overdueSince.toISOString() }, now);
   }
   // ── overdue timelines (lib/overdue) for states entered in this run: releases after restriction, overdue or retention ──
   if ((await advanceTimelines(tx, account.id, now)).some((t) => t.to === "released")) {
@@ -65,6 +68,8 @@ export async function runAccountJobs(tx: Tx, account: Account, catalog: Catalog,
     if (r.overdueAt) await onAccountOverdue(tx, account.id, (overdueAt = r.overdueAt));
     if (r.paygStopAt) await onPaygStopped(tx, account.id, r.paygStopAt);
   }
+  const [end] = await tx.select().from(accounts).where(eq(accounts.id, account.id));
+  await evaluateAlerts(tx, end, now);
   await tx.update(accounts).set({ jobsRunUntil: now }).where(eq(accounts.id, account.id));
   return { accountId: account.id, lines, settled, overdueAt };
 }

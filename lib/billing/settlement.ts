@@ -2,6 +2,7 @@
 // fall due, subscription orders when placed, top-ups oldest first. Every
 // function runs inside the caller's transaction; the balance moves only
 // through ledger entries, so it always equals the ledger sum.
+import { emitEvent, orderEventData } from "@/lib/webhooks/outbox";
 import { and, eq, gt, isNull, lte, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { accounts, billLinePeriods, billLines, instances, ledgerEntries, orders, type Account } from "@/db/schema";
@@ -204,6 +205,7 @@ export async function settleDueLines(tx: Tx, accountId: string, now: Date): Prom
       .update(accounts)
       .set({ ...(overdueAt ? { overdueSince: overdueAt } : {}), ...(paygStopAt ? { paygStoppedSince: paygStopAt } : {}) })
       .where(eq(accounts.id, accountId));
+    if (overdueAt) await emitEvent(tx, accountId, "account.overdue", { overdueSince: overdueAt.toISOString() }, overdueAt);
   }
   return { settled: updates.length, overdueAt, paygStopAt };
 }
@@ -269,6 +271,7 @@ export async function payOrder(tx: Tx, accountId: string, orderId: string, at: D
     await tx.insert(ledgerEntries).values(ledgerDeduction(account, r.paidFromBalance.toFixed(2), { type: "order", id: order.id }, at, `Order ${order.orderNo}`));
   }
   await tx.update(orders).set({ status: "paid", paidAmount: order.payableAmount, paidAt: at }).where(and(eq(orders.accountId, accountId), eq(orders.id, orderId)));
+  await emitEvent(tx, accountId, "order.paid", orderEventData({ ...order, paidAt: at }), at);
   await upsertOrderLine(tx, account, { ...order, status: "paid", paidAt: at }, {
     coupons: r.deductedByCoupons.toFixed(2),
     vouchers: r.deductedByVouchers.toFixed(2),

@@ -86,3 +86,8 @@ export function newestPage<R, T>(rows: R[], limit: number, key: (r: R) => { at: 
     totalCount,
   };
 }
+
+/** A list short enough to answer whole, in the same envelope. */
+export function wholeList<T>(data: T[]): ListEnvelope<T> {
+  return { data, nextToken: null, totalCount: data.length };
+}

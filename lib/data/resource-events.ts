@@ -4,6 +4,7 @@ import "server-only";
 // subscription) or released. Checked against the catalog so that every
 // registered resource can be rated; each event records a state change and an
 // audit entry in the same transaction as the change itself.
+import { emitStateChange } from "@/lib/webhooks/outbox";
 import { randomInt } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
@@ -151,6 +152,7 @@ export async function registerInstance(caller: Caller, input: unknown, accountId
     await tx
       .insert(instanceStateChanges)
       .values({ accountId: account, id: newId("isc"), instanceId: id, fromStatus: null, toStatus: "active", at: createdAt, cause: "created" });
+    await emitStateChange(tx, account, { instanceId: id, from: null, to: "active", at: createdAt, cause: "created" });
 
     let order: typeof orders.$inferSelect | null = null;
     if (subscription) {
@@ -274,6 +276,7 @@ export async function releaseInstance(caller: Caller, instanceId: string, input:
     await tx
       .insert(instanceStateChanges)
       .values({ accountId: account, id: newId("isc"), instanceId, fromStatus: current.status, toStatus: "released", at, cause: "released" });
+    await emitStateChange(tx, account, { instanceId, from: current.status, to: "released", at, cause: "released" });
     await tx.insert(auditLog).values({
       accountId: account,
       id: newId("aud"),

@@ -6,6 +6,7 @@ import { accounts } from "@/db/schema";
 import { accountNow, testClocksEnabled } from "@/lib/clock";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 import { runJobs } from "@/lib/billing/jobs";
+import { deliverPending } from "@/lib/webhooks/deliver";
 import { requireRole, tenantOf, type Caller } from "./caller";
 import { parseInput } from "./validate";
 
@@ -31,6 +32,8 @@ export async function advanceTestClock(caller: Caller, input: unknown) {
   }
   await db.update(accounts).set({ testClockNow: now }).where(eq(accounts.id, id));
   const [result] = await runJobs(db, { now, accountIds: [id] });
+  // What the run emitted goes out now, so a test sees it without waiting for the scheduler.
+  await deliverPending(db, { accountIds: [id] });
   return { now: now.toISOString(), linesRated: result.lines, linesSettled: result.settled, overdueSince: result.overdueAt?.toISOString() ?? null };
 }
 

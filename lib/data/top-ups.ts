@@ -1,4 +1,5 @@
 import "server-only";
+import { emitEvent } from "@/lib/webhooks/outbox";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
@@ -37,6 +38,7 @@ export async function topUp(caller: Caller, input: z.input<typeof topUpInput>, a
     if (account.overdueSince && (await outstandingTotal(tx, id)).lte(account.creditLimit)) {
       await tx.update(accounts).set({ overdueSince: null, paygStoppedSince: null }).where(eq(accounts.id, id));
       await onAccountSettled(tx, id, at);
+      await emitEvent(tx, id, "account.overdue_cleared", { overdueSince: account.overdueSince.toISOString() }, at);
     }
     const { balance } = await loadInstruments(tx, id);
     return { ...r, balance: balance.toFixed(2) };

@@ -3,6 +3,7 @@
 // vouchers and coupons) pays the order; otherwise — or with auto-renewal off —
 // it expires at that instant, recorded as a state change. What follows expiry
 // (retention, then release) is the product's overdue policy, not decided here.
+import { emitStateChange } from "@/lib/webhooks/outbox";
 import { and, eq, inArray, isNull, lte } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { instances, instanceStateChanges, orders, type Account, type Instance } from "@/db/schema";
@@ -97,6 +98,7 @@ async function expire(tx: Tx, account: Account, inst: Instance, at: Date, reason
     .insert(instanceStateChanges)
     .values({ accountId: account.id, id: `isc_${inst.id}_expired_${at.getTime()}`, instanceId: inst.id, fromStatus: inst.status, toStatus: "expired", at, cause: `subscription expired: ${reason}` })
     .onConflictDoNothing();
+  await emitStateChange(tx, account.id, { instanceId: inst.id, from: inst.status, to: "expired", at, cause: `subscription expired: ${reason}` });
   await writeAudit(tx, {
     accountId: account.id,
     at,

@@ -2,6 +2,7 @@
 // transaction: gather the quote context, place the order, pay it (PRODUCT.md
 // §5 through payOrder), refund to the balance, and apply the action's effect
 // to the resource once — and only once — its order is paid.
+import { emitEvent, emitStateChange, orderEventData } from "@/lib/webhooks/outbox";
 import { randomInt } from "node:crypto";
 import { and, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
@@ -195,6 +196,7 @@ async function refundOrder(tx: Tx, account: Account, order: Order, at: Date) {
     });
   }
   await tx.update(orders).set({ status: "paid", paidAmount: order.payableAmount, paidAt: at }).where(and(eq(orders.accountId, account.id), eq(orders.id, order.id)));
+  await emitEvent(tx, account.id, "refund.created", orderEventData({ ...order, paidAt: at }), at);
   // Cash moved back to the balance: negative, so refunds net out in totals.
   await upsertOrderLine(tx, account, order, { coupons: "0", vouchers: "0", balance: order.payableAmount }, at);
   await ensureSubscriptionBill(tx, account, order, at);
@@ -212,6 +214,7 @@ async function recordState(tx: Tx, accountId: string, inst: Instance, to: Instan
   await tx
     .insert(instanceStateChanges)
     .values({ accountId, id: `isc_${inst.id}_${to}_${at.getTime()}_${randomInt(0, 1e6)}`, instanceId: inst.id, fromStatus: inst.status, toStatus: to, at, cause });
+  await emitStateChange(tx, accountId, { instanceId: inst.id, from: inst.status, to, at, cause });
 }
 
 /** What a paid order does to its resource. */

@@ -7,6 +7,7 @@ import { seedDemo, DEMO_SIGN_INS } from "@/db/seed/demo";
 import { systemNow } from "@/lib/clock";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { runJobs } from "@/lib/billing/jobs";
+import { deliverPending } from "@/lib/webhooks/deliver";
 import { topUp } from "@/lib/data/top-ups";
 import { importUsageCommand } from "./import-usage";
 import { statusCommand } from "./status";
@@ -158,6 +159,16 @@ Object.assign(COMMANDS, {
       const results = await runJobs(handle.db, { now, accountIds: account ? [account] : undefined, log });
       if (account && !results.length) throw new NotFoundError(`Account ${account} does not exist.`);
       log(`Jobs ran up to ${now.toISOString()} for ${results.length} account(s) in ${Date.now() - t0} ms.`);
+    },
+  },
+  "deliver-webhooks": {
+    summary: "Send the webhook deliveries that are due (the server does this on every scheduler tick).",
+    args: "[--account <id>]",
+    options: { account: { type: "string" } },
+    async run({ values, handle, log }) {
+      const account = str(values.account);
+      const r = await deliverPending(handle.db, { accountIds: account ? [account] : undefined });
+      log(`Webhooks: ${r.attempted} attempted, ${r.succeeded} delivered, ${r.failed} failed or to retry.`);
     },
   },
   "import-usage": importUsageCommand,

@@ -11,6 +11,7 @@
 import { getDb } from "@/db/client";
 import { accountNow } from "@/lib/clock";
 import { runJobs } from "@/lib/billing/jobs";
+import { deliverPending } from "@/lib/webhooks/deliver";
 
 export const DEFAULT_JOBS_INTERVAL_SECONDS = 60;
 
@@ -25,6 +26,13 @@ export function startJobScheduler({ intervalSeconds, log, accountIds }: { interv
       log(`Billing jobs: ${results.length} account(s) in ${Date.now() - t0} ms.`);
     } catch (e) {
       log(`Billing jobs failed: ${(e as Error).message}`);
+    }
+    // Webhook deliveries (the outbox) are due whatever the jobs did, even after a failed run.
+    try {
+      const d = await deliverPending(await getDb(), { accountIds });
+      if (d.attempted) log(`Webhooks: ${d.succeeded} delivered, ${d.failed} failed of ${d.attempted}.`);
+    } catch (e) {
+      log(`Webhook deliveries failed: ${(e as Error).message}`);
     } finally {
       running = false;
     }

@@ -2,6 +2,7 @@
 // resources when it starts, when pay-as-you-go passes the suspension quota,
 // the timelines the jobs run (release after restriction, overdue or expiry),
 // and reactivation when paid. Every change is an instance_state_changes row.
+import { emitStateChange } from "@/lib/webhooks/outbox";
 import { and, eq, isNull, ne } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { instances, instanceStateChanges, products, type Instance } from "@/db/schema";
@@ -29,6 +30,7 @@ async function apply(tx: Tx, accountId: string, inst: Row, t: Transition, extra:
     .insert(instanceStateChanges)
     .values({ accountId, id: `isc_${inst.id}_${t.to}_${t.at.getTime()}`, instanceId: inst.id, fromStatus: t.from, toStatus: t.to, at: t.at, cause: t.cause })
     .onConflictDoNothing();
+  await emitStateChange(tx, accountId, { instanceId: inst.id, from: t.from, to: t.to, at: t.at, cause: t.cause });
 }
 
 async function enter(tx: Tx, accountId: string, at: Date, trigger: OverdueRule["trigger"]) {

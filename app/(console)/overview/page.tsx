@@ -8,6 +8,8 @@ import { TrendChart } from "@/components/charts/trend-chart";
 import { ListCard, MoneyStat } from "@/components/overview/parts";
 import { getFormat } from "@/i18n/server";
 import { getOverview } from "@/lib/data/views/overview";
+import { getForecast } from "@/lib/data/alerts";
+import { RUN_RATE_DAYS } from "@/lib/alerts/forecast";
 import type { Caller } from "@/lib/data/caller";
 import { pageCaller } from "../page-caller";
 
@@ -29,7 +31,7 @@ export default async function OverviewPage() {
 }
 
 async function OverviewBody({ caller }: { caller: Caller }) {
-  const [o, t, f] = await Promise.all([getOverview(caller), getTranslations("overview"), getFormat()]);
+  const [o, forecast, t, f] = await Promise.all([getOverview(caller), getForecast(caller), getTranslations("overview"), getFormat()]);
   const { currency, timeZone } = o.account;
   const overdue = o.summary.overdue;
   return (
@@ -46,7 +48,8 @@ async function OverviewBody({ caller }: { caller: Caller }) {
             </span>
           ) : t("nothingOverdue")} />
         <MoneyStat label={t("spendToDate", { cycle: o.cycle })} value={f.money(o.spendToDate, currency)} testId="overview-spend-to-date" hint={t("spendToDateHint")} />
-        <MoneyStat label={t("projection")} value={f.money(o.projection, currency)} testId="overview-projection" hint={t("projectionHint")} />
+        <MoneyStat label={t("forecast")} value={f.money(forecast.amount, currency)} testId="overview-projection"
+          hint={<span data-testid="overview-forecast-method" title={t("forecastMethod", { days: RUN_RATE_DAYS })}>{t("forecastMethodShort", { days: RUN_RATE_DAYS })}</span>} />
         <MoneyStat label={t("lastCycle", { cycle: o.previousCycle })} value={f.money(o.lastCycleTotal, currency)} testId="overview-last-cycle" />
       </div>
       <div className="mb-4">

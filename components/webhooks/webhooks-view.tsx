@@ -1,0 +1,97 @@
+// Webhook endpoints and one endpoint's delivery log (with resend).
+import Link from "next/link";
+import { ActionForm, type FormState } from "@/components/alerts/action-form";
+import { Card, Empty } from "@/components/ui";
+
+type Action = (prev: FormState, data: FormData) => Promise<FormState>;
+export interface EndpointRow { id: string; url: string; description: string; events: string[]; enabled: boolean; secretHint: string }
+export interface DeliveryRow {
+  id: string; eventId: string; eventType: string; status: string; attempts: number; lastStatusCode: number | null; lastError: string | null;
+  nextAttemptAt: string | null; createdAt: string; log: { at: string; statusCode: number | null; error: string | null }[];
+}
+
+export function EndpointList({ endpoints }: { endpoints: EndpointRow[] }) {
+  if (!endpoints.length) return <Empty>No endpoints yet.</Empty>;
+  return (
+    <ul className="divide-y divide-line text-sm" data-testid="webhook-endpoints">
+      {endpoints.map((e) => (
+        <li key={e.id} className="py-2">
+          <Link href={`/webhooks/${encodeURIComponent(e.id)}`} className="font-medium underline">{e.url}</Link>
+          {!e.enabled && <span className="ml-2 text-xs text-red-700">disabled</span>}
+          <span className="block text-xs text-muted">{e.description ? `${e.description} · ` : ""}{e.events.join(", ")}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+const STATUS: Record<string, string> = { succeeded: "text-green-700", pending: "text-amber-700", failed: "text-red-700" };
+
+export function EndpointDetail(p: { endpoint: EndpointRow; deliveries: DeliveryRow[]; olderHref: string | null; formatAt: (iso: string) => string; canEdit: boolean; actions: { resend: Action; toggle: Action; remove: Action } }) {
+  const e = p.endpoint;
+  return (
+    <div className="space-y-4">
+      <Card title="Endpoint">
+        <dl className="grid gap-1 text-sm sm:grid-cols-[10rem_1fr]">
+          <dt className="text-muted">URL</dt><dd className="break-all" data-testid="webhook-url">{e.url}</dd>
+          <dt className="text-muted">Events</dt><dd>{e.events.join(", ")}</dd>
+          <dt className="text-muted">Secret</dt><dd><code>{e.secretHint}</code> (shown in full once, at creation)</dd>
+          <dt className="text-muted">State</dt><dd>{e.enabled ? "enabled" : "disabled"}</dd>
+        </dl>
+        {p.canEdit && (
+          <div className="mt-3 flex gap-3 text-sm">
+            <ActionForm action={p.actions.toggle}>
+              <input type="hidden" name="endpointId" value={e.id} />
+              <input type="hidden" name="enabled" value={String(!e.enabled)} />
+              <button className="underline">{e.enabled ? "Disable" : "Enable"}</button>
+            </ActionForm>
+            <ActionForm action={p.actions.remove}>
+              <input type="hidden" name="endpointId" value={e.id} />
+              <button className="text-red-700 underline">Delete</button>
+            </ActionForm>
+          </div>
+        )}
+      </Card>
+      <Card title="Deliveries">
+        {!p.deliveries.length ? (
+          <Empty>No deliveries yet.</Empty>
+        ) : (
+          <table className="w-full text-sm" data-testid="webhook-deliveries">
+            <thead className="text-left text-xs text-muted">
+              <tr><th className="py-1">Created</th><th>Event</th><th>Status</th><th>Attempts</th><th /></tr>
+            </thead>
+            <tbody className="divide-y divide-line">
+              {p.deliveries.map((d) => (
+                <tr key={d.id}>
+                  <td className="whitespace-nowrap py-2 pr-3 align-top">{p.formatAt(d.createdAt)}</td>
+                  <td className="py-2 pr-3 align-top"><code>{d.eventType}</code><span className="block text-xs text-muted">{d.eventId}</span></td>
+                  <td className={`py-2 pr-3 align-top font-medium ${STATUS[d.status] ?? ""}`} data-testid="delivery-status">
+                    {d.status}{d.lastStatusCode !== null && ` (${d.lastStatusCode})`}
+                    {d.lastError && <span className="block text-xs font-normal text-muted">{d.lastError}</span>}
+                    {d.nextAttemptAt && <span className="block text-xs font-normal text-muted">next try {p.formatAt(d.nextAttemptAt)}</span>}
+                  </td>
+                  <td className="py-2 pr-3 align-top">
+                    {d.attempts}
+                    <ul className="text-xs text-muted">
+                      {d.log.map((l) => <li key={l.at}>{p.formatAt(l.at)} · {l.statusCode ?? l.error}</li>)}
+                    </ul>
+                  </td>
+                  <td className="py-2 align-top">
+                    {p.canEdit && (
+                      <ActionForm action={p.actions.resend}>
+                        <input type="hidden" name="endpointId" value={e.id} />
+                        <input type="hidden" name="deliveryId" value={d.id} />
+                        <button className="underline">Resend</button>
+                      </ActionForm>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {p.olderHref && <a href={p.olderHref} className="mt-2 inline-block text-sm underline">Older deliveries</a>}
+      </Card>
+    </div>
+  );
+}
