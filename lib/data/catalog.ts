@@ -11,6 +11,7 @@ import { accountNow } from "@/lib/clock";
 import { getAccount } from "./account";
 import type { Caller } from "./caller";
 import { parseInput } from "./validate";
+import { skuPriceIdOf } from "./views/focus-source";
 
 const catalogQuery = z.object({
   productId: z.string().max(80, "is too long").optional(),
@@ -34,6 +35,8 @@ export async function getCatalogView(caller: Caller, input: unknown = {}, accoun
       id: p.id,
       name: p.name,
       category: p.category,
+      serviceCategory: p.serviceCategory,
+      serviceSubcategory: p.serviceSubcategory,
       description: p.description,
       billingMethods: p.billingMethods,
       regionScheme: p.regionScheme,
@@ -52,6 +55,8 @@ export async function getCatalogView(caller: Caller, input: unknown = {}, accoun
           .filter((pr) => q.prices === "all" || inEffect(pr))
           .map((pr) => ({
             id: pr.id,
+            // What FOCUS exports name this price by (stable across currencies and price changes).
+            skuPriceId: skuPriceIdOf(pr),
             regionGroupId: pr.regionGroupId,
             spec: pr.spec,
             billingMethod: pr.billingMethod,
@@ -70,7 +75,7 @@ export async function getCatalogView(caller: Caller, input: unknown = {}, accoun
     id: g.id,
     scheme: g.scheme,
     name: g.name,
-    regions: catalog.regions.filter((r) => r.groups.includes(g.id)).map((r) => ({ id: r.id, name: r.name })),
+    regions: catalog.regions.filter((r) => r.groups.includes(g.id)).map((r) => ({ id: r.id, name: r.name, zones: r.zones })),
   }));
   return { currency: account.currency, asOf: now.toISOString(), regionGroups: groups, products };
 }

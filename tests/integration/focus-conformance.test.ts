@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "csv-parse/sync";
 import { eq } from "drizzle-orm";
 import { GET as billLinesGET } from "@/app/api/v1/bill-lines/route";
+import { GET as catalogGET } from "@/app/api/v1/catalog/route";
 import { POST as usagePOST } from "@/app/api/v1/usage/route";
 import { billLines, coupons, resourcePlans, vouchers } from "@/db/schema";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
@@ -19,7 +20,7 @@ import { runLifecycleAction } from "@/lib/data/lifecycle";
 import { createAccount, createApiKey } from "@/lib/data/operator";
 import { registerInstance } from "@/lib/data/resource-events";
 import { topUp } from "@/lib/data/top-ups";
-import { dec, sum } from "@/lib/money";
+import { D, dec, sum } from "@/lib/money";
 import { DATASET_RULES, ROW_RULES, type FocusRow } from "./focus-rules";
 import { uniq, useTestDatabase } from "./db";
 
@@ -122,6 +123,27 @@ describe("FOCUS 1.2 export conformance", () => {
       .map((r) => [r.ChargeDescription, rule.check(r)] as const)
       .filter(([, p]) => p !== null);
     expect(problems.slice(0, 5)).toEqual([]);
+  });
+
+  it("names SKU prices that are in the published price list (GET /api/v1/catalog), each with its SKU and list unit price", async () => {
+    const res = await catalogGET(new Request("http://x/api/v1/catalog", { headers: { authorization: `Bearer ${key}` } }), { params: Promise.resolve({}) });
+    expect(res.status).toBe(200);
+    type Price = { skuPriceId: string; unitPrice: string; tiers: { unitPrice: string }[] | null };
+    const { data } = (await res.json()) as { data: { products: { items: { id: string; prices: Price[] }[] }[] } };
+    const published = data.products.flatMap((p) => p.items.flatMap((it) => it.prices.map((pr) => ({ ...pr, skuId: it.id }))));
+    const rows = all().filter((r) => r.SkuPriceId !== null);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      const prices = published.filter((p) => p.skuPriceId === r.SkuPriceId);
+      expect(prices.length, `${r.SkuPriceId} is published`).toBeGreaterThan(0);
+      expect(prices.every((p) => p.skuId === r.SkuId), `${r.SkuPriceId} has one parent SKU`).toBe(true);
+      if (r.ChargeClass) continue;
+      // Usage rows are priced at a published unit price, purchases at the published monthly one; a
+      // tiered day is one row at its blended rate, which lies within the published tiers.
+      const tiered = prices.find((p) => p.tiers);
+      if (tiered) expect(dec(r.ListUnitPrice!).lte(D.max(...tiered.tiers!.map((t) => t.unitPrice))), r.ChargeDescription!).toBe(true);
+      else expect(prices.map((p) => dec(p.unitPrice).toFixed()), r.ChargeDescription!).toContain(dec(r.ListUnitPrice!).toFixed());
+    }
   });
 
   it("reconciles with the stored lines: Σ ListCost = Σ original; per invoice Σ BilledCost = Σ (pretax − plans − coupons − vouchers), which is cash once settled", async () => {

@@ -292,7 +292,7 @@ export const ROW_RULES: RowRule[] = [
 export const UNCHECKABLE: { source: string; requirement: string; why: string }[] = [
   { source: "columns/billedcost.md", requirement: "The sum of the BilledCost for a given InvoiceId MUST match the sum of the payable amount provided in the corresponding invoice.", why: "needs the invoice; the integration test compares with the bills API instead" },
   { source: "columns/skuid.md", requirement: "SkuId MUST remain consistent across billing accounts or contracts.", why: "needs several accounts' files" },
-  { source: "columns/skupriceid.md", requirement: "SkuPriceId MUST remain consistent over time; MUST reference a SKU Price in a provider-supplied price list.", why: "needs files of several periods and the price list" },
+  { source: "columns/skupriceid.md", requirement: "SkuPriceId MUST remain consistent over time; MUST reference a SKU Price in a provider-supplied price list.", why: "needs files of several periods and the price list; the integration test checks the price list half against GET /api/v1/catalog" },
   { source: "columns/skumeter.md", requirement: "SkuMeter SHOULD remain consistent over time for a given SkuId.", why: "needs files of several periods" },
   { source: "columns/pricingunit.md", requirement: "PricingUnit MUST be semantically equal to the corresponding pricing measurement unit provided in provider-published price list.", why: "needs the price list" },
   { source: "columns/resourceid.md", requirement: "ResourceId MUST be a unique identifier within the provider.", why: "needs every account's resources" },
