@@ -21,7 +21,7 @@ import { getColumnPreference, saveColumnPreference } from "@/lib/data/views/colu
 import { listUsage } from "@/lib/data/views/usage";
 import { getSummary } from "@/lib/data/views/summary";
 import { getOverview } from "@/lib/data/views/overview";
-import { CHARGE_CATEGORIES, FOCUS_MANDATORY, SERVICE_CATEGORIES } from "@/lib/exports/focus";
+import { CHARGE_CATEGORIES, FOCUS_COLUMNS, FOCUS_MANDATORY, SERVICE_CATEGORIES } from "@/lib/exports/focus";
 import { DETAIL_COLUMNS } from "@/lib/exports/columns";
 import { csvCell, csvLine } from "@/lib/exports/csv";
 import { csvHeaderWords } from "@/lib/exports/headers";
@@ -171,7 +171,9 @@ describe("Bill Details views and exports", () => {
     const usage = await csv(await get(exportGET as Handler, "/bill-details/export?tab=usage&billingCycle=2026-10&unit=day&headers=ru"));
     expect(usage[0]).toEqual(["Время", "Продукт", "ID экземпляра", "Имя экземпляра", "Тарифицируемая позиция", "Потребление", "Ед. изм.", "Записей"]);
     const focus = await csv(await get(exportGET as Handler, "/bill-details/export?tab=focus&billingCycle=2026-10&headers=ru"));
-    expect(focus[0]).toContain("BilledCost");
+    const english = await csv(await get(exportGET as Handler, "/bill-details/export?tab=focus&billingCycle=2026-10"));
+    expect(focus[0]).toEqual([...FOCUS_COLUMNS]);
+    expect(focus).toEqual(english); // values too: categories, units and frequencies as the spec spells them
     // An unknown language is a 400 on the API, not a silent English file.
     expect((await get(billLinesGET as Handler, `/api/v1/bill-lines?${qs}&headers=de`)).status).toBe(400);
   });
