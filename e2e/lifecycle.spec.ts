@@ -1,4 +1,4 @@
-// Lifecycle actions in the console (issue 5): an admin switches globex's
+// Lifecycle actions in the console: an admin switches globex's
 // pay-as-you-go Cloud Phone group to a 3-month subscription through the quote,
 // sees the order and the resource as subscription, then unsubscribes and sees
 // the refund and its ledger entry; the audit log lists both. A viewer sees no

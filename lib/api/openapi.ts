@@ -410,7 +410,7 @@ const schemas: Record<string, Schema> = {
     linesRated: { type: "integer" },
     linesSettled: { type: "integer" },
     overdueSince: nullableInstant("Set when the account became overdue"),
-  }),  // ── Lifecycle (issue 5) ──
+  }),  // ── Lifecycle ──
   Quote: obj({
     action: str("switch | renew | change-spec | unsubscribe"),
     orderType: str("new | renewal | upgrade | downgrade | conversion | refund"),

@@ -21,7 +21,7 @@ const rawFile = () => JSON.parse(readFileSync(DEFAULT_CATALOG_PATH, "utf8"));
 const at = new Date("2025-06-15T12:00:00Z");
 const eqId = (id: string) => eq(prices.id, id);
 
-// PRODUCT.md §2, copied by hand so a slip in the JSON is caught.
+// The published prices (docs/billing-rules.md#catalog-and-prices), copied by hand so a slip in the JSON is caught.
 const PHONE: Record<string, { cn: [string, string]; intl: [string, string] }> = {
   // spec: [monthly, hourly] per region group
   "acp.basic.small": { cn: ["9.9057", "0.0457"], intl: ["15.3538", "0.0709"] },
@@ -64,7 +64,7 @@ describe("the shipped catalog", () => {
   const usd = (itemId: string, regionId: string, spec: string | null, billingMethod: BillingMethod, when = at) =>
     findPrice(catalog, { itemId, regionId, spec, billingMethod, currency: "USD", at: when }).unitPrice.toFixed();
 
-  it("parses and has every product of §2", () => {
+  it("parses and has every published product", () => {
     expect(catalog.products.map((p) => p.id).sort()).toEqual(
       [
         "cloud-phone",
@@ -79,7 +79,7 @@ describe("the shipped catalog", () => {
     );
   });
 
-  it.each(Object.entries(PHONE))("Cloud Phone %s has the §2 prices in both region groups", (spec, figures) => {
+  it.each(Object.entries(PHONE))("Cloud Phone %s has the published prices in both region groups", (spec, figures) => {
     for (const [region, [monthly, hourly]] of [
       ["cn-shanghai", figures.cn],
       ["cn-hongkong", figures.intl],

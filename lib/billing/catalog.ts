@@ -1,4 +1,4 @@
-// The price catalog as data (PRODUCT.md §2). db/seed/catalog.json is the source
+// The price catalog as data (docs/billing-rules.md#catalog-and-prices). db/seed/catalog.json is the source
 // of truth: it is validated here, loaded into the catalog tables by the seed and
 // the operator CLI, and read directly by rating through the pure lookups below.
 // Money stays a string in the file and becomes Decimal here, never a JS number.
@@ -38,7 +38,7 @@ export const RULES = [
 export type Rule = (typeof RULES)[number];
 export const OVERDUE_POLICIES = ["container-registry", "cloud-phone", "image-search", "default"] as const;
 export type OverduePolicy = (typeof OVERDUE_POLICIES)[number];
-/** Subscription durations on sale (PRODUCT.md §4.4). */
+/** Subscription durations on sale (docs/billing-rules.md#subscriptions). */
 export const SUBSCRIPTION_MONTHS = [1, 2, 3, 6, 12] as const;
 
 export const DEFAULT_CATALOG_PATH = path.join(process.cwd(), "db", "seed", "catalog.json");
@@ -547,7 +547,7 @@ export function findPrice(catalog: Catalog, query: PriceQuery): CatalogPrice {
   return price;
 }
 
-/** Fraction off a subscription of `months` (PRODUCT.md §4.4); 0 when none applies. */
+/** Fraction off a subscription of `months` (docs/billing-rules.md#subscriptions); 0 when none applies. */
 export function termDiscountOf(catalog: Catalog, productId: string, months: number): D {
   const own = findProduct(catalog, productId)?.termDiscounts;
   return (own ?? catalog.termDiscounts)[String(months)] ?? new D(0);

@@ -1,4 +1,4 @@
-// Billing cycles and statistic days in the account's time zone (PRODUCT.md §3).
+// Billing cycles and statistic days in the account's time zone (docs/billing-rules.md#time-and-billing-cycles).
 // Instants are UTC `Date`s; a cycle is a calendar month and a day a calendar
 // day *in the account's IANA zone*, so a day may last 23 or 25 hours across DST.
 // Bounds are half-open: [start, end).

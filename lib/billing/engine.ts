@@ -78,7 +78,7 @@ function baseLine(ctx: Ctx, inst: Instance, item: CatalogItem, day: Day, billing
     discountAmount: "0",
     pretaxAmount: "0",
     currency: ctx.account.currency,
-    // A day's line falls due when the day ends (§5: settled as it falls due).
+    // A day's line falls due when the day ends (settled as it falls due: docs/billing-rules.md#settlement-order).
     dueAt: dayBounds(day, ctx.tz).end,
     ratedAt: ctx.now,
   };
@@ -93,7 +93,7 @@ function setAmounts(line: LineInsert, quantity: Decimal, unitPrice: Decimal, amo
   line.pretaxAmount = toFixedString(amount);
 }
 
-// ── Cloud Phone pay-as-you-go: 4-hour periods (§4.1) ─────────────────────────
+// ── Cloud Phone pay-as-you-go: 4-hour periods (docs/billing-rules.md#cloud-phone-periods) ──
 
 function hasPaygSpan(inst: Instance): boolean {
   return inst.billingMethod === "payg" || typeof inst.attributes.paygUntil === "string";
@@ -277,7 +277,7 @@ function rateEgressGroups(ctx: Ctx, groups: Map<string, { inst: Instance; item: 
   }
 }
 
-// ── Storage: united layer intervals, GB-month (§4.2) ─────────────────────────
+// ── Storage: united layer intervals, GB-month (docs/billing-rules.md#storage-in-gb-month) ──
 
 async function rateStorageLayers(tx: Tx, ctx: Ctx) {
   const rows = await query<{ instance_id: string; item_id: string; digest: string; bytes: string; start_at: Date | string; end_at: Date | string }>(
@@ -347,7 +347,7 @@ async function upsertLines(tx: Tx, lines: LineInsert[]) {
 }
 
 async function writeLines(tx: Tx, ctx: Ctx): Promise<number> {
-  // A settled line is final (§4.5): what the inputs now produce beyond it is billed as a late-usage adjustment.
+  // A settled line is final (docs/billing-rules.md#finality-and-adjustments): what the inputs now produce beyond it is billed as a late-usage adjustment.
   const { write, adjustments, staleAdjustments } = await lateUsage(tx, ctx);
   await upsertLines(tx, [...write, ...adjustments]);
   // Unsettled usage lines that the inputs no longer produce (e.g. billing stopped at an overdue instant).

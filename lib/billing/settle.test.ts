@@ -96,7 +96,7 @@ describe("settling a line", () => {
   const shuffled = <T,>(arb: fc.Arbitrary<T[]>) => arb.chain((xs) => fc.tuple(fc.constant(xs), fc.shuffledSubarray(xs, { minLength: xs.length, maxLength: xs.length })));
   const scenario = fc.record({
     pretax: cents(20000),
-    quantity: fc.integer({ min: 0, max: 300_000_000 }).map((q) => dec(q).div(1_000_000)), // quantities keep 6 dp (§3)
+    quantity: fc.integer({ min: 0, max: 300_000_000 }).map((q) => dec(q).div(1_000_000)), // quantities keep 6 dp
     at: day,
     plans: shuffled(fc.array(plan, { maxLength: 4 })),
     coupons: shuffled(fc.array(coupon, { maxLength: 4 })),

@@ -1,4 +1,4 @@
-// Settlement of one bill line (PRODUCT.md §5), in this order:
+// Settlement of one bill line (docs/billing-rules.md#settlement-order), in this order:
 //   1. resource plans offset QUANTITY; the pretax amount is deducted in
 //      proportion: round(pretax × covered / quantity);
 //   2. coupons: percent off what is left, capped by the coupon's remaining value;

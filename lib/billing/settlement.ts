@@ -1,4 +1,4 @@
-// Settlement against the database (PRODUCT.md §5): pay-as-you-go lines as they
+// Settlement against the database (docs/billing-rules.md#settlement-order): pay-as-you-go lines as they
 // fall due, subscription orders when placed, top-ups oldest first. Every
 // function runs inside the caller's transaction; the balance moves only
 // through ledger entries, so it always equals the ledger sum.
@@ -281,7 +281,7 @@ export async function payOrder(tx: Tx, accountId: string, orderId: string, at: D
 }
 
 /**
- * The subscription bill line of a paid order: one line per order (§4). A
+ * The subscription bill line of a paid order: one line per order (docs/billing-rules.md#subscriptions). A
  * refund order (negative payable) makes a refund line whose cash goes back to
  * the balance (negative `balance`), so refunds net out in totals.
  */

@@ -46,7 +46,7 @@ export async function getAccountOverview(caller: Caller, accountId?: string) {
   return { account, balance, vouchers: voucherRows, coupons: couponRows, members };
 }
 
-// ── Overdue status (PRODUCT.md §6): per resource, its state, what is refused and what comes next ──
+// ── Overdue status (docs/billing-rules.md#overdue): per resource, its state, what is refused and what comes next ──
 
 /** Every unreleased resource with its state, what is blocked and the next timeline event. */
 export async function getOverdueStatus(caller: Caller, accountId?: string) {

@@ -1,6 +1,6 @@
-// Billing Details (PRODUCT.md §8 tab 2) and GET /api/v1/bill-lines.
+// Billing Details (the second Bill Details tab) and GET /api/v1/bill-lines.
 //
-// Parameters use the provider's billing API vocabulary (§9). Rows are either
+// Parameters use the provider's billing API vocabulary (docs/api.md#field-names). Rows are either
 // the stored bill lines themselves (statisticItem=line, granularity=DAILY — the
 // default, because a stored line *is* one statistic day) or aggregates of them:
 //   granularity=MONTHLY   one row per key for the whole cycle instead of per day
@@ -178,7 +178,7 @@ const DESCRIPTIVE: [string, string][] = [
   ["lineType", "bl.line_type"],
 ];
 
-/** API amount names → bill_lines columns (PRODUCT.md §4, §9 vocabulary). */
+/** API amount names → bill_lines columns (docs/api.md#field-names). */
 export const AMOUNTS: [string, string][] = [
   ["pretaxGrossAmount", "original_amount"],
   ["invoiceDiscount", "discount_amount"],

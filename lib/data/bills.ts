@@ -1,5 +1,5 @@
-// Consumption by Bill (PRODUCT.md §8 tab 1), one bill with its lines, and the
-// account's money summary (§5) — GET /api/v1/bills, /bills/{id}, /account.
+// Consumption by Bill (the first Bill Details tab), one bill with its lines, and the
+// account's money summary (docs/billing-rules.md#settlement-order) — GET /api/v1/bills, /bills/{id}, /account.
 //
 // A "bill" is either a subscription order (from `orders`) or the pay-as-you-go
 // settlement bill of one product in one cycle, aggregated from its bill lines.
@@ -241,7 +241,7 @@ export async function getBill(caller: Caller, id: string, input: unknown = {}, a
  *                       (not yet expired: an unpaid order expires 24 h after it is placed)
  *   availableCredit   = balance + usable vouchers' remaining + usable coupons' remaining
  *                       + creditLimit − outstandingAmount
- * PRODUCT.md §5 defines available credit as what can still pay for charges, so
+ * docs/billing-rules.md#settlement-order defines available credit as what can still pay for charges, so
  * what is already owed comes off it. A voucher or coupon is usable when valid
  * at the account's "now" (validFrom ≤ now < expiresAt) with remaining > 0.
  */

@@ -1,5 +1,5 @@
 import "server-only";
-// Lifecycle actions for the console and the API (PRODUCT.md §7): authorize
+// Lifecycle actions for the console and the API (docs/billing-rules.md#lifecycle-actions): authorize
 // (admins only), validate, serialise per account, make each request
 // idempotent by its key, and record every action in the audit log — all in
 // one transaction, so a retry or a double click never charges twice.

@@ -1,5 +1,5 @@
 import "server-only";
-// Resource events from the provider's product services (PRODUCT.md §9): a
+// Resource events from the provider's product services (docs/api.md#resource-events): a
 // resource is registered (with its new-purchase order when it is a
 // subscription) or released. Checked against the catalog so that every
 // registered resource can be rated; each event records a state change and an

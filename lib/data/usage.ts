@@ -1,5 +1,5 @@
 import "server-only";
-// Usage ingestion (PRODUCT.md §9): the API batch and the bulk import share one
+// Usage ingestion (docs/api.md#usage-ingestion): the API batch and the bulk import share one
 // validator (lib/billing/usage-validate) and one rule for ids: idempotent per
 // (account, record id) by content hash. All-or-nothing: a batch or file with a
 // bad record writes nothing. Set-based SQL keeps it fast: one lookup of the

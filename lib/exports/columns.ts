@@ -1,4 +1,4 @@
-// The Billing Details columns (every field of PRODUCT.md §4), shared by the
+// The Billing Details columns (every field of a bill line, docs/billing-rules.md#rating-rules), shared by the
 // table, Customize Columns and the CSV export so they cannot disagree. Their
 // words live in the message catalogue (csv.details.<key>).
 import type { CellKind } from "./csv";

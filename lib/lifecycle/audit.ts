@@ -1,4 +1,4 @@
-// The audit log writer (PRODUCT.md §7): who, when, what, from which state to
+// The audit log writer (docs/billing-rules.md#lifecycle-actions): who, when, what, from which state to
 // which, and the amounts. Runs in the action's own transaction, so an entry
 // exists exactly when the action happened.
 import { sortableId } from "@/lib/ids";

@@ -1,4 +1,4 @@
-// Renewal at expiry, run by the billing jobs (PRODUCT.md §7): a subscription
+// Renewal at expiry, run by the billing jobs (docs/billing-rules.md#lifecycle-actions): a subscription
 // with auto-renewal on is renewed at its end date when the balance (with
 // vouchers and coupons) pays the order; otherwise — or with auto-renewal off —
 // it expires at that instant, recorded as a state change. What follows expiry

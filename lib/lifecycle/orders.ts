@@ -1,6 +1,6 @@
 // Orders of lifecycle actions against the database, inside the caller's
-// transaction: gather the quote context, place the order, pay it (PRODUCT.md
-// §5 through payOrder), refund to the balance, and apply the action's effect
+// transaction: gather the quote context, place the order, pay it (docs/billing-rules.md#settlement-order,
+// through payOrder), refund to the balance, and apply the action's effect
 // to the resource once — and only once — its order is paid.
 import { emitEvent, emitStateChange, orderEventData } from "@/lib/webhooks/outbox";
 import { randomInt } from "node:crypto";

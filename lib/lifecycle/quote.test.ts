@@ -1,5 +1,5 @@
 // Every quote formula worked by hand against the shipped catalog, and every
-// refusal with its message (PRODUCT.md §4.4, §7).
+// refusal with its message (docs/billing-rules.md#lifecycle-actions).
 import { beforeAll, describe, expect, it } from "vitest";
 import { readCatalogFile, type Catalog } from "@/lib/billing/catalog";
 import { lifecycleInput } from "./input";

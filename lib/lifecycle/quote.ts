@@ -1,4 +1,4 @@
-// Lifecycle quotes (PRODUCT.md §4.4, §7): what an action will charge or refund,
+// Lifecycle quotes (docs/billing-rules.md#lifecycle-actions): what an action will charge or refund,
 // and why it is refused. Pure: the data layer gathers the context, this decides.
 // The same functions price the quote the admin sees and the order that charges.
 import { addMonths } from "@/lib/billing/cycle";
@@ -20,7 +20,7 @@ export class ActionRefusedError extends AppError {
 export const ORDER_TYPES = ["new", "renewal", "upgrade", "downgrade", "conversion", "refund"] as const;
 export type OrderType = (typeof ORDER_TYPES)[number];
 
-/** Products whose packages, editions or specs can be changed in place (§4.4). */
+/** Products whose packages, editions or specs can be changed in place (docs/billing-rules.md#upgrades-and-downgrades). */
 export const SPEC_CHANGE_PRODUCTS = ["image-search", "container-registry-enterprise", "cloud-phone"];
 export const IMAGE_SEARCH_TRIAL = "100k-1";
 
@@ -115,7 +115,7 @@ function base(ctx: QuoteContext, action: Quote["action"], orderType: OrderType) 
   return { action, orderType, instanceId: ctx.resource.id, instanceCount: ctx.resource.instanceCount, currency: ctx.account.currency, paygFinalCharge: null };
 }
 
-/** Pay-as-you-go → subscription, or the refused way back (§7). */
+/** Pay-as-you-go → subscription, or the refused way back. */
 export function quoteSwitch(ctx: QuoteContext, input: { months: number; billingMethod: "subscription" | "payg" }): Quote {
   const r = ctx.resource;
   const product = findProduct(ctx.catalog, r.productId);
@@ -207,7 +207,7 @@ function termValue(ctx: QuoteContext, spec: string, months: number) {
   return roundMoney(monthlyPrice(ctx, spec).times(months).times(ctx.resource.instanceCount).times(dec(1).minus(rate)));
 }
 
-/** Upgrade / downgrade: end date unchanged, the difference over the remaining time (§4.4). */
+/** Upgrade / downgrade: end date unchanged, the difference over the remaining time. */
 export function quoteChangeSpec(ctx: QuoteContext, input: { spec: string }): Quote {
   const r = ctx.resource;
   const product = findProduct(ctx.catalog, r.productId);

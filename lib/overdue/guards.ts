@@ -1,4 +1,4 @@
-// Refusals other code calls before acting (PRODUCT.md §6): while overdue, new
+// Refusals other code calls before acting (docs/billing-rules.md#overdue): while overdue, new
 // purchases, upgrades and renewals are refused; paying what is due always works.
 // Restricted, overdue, expired and released resources refuse what their policy blocks.
 import type { Account, Instance } from "@/db/schema";

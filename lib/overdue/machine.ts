@@ -1,4 +1,4 @@
-// The per-resource state machine of PRODUCT.md §6, pure: given a resource,
+// The per-resource state machine of docs/billing-rules.md#timelines-per-product, pure: given a resource,
 // its product's policy (policies.ts) and an instant, which transitions are due,
 // what is refused, and what happens next and when. The jobs apply what it
 // returns and record each transition with its instant and cause.

@@ -1,4 +1,4 @@
-// Per-product overdue and retention policies (PRODUCT.md §6), as data. The
+// Per-product overdue and retention policies (docs/billing-rules.md#timelines-per-product), as data. The
 // state machine (machine.ts) reads only this table, so changing a timeline is
 // a one-line change here. Keys are the catalog's `overduePolicy` values.
 import type { BillingMethod, InstanceStatus } from "@/db/schema";

@@ -1,4 +1,4 @@
-// The extended suspension quota (PRODUCT.md §6), recomputed by the jobs each
+// The extended suspension quota (docs/billing-rules.md#extended-suspension-quota), recomputed by the jobs each
 // billing cycle:
 //
 //   quota = round₂( QUOTA_SHARE × Σ pretax of last cycle's pay-as-you-go lines )

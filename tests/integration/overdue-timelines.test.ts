@@ -1,4 +1,4 @@
-// The per-product overdue timelines (PRODUCT.md §6) by time travel through the
+// The per-product overdue timelines (docs/billing-rules.md#timelines-per-product) by time travel through the
 // test clock, on whichever database the run uses; each case checks states and
 // their recorded transitions, bill lines and the ledger.
 import { beforeAll, describe, expect, it, vi } from "vitest";

@@ -1,4 +1,4 @@
-// Top-ups (PRODUCT.md §5–§6) through the data layer and POST
+// Top-ups (docs/billing-rules.md#overdue) through the data layer and POST
 // /api/v1/account/top-ups: outstanding amounts are paid oldest first across
 // bills, overdue ends only when what is left fits the credit limit, replays
 // are idempotent, and every bad request is refused with nothing written.

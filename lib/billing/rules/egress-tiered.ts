@@ -1,4 +1,4 @@
-// Egress traffic in GB, tiered per account per cycle (PRODUCT.md §4.3).
+// Egress traffic in GB, tiered per account per cycle (docs/billing-rules.md#tiered-egress-traffic).
 //
 // Tiers apply to the account's cumulative charged GB in the cycle. To make the
 // result independent of the order records arrive in, a day's amount is the

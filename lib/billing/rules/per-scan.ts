@@ -1,6 +1,6 @@
-// Vulnerability scanner: a price per scan, by the scan's instant (PRODUCT.md
-// §4.3, seed 002). The catalog holds the price history; scans before
-// 2023-04-24T00:00:00Z are free whatever the lookup says, because the seed
+// Vulnerability scanner: a price per scan, by the scan's instant
+// (docs/billing-rules.md#scanner-per-scan). The catalog holds the price history; scans before
+// 2023-04-24T00:00:00Z are free whatever the lookup says, because the product
 // makes the scanner free until then (a catalog mistake cannot bill them).
 // One line per (instance, statistic day): quantity = number of scans, amount =
 // Σ the scans' unit prices, rounded once. A local day can straddle a price

@@ -6,7 +6,7 @@ import { PERIOD_SECONDS, phoneDayLines, phonePeriods, type PhonePeriodInput } fr
 const at = (iso: string) => new Date(iso);
 const str = (ps: { amount: { toFixed(): string } }[]) => ps.map((p) => p.amount.toFixed());
 
-// acp.std.large, Chinese mainland: 0.0808 USD per instance-hour (seed 003).
+// acp.std.large, Chinese mainland: 0.0808 USD per instance-hour (the catalog).
 const STD_LARGE_CN = dec("0.0808");
 const group: PhonePeriodInput = {
   anchorAt: at("2025-03-10T09:00:00Z"),

@@ -1,4 +1,4 @@
-// Cloud Phone pay-as-you-go: 4-hour billing periods (PRODUCT.md §4.1).
+// Cloud Phone pay-as-you-go: 4-hour billing periods (docs/billing-rules.md#cloud-phone-periods).
 //
 // Periods are aligned to `anchorAt` (creation, or reactivation after overdue:
 // the caller passes a new anchor per active stretch). Each period is charged
@@ -126,7 +126,7 @@ export interface PhoneDayLine {
 /**
  * One bill line per statistic day. A period belongs to the day (in the account's
  * zone) in which it falls due — its end, or the release/overdue/switch instant —
- * because that is when it is rated and settled (§5); a period ending exactly at
+ * because that is when it is rated and settled (docs/billing-rules.md#settlement-order); a period ending exactly at
  * local midnight belongs to the new day. Pass the periods of ONE group and item.
  */
 export function phoneDayLines(periods: readonly PhonePeriod[], tz: string = DEFAULT_TZ): PhoneDayLine[] {

@@ -1,4 +1,4 @@
-// Storage in GB-month for one registry or bucket (PRODUCT.md §4.2, seeds 001/002).
+// Storage in GB-month for one registry or bucket (docs/billing-rules.md#storage-in-gb-month).
 //
 //   cost = price × GB × hours / 24 / days_in_month
 //

@@ -1,4 +1,4 @@
-// Subscription money (PRODUCT.md §4.4, §7): order amounts, upgrade/downgrade
+// Subscription money (docs/billing-rules.md#subscriptions): order amounts, upgrade/downgrade
 // differences and unsubscribe refunds. Each figure is rounded once.
 import type Decimal from "decimal.js";
 import { TZDate } from "@date-fns/tz";
@@ -6,7 +6,7 @@ import { differenceInDays } from "date-fns";
 import { dec, roundMoney, type DecimalInput } from "@/lib/money";
 import { DEFAULT_TZ } from "../cycle";
 
-/** Purchasable durations in months (§4.4). */
+/** Purchasable durations in months. */
 export const DURATIONS: readonly number[] = [1, 2, 3, 6, 12];
 
 export interface OrderAmount {

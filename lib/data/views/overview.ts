@@ -1,5 +1,5 @@
 import "server-only";
-// Overview (PRODUCT.md §8): the account's money, this cycle so far and where it
+// Overview: the account's money, this cycle so far and where it
 // is heading, last cycle, subscriptions about to expire, a 12-month trend by
 // product and the costliest instances — each one grouped query in the database.
 import { sql } from "drizzle-orm";

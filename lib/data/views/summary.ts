@@ -1,5 +1,5 @@
 import "server-only";
-// Summary by Quantity and Price (PRODUCT.md §8 tab 4): a cycle's bill lines
+// Summary by Quantity and Price (the fourth Bill Details tab): a cycle's bill lines
 // summed by one dimension in the database. Sums of lines rounded to cents, so
 // the figures equal Billing Details' totals exactly. "Overdue" is what is still
 // outstanding on lines whose due time has passed at the account's now.

@@ -1,5 +1,5 @@
 import "server-only";
-// Usage Records (PRODUCT.md §8 tab 3): usage per instance, billable item and
+// Usage Records (the third Bill Details tab): usage per instance, billable item and
 // time bucket (hour / day / month in the account's zone). Read from the rollups
 // the usage_records trigger keeps (usage_daily for days and months,
 // usage_hourly for hours), whose primary keys are the page order, so a page
