@@ -10,7 +10,7 @@ import { once } from "node:events";
 import { sql } from "drizzle-orm";
 import { query, setHandle, type DbHandle } from "@/db/client";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
-import { runJobs } from "@/lib/billing/jobs";
+import { runJobs } from "@/lib/jobs/run";
 import { fixedClock, setSystemClock } from "@/lib/clock";
 import { apiKeyCaller, OPERATOR } from "@/lib/data/caller";
 import { createAccount, createApiKey } from "@/lib/data/operator";

@@ -14,7 +14,7 @@ import postgres from "postgres";
 import { query, setHandle, type DbHandle } from "@/db/client";
 import { billableItems, instances } from "@/db/schema";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
-import { runJobs } from "@/lib/billing/jobs";
+import { runJobs } from "@/lib/jobs/run";
 import { usageContentHash } from "@/lib/billing/usage";
 import { itemsByProduct, validateUsageRecord, type UsageContext, type ValidUsage } from "@/lib/billing/usage-validate";
 import { fixedClock, setSystemClock } from "@/lib/clock";

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: every layer — typecheck, lint, unit, integration on PGlite and on
+# `npm test`: every layer — typecheck, lint, the import layers, unit, integration on PGlite and on
 # a real PostgreSQL 15 server started here, e2e in Chromium against a
 # production build. Nothing is skipped silently; one summary line per layer.
 set -uo pipefail
@@ -29,6 +29,7 @@ fi
 
 layer "typecheck" none npx tsc --noEmit
 layer "lint" none npx eslint . --max-warnings=0
+layer "layers (imports point down)" none npm run --silent lint:layers
 layer "unit" "count_vitest $OUT/unit.json" npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$OUT/unit.json"
 layer "integration (PGlite)" "count_vitest $OUT/int-pglite.json" \
   env -u DATABASE_URL npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$OUT/int-pglite.json"

@@ -4,17 +4,16 @@
 // The key is made on first submit, in the browser (not during SSR).
 import { useTranslations } from "next-intl";
 import { useActionState, useRef } from "react";
+import type { ActionResult, ActionState } from "@/lib/action-result";
 
-export type TopUpState = { ok?: string; error?: string } | null;
-
-export function TopUpForm({ action, currency }: { action: (prev: TopUpState, form: FormData) => Promise<TopUpState>; currency: string }) {
+export function TopUpForm({ action, currency }: { action: (prev: ActionState, form: FormData) => Promise<ActionResult>; currency: string }) {
   const t = useTranslations("account");
   const key = useRef<string | null>(null);
-  const [state, formAction, pending] = useActionState(async (prev: TopUpState, form: FormData) => {
+  const [state, formAction, pending] = useActionState(async (prev: ActionState, form: FormData): Promise<ActionState> => {
     key.current ??= crypto.randomUUID();
     form.set("idempotencyKey", key.current);
     const result = await action(prev, form);
-    if (result?.ok) key.current = null;
+    if (result.ok !== undefined) key.current = null;
     return result;
   }, null);
   return (

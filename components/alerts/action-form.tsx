@@ -1,17 +1,19 @@
 "use client";
-// A form posting to a server action that answers { ok } or { error }, shown
+// A form posting to a server action that answers an ActionResult, shown
 // under it (errors never travel in the URL).
 import { useActionState } from "react";
+import type { ActionResult, ActionState } from "@/lib/action-result";
 
-export type FormState = { ok?: string; error?: string } | null;
+/** A server action answering a sentence for the user. */
+export type FormAction = (prev: ActionState, data: FormData) => Promise<ActionResult>;
 
 export function ActionForm({ action, children, className, testId }: {
-  action: (prev: FormState, data: FormData) => Promise<FormState>;
+  action: FormAction;
   children: React.ReactNode;
   className?: string;
   testId?: string;
 }) {
-  const [state, formAction, pending] = useActionState(action, null);
+  const [state, formAction, pending] = useActionState<ActionState, FormData>(action, null);
   return (
     <form action={formAction} className={className} data-testid={testId} aria-busy={pending}>
       {children}

@@ -1,9 +1,9 @@
 // The Alerts page: fired alerts (history), and the rules that fire them with
 // forms to add low-balance, budget and overdue rules (admins and finance).
 import { Card, Empty } from "@/components/ui";
-import { ActionForm, type FormState } from "./action-form";
+import { ActionForm, type FormAction } from "./action-form";
 
-type Action = (prev: FormState, data: FormData) => Promise<FormState>;
+type Action = FormAction;
 
 export interface AlertRow { id: string; title: string; message: string; at: string; kind: string; unread: boolean }
 export interface RuleRow { id: string; kind: string; name: string; amount: string | null; productId: string | null; actualThresholds: number[]; forecastThresholds: number[] }

@@ -5,7 +5,7 @@
 // (without this, focus would leave for the browser's own toolbar).
 import { useTranslations } from "next-intl";
 import { useActionState, useRef } from "react";
-import type { ColumnsState } from "@/app/(console)/bill-details/actions";
+import type { ActionResult, ActionState } from "@/lib/action-result";
 
 const FOCUSABLE = "button:not([disabled]), input:not([disabled]), select:not([disabled]), a[href], [tabindex]:not([tabindex='-1'])";
 
@@ -26,11 +26,11 @@ function trapTab(event: React.KeyboardEvent<HTMLDialogElement>) {
 export function ColumnPicker({ columns, chosen, action }: {
   columns: readonly { key: string; label: string }[];
   chosen: readonly string[];
-  action: (prev: ColumnsState, data: FormData) => Promise<ColumnsState>;
+  action: (prev: ActionState<true>, data: FormData) => Promise<ActionResult<true>>;
 }) {
   const t = useTranslations("columns");
   const dialog = useRef<HTMLDialogElement>(null);
-  const [state, formAction, pending] = useActionState(action, null);
+  const [state, formAction, pending] = useActionState<ActionState<true>, FormData>(action, null);
   return (
     <>
       <button type="button" onClick={() => dialog.current?.showModal()} aria-haspopup="dialog"

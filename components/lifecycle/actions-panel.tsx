@@ -6,8 +6,9 @@ import { useTranslations } from "next-intl";
 import { useState, useTransition } from "react";
 import { useFormat } from "@/i18n/format";
 import { dec } from "@/lib/money";
+import type { ActionResult } from "@/lib/action-result";
 
-type Result<T> = { ok: T } | { error: string };
+type Result<T> = ActionResult<T>;
 export interface QuoteView {
   orderType: string;
   payableAmount: string;
@@ -96,7 +97,7 @@ export function ActionsPanel({
     setDone(null);
     start(async () => {
       const r = await quote(instance.id, input);
-      if ("error" in r) {
+      if (r.error !== undefined) {
         setShown(null);
         setError(r.error);
       } else setShown({ quote: r.ok, key: crypto.randomUUID(), input });
@@ -107,7 +108,7 @@ export function ActionsPanel({
     if (!shown) return;
     start(async () => {
       const r = await confirm(instance.id, shown.input, shown.key);
-      if ("error" in r) setError(r.error);
+      if (r.error !== undefined) setError(r.error);
       else {
         setDone(r.ok);
         setShown(null);
@@ -119,7 +120,7 @@ export function ActionsPanel({
   function doAutoRenew() {
     start(async () => {
       const r = await saveAutoRenew(instance.id, { enabled: renewOn, months: renewMonths }, crypto.randomUUID());
-      if ("error" in r) setError(r.error);
+      if (r.error !== undefined) setError(r.error);
       else setDone(r.ok);
     });
   }

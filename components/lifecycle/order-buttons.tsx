@@ -2,8 +2,9 @@
 // Pay or cancel one unpaid order; the server says what happened.
 import { useTranslations } from "next-intl";
 import { useState, useTransition } from "react";
+import type { ActionResult } from "@/lib/action-result";
 
-type Result = { ok: { message: string } } | { error: string };
+type Result = ActionResult<{ message: string }>;
 
 export function OrderButtons({ orderId, pay, cancel }: { orderId: string; pay: (id: string) => Promise<Result>; cancel: (id: string) => Promise<Result> }) {
   const t = useTranslations("lifecycle");
@@ -12,7 +13,7 @@ export function OrderButtons({ orderId, pay, cancel }: { orderId: string; pay: (
   const run = (fn: (id: string) => Promise<Result>) =>
     start(async () => {
       const r = await fn(orderId);
-      setNote("error" in r ? r.error : r.ok.message);
+      setNote(r.error !== undefined ? r.error : r.ok.message);
     });
   return (
     <span className="flex flex-wrap items-center gap-2">

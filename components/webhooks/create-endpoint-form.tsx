@@ -1,11 +1,12 @@
 "use client";
 // New webhook endpoint: URL and events; the signing secret is shown here once.
 import { useActionState } from "react";
+import type { ActionResult, ActionState } from "@/lib/action-result";
 
-export type CreateEndpointState = { ok?: { id: string; url: string; secret: string }; error?: string } | null;
+export interface CreatedEndpoint { id: string; url: string; secret: string }
 
-export function CreateEndpointForm({ action, eventTypes }: { action: (prev: CreateEndpointState, data: FormData) => Promise<CreateEndpointState>; eventTypes: readonly string[] }) {
-  const [state, formAction, pending] = useActionState(action, null);
+export function CreateEndpointForm({ action, eventTypes }: { action: (prev: ActionState<CreatedEndpoint>, data: FormData) => Promise<ActionResult<CreatedEndpoint>>; eventTypes: readonly string[] }) {
+  const [state, formAction, pending] = useActionState<ActionState<CreatedEndpoint>, FormData>(action, null);
   return (
     <form action={formAction} className="space-y-2 text-sm" data-testid="webhook-form">
       <label className="block">URL <input name="url" required type="url" placeholder="https://example.com/billing-events" className="w-full rounded border border-line px-2 py-1" /></label>

@@ -1,9 +1,9 @@
 // Webhook endpoints and one endpoint's delivery log (with resend).
 import Link from "next/link";
-import { ActionForm, type FormState } from "@/components/alerts/action-form";
+import { ActionForm, type FormAction } from "@/components/alerts/action-form";
 import { Card, Empty } from "@/components/ui";
 
-type Action = (prev: FormState, data: FormData) => Promise<FormState>;
+type Action = FormAction;
 export interface EndpointRow { id: string; url: string; description: string; events: string[]; enabled: boolean; secretHint: string }
 export interface DeliveryRow {
   id: string; eventId: string; eventType: string; status: string; attempts: number; lastStatusCode: number | null; lastError: string | null;

@@ -11,7 +11,7 @@ import { seededRandom } from "@/lib/ids";
 import { dec, roundMoney, toFixedString } from "@/lib/money";
 import { loadCatalog, readCatalogFile, findPrice, type Catalog } from "@/lib/billing/catalog";
 import { demoUsage } from "./demo-usage";
-import { runJobs } from "@/lib/billing/jobs";
+import { runJobs } from "@/lib/jobs/run";
 import { payOrder } from "@/lib/billing/settlement";
 
 export const DEMO_ACCOUNT_ID = "acme";

@@ -11,7 +11,7 @@ import { ConflictError, NotFoundError } from "@/lib/errors";
 import { cycleOf, dayOf } from "./cycle";
 import { loadInstruments, saveInstruments } from "./instruments";
 import { settleLine, settleOutstandingOldestFirst } from "./settle";
-import { paygStops } from "@/lib/overdue/quota";
+import { paygStops } from "@/lib/billing/overdue-quota";
 
 type LedgerRow = typeof ledgerEntries.$inferInsert;
 
@@ -189,7 +189,7 @@ export async function settleDueLines(tx: Tx, accountId: string, now: Date): Prom
     });
     if (r.paidFromBalance.gt(0)) ledger.push(ledgerDeduction(account, r.paidFromBalance.toFixed(2), ref, unit.dueAt, unit.memo));
     if (r.overdue && !account.overdueSince) overdueAt = unit.dueAt;
-    // Overdue beyond the suspension quota stops pay-as-you-go (lib/overdue/quota.ts).
+    // Overdue beyond the suspension quota stops pay-as-you-go (lib/billing/overdue-quota.ts).
     if (!account.paygStoppedSince && paygStops(outstandingBefore, account.creditLimit, account.suspensionQuota)) paygStopAt = unit.dueAt;
     if (overdueAt || paygStopAt) break;
   }

@@ -6,7 +6,7 @@ import { accountNow } from "@/lib/clock";
 import { dec, roundMoney } from "@/lib/money";
 import { blockedActions, nextEvent } from "@/lib/overdue/machine";
 import { DAY_MS, policyFor } from "@/lib/overdue/policies";
-import { QUOTA_FORMULA } from "@/lib/overdue/quota";
+import { QUOTA_FORMULA } from "@/lib/billing/overdue-quota";
 import { NotFoundError } from "@/lib/errors";
 import { tenantOf, type Caller } from "./caller";
 

@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { getServerSession } from "next-auth";
 import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
-import { authOptions } from "@/lib/auth/options";
+import { authOptions } from "@/lib/data/auth-options";
 import { UnauthenticatedError } from "@/lib/errors";
 import type { TenantCaller } from "./caller";
 

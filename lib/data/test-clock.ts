@@ -5,7 +5,7 @@ import { getDb } from "@/db/client";
 import { accounts } from "@/db/schema";
 import { accountNow, testClocksEnabled } from "@/lib/clock";
 import { ConflictError, NotFoundError } from "@/lib/errors";
-import { runJobs } from "@/lib/billing/jobs";
+import { runJobs } from "@/lib/jobs/run";
 import { deliverPending } from "@/lib/webhooks/deliver";
 import { requireRole, tenantOf, type Caller } from "./caller";
 import { parseInput } from "./validate";

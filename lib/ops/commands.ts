@@ -6,7 +6,7 @@ import { createAccount, createApiKey, createUser, listApiKeys, revokeApiKey, set
 import { seedDemo, DEMO_SIGN_INS } from "@/db/seed/demo";
 import { systemNow } from "@/lib/clock";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
-import { runJobs } from "@/lib/billing/jobs";
+import { runJobs } from "@/lib/jobs/run";
 import { deliverPending } from "@/lib/webhooks/deliver";
 import { topUp } from "@/lib/data/top-ups";
 import { importUsageCommand } from "./import-usage";

@@ -10,7 +10,7 @@
 // nothing due is a few reads.
 import { getDb } from "@/db/client";
 import { accountNow } from "@/lib/clock";
-import { runJobs } from "@/lib/billing/jobs";
+import { runJobs } from "@/lib/jobs/run";
 import { deliverPending } from "@/lib/webhooks/deliver";
 
 export const DEFAULT_JOBS_INTERVAL_SECONDS = 60;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { blockedActions, dueTransitions, formatCountdown, nextEvent, onOverdueStart, type MachineInstance } from "./machine";
 import { DAY_MS, HOUR_MS, POLICIES, policyFor } from "./policies";
-import { paygStops, suspensionQuota } from "./quota";
+import { paygStops, suspensionQuota } from "@/lib/billing/overdue-quota";
 import { assertCanPurchase, assertCanRenew, assertInstanceAllows } from "./guards";
 import type { Instance } from "@/db/schema";
 

@@ -5,7 +5,7 @@ import type { Tx } from "@/db/client";
 import { accounts, billLines, type Account } from "@/db/schema";
 import { cycleOf, shiftCycle } from "@/lib/billing/cycle";
 import { toFixedString } from "@/lib/money";
-import { suspensionQuota } from "./quota";
+import { suspensionQuota } from "@/lib/billing/overdue-quota";
 
 export async function refreshSuspensionQuota(tx: Tx, account: Account, now: Date): Promise<string> {
   const last = shiftCycle(cycleOf(now, account.timeZone), -1);

@@ -7,8 +7,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 const jobs = vi.hoisted(() => ({ kill: false }));
-vi.mock("@/lib/billing/jobs", async (orig) => {
-  const real = await orig<typeof import("@/lib/billing/jobs")>();
+vi.mock("@/lib/jobs/run", async (orig) => {
+  const real = await orig<typeof import("@/lib/jobs/run")>();
   return {
     ...real,
     runJobs: async (...args: Parameters<typeof real.runJobs>) => {

@@ -6,7 +6,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { accounts, billLinePeriods, billLines, instances, ledgerEntries, usageRecords, type Currency } from "@/db/schema";
 import { insertUsageRows } from "@/db/seed/insert-usage";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
-import { JobsFailedError, runJobs } from "@/lib/billing/jobs";
+import { JobsFailedError, runJobs } from "@/lib/jobs/run";
 import type { UsageRow } from "@/lib/billing/usage";
 import { dec, sum } from "@/lib/money";
 import { uniq, useTestDatabase } from "./db";

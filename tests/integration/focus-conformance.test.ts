@@ -13,7 +13,7 @@ import { GET as catalogGET } from "@/app/api/v1/catalog/route";
 import { POST as usagePOST } from "@/app/api/v1/usage/route";
 import { billLines, coupons, resourcePlans, vouchers } from "@/db/schema";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
-import { runJobs } from "@/lib/billing/jobs";
+import { runJobs } from "@/lib/jobs/run";
 import { fixedClock, realClock, setSystemClock } from "@/lib/clock";
 import { OPERATOR } from "@/lib/data/caller";
 import { runLifecycleAction } from "@/lib/data/lifecycle";

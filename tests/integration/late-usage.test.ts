@@ -7,7 +7,7 @@ import { query } from "@/db/client";
 import { billLines, bills } from "@/db/schema";
 import { POST } from "@/app/api/v1/usage/route";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
-import { runJobs } from "@/lib/billing/jobs";
+import { runJobs } from "@/lib/jobs/run";
 import { fixedClock, realClock, setSystemClock } from "@/lib/clock";
 import { OPERATOR } from "@/lib/data/caller";
 import { createAccount, createApiKey } from "@/lib/data/operator";

@@ -83,7 +83,7 @@ describe("lifecycle server actions", () => {
     expect(await written()).toEqual([1, 2, 1]);
     expect(revalidatePath).toHaveBeenCalledWith("/resources/cp");
     const bad = await confirmLifecycleAction("cp", { action: "renew", months: "7" }, "form-key-0002");
-    expect(bad).toEqual({ error: "Check what you entered: months: must be one of 1, 2, 3, 6, 12 months" });
+    expect(bad).toEqual({ error: "Check what you entered: months: must be one of 1, 2, 3, 6, 12 months", field: "months" });
 
     const audit = await listAudit(as("admin"));
     expect(audit.data).toHaveLength(1);

@@ -19,7 +19,7 @@ import { POST as cancelPOST } from "@/app/api/v1/orders/[id]/cancel/route";
 import { GET as billsGET } from "@/app/api/v1/bills/route";
 import { accounts, auditLog, billLines, instances, instanceStateChanges, ledgerEntries, orders } from "@/db/schema";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
-import { runJobs } from "@/lib/billing/jobs";
+import { runJobs } from "@/lib/jobs/run";
 import { fixedClock, realClock, setSystemClock } from "@/lib/clock";
 import { OPERATOR } from "@/lib/data/caller";
 import { createAccount, createApiKey } from "@/lib/data/operator";

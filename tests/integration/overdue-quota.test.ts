@@ -1,4 +1,4 @@
-// The extended suspension quota (lib/overdue/quota.ts) by time travel: it is
+// The extended suspension quota (lib/billing/overdue-quota.ts) by time travel: it is
 // recomputed from last cycle's pay-as-you-go spend and keeps pay-as-you-go
 // Cloud Phones running while the overdue amount stays within it; Container
 // Registry is restricted at the overdue instant regardless.

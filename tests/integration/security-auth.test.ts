@@ -16,7 +16,7 @@ vi.mock("@/lib/auth/password", async (orig) => {
 });
 
 import { SIGN_IN_ERRORS } from "@/lib/auth/codes";
-import { authOptions } from "@/lib/auth/options";
+import { authOptions } from "@/lib/data/auth-options";
 import { appendPeerAddress, clientAddress, recordPeerAddresses } from "@/lib/auth/client-address";
 import { THROTTLE } from "@/lib/data/auth";
 import { OPERATOR } from "@/lib/data/caller";

@@ -12,7 +12,7 @@ import { getAccountSummary } from "@/lib/data/bills";
 import { LEDGER_TYPES, listLedger } from "@/lib/data/ledger";
 import type { Caller } from "@/lib/data/caller";
 import { BadRequestError } from "@/lib/errors";
-import { QUOTA_SHARE } from "@/lib/overdue/quota";
+import { QUOTA_SHARE } from "@/lib/billing/overdue-quota";
 import { pageCaller } from "../page-caller";
 import { topUpAction } from "./actions";
 

@@ -1,22 +1,13 @@
 "use server";
 // Alerts page actions: lib/data authorizes (admins and finance change rules)
-// and validates; each answers { ok } or { error } to its form.
-import { revalidatePath } from "next/cache";
-import type { FormState } from "@/components/alerts/action-form";
+// and validates; each answers an ActionResult to its form.
+import type { ActionResult, ActionState } from "@/lib/action-result";
 import { createAlertRule, deleteAlertRule, markAlertsRead } from "@/lib/data/alerts";
-import { AppError } from "@/lib/errors";
+import { runAction } from "../action";
 import { pageCaller } from "../page-caller";
 
-async function run(work: () => Promise<unknown>, ok: string): Promise<FormState> {
-  try {
-    await work();
-  } catch (e) {
-    if (e instanceof AppError) return { error: e.message };
-    throw e;
-  }
-  revalidatePath("/", "layout");
-  return { ok };
-}
+// Alert counts show in the layout's navigation: revalidate all of it.
+const run = (work: () => Promise<unknown>, ok: string) => runAction(async () => (await work(), ok), { revalidate: ["/"] });
 
 const percents = (v: FormDataEntryValue | null) =>
   String(v ?? "")
@@ -24,7 +15,7 @@ const percents = (v: FormDataEntryValue | null) =>
     .filter(Boolean)
     .map((p) => (/^\d+$/.test(p) ? Number.parseInt(p, 10) : p));
 
-export async function createRuleAction(_prev: FormState, data: FormData): Promise<FormState> {
+export async function createRuleAction(_prev: ActionState, data: FormData): Promise<ActionResult> {
   const caller = await pageCaller();
   const kind = String(data.get("kind") ?? "");
   const name = String(data.get("name") ?? "").trim() || undefined;
@@ -37,12 +28,12 @@ export async function createRuleAction(_prev: FormState, data: FormData): Promis
   return run(() => createAlertRule(caller, input), "Added.");
 }
 
-export async function deleteRuleAction(_prev: FormState, data: FormData): Promise<FormState> {
+export async function deleteRuleAction(_prev: ActionState, data: FormData): Promise<ActionResult> {
   const caller = await pageCaller();
   return run(() => deleteAlertRule(caller, String(data.get("id") ?? "")), "Deleted.");
 }
 
-export async function markReadAction(): Promise<FormState> {
+export async function markReadAction(): Promise<ActionResult> {
   const caller = await pageCaller();
   return run(() => markAlertsRead(caller), "All read.");
 }

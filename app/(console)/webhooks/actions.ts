@@ -2,52 +2,40 @@
 // Webhook endpoint actions: lib/data authorizes (admins) and validates.
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
+import type { ActionResult, ActionState } from "@/lib/action-result";
 import { createWebhookEndpoint, deleteWebhookEndpoint, resendDelivery, updateWebhookEndpoint } from "@/lib/data/webhooks";
-import { AppError } from "@/lib/errors";
-import type { CreateEndpointState } from "@/components/webhooks/create-endpoint-form";
-import type { FormState } from "@/components/alerts/action-form";
+import type { CreatedEndpoint } from "@/components/webhooks/create-endpoint-form";
+import { runAction } from "../action";
 import { pageCaller } from "../page-caller";
 
-export async function createEndpointAction(_prev: CreateEndpointState, data: FormData): Promise<CreateEndpointState> {
+export async function createEndpointAction(_prev: ActionState<CreatedEndpoint>, data: FormData): Promise<ActionResult<CreatedEndpoint>> {
   const caller = await pageCaller();
-  try {
+  return runAction(async () => {
     const e = await createWebhookEndpoint(caller, { url: String(data.get("url") ?? ""), description: String(data.get("description") ?? ""), events: data.getAll("events").map(String) });
-    revalidatePath("/webhooks");
-    return { ok: { id: e.id, url: e.url, secret: e.secret } };
-  } catch (e) {
-    if (e instanceof AppError) return { error: e.message };
-    throw e;
-  }
+    return { id: e.id, url: e.url, secret: e.secret };
+  }, { revalidate: ["/webhooks"] });
 }
 
-async function onEndpoint(id: string, work: () => Promise<unknown>, ok: string): Promise<FormState> {
-  try {
-    await work();
-  } catch (e) {
-    if (e instanceof AppError) return { error: e.message };
-    throw e;
-  }
-  revalidatePath(`/webhooks/${encodeURIComponent(id)}`);
-  return { ok };
-}
+const onEndpoint = (id: string, work: () => Promise<unknown>, ok: string) =>
+  runAction(async () => (await work(), ok), { revalidate: [`/webhooks/${encodeURIComponent(id)}`] });
 
-export async function resendAction(_prev: FormState, data: FormData): Promise<FormState> {
+export async function resendAction(_prev: ActionState, data: FormData): Promise<ActionResult> {
   const caller = await pageCaller();
   const id = String(data.get("endpointId") ?? "");
   return onEndpoint(id, () => resendDelivery(caller, id, String(data.get("deliveryId") ?? "")), "Resent.");
 }
 
-export async function toggleEndpointAction(_prev: FormState, data: FormData): Promise<FormState> {
+export async function toggleEndpointAction(_prev: ActionState, data: FormData): Promise<ActionResult> {
   const caller = await pageCaller();
   const id = String(data.get("endpointId") ?? "");
   return onEndpoint(id, () => updateWebhookEndpoint(caller, id, { enabled: data.get("enabled") === "true" }), "Saved.");
 }
 
-export async function deleteEndpointAction(_prev: FormState, data: FormData): Promise<FormState> {
+export async function deleteEndpointAction(_prev: ActionState, data: FormData): Promise<ActionResult> {
   const caller = await pageCaller();
   const id = String(data.get("endpointId") ?? "");
   const r = await onEndpoint(id, () => deleteWebhookEndpoint(caller, id), "Deleted.");
-  if (r?.error) return r;
+  if (r.error !== undefined) return r;
   revalidatePath("/webhooks");
   redirect("/webhooks");
 }

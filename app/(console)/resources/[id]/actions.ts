@@ -5,35 +5,19 @@
 // idempotency key so a double click never charges twice. The result's message
 // is worded here, in the user's language, from the result's fields (lib/data's
 // own English message is what the API returns).
-import { revalidatePath } from "next/cache";
 import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { cancelUnpaidOrder, payUnpaidOrder, quoteLifecycle, runLifecycleAction, setAutoRenew } from "@/lib/data/lifecycle";
 import { getAccount } from "@/lib/data/account";
 import { requireSessionCaller } from "@/lib/data/session";
 import type { TenantCaller } from "@/lib/data/caller";
-import { AppError } from "@/lib/errors";
 import { dec } from "@/lib/money";
 import { getFormat } from "@/i18n/server";
-import { userErrorMessage } from "../../user-error";
-
-export type ActionResult<T> = { ok: T } | { error: string };
+import { runAction } from "../../action";
 
 const id = z.string().min(1).max(200);
 
-async function attempt<T>(work: () => Promise<T>, path?: string): Promise<ActionResult<T>> {
-  try {
-    const ok = await work();
-    if (path) revalidatePath(path);
-    return { ok };
-  } catch (e) {
-    if (e instanceof AppError) return { error: await userErrorMessage(e) };
-    if (e instanceof z.ZodError) return { error: (await getTranslations("errors"))("badRequest", { detail: e.issues[0]?.message ?? "" }) };
-    throw e;
-  }
-}
-
-const pathOf = (instanceId: string) => `/resources/${encodeURIComponent(instanceId)}`;
+const revalidateInstance = (instanceId: string) => ({ revalidate: [`/resources/${encodeURIComponent(instanceId)}`] });
 
 type OrderLike = { orderNo: string; status: string; payableAmount?: string | number };
 
@@ -56,36 +40,36 @@ async function worded<R extends { message?: string | null; paid?: boolean; order
 }
 
 export async function quoteLifecycleAction(instanceId: string, input: Record<string, unknown>) {
-  return attempt(async () => quoteLifecycle(await requireSessionCaller(), id.parse(instanceId), input));
+  return runAction(async () => quoteLifecycle(await requireSessionCaller(), id.parse(instanceId), input));
 }
 
 export async function confirmLifecycleAction(instanceId: string, input: Record<string, unknown>, idempotencyKey: string) {
-  return attempt(async () => {
+  return runAction(async () => {
     const caller = await requireSessionCaller();
     const r = await runLifecycleAction(caller, id.parse(instanceId), input, idempotencyKey);
     return worded(caller, r, r.quote?.payableAmount ?? null);
-  }, pathOf(instanceId));
+  }, revalidateInstance(instanceId));
 }
 
 export async function setAutoRenewAction(instanceId: string, input: Record<string, unknown>, idempotencyKey: string) {
-  return attempt(async () => {
+  return runAction(async () => {
     const r = await setAutoRenew(await requireSessionCaller(), id.parse(instanceId), input, idempotencyKey);
     const t = await getTranslations("lifecycle.done");
     return { ...r, message: r.instance.autoRenew ? t("autoRenewOn", { months: r.instance.autoRenewMonths }) : t("autoRenewOff") };
-  }, pathOf(instanceId));
+  }, revalidateInstance(instanceId));
 }
 
 export async function payOrderAction(instanceId: string, orderId: string) {
-  return attempt(async () => {
+  return runAction(async () => {
     const caller = await requireSessionCaller();
     const r = await payUnpaidOrder(caller, id.parse(orderId));
     return worded(caller, r, String(r.order.payableAmount));
-  }, pathOf(instanceId));
+  }, revalidateInstance(instanceId));
 }
 
 export async function cancelOrderAction(instanceId: string, orderId: string) {
-  return attempt(async () => {
+  return runAction(async () => {
     const caller = await requireSessionCaller();
     return worded(caller, await cancelUnpaidOrder(caller, id.parse(orderId)), null);
-  }, pathOf(instanceId));
+  }, revalidateInstance(instanceId));
 }

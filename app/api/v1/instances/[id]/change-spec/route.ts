@@ -1,6 +1,6 @@
 import { apiRoute } from "@/lib/api/handler";
 import { runLifecycleAction } from "@/lib/data/lifecycle";
-import { actionBody, idempotencyKeyOf } from "@/lib/lifecycle/http";
+import { actionBody, idempotencyKeyOf } from "@/lib/api/request";
 
 // One order, charged or refunded once per Idempotency-Key (docs/api.md#idempotency).
 export const POST = apiRoute<{ id: string }>(async (req, { caller, params }) => {

@@ -3,11 +3,11 @@
 // database on every request.
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { authenticateCredentials, endSessions } from "@/lib/data/auth";
+import { authenticateCredentials, endSessions } from "./auth";
 import { TooManyRequestsError } from "@/lib/errors";
-import { safeCallbackPath } from "./callback-url";
-import { clientAddress, peerAddressesRecorded } from "./client-address";
-import { SIGN_IN_ERRORS } from "./codes";
+import { safeCallbackPath } from "@/lib/auth/callback-url";
+import { clientAddress, peerAddressesRecorded } from "@/lib/auth/client-address";
+import { SIGN_IN_ERRORS } from "@/lib/auth/codes";
 
 let warned = false;
 /** Without the start-up hook X-Forwarded-For is the client's own word: throttle per e-mail only. */

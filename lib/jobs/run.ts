@@ -1,14 +1,15 @@
 // The billing jobs: rate everything up to `now`, settle what has fallen due,
 // react to overdue, close finished cycles. One transaction per account; the
-// same `now` twice changes nothing.
+// same `now` twice changes nothing. They drive lifecycle, overdue, alerts and
+// billing, so they sit above all four (docs/architecture.md).
 import { asc, eq } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { accounts, type Account } from "@/db/schema";
-import { catalogFromDb } from "./catalog-db";
-import type { Catalog } from "./catalog";
-import { rateAccount } from "./engine";
-import { refreshPackageQuotas } from "./quota";
-import { outstandingTotal, settleDueLines } from "./settlement";
+import { catalogFromDb } from "@/lib/billing/catalog-db";
+import type { Catalog } from "@/lib/billing/catalog";
+import { rateAccount } from "@/lib/billing/engine";
+import { refreshPackageQuotas } from "@/lib/billing/quota";
+import { outstandingTotal, settleDueLines } from "@/lib/billing/settlement";
 import { renewAtExpiry } from "@/lib/lifecycle/auto-renew";
 import { expireUnpaidOrders } from "@/lib/lifecycle/orders";
 import { advanceTimelines, onAccountOverdue, onAccountSettled, onPaygStopped } from "@/lib/overdue/transitions";

@@ -1,6 +1,6 @@
 // Shared by the lifecycle route handlers: the body (optional when empty) and
 // the Idempotency-Key header every POST must carry.
-import { readJson } from "@/lib/api/handler";
+import { readJson } from "./handler";
 import { BadRequestError } from "@/lib/errors";
 
 export async function actionBody(req: Request): Promise<Record<string, unknown>> {
