@@ -11,7 +11,7 @@ import { rateEgress } from "@/lib/billing/rules/egress-tiered";
 import { rateScans } from "@/lib/billing/rules/per-scan";
 import { changeDifference, orderAmount, unsubscribeRefund } from "@/lib/billing/rules/subscription";
 import { settleLine } from "@/lib/billing/settle";
-import { suspensionQuota } from "@/lib/overdue/quota";
+import { suspensionQuota } from "@/lib/billing/overdue-quota";
 import { policyFor } from "@/lib/overdue/policies";
 import { dec, sum, type D } from "@/lib/money";
 
