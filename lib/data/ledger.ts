@@ -26,40 +26,47 @@ export const ledgerFilters = z.object({
 });
 export type LedgerFilters = z.input<typeof ledgerFilters>;
 
-/** The account's ledger, newest first; `from`/`to` are inclusive days in the account's time zone. */
-export async function listLedger(caller: Caller, input: unknown = {}, accountId?: string) {
-  const account = await getAccount(caller, accountId);
-  const f = parseInput(ledgerFilters, input);
-  const where: SQL[] = [eq(ledgerEntries.accountId, account.id)];
+type Filters = z.output<typeof ledgerFilters>;
+
+/** The entries matching the filters (not the page token): shared by the page and its count. */
+function ledgerWhere(accountId: string, timeZone: string, f: Filters): SQL[] {
+  const where: SQL[] = [eq(ledgerEntries.accountId, accountId)];
   if (f.type) where.push(eq(ledgerEntries.entryType, f.type));
-  if (f.from) where.push(gte(ledgerEntries.at, dayBounds(f.from, account.timeZone).start));
-  if (f.to) where.push(lt(ledgerEntries.at, dayBounds(f.to, account.timeZone).end));
+  if (f.from) where.push(gte(ledgerEntries.at, dayBounds(f.from, timeZone).start));
+  if (f.to) where.push(lt(ledgerEntries.at, dayBounds(f.to, timeZone).end));
+  return where;
+}
+
+async function ledgerRows(accountId: string, timeZone: string, f: Filters, limit: number) {
+  const where = ledgerWhere(accountId, timeZone, f);
   const after = newestAfter(f.nextToken, ledgerEntries.at, ledgerEntries.id);
   if (after) where.push(after);
-  const db = await getDb();
-  const rows = await db
+  return (await getDb())
     .select()
     .from(ledgerEntries)
     .where(and(...where))
     .orderBy(desc(ledgerEntries.at), desc(ledgerEntries.id))
-    .limit(f.limit);
-  return { account, filters: f, rows };
+    .limit(limit);
+}
+
+/** The account's ledger, newest first; `from`/`to` are inclusive days in the account's time zone. */
+export async function listLedger(caller: Caller, input: unknown = {}, accountId?: string) {
+  const account = await getAccount(caller, accountId);
+  const f = parseInput(ledgerFilters, input);
+  return { account, filters: f, rows: await ledgerRows(account.id, account.timeZone, f, f.limit) };
 }
 
 /** GET /api/v1/account/ledger: a page of entries, newest first, in the list envelope. */
 export async function ledgerPage(caller: Caller, input: unknown = {}, accountId?: string) {
   const account = await getAccount(caller, accountId);
   const f = parseInput(ledgerFilters, input);
-  const { rows } = await listLedger(caller, { ...f, limit: f.limit + 1 }, account.id);
-  const where: SQL[] = [eq(ledgerEntries.accountId, account.id)];
-  if (f.type) where.push(eq(ledgerEntries.entryType, f.type));
-  if (f.from) where.push(gte(ledgerEntries.at, dayBounds(f.from, account.timeZone).start));
-  if (f.to) where.push(lt(ledgerEntries.at, dayBounds(f.to, account.timeZone).end));
-  const [{ n }] = await (await getDb()).select({ n: count() }).from(ledgerEntries).where(and(...where));
+  // One row beyond the page says whether there is a next one (the limit itself may be the largest allowed).
+  const rows = await ledgerRows(account.id, account.timeZone, f, f.limit + 1);
+  const [{ n }] = await (await getDb()).select({ n: count() }).from(ledgerEntries).where(and(...ledgerWhere(account.id, account.timeZone, f)));
   return newestPage(rows, f.limit, (r) => ({ at: r.at, id: r.id }), ledgerEntryView, n);
 }
 
-type LedgerRow = Awaited<ReturnType<typeof listLedger>>["rows"][number];
+type LedgerRow = Awaited<ReturnType<typeof ledgerRows>>[number];
 type LedgerField = keyof CsvHeaderWords["ledger"];
 const LEDGER_COLUMNS: (Omit<CsvColumn<LedgerRow>, "header"> & { field: LedgerField })[] = [
   { field: "at", kind: "text", value: (r) => r.at.toISOString() },

@@ -107,7 +107,7 @@ async function api(port: number, key: string, url: string) {
 /** The account's balance and its whole ledger as the server shows them; the balance must be the ledger's sum. */
 async function money(port: number, key: string) {
   const account = (await api(port, key, "/api/v1/account")) as { balance: string };
-  const { entries } = (await api(port, key, "/api/v1/account/ledger?limit=5000")) as { entries: Array<{ id: string; amount: string; type: string }> };
+  const { data: entries } = (await api(port, key, "/api/v1/account/ledger?limit=5000")) as { data: Array<{ id: string; amount: string; type: string }> };
   const sum = entries.reduce((s, e) => s.plus(e.amount), new Decimal(0));
   expect(sum.toFixed(2)).toBe(account.balance);
   return { balance: account.balance, entries };
