@@ -191,7 +191,7 @@ export const Forecast = z
     amount: amount("Forecast of the cycle's end spend"),
     runRatePerDay: amount("Pay-as-you-go per day over the last 7 days"),
     daysLeft: str("Days left in the cycle, a decimal string"),
-    method: str("The method: charges so far + the pay-as-you-go run rate of the last 7 days × days left"),
+    method: str("How the forecast is made, in words"),
   })
   .meta({ id: "Forecast" });
 
