@@ -64,7 +64,23 @@ export function describeFields(schema: z.ZodObject, docs: Record<string, string 
 }
 
 const REF = (id: string) => `#/components/schemas/${id}`;
-const OPTIONS = { io: "input", unrepresentable: "any" } as const;
+/**
+ * Input side (what a client sends; responses have no transforms). A field is
+ * required when the schema refuses it missing: a preprocess that fills in a
+ * value (boolish) makes it optional, though zod marks it required.
+ */
+const OPTIONS = {
+  io: "input",
+  unrepresentable: "any",
+  override: ({ zodSchema, jsonSchema }: { zodSchema: unknown; jsonSchema: Json }) => {
+    if (!(zodSchema instanceof z.ZodObject)) return;
+    const required = Object.entries(zodSchema.shape as Record<string, z.ZodType>)
+      .filter(([, field]) => !field.safeParse(undefined).success)
+      .map(([name]) => name);
+    if (required.length) jsonSchema.required = required;
+    else delete jsonSchema.required;
+  },
+} as const;
 
 /** Drop JSON-Schema-only keys and the ±2^53 bounds zod adds to every integer. */
 function tidy(node: unknown): unknown {
