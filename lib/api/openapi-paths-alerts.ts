@@ -6,7 +6,7 @@ import { createInput as webhookCreate, deliveriesQuery, updateInput as webhookUp
 import { register, type PathSpecs } from "./openapi-builder";
 import { ok, READ_ERRORS, WRITE_ERRORS } from "./openapi-paths";
 import { Alert, AlertRule, Budget, Deleted, Forecast, WebhookDelivery, WebhookEndpoint } from "./schemas-account";
-import { dataOf, listOf } from "./schemas";
+import { dataOf, instant, listOf, str } from "./schemas";
 
 register(ruleInput, "AlertRuleInput", "low_balance { amount }, overdue {}, or budget { amount, productId?, actualThresholds?, forecastThresholds? }; amounts are decimal strings with at most 2 decimals");
 register(webhookCreate, "WebhookEndpointInput", "url: http(s); private, loopback and link-local targets are refused");
@@ -25,7 +25,7 @@ export const alertsPaths: PathSpecs = {
       tag: "Alerts",
       operationId: "markAlertsRead",
       summary: "Mark every alert so far as read (signed-in users)",
-      responses: { "200": ok("Read", z.object({ readUntil: z.string().nullable().meta({ format: "date-time" }) })), ...WRITE_ERRORS },
+      responses: { "200": ok("Read", z.object({ readUntil: instant("Every alert up to this instant is read") })), ...WRITE_ERRORS },
     },
   },
   "/api/v1/alert-rules": {
@@ -90,7 +90,15 @@ export const alertsPaths: PathSpecs = {
       tag: "Webhooks",
       operationId: "resendWebhookDelivery",
       summary: "Send the delivery's event again, same event id (admin key)",
-      responses: { "201": ok("Resent", dataOf(z.object({ id: z.string(), eventId: z.string(), status: z.string() }))), ...WRITE_ERRORS },
+      responses: { "201": ok("Resent", dataOf(
+            z.object({
+              id: str("The new delivery"),
+              eventId: str("The same event id as the original"),
+              status: z.enum(["pending", "succeeded", "failed"]),
+              lastStatusCode: z.number().int().nullable(),
+              lastError: z.string().nullable(),
+            }),
+          )), ...WRITE_ERRORS },
     },
   },
 };
