@@ -24,7 +24,7 @@ const amount = z
 const percents = z.array(z.number().int().min(1).max(1000)).max(10);
 const name = z.string().trim().min(1).max(120);
 
-const ruleInput = z.discriminatedUnion("kind", [
+export const ruleInput = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("low_balance"), name: name.optional(), amount }),
   z.object({
     kind: z.literal("budget"),
@@ -115,7 +115,7 @@ export async function deleteAlertRule(caller: Caller, ruleId: string, accountId?
   });
 }
 
-const listQuery = z.object({
+export const listQuery = z.object({
   nextToken: NEXT_TOKEN,
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

@@ -13,7 +13,7 @@ import type { Caller } from "./caller";
 import { parseInput } from "./validate";
 import { skuPriceIdOf } from "./views/focus-source";
 
-const catalogQuery = z.object({
+export const catalogQuery = z.object({
   productId: z.string().max(80, "is too long").optional(),
   billingMethod: z.enum(BILLING_METHODS, { error: `must be one of ${BILLING_METHODS.join(", ")}` }).optional(),
   // current: only the prices in effect at the account's clock; all: their history too.

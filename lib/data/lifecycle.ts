@@ -239,7 +239,7 @@ export async function cancelUnpaidOrder(caller: Caller, orderId: string, account
   });
 }
 
-const orderFilters = z.object({
+export const orderFilters = z.object({
   instanceId: z.string().max(200).optional(),
   status: z.enum(["unpaid", "paid", "cancelled", "expired"]).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -278,3 +278,6 @@ export async function lifecycleOptions(caller: Caller, instanceId: string, accou
     specs: row.specs.map((s) => ({ id: s.id, name: s.name })),
   };
 }
+
+/** The inputs the lifecycle routes validate with, for the OpenAPI document. */
+export { autoRenewInput, changeSpecInput, idempotencyKey, renewInput, switchInput, unsubscribeInput } from "@/lib/lifecycle/input";

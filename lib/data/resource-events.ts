@@ -35,7 +35,7 @@ const instant = z.string().transform((s, ctx) => {
   return d;
 });
 
-const registerInput = z.strictObject({
+export const registerInput = z.strictObject({
   id: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, "must be 1–128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit")
@@ -57,7 +57,7 @@ const registerInput = z.strictObject({
 });
 export type RegisterInstanceInput = z.input<typeof registerInput>;
 
-const releaseInput = z.strictObject({ at: instant.optional() });
+export const releaseInput = z.strictObject({ at: instant.optional() });
 
 const bad = (field: string, message: string) => new BadRequestError(`${field}: ${message}`, { issues: [{ path: field, message }] });
 

@@ -10,7 +10,7 @@ import { deliverPending } from "@/lib/webhooks/deliver";
 import { requireRole, tenantOf, type Caller } from "./caller";
 import { parseInput } from "./validate";
 
-const advanceInput = z.object({
+export const advanceInput = z.object({
   now: z.iso.datetime({ offset: true, message: "must be an ISO 8601 instant with a time zone, e.g. 2026-11-01T00:00:00Z" }),
 });
 

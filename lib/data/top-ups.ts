@@ -13,7 +13,7 @@ import { loadInstruments } from "@/lib/billing/instruments";
 import { requireRole, tenantOf, type Caller } from "./caller";
 import { parseInput } from "./validate";
 
-const topUpInput = z.object({
+export const topUpInput = z.object({
   amount: z
     .string()
     .trim()

@@ -346,3 +346,6 @@ export async function importUsage(
     await db.execute(sql`drop table if exists ${staging}`);
   }
 }
+
+/** The record schema the API validates with, for the OpenAPI document. */
+export { usageRecordSchema, USAGE_BATCH_MAX } from "@/lib/billing/usage-validate";

@@ -16,12 +16,12 @@ import { newestAfter, newestPage, NEXT_TOKEN } from "./api-views";
 import { parseInput } from "./validate";
 
 const events = z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1, "choose at least one event").max(WEBHOOK_EVENT_TYPES.length);
-const createInput = z.object({
+export const createInput = z.object({
   url: z.string().trim().min(1).max(2000),
   events,
   description: z.string().trim().max(200).default(""),
 });
-const updateInput = z
+export const updateInput = z
   .object({ url: z.string().trim().min(1).max(2000), events, description: z.string().trim().max(200), enabled: z.boolean() })
   .partial()
   .refine((v) => Object.keys(v).length > 0, "send at least one of url, events, description, enabled");
@@ -103,7 +103,7 @@ export async function deleteWebhookEndpoint(caller: Caller, endpointId: string, 
   return { deleted: endpointId };
 }
 
-const deliveriesQuery = z.object({ nextToken: NEXT_TOKEN, limit: z.coerce.number().int().min(1).max(200).default(50) });
+export const deliveriesQuery = z.object({ nextToken: NEXT_TOKEN, limit: z.coerce.number().int().min(1).max(200).default(50) });
 
 /** The delivery log of an endpoint, newest first, each with its attempts, in the API's list envelope. */
 export async function listDeliveries(caller: Caller, endpointId: string, input: unknown = {}, accountId?: string) {

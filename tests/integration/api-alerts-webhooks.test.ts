@@ -17,6 +17,8 @@ import { accounts } from "@/db/schema";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { OPERATOR } from "@/lib/data/caller";
 import { createApiKey } from "@/lib/data/operator";
+import type { ApiResponse } from "./api-client";
+import { contractViolations } from "./api-contract";
 import { uniq, useTestDatabase } from "./db";
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -26,8 +28,11 @@ async function call(h: unknown, key: string, method: string, path: string, body?
     new Request(`http://localhost${path}`, { method, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) }),
     { params: Promise.resolve(params) },
   );
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { data: never } };
+  const out = { status: res.status, body: (await res.json()) as Record<string, unknown> & { data: never } };
+  seen.push({ method, path, status: out.status, json: out.body });
+  return out;
 }
+const seen: ApiResponse[] = [];
 
 describe("alerts and webhooks API", () => {
   const t = useTestDatabase();
@@ -102,5 +107,12 @@ describe("alerts and webhooks API", () => {
     expect((await call(deliveriesRoute.GET, keys.admin, "GET", `/api/v1/webhook-endpoints/${e.id}/deliveries`, undefined, { id: e.id })).body).toEqual({ data: [], nextToken: null, totalCount: 0 });
     expect((await call(endpointRoute.DELETE, keys.admin, "DELETE", `/api/v1/webhook-endpoints/${e.id}`, undefined, { id: e.id })).status).toBe(200);
     expect((await call(endpointsRoute.GET, keys.admin, "GET", "/api/v1/webhook-endpoints")).body.data).toHaveLength(0);
+  });
+
+  // Runs after the tests above, over every response they got.
+  it("every response has exactly the fields, types and formats the OpenAPI document gives its operation", () => {
+    const { checked, violations } = contractViolations(seen);
+    expect(violations).toEqual([]);
+    expect(checked.size).toBeGreaterThanOrEqual(8);
   });
 });

@@ -11,6 +11,7 @@ import { OPERATOR } from "@/lib/data/caller";
 import { createAccount, createApiKey } from "@/lib/data/operator";
 import { topUp } from "@/lib/data/top-ups";
 import { apiClient, seen, type Json } from "./api-client";
+import { contractViolations } from "./api-contract";
 import { uniq, useTestDatabase } from "./db";
 
 process.env.BILLING_TEST_CLOCK = "1";
@@ -168,5 +169,13 @@ describe("money formats across the API", () => {
     ]) expect(endpoints, e).toContain(e);
     expect(money.some((m) => m.path.includes(".periods["))).toBe(true);
     expect(prices.some((p) => p.path.includes(".periods[")) && prices.some((p) => p.where.includes("/catalog")) && prices.some((p) => p.path.endsWith(".listPrice"))).toBe(true);
+  });
+
+  // Runs after the test above, over every response it made.
+  it("every response has exactly the fields, types and formats the OpenAPI document gives its operation", () => {
+    const { checked, violations } = contractViolations(seen);
+    expect(violations).toEqual([]);
+    // Not vacuous: the reads and writes above, each checked against its documented schema.
+    expect(checked.size).toBeGreaterThanOrEqual(20);
   });
 });
