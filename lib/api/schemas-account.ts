@@ -91,6 +91,7 @@ export const TestClockResult = z
 export const CatalogPrice = z
   .object({
     id: str("Stable price id"),
+    skuPriceId: str("What FOCUS exports name this price by (SkuPriceId): item, region group, spec and billing method, the same across currencies and price changes"),
     regionGroupId: nstr("Region group priced (null: every region)"),
     spec: nstr("Spec priced (null: the product has no specs)"),
     billingMethod: z.enum(BILLING_METHODS),
@@ -113,13 +114,15 @@ export const Catalog = z
     currency: currency.describe("The account's currency: only its prices are listed"),
     asOf: instant("The account's clock"),
     regionGroups: z.array(
-      z.object({ id: str("Group id"), scheme: str("Which products price by it"), name: str("Name"), regions: z.array(z.object({ id: str("Region id"), name: str("Name") })) }),
+      z.object({ id: str("Group id"), scheme: str("Which products price by it"), name: str("Name"), regions: z.array(z.object({ id: str("Region id"), name: str("Name"), zones: z.array(z.string()).describe("Availability zones a resource can be registered in (zoneId)") })) }),
     ),
     products: z.array(
       z.object({
         id: str("Product code"),
         name: str("Name"),
         category: str("Category"),
+        serviceCategory: str("FOCUS ServiceCategory"),
+        serviceSubcategory: str("FOCUS ServiceSubcategory (one of those the FOCUS specification lists under the category)"),
         description: str("Description"),
         billingMethods: z.array(z.enum(BILLING_METHODS)),
         regionScheme: nstr("Region grouping of its prices"),
