@@ -5,7 +5,7 @@
 import { emitEvent, orderEventData } from "@/lib/webhooks/outbox";
 import { and, eq, gt, isNull, lte, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { accounts, billLinePeriods, billLines, instances, ledgerEntries, orders, type Account } from "@/db/schema";
+import { accounts, billLinePeriods, billLines, instances, ledgerEntries, orders, products, type Account } from "@/db/schema";
 import { dec, sum, toFixedString, ZERO } from "@/lib/money";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 import { cycleOf, dayOf } from "./cycle";
@@ -297,6 +297,8 @@ export async function upsertOrderLine(
     .select({ name: instances.name, regionId: instances.regionId })
     .from(instances)
     .where(and(eq(instances.accountId, account.id), eq(instances.id, order.instanceId)));
+  // The catalog names the item a subscription order bills.
+  const [product] = await tx.select({ attributes: products.attributes }).from(products).where(eq(products.id, order.productId));
   const cycle = cycleOf(at, account.timeZone);
   const line: typeof billLines.$inferInsert = {
     accountId: account.id,
@@ -311,7 +313,7 @@ export async function upsertOrderLine(
     instanceName: instance?.name ?? order.instanceId,
     regionId: instance?.regionId ?? "",
     billingMethod: "subscription",
-    billableItemId: order.productId === "image-search" ? "image-search.package" : `${order.productId}.instance`,
+    billableItemId: `${order.productId}.${typeof product?.attributes.subscriptionItem === "string" ? product.attributes.subscriptionItem : "instance"}`,
     usageQuantity: refund ? "0" : String(order.months ?? 0),
     usageUnit: "month",
     unitPrice: !refund && order.months ? dec(order.originalAmount).div(order.months * order.instanceCount).toFixed(6) : "0",

@@ -11,12 +11,11 @@ import { z } from "zod";
 import { getDb, type Tx } from "@/db/client";
 import { accounts, auditLog, BILLING_METHODS, instances, instanceStateChanges, orders, type Account, type Instance } from "@/db/schema";
 import { catalogFromDb } from "@/lib/billing/catalog-db";
-import { findPrice, findProduct, SUBSCRIPTION_MONTHS, termDiscountOf } from "@/lib/billing/catalog";
+import { findPrice, findProduct, isTrialSpec, SUBSCRIPTION_MONTHS, termDiscountOf } from "@/lib/billing/catalog";
 import { addMonths, dayOf } from "@/lib/billing/cycle";
 import { orderAmount } from "@/lib/billing/rules/subscription";
 import { payOrder } from "@/lib/billing/settlement";
-import { imageSearchPurchases } from "@/lib/lifecycle/orders";
-import { IMAGE_SEARCH_TRIAL } from "@/lib/lifecycle/quote";
+import { purchaseHistory } from "@/lib/lifecycle/orders";
 import { parseInstant } from "@/lib/billing/usage-validate";
 import { accountNow } from "@/lib/clock";
 import { AppError, BadRequestError, ConflictError, NotFoundError } from "@/lib/errors";
@@ -115,12 +114,16 @@ export async function registerInstance(caller: Caller, input: unknown, accountId
     if (subscription && acct.overdueSince)
       throw new ConflictError(`The account has been overdue since ${acct.overdueSince.toISOString()}: new purchases are refused until it is paid.`);
 
-    const trial = product.id === "image-search" && spec === IMAGE_SEARCH_TRIAL;
-    if (product.id === "image-search" && subscription) {
-      const rules = await imageSearchPurchases(tx, acct, createdAt);
-      if (trial && rules.trialUsed) throw new ConflictError("The Image Search free trial package is once per account, and this account has had it.");
-      if (rules.thisMonth > 0)
-        throw new ConflictError("Image Search allows one new package purchase per account per calendar month; one was already made this month (renewals, upgrades and downgrades are not limited).");
+    // Purchase limits are catalog facts: the free-trial spec, new purchases per month.
+    const trial = subscription && isTrialSpec(catalog, product.id, spec);
+    const limit = product.attributes.newPurchasesPerMonth;
+    if (subscription && (trial || limit !== undefined)) {
+      const history = await purchaseHistory(tx, acct, catalog, product.id, createdAt);
+      if (trial && history.trialUsed) throw new ConflictError(`The ${product.name} free trial package is once per account, and this account has had it.`);
+      if (limit !== undefined && history.thisMonth >= limit) {
+        const what = limit === 1 ? "one new package purchase" : `${limit} new package purchases`;
+        throw new ConflictError(`${product.name} allows ${what} per account per calendar month; the limit was reached this month (renewals, upgrades and downgrades are not limited).`);
+      }
       if (trial && (data.months !== 1 || data.autoRenew)) throw bad("months", "the free trial package is one month, never renewed");
     }
 

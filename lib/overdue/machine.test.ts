@@ -104,7 +104,7 @@ describe("refusals", () => {
   });
   it("refuses what a resource's state blocks", () => {
     const cr = { ...inst({ billingMethod: "subscription", status: "restricted" }), name: "reg" } as unknown as Instance;
-    expect(() => assertInstanceAllows(overdue, cr, "container-registry", "deploy")).toThrow(/restricted: deploy is refused/);
-    expect(() => assertInstanceAllows(fine, { ...cr, status: "active" }, "container-registry", "deploy")).not.toThrow();
+    expect(() => assertInstanceAllows(overdue, cr, "restrict", "deploy")).toThrow(/restricted: deploy is refused/);
+    expect(() => assertInstanceAllows(fine, { ...cr, status: "active" }, "restrict", "deploy")).not.toThrow();
   });
 });
