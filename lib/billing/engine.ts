@@ -12,7 +12,7 @@ import { billLinePeriods, billLines, bills, instances, type Account, type Billin
 import { dec, toFixedString, ZERO } from "@/lib/money";
 import type Decimal from "decimal.js";
 import { findPrice, type Catalog, type CatalogItem, type Rule } from "./catalog";
-import { cycleBounds, cycleOf, dayBounds, dayOf, type Day } from "./cycle";
+import { billIdOf, cycleBounds, cycleOf, dayBounds, dayOf, type Day } from "./cycle";
 import type { DailyUsage, LineDraft, PeriodDraft, RuleCtx, Selection, UsageEvent, UsageInterval } from "./rules/contract";
 import type { Network } from "./rules/egress-tiered";
 import { RATING_RULES, ratingRule } from "./rules/index";
@@ -135,7 +135,7 @@ function addLine(ctx: Ctx, item: CatalogItem, d: LineDraft) {
   const line: LineInsert = {
     accountId: ctx.account.id,
     id: lineId(inst, item, day, d.keySuffix),
-    billId: `bill-${cycle}-${inst.productId}-${billingMethod}`,
+    billId: billIdOf(cycle, inst.productId, billingMethod),
     billingCycle: cycle,
     billDate: day,
     lineType: "usage",
@@ -336,7 +336,7 @@ function adjustmentLine(ctx: Ctx, line: LineInsert, amount: Decimal, quantity: D
     ...line,
     id: `${line.id}${LATE}${n}`,
     lineType: "adjustment",
-    billId: `bill-${cycle}-${line.productId}-${line.billingMethod}`,
+    billId: billIdOf(cycle, line.productId, line.billingMethod),
     billingCycle: cycle,
     billDate,
     productDetail: `${line.productDetail} — late usage for ${line.billDate}`,
@@ -361,7 +361,7 @@ async function ensureBills(tx: Tx, ctx: Ctx) {
     .values(
       keys.map((k) => ({
         accountId: ctx.account.id,
-        id: `bill-${k.billing_cycle}-${k.product_id}-${k.billing_method}`,
+        id: billIdOf(k.billing_cycle, k.product_id, k.billing_method),
         billingCycle: k.billing_cycle,
         productId: k.product_id,
         billingMethod: k.billing_method,

@@ -8,7 +8,7 @@ import type { Tx } from "@/db/client";
 import { accounts, billLinePeriods, billLines, instances, ledgerEntries, orders, products, type Account } from "@/db/schema";
 import { dec, sum, toFixedString, ZERO } from "@/lib/money";
 import { ConflictError, NotFoundError } from "@/lib/errors";
-import { cycleOf, dayOf } from "./cycle";
+import { billIdOf, cycleOf, dayOf } from "./cycle";
 import { loadInstruments, saveInstruments } from "./instruments";
 import { settleLine, settleOutstandingOldestFirst } from "./settle";
 import { paygStops } from "@/lib/billing/overdue-quota";
@@ -29,7 +29,8 @@ function ledgerDeduction(account: Account, amount: string, ref: { type: string; 
   };
 }
 
-async function lockAccount(tx: Tx, accountId: string): Promise<Account> {
+/** Lock the account row for the transaction: every writer of its money goes through here. */
+export async function lockAccount(tx: Tx, accountId: string): Promise<Account> {
   const [account] = await tx.select().from(accounts).where(eq(accounts.id, accountId)).for("update");
   if (!account) throw new NotFoundError(`Account ${accountId} not found.`);
   return account;
@@ -303,7 +304,7 @@ export async function upsertOrderLine(
   const line: typeof billLines.$inferInsert = {
     accountId: account.id,
     id: `order|${order.id}`,
-    billId: `bill-${cycle}-${order.productId}-subscription`,
+    billId: billIdOf(cycle, order.productId, "subscription"),
     billingCycle: cycle,
     billDate: dayOf(at, account.timeZone),
     lineType: refund ? "refund" : "subscription",

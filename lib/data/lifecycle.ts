@@ -18,7 +18,7 @@ import { autoRenewInput, idempotencyKey, lifecycleInput, type LifecycleInput } f
 import { chargeOrder, expireUnpaidOrders, lockAccount, lockInstance, placeOrder, quoteContext, retermForPayment, unpaidOrderExpiresAt } from "@/lib/lifecycle/orders";
 import { ActionRefusedError, quoteAction, type Quote } from "@/lib/lifecycle/quote";
 import { ledgerEntryView, newestAfter, newestPage, NEXT_TOKEN, orderView } from "./api-views";
-import { actorOf, requireRole, tenantOf, type Caller } from "./caller";
+import { actorOf, createdByOf, requireRole, tenantOf, type Caller } from "./caller";
 import { parseInput } from "./validate";
 
 type Json = ReturnType<typeof JSON.parse>;
@@ -95,7 +95,7 @@ export async function runLifecycleAction(caller: Caller, instanceId: string, inp
           .where(and(eq(instances.accountId, account.id), eq(instances.id, inst.id)));
       }
       const placed = await placeOrder(tx, account, inst, quote, now, {
-        createdBy: caller.kind === "user" ? caller.userId : caller.kind === "api-key" ? `key:${caller.apiKeyId}` : "operator",
+        createdBy: createdByOf(caller),
         idempotencyKey: idemKey,
         requestHash,
       });

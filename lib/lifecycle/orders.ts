@@ -6,19 +6,15 @@ import { emitEvent, emitStateChange, orderEventData } from "@/lib/webhooks/outbo
 import { randomInt } from "node:crypto";
 import { and, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { accounts, billLines, bills, instances, instanceStateChanges, ledgerEntries, orders, type Account, type Instance, type Order } from "@/db/schema";
-import { addMonths, cycleBounds, cycleOf } from "@/lib/billing/cycle";
+import { billLines, bills, instances, instanceStateChanges, ledgerEntries, orders, type Account, type Instance, type Order } from "@/db/schema";
+import { addMonths, billIdOf, cycleBounds, cycleOf } from "@/lib/billing/cycle";
 import { trialSpecOf, type Catalog } from "@/lib/billing/catalog";
-import { payOrder, upsertOrderLine } from "@/lib/billing/settlement";
+import { lockAccount, payOrder, upsertOrderLine } from "@/lib/billing/settlement";
 import { NotFoundError } from "@/lib/errors";
 import { dec, toFixedString } from "@/lib/money";
 import { type OrderType, type Quote, type QuoteContext, type TermOrder } from "./quote";
 
-export async function lockAccount(tx: Tx, accountId: string): Promise<Account> {
-  const [account] = await tx.select().from(accounts).where(eq(accounts.id, accountId)).for("update");
-  if (!account) throw new NotFoundError(`Account ${accountId} not found.`);
-  return account;
-}
+export { lockAccount };
 
 export async function lockInstance(tx: Tx, accountId: string, instanceId: string): Promise<Instance> {
   const [inst] = await tx
@@ -215,7 +211,7 @@ async function ensureSubscriptionBill(tx: Tx, account: Account, order: Order, at
   const cycle = cycleOf(at, account.timeZone);
   await tx
     .insert(bills)
-    .values({ accountId: account.id, id: `bill-${cycle}-${order.productId}-subscription`, billingCycle: cycle, productId: order.productId, billingMethod: "subscription", billType: "subscription" })
+    .values({ accountId: account.id, id: billIdOf(cycle, order.productId, "subscription"), billingCycle: cycle, productId: order.productId, billingMethod: "subscription", billType: "subscription" })
     .onConflictDoNothing();
 }
 

@@ -104,7 +104,7 @@ describe("POST /api/v1/instances and /api/v1/instances/{id}/release", () => {
     expect(res.json.order).toMatchObject({ orderType: "new", months: 3, instanceCount: 2, status: "paid", instanceId: "sub-1" });
     expect(dec(res.json.order.payableAmount).toFixed(2)).toBe(payable);
     expect(dec(res.json.order.paidAmount).toFixed(2)).toBe(payable);
-    expect(res.json.order.orderNo).toMatch(/^20260301\d{8}$/);
+    expect(res.json.order.orderNo).toMatch(/^20260301\d{10}$/);
     const after = await written();
     expect(Number(after.o) - Number(before.o)).toBe(1);
     const [bal] = await query<{ s: string }>(t.handle().db, sql`select sum(amount)::text as s from ledger_entries where account_id = ${A}`);
