@@ -7,7 +7,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { billableItems, billLines, instances, ledgerEntries, orders, products } from "@/db/schema";
 import { insertUsageRows } from "@/db/seed/insert-usage";
 import { DEFAULT_CATALOG_PATH, loadCatalog, parseCatalog, priceIdOf, readCatalogFile } from "@/lib/billing/catalog";
-import { runJobs } from "@/lib/billing/jobs";
+import { runJobs } from "@/lib/jobs/run";
 import { fixedClock, realClock, setSystemClock } from "@/lib/clock";
 import { OPERATOR } from "@/lib/data/caller";
 import { lifecycleOptions, quoteLifecycle, runLifecycleAction } from "@/lib/data/lifecycle";
