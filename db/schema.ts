@@ -129,6 +129,8 @@ export const products = pgTable("products", {
   // Catalog discount by subscription months, e.g. { "12": "0.15" }.
   termDiscounts: jsonb("term_discounts").$type<Record<string, string>>().notNull().default({}),
   description: text("description").notNull().default(""),
+  // Product facts that quoting, ordering and lifecycle read (see ProductAttributes in lib/billing/catalog.ts).
+  attributes: jsonb("attributes").$type<Record<string, unknown>>().notNull().default({}),
 });
 export type Product = typeof products.$inferSelect;
 
@@ -160,6 +162,8 @@ export const billableItems = pgTable(
     usageUnit: text("usage_unit").notNull(),
     // package-quota items: the spec metadata key that holds the package's quota (e.g. "indexedImages").
     quotaKey: text("quota_key"),
+    // Usage before this instant is free whatever the price lookup says (null: no such date).
+    freeUntil: ts("free_until"),
   },
   (t) => [uniqueIndex("billable_items_product_code_key").on(t.productId, t.code)],
 );

@@ -205,7 +205,8 @@ function addMonthsUtc(at: Date, months: number): Date {
   return d;
 }
 
+/** The app's one order-number format (UTC yyyymmdd + 10 digits), drawn from the demo's seeded random. */
 function orderNumber(at: Date, rand: () => number): string {
   const ymd = at.toISOString().slice(0, 10).replace(/-/g, "");
-  return `${ymd}${String(Math.floor(rand() * 1e8)).padStart(8, "0")}`;
+  return `${ymd}${String(Math.floor(rand() * 1e10)).padStart(10, "0")}`;
 }

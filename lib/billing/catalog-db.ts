@@ -4,7 +4,7 @@ import { asc } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { billableItems, prices, products, regionGroups, regions } from "@/db/schema";
 import { D } from "@/lib/money";
-import type { Catalog, CatalogItem, CatalogProduct, OverduePolicy, Rule } from "./catalog";
+import type { Catalog, CatalogItem, CatalogProduct, OverduePolicy, ProductAttributes, Rule } from "./catalog";
 
 export async function catalogFromDb(db: DbOrTx): Promise<Catalog> {
   const [groupRows, regionRows, productRows, itemRows, priceRows] = await Promise.all([
@@ -14,7 +14,7 @@ export async function catalogFromDb(db: DbOrTx): Promise<Catalog> {
     db.select().from(billableItems).orderBy(asc(billableItems.id)),
     db.select().from(prices).orderBy(asc(prices.id)),
   ]);
-  const items: CatalogItem[] = itemRows.map((i) => ({ id: i.id, productId: i.productId, code: i.code, name: i.name, rule: i.rule as Rule, usageUnit: i.usageUnit, quotaKey: i.quotaKey }));
+  const items: CatalogItem[] = itemRows.map((i) => ({ id: i.id, productId: i.productId, code: i.code, name: i.name, rule: i.rule as Rule, usageUnit: i.usageUnit, quotaKey: i.quotaKey, freeUntil: i.freeUntil }));
   const productList: CatalogProduct[] = productRows.map((p) => ({
     id: p.id,
     name: p.name,
@@ -26,6 +26,7 @@ export async function catalogFromDb(db: DbOrTx): Promise<Catalog> {
     regionScheme: p.regionScheme,
     description: p.description,
     termDiscounts: Object.fromEntries(Object.entries(p.termDiscounts).map(([m, r]) => [m, new D(r)])),
+    attributes: { specChanges: false, ...p.attributes } as ProductAttributes,
     specs: p.specs.map((s) => ({ id: s.id, name: s.name, metadata: (s.metadata ?? {}) as Record<string, string | number | boolean> })),
     items: items.filter((i) => i.productId === p.id),
   }));

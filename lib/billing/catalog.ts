@@ -36,7 +36,8 @@ export const RULES = [
   "package-quota",
 ] as const;
 export type Rule = (typeof RULES)[number];
-export const OVERDUE_POLICIES = ["container-registry", "cloud-phone", "image-search", "default"] as const;
+// Named by what happens on overdue, not by product: products share them through the catalog.
+export const OVERDUE_POLICIES = ["restrict", "stop-payg", "prepaid-package", "default"] as const;
 export type OverduePolicy = (typeof OVERDUE_POLICIES)[number];
 /** Subscription durations on sale (docs/billing-rules.md#subscriptions). */
 export const SUBSCRIPTION_MONTHS = [1, 2, 3, 6, 12] as const;
@@ -71,6 +72,17 @@ const priceSchema = z.strictObject({
   effectiveTo: instant.nullable().default(null),
 });
 
+// Product facts quoting, ordering and lifecycle read, so a new product is a catalog change.
+const productAttributes = z.strictObject({
+  // The item (code) a subscription order is billed as; required when the product is sold by subscription.
+  subscriptionItem: slug.optional(),
+  // Packages, editions or specs can be changed in place during a subscription term.
+  specChanges: z.boolean().default(false),
+  // New subscription purchases per account per calendar month (renewals and spec changes are not purchases).
+  newPurchasesPerMonth: z.int().min(1).optional(),
+});
+export type ProductAttributes = z.output<typeof productAttributes>;
+
 const productSchema = z.strictObject({
   id: slug,
   name: z.string().min(1),
@@ -83,6 +95,7 @@ const productSchema = z.strictObject({
   regionScheme: z.string().nullable().default(null),
   description: z.string().default(""),
   termDiscounts: termDiscounts.optional(),
+  attributes: productAttributes.default({ specChanges: false }),
   specs: z
     .array(
       z.strictObject({
@@ -101,6 +114,8 @@ const productSchema = z.strictObject({
         usageUnit: z.string().min(1),
         // package-quota: the spec metadata key holding each package's quota.
         quotaKey: z.string().min(1).optional(),
+        // Usage before this instant is free whatever the price lookup says (a price mistake cannot bill it).
+        freeUntil: instant.optional(),
       }),
     )
     .min(1),
@@ -168,6 +183,11 @@ function checkReferences(f: CatalogFile, ctx: z.RefinementCtx) {
       issue(["products", i, "serviceSubcategory"], `"${p.serviceSubcategory}" is not a FOCUS subcategory of "${p.serviceCategory}"`);
     if (p.regionScheme && !schemes.has(p.regionScheme))
       issue(["products", i, "regionScheme"], `no region group has scheme "${p.regionScheme}"`);
+    const sub = p.attributes.subscriptionItem;
+    if (p.billingMethods.includes("subscription") && !sub)
+      issue(["products", i, "attributes", "subscriptionItem"], "a product sold by subscription names the item its orders bill (an item code)");
+    if (sub && !p.items.some((it) => it.code === sub)) issue(["products", i, "attributes", "subscriptionItem"], `no item "${sub}" in ${p.id}`);
+    if (p.specs.filter((s) => s.metadata.trial === true).length > 1) issue(["products", i, "specs"], "at most one spec is the free trial");
     dupes(p.specs.map((s) => s.id), (j) => ["products", i, "specs", j, "id"]);
     dupes(p.items.map((it) => it.code), (j) => ["products", i, "items", j, "code"]);
     for (const it of p.items) items.set(`${p.id}.${it.code}`, p);
@@ -233,6 +253,7 @@ export interface CatalogItem {
   usageUnit: string;
   /** package-quota items: the spec metadata key holding the quota. */
   quotaKey?: string | null;
+  freeUntil?: Date | null;
 }
 export interface CatalogSpec {
   id: string;
@@ -250,6 +271,7 @@ export interface CatalogProduct {
   regionScheme: string | null;
   description: string;
   termDiscounts: Record<string, D> | null; // null: the catalog-wide ones apply
+  attributes: ProductAttributes;
   specs: CatalogSpec[];
   items: CatalogItem[];
 }
@@ -315,7 +337,7 @@ export function parseCatalog(json: unknown): Catalog {
   const f = result.data;
   const productOfItem = new Map<string, string>();
   const catalogProducts: CatalogProduct[] = f.products.map((p) => {
-    const items = p.items.map((it) => ({ ...it, id: `${p.id}.${it.code}`, productId: p.id }));
+    const items = p.items.map((it) => ({ ...it, id: `${p.id}.${it.code}`, productId: p.id, freeUntil: it.freeUntil ? new Date(it.freeUntil) : null }));
     for (const it of items) productOfItem.set(it.id, p.id);
     return { ...p, termDiscounts: p.termDiscounts ? decimals(p.termDiscounts) : null, items };
   });
@@ -407,6 +429,7 @@ export async function loadCatalog(db: DbOrTx, catalog: Catalog): Promise<LoadCou
             Object.entries(p.termDiscounts ?? catalog.termDiscounts).map(([m, r]) => [m, r.toFixed()]),
           ),
           description: p.description,
+          attributes: p.attributes,
         })),
       )
       .onConflictDoUpdate({ target: products.id, set: updateFromExcluded(products) });
@@ -545,6 +568,21 @@ export function findPrice(catalog: Catalog, query: PriceQuery): CatalogPrice {
   );
   if (!price) throw new PriceNotFoundError(query, "no price in force at that instant");
   return price;
+}
+
+/** The item a subscription order of the product bills (catalog attribute subscriptionItem). */
+export function subscriptionItemOf(catalog: Catalog, productId: string): string {
+  const product = findProduct(catalog, productId);
+  return `${productId}.${product?.attributes.subscriptionItem ?? "instance"}`;
+}
+
+/** The product's free-trial spec (spec metadata `trial: true`), or null. */
+export function trialSpecOf(catalog: Catalog, productId: string): string | null {
+  return findProduct(catalog, productId)?.specs.find((s) => s.metadata.trial === true)?.id ?? null;
+}
+
+export function isTrialSpec(catalog: Catalog, productId: string, spec: string | null): boolean {
+  return spec !== null && trialSpecOf(catalog, productId) === spec;
 }
 
 /** Fraction off a subscription of `months` (docs/billing-rules.md#subscriptions); 0 when none applies. */

@@ -158,3 +158,8 @@ export function wholeHourOffsets(tz: string, { start, end }: Bounds): boolean {
     if (t >= last) return true;
   }
 }
+
+/** The id of the bill a line belongs to: one bill per cycle, product and billing method. */
+export function billIdOf(cycle: Cycle, productId: string, billingMethod: string): string {
+  return `bill-${cycle}-${productId}-${billingMethod}`;
+}

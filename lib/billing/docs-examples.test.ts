@@ -153,10 +153,10 @@ describe("docs/billing-rules.md worked examples", () => {
 
   it("overdue quota and timelines", () => {
     inDoc(`spend 123.45 → quota **${money(suspensionQuota(["123.45"]))}**`);
-    const phone = policyFor("cloud-phone").overdue.payg!;
+    const phone = policyFor("stop-payg").overdue.payg!;
     expect(phone.releaseAfterMs).toBe(15 * 86_400_000);
     inDoc(`overdue at 2026-11-03 02:30 UTC is released at ${new Date(t("2026-11-03T02:30:00Z").getTime() + phone.releaseAfterMs).toISOString().slice(0, 16).replace("T", " ")} UTC`);
-    inDoc(`released (data deleted) ${policyFor("container-registry").overdue.subscription!.releaseAfterMs / 3_600_000} h after it became overdue`);
+    inDoc(`released (data deleted) ${policyFor("restrict").overdue.subscription!.releaseAfterMs / 3_600_000} h after it became overdue`);
   });
 
   it("unsubscribe refund", () => {

@@ -1,6 +1,7 @@
 // Rating against the database: turns an account's usage and lifecycle into
-// bill lines up to `now` with the pure rules of ./rules. Usage is aggregated in
-// SQL per (instance, item, day); each rule prices its aggregates. Lines carry
+// bill lines up to `now` with the pure rules of ./rules, dispatched by each
+// catalog item's rule. The engine reads what each rule selects (instances,
+// usage per day, single usage events, stored intervals); the rule prices it. Lines carry
 // deterministic ids, so rating again over the same inputs upserts identical
 // lines, whatever order the records arrived in. Settled lines are final and
 // never rewritten; unsettled lines that no longer follow from the inputs go.
@@ -10,41 +11,44 @@ import { query, type Tx } from "@/db/client";
 import { billLinePeriods, billLines, bills, instances, type Account, type BillingMethod, type Instance } from "@/db/schema";
 import { dec, toFixedString, ZERO } from "@/lib/money";
 import type Decimal from "decimal.js";
-import { findItem, findPrice, type Catalog, type CatalogItem } from "./catalog";
-import { cycleBounds, cycleOf, dayBounds, dayOf, type Day } from "./cycle";
-import { rateEgress, type Network, type Tier } from "./rules/egress-tiered";
-import { phoneDayLines, phonePeriods } from "./rules/phone-period";
-import { scanPrice } from "./rules/per-scan";
-import { rateStorage } from "./rules/storage-gb-month";
+import { findPrice, type Catalog, type CatalogItem, type Rule } from "./catalog";
+import { billIdOf, cycleBounds, cycleOf, dayBounds, dayOf, type Day } from "./cycle";
+import type { DailyUsage, LineDraft, PeriodDraft, RuleCtx, Selection, UsageEvent, UsageInterval } from "./rules/contract";
+import type { Network } from "./rules/egress-tiered";
+import { RATING_RULES, ratingRule } from "./rules/index";
 
 type LineInsert = typeof billLines.$inferInsert;
 type PeriodInsert = typeof billLinePeriods.$inferInsert;
-const DAY_MS = 86_400_000;
 
 interface Ctx {
   account: Account;
   catalog: Catalog;
   now: Date;
   tz: string;
-  byId: Map<string, Instance>;
   lines: Map<string, LineInsert>;
-  /** The Cloud Phone periods behind the day lines, by period id. */
+  /** The charge periods behind day lines, by period id. */
   periods: Map<string, PeriodInsert>;
-  /** Scanner days with a price change inside them, priced scan by scan. */
-  splitScanDays: { line: LineInsert; inst: Instance; item: CatalogItem; day: Day }[];
 }
 
 export async function rateAccount(tx: Tx, account: Account, catalog: Catalog, now: Date): Promise<{ lines: number; removed: number }> {
-  const rows = await tx.select().from(instances).where(eq(instances.accountId, account.id));
-  const ctx: Ctx = { account, catalog, now, tz: account.timeZone, byId: new Map(rows.map((i) => [i.id, i])), lines: new Map(), periods: new Map(), splitScanDays: [] };
-
-  for (const inst of rows) {
-    if (inst.createdAt > now) continue;
-    if (inst.productId === "cloud-phone" && hasPaygSpan(inst)) ratePhone(ctx, inst);
-    if (inst.billingMethod === "free") rateFree(ctx, inst);
+  const ctx: Ctx = { account, catalog, now, tz: account.timeZone, lines: new Map(), periods: new Map() };
+  const rows = await selectRows(tx, ctx);
+  const ruleCtx: RuleCtx = {
+    tz: ctx.tz,
+    now,
+    currency: account.currency,
+    price: (inst, item, at) => findPrice(catalog, { itemId: item.id, regionId: inst.regionId, spec: inst.spec, billingMethod: "payg", currency: account.currency, at }),
+  };
+  // Every catalog item is rated by the module its rule names, with the rows that rule selects.
+  for (const item of catalog.items) {
+    const rule = ratingRule(item.rule);
+    if (rule.select === "none") continue;
+    const input = rule.select === "instances" ? rows.instances.get(item.productId) : rows[rule.select].get(item.id);
+    if (!input?.length) continue;
+    const out = rule.rate(ruleCtx, item, input as never[]);
+    for (const d of out.lines) addLine(ctx, item, d);
+    for (const p of out.periods ?? []) addPeriod(ctx, item, p);
   }
-  await rateMetered(tx, ctx);
-  await rateStorageLayers(tx, ctx);
 
   const removed = await writeLines(tx, ctx);
   await writePeriods(tx, ctx);
@@ -52,268 +56,131 @@ export async function rateAccount(tx: Tx, account: Account, catalog: Catalog, no
   return { lines: ctx.lines.size, removed };
 }
 
+// ── Selecting what the rules rate ────────────────────────────────────────────
+
+interface Rows {
+  /** By product id. */
+  instances: Map<string, Instance[]>;
+  /** By item id. */
+  "daily-usage": Map<string, DailyUsage[]>;
+  "usage-events": Map<string, UsageEvent[]>;
+  "usage-intervals": Map<string, UsageInterval[]>;
+}
+
+const push = <T>(m: Map<string, T[]>, key: string, v: T) => {
+  const list = m.get(key);
+  if (list) list.push(v);
+  else m.set(key, [v]);
+};
+
+/** The rule names that select `s`, as SQL, so each query reads only its rules' usage. */
+function rulesSelecting(s: Selection) {
+  const names = (Object.keys(RATING_RULES) as Rule[]).filter((r) => RATING_RULES[r].select === s);
+  return sql.join(names.map((n) => sql`${n}`), sql`, `);
+}
+
+async function selectRows(tx: Tx, ctx: Ctx): Promise<Rows> {
+  const out: Rows = { instances: new Map(), "daily-usage": new Map(), "usage-events": new Map(), "usage-intervals": new Map() };
+  const insts = await tx.select().from(instances).where(eq(instances.accountId, ctx.account.id));
+  const byId = new Map(insts.map((i) => [i.id, i]));
+  for (const inst of insts) if (inst.createdAt <= ctx.now) push(out.instances, inst.productId, inst);
+  const until = ctx.now.toISOString();
+
+  const daily = await query<{ instance_id: string; item_id: string; day: string; network: string | null; quantity: string }>(
+    tx,
+    sql`select u.instance_id, u.item_id, to_char(u.start_at at time zone ${ctx.tz}, 'YYYY-MM-DD') as day,
+               u.attributes->>'network' as network, sum(u.quantity)::text as quantity
+        from usage_records u join billable_items b on b.id = u.item_id
+        where u.account_id = ${ctx.account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("daily-usage")})
+        group by 1, 2, 3, 4`,
+  );
+  for (const r of daily) {
+    const inst = byId.get(r.instance_id);
+    if (inst) push(out["daily-usage"], r.item_id, { inst, day: r.day, network: r.network as Network | null, quantity: dec(r.quantity) });
+  }
+
+  const events = await query<{ id: string; instance_id: string; item_id: string; start_at: Date | string; quantity: string }>(
+    tx,
+    sql`select u.id, u.instance_id, u.item_id, u.start_at, u.quantity::text as quantity
+        from usage_records u join billable_items b on b.id = u.item_id
+        where u.account_id = ${ctx.account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("usage-events")})`,
+  );
+  for (const r of events) {
+    const inst = byId.get(r.instance_id);
+    if (inst) push(out["usage-events"], r.item_id, { inst, id: r.id, at: new Date(r.start_at), quantity: dec(r.quantity) });
+  }
+
+  const intervals = await query<{ instance_id: string; item_id: string; digest: string | null; bytes: string | null; start_at: Date | string; end_at: Date | string }>(
+    tx,
+    sql`select u.instance_id, u.item_id, u.attributes->>'layerDigest' as digest, u.attributes->>'bytes' as bytes, u.start_at, u.end_at
+        from usage_records u join billable_items b on b.id = u.item_id
+        where u.account_id = ${ctx.account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("usage-intervals")})`,
+  );
+  for (const r of intervals) {
+    const inst = byId.get(r.instance_id);
+    if (inst) push(out["usage-intervals"], r.item_id, { inst, digest: r.digest ?? "", bytes: r.bytes ?? "0", from: new Date(r.start_at), to: new Date(r.end_at) });
+  }
+  return out;
+}
+
 // ── Line construction ────────────────────────────────────────────────────────
 
-function baseLine(ctx: Ctx, inst: Instance, item: CatalogItem, day: Day, billingMethod: BillingMethod, key: string): LineInsert {
+function lineId(inst: Instance, item: CatalogItem, day: Day, keySuffix = "") {
+  return `${inst.id}|${item.id}|${day}${keySuffix}`;
+}
+
+function addLine(ctx: Ctx, item: CatalogItem, d: LineDraft) {
+  const { inst, day, billingMethod } = d;
   const cycle = cycleOf(dayBounds(day, ctx.tz).start, ctx.tz);
-  return {
+  const line: LineInsert = {
     accountId: ctx.account.id,
-    id: key,
-    billId: `bill-${cycle}-${inst.productId}-${billingMethod}`,
+    id: lineId(inst, item, day, d.keySuffix),
+    billId: billIdOf(cycle, inst.productId, billingMethod),
     billingCycle: cycle,
     billDate: day,
     lineType: "usage",
     productId: inst.productId,
-    productDetail: inst.spec ? `${item.name} (${inst.spec})` : item.name,
+    productDetail: d.productDetail ?? (inst.spec ? `${item.name} (${inst.spec})` : item.name),
     instanceId: inst.id,
     instanceName: inst.name,
     regionId: inst.regionId,
     billingMethod,
     billableItemId: item.id,
-    usageQuantity: "0",
-    usageUnit: item.usageUnit,
-    unitPrice: "0",
-    priceUnit: `${ctx.account.currency}/${item.usageUnit}`,
-    originalAmount: "0",
+    usageQuantity: d.quantity.toFixed(6),
+    usageUnit: d.usageUnit ?? item.usageUnit,
+    unitPrice: d.unitPrice.toFixed(6),
+    priceUnit: `${ctx.account.currency}/${d.priceUnit ?? item.usageUnit}`,
+    priceId: d.priceId,
+    originalAmount: toFixedString(d.amount),
     discountAmount: "0",
-    pretaxAmount: "0",
+    pretaxAmount: toFixedString(d.amount),
     currency: ctx.account.currency,
     // A day's line falls due when the day ends (settled as it falls due: docs/billing-rules.md#settlement-order).
     dueAt: dayBounds(day, ctx.tz).end,
     ratedAt: ctx.now,
   };
+  ctx.lines.set(line.id, line);
 }
 
-function setAmounts(line: LineInsert, quantity: Decimal, unitPrice: Decimal, amount: Decimal, priceId: string | null, priceUnit?: string) {
-  line.usageQuantity = quantity.toFixed(6);
-  line.unitPrice = unitPrice.toFixed(6);
-  line.priceId = priceId;
-  if (priceUnit) line.priceUnit = priceUnit;
-  line.originalAmount = toFixedString(amount);
-  line.pretaxAmount = toFixedString(amount);
-}
-
-// ── Cloud Phone pay-as-you-go: 4-hour periods (docs/billing-rules.md#cloud-phone-periods) ──
-
-function hasPaygSpan(inst: Instance): boolean {
-  return inst.billingMethod === "payg" || typeof inst.attributes.paygUntil === "string";
-}
-
-function ratePhone(ctx: Ctx, inst: Instance) {
-  const item = findItem(ctx.catalog, "cloud-phone.instance")!;
-  const price = findPrice(ctx.catalog, {
-    itemId: item.id,
-    regionId: inst.regionId,
-    spec: inst.spec,
-    billingMethod: "payg",
-    currency: ctx.account.currency,
-    at: inst.billingAnchorAt,
+function addPeriod(ctx: Ctx, item: CatalogItem, p: PeriodDraft) {
+  const id = `${p.inst.id}|${item.id}|${p.start.toISOString()}`;
+  ctx.periods.set(id, {
+    accountId: ctx.account.id,
+    id,
+    lineId: lineId(p.inst, item, p.lineDay, p.keySuffix),
+    instanceId: p.inst.id,
+    productId: p.inst.productId,
+    billableItemId: item.id,
+    periodStart: p.start,
+    periodEnd: p.end,
+    dueAt: p.dueAt,
+    reason: p.reason,
+    chargedSeconds: p.chargedSeconds,
+    instances: p.instances,
+    unitPrice: p.unitPrice.toFixed(6),
+    amount: toFixedString(p.amount),
+    ratedAt: ctx.now,
   });
-  // Billing stops at the overdue instant; a switch to subscription stops it too.
-  // (A group released after overdue keeps its stop instant in attributes.billingStoppedAt.)
-  const stoppedAt = typeof inst.attributes.billingStoppedAt === "string" ? new Date(inst.attributes.billingStoppedAt) : null;
-  const overdueAt = inst.status === "overdue" ? inst.statusSince : stoppedAt;
-  const switchedAt = typeof inst.attributes.paygUntil === "string" ? new Date(inst.attributes.paygUntil) : null;
-  const periods = phonePeriods({
-    anchorAt: inst.billingAnchorAt,
-    hourlyPrice: price.unitPrice,
-    instances: inst.instanceCount,
-    until: ctx.now,
-    releasedAt: inst.releasedAt,
-    overdueAt,
-    switchedAt,
-  });
-  const anchor = inst.billingAnchorAt.toISOString();
-  for (const d of phoneDayLines(periods, ctx.tz)) {
-    const line = baseLine(ctx, inst, item, d.day, "payg", `${inst.id}|${item.id}|${d.day}|${anchor}`);
-    setAmounts(line, d.instanceHours, price.unitPrice, d.amount, price.id, `${ctx.account.currency}/instance-hour`);
-    line.usageUnit = "instance-hour";
-    ctx.lines.set(line.id, line);
-  }
-  // Each period is settled on its own at its due instant (settlement.ts); the day line carries the sums.
-  for (const p of periods) {
-    const lineId = `${inst.id}|${item.id}|${dayOf(p.dueAt, ctx.tz)}|${anchor}`;
-    const id = `${inst.id}|${item.id}|${p.start.toISOString()}`;
-    ctx.periods.set(id, {
-      accountId: ctx.account.id,
-      id,
-      lineId,
-      instanceId: inst.id,
-      productId: inst.productId,
-      billableItemId: item.id,
-      periodStart: p.start,
-      periodEnd: p.end,
-      dueAt: p.dueAt,
-      reason: p.reason,
-      chargedSeconds: p.chargedSeconds,
-      instances: p.instances,
-      unitPrice: price.unitPrice.toFixed(6),
-      amount: toFixedString(p.amount),
-      ratedAt: ctx.now,
-    });
-  }
-}
-
-// ── Free products: zero lines, shown and hideable ────────────────────────────
-
-function rateFree(ctx: Ctx, inst: Instance) {
-  const item = ctx.catalog.items.find((i) => i.productId === inst.productId && i.rule === "free");
-  if (!item) return;
-  const end = inst.releasedAt && inst.releasedAt < ctx.now ? inst.releasedAt : ctx.now;
-  for (let t = dayBounds(dayOf(inst.createdAt, ctx.tz), ctx.tz).start.getTime(); t < end.getTime(); t += DAY_MS) {
-    const day = dayOf(new Date(t + DAY_MS / 2), ctx.tz);
-    const line = baseLine(ctx, inst, item, day, "free", `${inst.id}|${item.id}|${day}`);
-    setAmounts(line, dec(1), ZERO, ZERO, null, `${ctx.account.currency}/${item.usageUnit}`);
-    line.usageUnit = "instance-day";
-    ctx.lines.set(line.id, line);
-  }
-}
-
-// ── Metered usage aggregated per instance, item, day (and network) ───────────
-
-interface Aggregate {
-  instance_id: string;
-  item_id: string;
-  day: string;
-  network: string | null;
-  quantity: string;
-  first_at: Date | string;
-  last_at: Date | string;
-}
-
-async function rateMetered(tx: Tx, ctx: Ctx) {
-  const rows = await query<Aggregate>(
-    tx,
-    sql`select u.instance_id, u.item_id,
-               to_char(u.start_at at time zone ${ctx.tz}, 'YYYY-MM-DD') as day,
-               u.attributes->>'network' as network,
-               sum(u.quantity)::text as quantity, min(u.start_at) as first_at, max(u.start_at) as last_at
-        from usage_records u
-        join billable_items b on b.id = u.item_id
-        where u.account_id = ${ctx.account.id} and u.start_at <= ${ctx.now.toISOString()}::timestamptz
-          and b.rule not in ('storage-gb-month', 'package-quota')
-        group by 1, 2, 3, 4`,
-  );
-  const egress = new Map<string, { inst: Instance; item: CatalogItem; day: Day; network: Network; gb: Decimal }[]>();
-  for (const r of rows) {
-    const inst = ctx.byId.get(r.instance_id);
-    const item = findItem(ctx.catalog, r.item_id);
-    if (!inst || !item) continue;
-    const qty = dec(r.quantity);
-    const at = dayBounds(r.day, ctx.tz).start;
-    if (item.rule === "egress-tiered" || item.rule === "traffic-free") {
-      // Free traffic items (VPC, replication) are zero whatever the record says.
-      const network: Network =
-        item.rule === "traffic-free"
-          ? r.network === "replication" || item.code.includes("replication") ? "replication" : "vpc"
-          : ((r.network ?? "internet") as Network);
-      const group = egress.get(item.id) ?? [];
-      group.push({ inst, item, day: r.day, network, gb: qty });
-      egress.set(item.id, group);
-      continue;
-    }
-    const line = baseLine(ctx, inst, item, r.day, "payg", `${inst.id}|${item.id}|${r.day}`);
-    if (item.rule === "per-scan") {
-      const priceAt = (t: Date) => priceFor(ctx, inst, item, t).unitPrice;
-      const first = scanPrice(new Date(r.first_at), priceAt);
-      const last = scanPrice(new Date(r.last_at), priceAt);
-      if (!first.equals(last)) {
-        // A price change inside the day: price each scan on its own side of it.
-        ctx.lines.set(line.id, line);
-        ctx.splitScanDays.push({ line, inst, item, day: r.day });
-        continue;
-      }
-      const price = priceFor(ctx, inst, item, new Date(r.first_at));
-      setAmounts(line, qty, first, first.times(qty), price.id);
-    } else {
-      const price = priceFor(ctx, inst, item, at);
-      setAmounts(line, qty, price.unitPrice, price.unitPrice.times(qty), price.id);
-    }
-    ctx.lines.set(line.id, line);
-  }
-  await ratePendingScanDays(tx, ctx);
-  rateEgressGroups(ctx, egress);
-}
-
-async function ratePendingScanDays(tx: Tx, ctx: Ctx) {
-  for (const p of ctx.splitScanDays) {
-    const { start, end } = dayBounds(p.day, ctx.tz);
-    const scans = await query<{ start_at: Date | string; quantity: string }>(
-      tx,
-      sql`select start_at, quantity::text as quantity from usage_records
-          where account_id = ${ctx.account.id} and instance_id = ${p.inst.id} and item_id = ${p.item.id}
-            and start_at >= ${start.toISOString()}::timestamptz and start_at < ${end.toISOString()}::timestamptz`,
-    );
-    let qty = ZERO;
-    let amount = ZERO;
-    for (const s of scans) {
-      const q = dec(s.quantity);
-      qty = qty.plus(q);
-      amount = amount.plus(scanPrice(new Date(s.start_at), (t) => priceFor(ctx, p.inst, p.item, t).unitPrice).times(q));
-    }
-    setAmounts(p.line, qty, qty.isZero() ? ZERO : amount.div(qty), amount, null);
-  }
-}
-
-function rateEgressGroups(ctx: Ctx, groups: Map<string, { inst: Instance; item: CatalogItem; day: Day; network: Network; gb: Decimal }[]>) {
-  for (const entries of groups.values()) {
-    const { inst: first, item } = entries[0];
-    const price = priceFor(ctx, first, item, dayBounds(entries[0].day, ctx.tz).start);
-    const tiers: Tier[] = price.tiers?.length ? price.tiers : [{ upTo: null, unitPrice: price.unitPrice }];
-    const byInstance = new Map(entries.map((e) => [e.inst.id, e.inst]));
-    const out = rateEgress({
-      records: entries.map((e) => ({ instanceId: e.inst.id, at: dayBounds(e.day, ctx.tz).start, gb: e.gb, network: e.network })),
-      tiers,
-      tz: ctx.tz,
-    });
-    for (const l of out) {
-      const inst = byInstance.get(l.instanceId)!;
-      const line = baseLine(ctx, inst, item, l.day, "payg", `${inst.id}|${item.id}|${l.day}|${l.network}`);
-      const unit = l.quantityGb.isZero() ? ZERO : l.amount.div(l.quantityGb).toDecimalPlaces(6);
-      setAmounts(line, l.quantityGb, l.network === "internet" ? unit : ZERO, l.amount, price.id);
-      line.productDetail = `${item.name} (${l.network})`;
-      ctx.lines.set(line.id, line);
-    }
-  }
-}
-
-// ── Storage: united layer intervals, GB-month (docs/billing-rules.md#storage-in-gb-month) ──
-
-async function rateStorageLayers(tx: Tx, ctx: Ctx) {
-  const rows = await query<{ instance_id: string; item_id: string; digest: string; bytes: string; start_at: Date | string; end_at: Date | string }>(
-    tx,
-    sql`select u.instance_id, u.item_id, u.attributes->>'layerDigest' as digest, u.attributes->>'bytes' as bytes, u.start_at, u.end_at
-        from usage_records u join billable_items b on b.id = u.item_id
-        where u.account_id = ${ctx.account.id} and b.rule = 'storage-gb-month' and u.start_at <= ${ctx.now.toISOString()}::timestamptz`,
-  );
-  const byKey = new Map<string, typeof rows>();
-  for (const r of rows) {
-    const key = `${r.instance_id}|${r.item_id}`;
-    const group = byKey.get(key);
-    if (group) group.push(r);
-    else byKey.set(key, [r]);
-  }
-  for (const [key, group] of byKey) {
-    const [instanceId, itemId] = key.split("|");
-    const inst = ctx.byId.get(instanceId);
-    const item = findItem(ctx.catalog, itemId);
-    if (!inst || !item) continue;
-    const days = rateStorage({
-      intervals: group.map((r) => ({ digest: r.digest ?? "", bytes: r.bytes ?? "0", from: new Date(r.start_at), to: new Date(r.end_at) })),
-      pricePerGbMonth: (at) => priceFor(ctx, inst, item, at).unitPrice,
-      until: ctx.now,
-      tz: ctx.tz,
-    });
-    for (const d of days) {
-      const line = baseLine(ctx, inst, item, d.day, "payg", `${inst.id}|${item.id}|${d.day}`);
-      setAmounts(line, d.quantityGbMonth, d.unitPrice, d.amount, priceFor(ctx, inst, item, dayBounds(d.day, ctx.tz).start).id);
-      ctx.lines.set(line.id, line);
-    }
-  }
-}
-
-function priceFor(ctx: Ctx, inst: Instance, item: CatalogItem, at: Date) {
-  return findPrice(ctx.catalog, { itemId: item.id, regionId: inst.regionId, spec: inst.spec, billingMethod: "payg", currency: ctx.account.currency, at });
 }
 
 // ── Writing ──────────────────────────────────────────────────────────────────
@@ -469,7 +336,7 @@ function adjustmentLine(ctx: Ctx, line: LineInsert, amount: Decimal, quantity: D
     ...line,
     id: `${line.id}${LATE}${n}`,
     lineType: "adjustment",
-    billId: `bill-${cycle}-${line.productId}-${line.billingMethod}`,
+    billId: billIdOf(cycle, line.productId, line.billingMethod),
     billingCycle: cycle,
     billDate,
     productDetail: `${line.productDetail} — late usage for ${line.billDate}`,
@@ -494,7 +361,7 @@ async function ensureBills(tx: Tx, ctx: Ctx) {
     .values(
       keys.map((k) => ({
         accountId: ctx.account.id,
-        id: `bill-${k.billing_cycle}-${k.product_id}-${k.billing_method}`,
+        id: billIdOf(k.billing_cycle, k.product_id, k.billing_method),
         billingCycle: k.billing_cycle,
         productId: k.product_id,
         billingMethod: k.billing_method,

@@ -5,10 +5,10 @@
 import { emitEvent, orderEventData } from "@/lib/webhooks/outbox";
 import { and, eq, gt, isNull, lte, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { accounts, billLinePeriods, billLines, instances, ledgerEntries, orders, type Account } from "@/db/schema";
+import { accounts, billLinePeriods, billLines, instances, ledgerEntries, orders, products, type Account } from "@/db/schema";
 import { dec, sum, toFixedString, ZERO } from "@/lib/money";
 import { ConflictError, NotFoundError } from "@/lib/errors";
-import { cycleOf, dayOf } from "./cycle";
+import { billIdOf, cycleOf, dayOf } from "./cycle";
 import { loadInstruments, saveInstruments } from "./instruments";
 import { settleLine, settleOutstandingOldestFirst } from "./settle";
 import { paygStops } from "@/lib/billing/overdue-quota";
@@ -29,7 +29,8 @@ function ledgerDeduction(account: Account, amount: string, ref: { type: string; 
   };
 }
 
-async function lockAccount(tx: Tx, accountId: string): Promise<Account> {
+/** Lock the account row for the transaction: every writer of its money goes through here. */
+export async function lockAccount(tx: Tx, accountId: string): Promise<Account> {
   const [account] = await tx.select().from(accounts).where(eq(accounts.id, accountId)).for("update");
   if (!account) throw new NotFoundError(`Account ${accountId} not found.`);
   return account;
@@ -297,11 +298,13 @@ export async function upsertOrderLine(
     .select({ name: instances.name, regionId: instances.regionId })
     .from(instances)
     .where(and(eq(instances.accountId, account.id), eq(instances.id, order.instanceId)));
+  // The catalog names the item a subscription order bills.
+  const [product] = await tx.select({ attributes: products.attributes }).from(products).where(eq(products.id, order.productId));
   const cycle = cycleOf(at, account.timeZone);
   const line: typeof billLines.$inferInsert = {
     accountId: account.id,
     id: `order|${order.id}`,
-    billId: `bill-${cycle}-${order.productId}-subscription`,
+    billId: billIdOf(cycle, order.productId, "subscription"),
     billingCycle: cycle,
     billDate: dayOf(at, account.timeZone),
     lineType: refund ? "refund" : "subscription",
@@ -311,7 +314,7 @@ export async function upsertOrderLine(
     instanceName: instance?.name ?? order.instanceId,
     regionId: instance?.regionId ?? "",
     billingMethod: "subscription",
-    billableItemId: order.productId === "image-search" ? "image-search.package" : `${order.productId}.instance`,
+    billableItemId: `${order.productId}.${typeof product?.attributes.subscriptionItem === "string" ? product.attributes.subscriptionItem : "instance"}`,
     usageQuantity: refund ? "0" : String(order.months ?? 0),
     usageUnit: "month",
     unitPrice: !refund && order.months ? dec(order.originalAmount).div(order.months * order.instanceCount).toFixed(6) : "0",

@@ -50,6 +50,11 @@ export function requireRole(caller: Caller, ...roles: Role[]): void {
   }
 }
 
+/** Who placed an order, in one format: a user id, `key:<api key id>`, or "operator". */
+export function createdByOf(caller: Caller): string {
+  return caller.kind === "user" ? caller.userId : caller.kind === "api-key" ? `key:${caller.apiKeyId}` : "operator";
+}
+
 export function actorOf(caller: Caller): { actorUserId: string | null; actorApiKeyId: string | null } {
   return {
     actorUserId: caller.kind === "user" ? caller.userId : null,

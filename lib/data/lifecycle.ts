@@ -8,6 +8,7 @@ import { z } from "zod";
 import { getDb, type Tx } from "@/db/client";
 import { idempotencyKeys, instances, ledgerEntries, orders, products, type Account, type Instance, type Order } from "@/db/schema";
 import { catalogFromDb } from "@/lib/billing/catalog-db";
+import { findProduct, isTrialSpec } from "@/lib/billing/catalog";
 import { accountNow } from "@/lib/clock";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 import { sha256 } from "@/lib/ids";
@@ -15,9 +16,9 @@ import { dec, toFixedString } from "@/lib/money";
 import { stateOf, writeAudit } from "@/lib/lifecycle/audit";
 import { autoRenewInput, idempotencyKey, lifecycleInput, type LifecycleInput } from "@/lib/lifecycle/input";
 import { chargeOrder, expireUnpaidOrders, lockAccount, lockInstance, placeOrder, quoteContext, retermForPayment, unpaidOrderExpiresAt } from "@/lib/lifecycle/orders";
-import { ActionRefusedError, IMAGE_SEARCH_TRIAL, quoteAction, SPEC_CHANGE_PRODUCTS, type Quote } from "@/lib/lifecycle/quote";
+import { ActionRefusedError, quoteAction, type Quote } from "@/lib/lifecycle/quote";
 import { ledgerEntryView, newestAfter, newestPage, NEXT_TOKEN, orderView } from "./api-views";
-import { actorOf, requireRole, tenantOf, type Caller } from "./caller";
+import { actorOf, createdByOf, requireRole, tenantOf, type Caller } from "./caller";
 import { parseInput } from "./validate";
 
 type Json = ReturnType<typeof JSON.parse>;
@@ -94,7 +95,7 @@ export async function runLifecycleAction(caller: Caller, instanceId: string, inp
           .where(and(eq(instances.accountId, account.id), eq(instances.id, inst.id)));
       }
       const placed = await placeOrder(tx, account, inst, quote, now, {
-        createdBy: caller.kind === "user" ? caller.userId : caller.kind === "api-key" ? `key:${caller.apiKeyId}` : "operator",
+        createdBy: createdByOf(caller),
         idempotencyKey: idemKey,
         requestHash,
       });
@@ -135,7 +136,7 @@ function doneMessage(q: Quote, currency: string): string {
   return `Paid ${toFixedString(amount)} ${currency}.`;
 }
 
-/** POST auto-renew: on/off and its duration (subscriptions only; never the Image Search trial). */
+/** POST auto-renew: on/off and its duration (subscriptions only; never a free trial package). */
 export async function setAutoRenew(caller: Caller, instanceId: string, input: unknown, key: unknown, accountId?: string) {
   requireRole(caller, "admin");
   const parsed = parseInput(autoRenewInput, input);
@@ -145,8 +146,10 @@ export async function setAutoRenew(caller: Caller, instanceId: string, input: un
       const inst = await lockInstance(tx, account.id, instanceId);
       if (inst.billingMethod !== "subscription") throw new ActionRefusedError(`Auto-renewal applies to subscriptions; ${inst.id} is billed pay-as-you-go.`);
       if (inst.status === "released") throw new ActionRefusedError(`${inst.id} has been released.`);
-      if (parsed.enabled && inst.productId === "image-search" && inst.spec === IMAGE_SEARCH_TRIAL) {
-        throw new ActionRefusedError("The Image Search free trial package cannot be renewed.");
+      if (parsed.enabled) {
+        const catalog = await catalogFromDb(tx);
+        if (isTrialSpec(catalog, inst.productId, inst.spec))
+          throw new ActionRefusedError(`The ${findProduct(catalog, inst.productId)?.name ?? inst.productId} free trial package cannot be renewed.`);
       }
       const [after] = await tx
         .update(instances)
@@ -267,14 +270,14 @@ export async function lifecycleOptions(caller: Caller, instanceId: string, accou
   const id = tenantOf(caller, accountId);
   const db = await getDb();
   const [row] = await db
-    .select({ productId: instances.productId, methods: products.billingMethods, specs: products.specs })
+    .select({ productId: instances.productId, methods: products.billingMethods, specs: products.specs, attributes: products.attributes })
     .from(instances)
     .innerJoin(products, eq(products.id, instances.productId))
     .where(and(eq(instances.accountId, id), eq(instances.id, instanceId)));
   if (!row) throw new NotFoundError(`Instance ${instanceId} not found.`);
   return {
     canSwitch: row.methods.includes("subscription") && row.methods.includes("payg"),
-    canChangeSpec: SPEC_CHANGE_PRODUCTS.includes(row.productId),
+    canChangeSpec: row.attributes.specChanges === true,
     specs: row.specs.map((s) => ({ id: s.id, name: s.name })),
   };
 }

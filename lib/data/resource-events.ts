@@ -5,25 +5,24 @@ import "server-only";
 // registered resource can be rated; each event records a state change and an
 // audit entry in the same transaction as the change itself.
 import { emitStateChange } from "@/lib/webhooks/outbox";
-import { randomInt } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Tx } from "@/db/client";
-import { accounts, auditLog, BILLING_METHODS, instances, instanceStateChanges, orders, type Account, type Instance } from "@/db/schema";
+import { BILLING_METHODS, instances, instanceStateChanges, orders, type Account, type Instance } from "@/db/schema";
 import { catalogFromDb } from "@/lib/billing/catalog-db";
-import { findPrice, findProduct, SUBSCRIPTION_MONTHS, termDiscountOf } from "@/lib/billing/catalog";
-import { addMonths, dayOf } from "@/lib/billing/cycle";
+import { findPrice, findProduct, isTrialSpec, SUBSCRIPTION_MONTHS, termDiscountOf } from "@/lib/billing/catalog";
+import { addMonths } from "@/lib/billing/cycle";
 import { orderAmount } from "@/lib/billing/rules/subscription";
 import { payOrder } from "@/lib/billing/settlement";
-import { imageSearchPurchases } from "@/lib/lifecycle/orders";
-import { IMAGE_SEARCH_TRIAL } from "@/lib/lifecycle/quote";
+import { lockAccount, orderNumber, purchaseHistory } from "@/lib/lifecycle/orders";
+import { writeAudit } from "@/lib/lifecycle/audit";
 import { parseInstant } from "@/lib/billing/usage-validate";
 import { accountNow } from "@/lib/clock";
 import { AppError, BadRequestError, ConflictError, NotFoundError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { sum, toFixedString } from "@/lib/money";
 import { orderView } from "./api-views";
-import { actorOf, requireRole, tenantOf, type Caller } from "./caller";
+import { actorOf, createdByOf, requireRole, tenantOf, type Caller } from "./caller";
 import { parseInput } from "./validate";
 
 const instant = z.string().transform((s, ctx) => {
@@ -61,17 +60,6 @@ export const releaseInput = z.strictObject({ at: instant.optional() });
 
 const bad = (field: string, message: string) => new BadRequestError(`${field}: ${message}`, { issues: [{ path: field, message }] });
 
-async function loadAccount(tx: Tx, accountId: string): Promise<Account> {
-  const [account] = await tx.select().from(accounts).where(eq(accounts.id, accountId));
-  if (!account) throw new NotFoundError(`Account ${accountId} not found.`);
-  return account;
-}
-
-/** yyyymmdd (account zone) + 8 random digits, like the provider's order numbers. */
-function orderNumber(at: Date, tz: string): string {
-  return `${dayOf(at, tz).replace(/-/g, "")}${String(randomInt(0, 100_000_000)).padStart(8, "0")}`;
-}
-
 /**
  * `POST /api/v1/instances`: register one resource. A subscription comes with
  * its "new" order, paid at once from coupons, vouchers and balance; when they
@@ -85,7 +73,7 @@ export async function registerInstance(caller: Caller, input: unknown, accountId
   const catalog = await catalogFromDb(db);
 
   return db.transaction(async (tx) => {
-    const acct = await loadAccount(tx, account);
+    const acct = await lockAccount(tx, account);
     const now = accountNow(acct);
     const createdAt = data.createdAt ?? now;
     if (createdAt > now) throw bad("createdAt", `must not be in the future (the account's clock is ${now.toISOString()})`);
@@ -115,12 +103,16 @@ export async function registerInstance(caller: Caller, input: unknown, accountId
     if (subscription && acct.overdueSince)
       throw new ConflictError(`The account has been overdue since ${acct.overdueSince.toISOString()}: new purchases are refused until it is paid.`);
 
-    const trial = product.id === "image-search" && spec === IMAGE_SEARCH_TRIAL;
-    if (product.id === "image-search" && subscription) {
-      const rules = await imageSearchPurchases(tx, acct, createdAt);
-      if (trial && rules.trialUsed) throw new ConflictError("The Image Search free trial package is once per account, and this account has had it.");
-      if (rules.thisMonth > 0)
-        throw new ConflictError("Image Search allows one new package purchase per account per calendar month; one was already made this month (renewals, upgrades and downgrades are not limited).");
+    // Purchase limits are catalog facts: the free-trial spec, new purchases per month.
+    const trial = subscription && isTrialSpec(catalog, product.id, spec);
+    const limit = product.attributes.newPurchasesPerMonth;
+    if (subscription && (trial || limit !== undefined)) {
+      const history = await purchaseHistory(tx, acct, catalog, product.id, createdAt);
+      if (trial && history.trialUsed) throw new ConflictError(`The ${product.name} free trial package is once per account, and this account has had it.`);
+      if (limit !== undefined && history.thisMonth >= limit) {
+        const what = limit === 1 ? "one new package purchase" : `${limit} new package purchases`;
+        throw new ConflictError(`${product.name} allows ${what} per account per calendar month; the limit was reached this month (renewals, upgrades and downgrades are not limited).`);
+      }
       if (trial && (data.months !== 1 || data.autoRenew)) throw bad("months", "the free trial package is one month, never renewed");
     }
 
@@ -187,17 +179,16 @@ export async function registerInstance(caller: Caller, input: unknown, accountId
       order = { ...order, status: "paid", paidAmount: paid.paidAmount, paidAt: createdAt };
     }
 
-    await tx.insert(auditLog).values({
+    await writeAudit(tx, {
       accountId: account,
-      id: newId("aud"),
       at: now,
-      ...actorOf(caller),
+      actor: actorOf(caller),
       action: "instance.register",
       targetType: "instance",
       targetId: id,
       fromState: null,
       toState: "active",
-      amounts: order ? { originalAmount: order.originalAmount, discountAmount: order.discountAmount, payableAmount: order.payableAmount, paidAmount: order.paidAmount } : null,
+      amounts: order ? { originalAmount: order.originalAmount, discountAmount: order.discountAmount, payableAmount: order.payableAmount, paidAmount: order.paidAmount } : undefined,
       details: {
         productId: product.id,
         spec,
@@ -218,7 +209,7 @@ async function insertNewOrder(
   caller: Caller,
   o: Pick<typeof orders.$inferInsert, "instanceId" | "productId" | "spec" | "months" | "instanceCount" | "termStart" | "termEnd" | "originalAmount" | "discountAmount" | "payableAmount">,
 ) {
-  const createdBy = caller.kind === "user" ? caller.userId : caller.kind === "api-key" ? caller.apiKeyId : "operator";
+  const createdBy = createdByOf(caller);
   // Order numbers are random: retry the rare collision instead of failing the event.
   for (let attempt = 0; attempt < 5; attempt++) {
     const [order] = await tx
@@ -227,7 +218,7 @@ async function insertNewOrder(
         ...o,
         accountId: acct.id,
         id: newId("ord"),
-        orderNo: orderNumber(o.termStart!, acct.timeZone),
+        orderNo: orderNumber(o.termStart!),
         orderType: "new",
         paidAmount: "0",
         status: "unpaid",
@@ -251,7 +242,7 @@ export async function releaseInstance(caller: Caller, instanceId: string, input:
   const data = parseInput(releaseInput, input ?? {});
   const db = await getDb();
   return db.transaction(async (tx) => {
-    const acct = await loadAccount(tx, account);
+    const acct = await lockAccount(tx, account);
     const now = accountNow(acct);
     const [current] = await tx
       .select()
@@ -277,11 +268,10 @@ export async function releaseInstance(caller: Caller, instanceId: string, input:
       .insert(instanceStateChanges)
       .values({ accountId: account, id: newId("isc"), instanceId, fromStatus: current.status, toStatus: "released", at, cause: "released" });
     await emitStateChange(tx, account, { instanceId, from: current.status, to: "released", at, cause: "released" });
-    await tx.insert(auditLog).values({
+    await writeAudit(tx, {
       accountId: account,
-      id: newId("aud"),
       at: now,
-      ...actorOf(caller),
+      actor: actorOf(caller),
       action: "instance.release",
       targetType: "instance",
       targetId: instanceId,

@@ -7,10 +7,10 @@ import { emitStateChange } from "@/lib/webhooks/outbox";
 import { and, eq, inArray, isNull, lte } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { instances, instanceStateChanges, orders, type Account, type Instance } from "@/db/schema";
-import type { Catalog } from "@/lib/billing/catalog";
+import { isTrialSpec, type Catalog } from "@/lib/billing/catalog";
 import { stateOf, writeAudit } from "./audit";
 import { lockAccount, placeOrder, quoteContext } from "./orders";
-import { ActionRefusedError, IMAGE_SEARCH_TRIAL, quoteRenew } from "./quote";
+import { ActionRefusedError, quoteRenew } from "./quote";
 
 const SYSTEM = { actorUserId: null, actorApiKeyId: null };
 
@@ -56,7 +56,7 @@ export async function renewAtExpiry(tx: Tx, accountId: string, catalog: Catalog,
 /** null when renewed; else why not. */
 async function tryRenew(tx: Tx, account: Account, catalog: Catalog, inst: Instance, at: Date): Promise<string | null> {
   if (!inst.autoRenew) return "auto-renewal off";
-  if (inst.productId === "image-search" && inst.spec === IMAGE_SEARCH_TRIAL) return "the free trial is not renewable";
+  if (isTrialSpec(catalog, inst.productId, inst.spec)) return "the free trial is not renewable";
   if (account.overdueSince && account.overdueSince <= at) return "account overdue";
   const ctx = await quoteContext(tx, catalog, account, inst, at);
   let quote;

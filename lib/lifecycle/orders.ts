@@ -6,19 +6,15 @@ import { emitEvent, emitStateChange, orderEventData } from "@/lib/webhooks/outbo
 import { randomInt } from "node:crypto";
 import { and, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { accounts, billLines, bills, instances, instanceStateChanges, ledgerEntries, orders, type Account, type Instance, type Order } from "@/db/schema";
-import { addMonths, cycleBounds, cycleOf } from "@/lib/billing/cycle";
-import type { Catalog } from "@/lib/billing/catalog";
-import { payOrder, upsertOrderLine } from "@/lib/billing/settlement";
+import { billLines, bills, instances, instanceStateChanges, ledgerEntries, orders, type Account, type Instance, type Order } from "@/db/schema";
+import { addMonths, billIdOf, cycleBounds, cycleOf } from "@/lib/billing/cycle";
+import { trialSpecOf, type Catalog } from "@/lib/billing/catalog";
+import { lockAccount, payOrder, upsertOrderLine } from "@/lib/billing/settlement";
 import { NotFoundError } from "@/lib/errors";
 import { dec, toFixedString } from "@/lib/money";
-import { IMAGE_SEARCH_TRIAL, type OrderType, type Quote, type QuoteContext, type TermOrder } from "./quote";
+import { type OrderType, type Quote, type QuoteContext, type TermOrder } from "./quote";
 
-export async function lockAccount(tx: Tx, accountId: string): Promise<Account> {
-  const [account] = await tx.select().from(accounts).where(eq(accounts.id, accountId)).for("update");
-  if (!account) throw new NotFoundError(`Account ${accountId} not found.`);
-  return account;
-}
+export { lockAccount };
 
 export async function lockInstance(tx: Tx, accountId: string, instanceId: string): Promise<Instance> {
   const [inst] = await tx
@@ -88,23 +84,32 @@ export async function quoteContext(tx: Tx, catalog: Catalog, account: Account, i
 }
 
 /**
- * Image Search's purchase rules: one NEW package purchase per account per
- * calendar month (renewals, upgrades and downgrades are not purchases), and
- * the free trial once per account.
+ * A product's purchase history for its catalog limits: NEW subscription
+ * purchases this calendar month (renewals, upgrades and downgrades are not
+ * purchases), and whether the account has had the free trial spec.
  */
-export async function imageSearchPurchases(tx: Tx, account: Account, at: Date, excludeOrderId?: string): Promise<{ thisMonth: number; trialUsed: boolean }> {
+export async function purchaseHistory(
+  tx: Tx,
+  account: Account,
+  catalog: Catalog,
+  productId: string,
+  at: Date,
+  excludeOrderId?: string,
+): Promise<{ thisMonth: number; trialUsed: boolean }> {
   const { start, end } = cycleBounds(cycleOf(at, account.timeZone), account.timeZone);
   const is = await tx
     .select({ type: orders.orderType, createdAt: orders.createdAt, id: orders.id })
     .from(orders)
-    .where(and(eq(orders.accountId, account.id), eq(orders.productId, "image-search"), inArray(orders.status, ["paid", "unpaid"])));
+    .where(and(eq(orders.accountId, account.id), eq(orders.productId, productId), inArray(orders.status, ["paid", "unpaid"])));
   const thisMonth = is.filter(
     (o) => o.id !== excludeOrderId && o.type === "new" && o.createdAt >= start && o.createdAt < end,
   ).length;
+  const trialSpec = trialSpecOf(catalog, productId);
+  if (!trialSpec) return { thisMonth, trialUsed: false };
   const [trial] = await tx
     .select({ id: instances.id })
     .from(instances)
-    .where(and(eq(instances.accountId, account.id), eq(instances.productId, "image-search"), eq(instances.spec, IMAGE_SEARCH_TRIAL)))
+    .where(and(eq(instances.accountId, account.id), eq(instances.productId, productId), eq(instances.spec, trialSpec)))
     .limit(1);
   return { thisMonth, trialUsed: Boolean(trial) };
 }
@@ -206,7 +211,7 @@ async function ensureSubscriptionBill(tx: Tx, account: Account, order: Order, at
   const cycle = cycleOf(at, account.timeZone);
   await tx
     .insert(bills)
-    .values({ accountId: account.id, id: `bill-${cycle}-${order.productId}-subscription`, billingCycle: cycle, productId: order.productId, billingMethod: "subscription", billType: "subscription" })
+    .values({ accountId: account.id, id: billIdOf(cycle, order.productId, "subscription"), billingCycle: cycle, productId: order.productId, billingMethod: "subscription", billType: "subscription" })
     .onConflictDoNothing();
 }
 

@@ -2,8 +2,8 @@
 // and why it is refused. Pure: the data layer gathers the context, this decides.
 // The same functions price the quote the admin sees and the order that charges.
 import { addMonths } from "@/lib/billing/cycle";
-import { findPrice, findProduct, termDiscountOf, type Catalog } from "@/lib/billing/catalog";
-import { phonePeriods } from "@/lib/billing/rules/phone-period";
+import { findItem, findPrice, findProduct, isTrialSpec, subscriptionItemOf, termDiscountOf, type Catalog } from "@/lib/billing/catalog";
+import { ratingRule } from "@/lib/billing/rules/index";
 import { changeDifference, DURATIONS, orderAmount, unsubscribeRefund } from "@/lib/billing/rules/subscription";
 import type { BillingMethod, InstanceStatus } from "@/db/schema";
 import { AppError } from "@/lib/errors";
@@ -19,10 +19,6 @@ export class ActionRefusedError extends AppError {
 
 export const ORDER_TYPES = ["new", "renewal", "upgrade", "downgrade", "conversion", "refund"] as const;
 export type OrderType = (typeof ORDER_TYPES)[number];
-
-/** Products whose packages, editions or specs can be changed in place (docs/billing-rules.md#upgrades-and-downgrades). */
-export const SPEC_CHANGE_PRODUCTS = ["image-search", "container-registry-enterprise", "cloud-phone"];
-export const IMAGE_SEARCH_TRIAL = "100k-1";
 
 export interface ResourceState {
   id: string;
@@ -78,14 +74,12 @@ export interface Quote {
 
 const fmt = (v: { toFixed(n: number): string }) => v.toFixed(2);
 
-export function itemOf(productId: string): string {
-  return productId === "image-search" ? "image-search.package" : `${productId}.instance`;
-}
-
 export function monthlyPrice(ctx: QuoteContext, spec: string | null) {
   const r = ctx.resource;
-  return findPrice(ctx.catalog, { itemId: itemOf(r.productId), regionId: r.regionId, spec, billingMethod: "subscription", currency: ctx.account.currency, at: ctx.now }).unitPrice;
+  return findPrice(ctx.catalog, { itemId: subscriptionItemOf(ctx.catalog, r.productId), regionId: r.regionId, spec, billingMethod: "subscription", currency: ctx.account.currency, at: ctx.now }).unitPrice;
 }
+
+const productName = (ctx: QuoteContext) => findProduct(ctx.catalog, ctx.resource.productId)?.name ?? ctx.resource.productId;
 
 function refuseWhenOverdue(ctx: QuoteContext, what: string) {
   if (ctx.account.overdueSince) {
@@ -120,7 +114,8 @@ export function quoteSwitch(ctx: QuoteContext, input: { months: number; billingM
   const r = ctx.resource;
   const product = findProduct(ctx.catalog, r.productId);
   if (input.billingMethod === "payg") {
-    if (r.productId === "cloud-phone") throw new ActionRefusedError("Cloud Phone cannot switch from subscription back to pay-as-you-go.");
+    if (product?.billingMethods.includes("payg") && r.billingMethod === "subscription")
+      throw new ActionRefusedError(`${product.name} cannot switch from subscription back to pay-as-you-go.`);
     throw new ActionRefusedError(`Switching ${r.id} to pay-as-you-go is not offered.`);
   }
   if (r.billingMethod === "subscription") throw new ActionRefusedError(`${r.id} is already a subscription.`);
@@ -139,13 +134,15 @@ export function quoteSwitch(ctx: QuoteContext, input: { months: number; billingM
     `${monthly.toString()} ${ctx.account.currency}/month × ${input.months} month(s) × ${r.instanceCount} instance(s) = ${fmt(amount.original)}`,
   ];
   if (amount.discount.gt(0)) explanation.push(`${input.months}-month discount ${rate.times(100).toString()}%: −${fmt(amount.discount)}`);
-  if (r.productId === "cloud-phone") {
-    // The running 4-hour period is charged up to the switch instant by the jobs.
-    const hourly = findPrice(ctx.catalog, { itemId: itemOf(r.productId), regionId: r.regionId, spec: r.spec, billingMethod: "payg", currency: ctx.account.currency, at: r.billingAnchorAt }).unitPrice;
-    const last = phonePeriods({ anchorAt: r.billingAnchorAt, hourlyPrice: hourly, instances: r.instanceCount, until: ctx.now, switchedAt: ctx.now }).at(-1);
-    if (last?.reason === "switched") {
+  // A rule that bills pay-as-you-go in periods charges the running one up to the switch instant (the jobs bill it).
+  const itemId = subscriptionItemOf(ctx.catalog, r.productId);
+  const switchCharge = ratingRule(findItem(ctx.catalog, itemId)!.rule).switchCharge;
+  if (switchCharge) {
+    const hourly = findPrice(ctx.catalog, { itemId, regionId: r.regionId, spec: r.spec, billingMethod: "payg", currency: ctx.account.currency, at: r.billingAnchorAt }).unitPrice;
+    const last = switchCharge({ anchorAt: r.billingAnchorAt, unitPrice: hourly, instances: r.instanceCount, at: ctx.now });
+    if (last) {
       paygFinalCharge = fmt(last.amount);
-      explanation.push(`Pay-as-you-go stops now: the running period is charged for ${last.quantityHours.toString()} h × ${hourly.toString()} × ${r.instanceCount} = ${paygFinalCharge}`);
+      explanation.push(`Pay-as-you-go stops now: the running period is charged for ${last.quantity.toString()} h × ${hourly.toString()} × ${r.instanceCount} = ${paygFinalCharge}`);
     }
   }
   return {
@@ -167,7 +164,7 @@ export function quoteRenew(ctx: QuoteContext, input: { months: number }): Quote 
   const r = ctx.resource;
   refuseUnlessSubscription(ctx, "renewed");
   refuseReleased(ctx);
-  if (r.productId === "image-search" && r.spec === IMAGE_SEARCH_TRIAL) throw new ActionRefusedError("The Image Search free trial package cannot be renewed.");
+  if (isTrialSpec(ctx.catalog, r.productId, r.spec)) throw new ActionRefusedError(`The ${productName(ctx)} free trial package cannot be renewed.`);
   refuseWhenOverdue(ctx, "renewals are");
   refuseWhenUnpaidOrder(ctx);
   // A renewal extends a package; it is not a new purchase, so the monthly purchase limit does not apply.
@@ -202,7 +199,7 @@ function currentTerm(ctx: QuoteContext): { start: Date; end: Date; months: numbe
 
 /** What a package/spec is worth over the whole current term (0 for the free trial). */
 function termValue(ctx: QuoteContext, spec: string, months: number) {
-  if (ctx.resource.productId === "image-search" && spec === IMAGE_SEARCH_TRIAL) return ZERO;
+  if (isTrialSpec(ctx.catalog, ctx.resource.productId, spec)) return ZERO;
   const rate = DURATIONS.includes(months) ? termDiscountOf(ctx.catalog, ctx.resource.productId, months) : ZERO;
   return roundMoney(monthlyPrice(ctx, spec).times(months).times(ctx.resource.instanceCount).times(dec(1).minus(rate)));
 }
@@ -211,12 +208,12 @@ function termValue(ctx: QuoteContext, spec: string, months: number) {
 export function quoteChangeSpec(ctx: QuoteContext, input: { spec: string }): Quote {
   const r = ctx.resource;
   const product = findProduct(ctx.catalog, r.productId);
-  if (!SPEC_CHANGE_PRODUCTS.includes(r.productId)) throw new ActionRefusedError(`${product?.name ?? r.productId} has no packages, editions or specs to change.`);
+  if (!product?.attributes.specChanges) throw new ActionRefusedError(`${product?.name ?? r.productId} has no packages, editions or specs to change.`);
   refuseUnlessSubscription(ctx, "upgraded or downgraded");
   if (r.status !== "active") throw new ActionRefusedError(`${r.id} is ${r.status}: only an active resource can change spec.`);
   if (!product?.specs.some((s) => s.id === input.spec)) throw new ActionRefusedError(`${product?.name ?? r.productId} has no spec "${input.spec}".`);
   if (input.spec === r.spec) throw new ActionRefusedError(`${r.id} already has spec ${input.spec}.`);
-  if (r.productId === "image-search" && input.spec === IMAGE_SEARCH_TRIAL) throw new ActionRefusedError("The Image Search free trial package cannot be bought by a package change.");
+  if (isTrialSpec(ctx.catalog, r.productId, input.spec)) throw new ActionRefusedError(`The ${product.name} free trial package cannot be bought by a package change.`);
   refuseWhenOverdue(ctx, "upgrades and downgrades are");
   refuseWhenUnpaidOrder(ctx);
   const term = currentTerm(ctx);

@@ -15,7 +15,7 @@ const inst = (v: Partial<MachineInstance>): MachineInstance => ({
 
 describe("overdue state machine", () => {
   it("Container Registry is restricted at the overdue instant and released 168 h later", () => {
-    const cr = POLICIES["container-registry"];
+    const cr = POLICIES.restrict;
     expect(onOverdueStart(inst({ billingMethod: "subscription" }), cr, "account", T)).toMatchObject({ from: "active", to: "restricted", at: T });
     // Not by the quota trigger: that one is for pay-as-you-go that stops.
     expect(onOverdueStart(inst({ billingMethod: "subscription" }), cr, "quota", T)).toBeNull();
@@ -27,7 +27,7 @@ describe("overdue state machine", () => {
   });
 
   it("Cloud Phone pay-as-you-go stops by the quota trigger and is released 15 days later; subscriptions are unaffected", () => {
-    const cp = POLICIES["cloud-phone"];
+    const cp = POLICIES["stop-payg"];
     expect(onOverdueStart(inst({}), cp, "quota", T)).toMatchObject({ to: "overdue" });
     expect(onOverdueStart(inst({}), cp, "account", T)).toBeNull();
     expect(onOverdueStart(inst({ billingMethod: "subscription" }), cp, "quota", T)).toBeNull();
@@ -39,7 +39,7 @@ describe("overdue state machine", () => {
   });
 
   it("Image Search: quota used up or expiry without renewal → expired, then released 15 days later, in one run if late", () => {
-    const is = policyFor("image-search");
+    const is = policyFor("prepaid-package");
     const usedUp = plus(5 * HOUR_MS);
     const pkg = inst({ billingMethod: "subscription", expiresAt: plus(60 * DAY_MS), attributes: { quotaUsedUpAt: usedUp.toISOString() } });
     expect(dueTransitions(pkg, is, plus(4 * HOUR_MS))).toEqual([]);
@@ -104,7 +104,7 @@ describe("refusals", () => {
   });
   it("refuses what a resource's state blocks", () => {
     const cr = { ...inst({ billingMethod: "subscription", status: "restricted" }), name: "reg" } as unknown as Instance;
-    expect(() => assertInstanceAllows(overdue, cr, "container-registry", "deploy")).toThrow(/restricted: deploy is refused/);
-    expect(() => assertInstanceAllows(fine, { ...cr, status: "active" }, "container-registry", "deploy")).not.toThrow();
+    expect(() => assertInstanceAllows(overdue, cr, "restrict", "deploy")).toThrow(/restricted: deploy is refused/);
+    expect(() => assertInstanceAllows(fine, { ...cr, status: "active" }, "restrict", "deploy")).not.toThrow();
   });
 });

@@ -58,17 +58,20 @@ const PHONE_STOPPED: OverdueRule = {
 export const RETENTION_DAYS = 15;
 
 export const POLICIES: Record<string, ProductPolicy> = {
-  "container-registry": {
+  // Restricted while the account is overdue (e.g. registries).
+  restrict: {
     overdue: { subscription: CR_RESTRICTED, payg: CR_RESTRICTED, free: CR_RESTRICTED },
     retentionAfterExpiryMs: RETENTION_DAYS * DAY_MS,
     expiresOnQuotaUsedUp: false,
   },
-  "cloud-phone": {
+  // Pay-as-you-go stops and the resource is overdue (e.g. instance groups).
+  "stop-payg": {
     overdue: { payg: PHONE_STOPPED },
     retentionAfterExpiryMs: RETENTION_DAYS * DAY_MS,
     expiresOnQuotaUsedUp: false,
   },
-  "image-search": {
+  // Prepaid packages: untouched by overdue, expire when their quota is used up.
+  "prepaid-package": {
     overdue: {},
     retentionAfterExpiryMs: RETENTION_DAYS * DAY_MS,
     expiresOnQuotaUsedUp: true,

@@ -104,7 +104,15 @@ describe("POST /api/v1/instances and /api/v1/instances/{id}/release", () => {
     expect(res.json.order).toMatchObject({ orderType: "new", months: 3, instanceCount: 2, status: "paid", instanceId: "sub-1" });
     expect(dec(res.json.order.payableAmount).toFixed(2)).toBe(payable);
     expect(dec(res.json.order.paidAmount).toFixed(2)).toBe(payable);
-    expect(res.json.order.orderNo).toMatch(/^20260301\d{8}$/);
+    // One format for every order writer: the 18-digit order number, createdBy `key:<id>`, sortable audit ids.
+    expect(res.json.order.orderNo).toMatch(/^20260301\d{10}$/);
+    const [written1] = await query<{ created_by: string; key_id: string }>(
+      t.handle().db,
+      sql`select o.created_by, k.id as key_id from orders o join api_keys k on k.account_id = o.account_id and k.name = 'svc' where o.account_id = ${A} and o.instance_id = 'sub-1'`,
+    );
+    expect(written1.created_by).toBe(`key:${written1.key_id}`);
+    const [audit] = await query<{ id: string }>(t.handle().db, sql`select id from audit_log where account_id = ${A} and target_id = 'sub-1' and action = 'instance.register'`);
+    expect(audit.id).toMatch(/^aud_[0-9a-z]{13}[0-9a-f]{10}$/);
     const after = await written();
     expect(Number(after.o) - Number(before.o)).toBe(1);
     const [bal] = await query<{ s: string }>(t.handle().db, sql`select sum(amount)::text as s from ledger_entries where account_id = ${A}`);

@@ -13,7 +13,9 @@
 // get zero lines (shown, hideable) and do not count toward the tiers.
 import type Decimal from "decimal.js";
 import { dec, roundMoney, sum, type DecimalInput } from "@/lib/money";
-import { DEFAULT_TZ, dayOf, type Cycle, type Day } from "../cycle";
+import type { CatalogItem } from "../catalog";
+import { DEFAULT_TZ, dayBounds, dayOf, type Cycle, type Day } from "../cycle";
+import { defineRule, type DailyUsage, type RuleCtx, type RuleOutput } from "./contract";
 
 export type Network = "internet" | "vpc" | "replication";
 const CHARGED: ReadonlySet<Network> = new Set<Network>(["internet"]);
@@ -127,3 +129,47 @@ export function rateEgress(input: { records: readonly EgressRecord[]; tiers: rea
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+// ── Rating contract ─────────────────────────────────────────────────────────
+
+function rateTraffic(ctx: RuleCtx, item: CatalogItem, rows: readonly DailyUsage[], networkOf: (r: DailyUsage) => Network): RuleOutput {
+  if (!rows.length) return { lines: [] };
+  // Tiers are per account per cycle across the item's instances: one price for the item.
+  const price = ctx.price(rows[0].inst, item, dayBounds(rows[0].day, ctx.tz).start);
+  const tiers: Tier[] = price.tiers?.length ? price.tiers : [{ upTo: null, unitPrice: price.unitPrice }];
+  const byInstance = new Map(rows.map((r) => [r.inst.id, r.inst]));
+  const out = rateEgress({
+    records: rows.map((r) => ({ instanceId: r.inst.id, at: dayBounds(r.day, ctx.tz).start, gb: r.quantity, network: networkOf(r) })),
+    tiers,
+    tz: ctx.tz,
+  });
+  return {
+    lines: out.map((l) => {
+      const unit = l.quantityGb.isZero() ? dec(0) : l.amount.div(l.quantityGb).toDecimalPlaces(6);
+      return {
+        inst: byInstance.get(l.instanceId)!,
+        day: l.day,
+        keySuffix: `|${l.network}`,
+        billingMethod: "payg" as const,
+        quantity: l.quantityGb,
+        unitPrice: CHARGED.has(l.network) ? unit : dec(0),
+        amount: l.amount,
+        priceId: price.id,
+        productDetail: `${item.name} (${l.network})`,
+      };
+    }),
+  };
+}
+
+export const egressTieredRule = defineRule({
+  rule: "egress-tiered",
+  select: "daily-usage",
+  rate: (ctx, item, rows) => rateTraffic(ctx, item, rows, (r) => r.network ?? "internet"),
+});
+
+/** VPC and replication traffic: zero lines whatever the record says; the item's code names replication items. */
+export const trafficFreeRule = defineRule({
+  rule: "traffic-free",
+  select: "daily-usage",
+  rate: (ctx, item, rows) => rateTraffic(ctx, item, rows, (r) => (r.network === "replication" || item.code.includes("replication") ? "replication" : "vpc")),
+});

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type Decimal from "decimal.js";
 import { dec, roundMoney, sum } from "@/lib/money";
-import { SCANNER_PAID_FROM, rateScans, scanPrice, type Scan } from "./per-scan";
+import { rateScans as rate, scanPrice as price, type Scan } from "./per-scan";
+
+// The free-until date the catalog gives the registry scanner.
+const SCANNER_PAID_FROM = new Date("2023-04-24T00:00:00Z");
+const rateScans = (input: Parameters<typeof rate>[0]) => rate({ freeUntil: SCANNER_PAID_FROM, ...input });
+const scanPrice = (t: Date, priceAt: (at: Date) => Decimal) => price(t, priceAt, SCANNER_PAID_FROM);
 
 const at = (iso: string) => new Date(iso);
 // Example catalog (the seed omits the figures): 13.20 per scan, 15.00 from 2024.
@@ -26,6 +31,12 @@ describe("scanner, per scan", () => {
     ]);
     // In Shanghai all three fall on 24 April local time: one free, two paid → mixed unit price.
     expect(show(rateScans({ scans, priceAt, tz: "Asia/Shanghai" }))).toEqual([["2023-04-24", "reg-1", 3, null, "26.40"]]);
+  });
+
+  it("a record counting several scans charges each; without freeUntil every scan is priced", () => {
+    const scans: Scan[] = [{ id: "m", instanceId: "reg-3", at: at("2023-04-23T10:00:00Z"), count: 3 }];
+    expect(show(rate({ scans, priceAt }))).toEqual([["2023-04-23", "reg-3", 3, "13.20", "39.60"]]);
+    expect(show(rateScans({ scans, priceAt }))).toEqual([["2023-04-23", "reg-3", 3, "0.00", "0.00"]]);
   });
 
   it("prices each scan by its own instant across a price change", () => {

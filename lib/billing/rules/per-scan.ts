@@ -1,23 +1,23 @@
-// Vulnerability scanner: a price per scan, by the scan's instant
-// (docs/billing-rules.md#scanner-per-scan). The catalog holds the price history; scans before
-// 2023-04-24T00:00:00Z are free whatever the lookup says, because the product
-// makes the scanner free until then (a catalog mistake cannot bill them).
+// Per-scan pricing (docs/billing-rules.md#scanner-per-scan): a price per scan,
+// by the scan's instant. The catalog holds the price history; an item's
+// `freeUntil` makes scans before that instant free whatever the lookup says
+// (a catalog price mistake cannot bill them).
 // One line per (instance, statistic day): quantity = number of scans, amount =
 // Σ the scans' unit prices, rounded once. A local day can straddle a price
 // change (e.g. 24 April 2023 starts at 08:00 in Shanghai), so the line's unit
 // price is null when its scans were priced differently.
 import type Decimal from "decimal.js";
-import { dec, roundMoney, sum } from "@/lib/money";
+import { dec, roundMoney, sum, ZERO } from "@/lib/money";
 import { DEFAULT_TZ, dayOf, type Cycle, type Day } from "../cycle";
-
-export const SCANNER_PAID_FROM = new Date("2023-04-24T00:00:00Z");
+import { defineRule, type LineDraft } from "./contract";
 
 export interface Scan {
   id: string;
   instanceId: string;
   at: Date;
+  /** Scans the record counts (a whole number ≥ 1); 1 when absent. */
+  count?: number;
 }
-
 export interface ScanLine {
   cycle: Cycle;
   day: Day;
@@ -29,30 +29,34 @@ export interface ScanLine {
 }
 
 /** The price of one scan at its instant (unrounded). */
-export function scanPrice(at: Date, priceAt: (at: Date) => Decimal): Decimal {
+export function scanPrice(at: Date, priceAt: (at: Date) => Decimal, freeUntil: Date | null = null): Decimal {
   if (Number.isNaN(at.getTime())) throw new RangeError("invalid scan instant");
-  if (at < SCANNER_PAID_FROM) return dec(0);
+  if (freeUntil && at < freeUntil) return dec(0);
   const price = dec(priceAt(at));
   if (price.lt(0)) throw new RangeError("negative scan price");
   return price;
 }
 
-export function rateScans(input: { scans: readonly Scan[]; priceAt: (at: Date) => Decimal; tz?: string }): ScanLine[] {
+export function rateScans(input: { scans: readonly Scan[]; priceAt: (at: Date) => Decimal; freeUntil?: Date | null; tz?: string }): ScanLine[] {
   const tz = input.tz ?? DEFAULT_TZ;
   // A scan id counts once if the metering feed repeats it; a conflicting repeat
   // is a data error, not something to resolve by arrival order.
   const unique = new Map<string, Scan>();
   for (const s of input.scans) {
     const seen = unique.get(s.id);
-    if (seen && (seen.instanceId !== s.instanceId || seen.at.getTime() !== s.at.getTime())) throw new RangeError(`scan ${s.id}: conflicting records`);
+    if (seen && (seen.instanceId !== s.instanceId || seen.at.getTime() !== s.at.getTime() || (seen.count ?? 1) !== (s.count ?? 1))) throw new RangeError(`scan ${s.id}: conflicting records`);
     unique.set(s.id, s);
   }
-  const groups = new Map<string, { day: Day; instanceId: string; prices: Decimal[] }>();
+  const groups = new Map<string, { day: Day; instanceId: string; scans: number; prices: Decimal[]; charges: Decimal[] }>();
   for (const s of unique.values()) {
     const day = dayOf(s.at, tz);
     const key = JSON.stringify([day, s.instanceId]);
-    const g = groups.get(key) ?? { day, instanceId: s.instanceId, prices: [] };
-    g.prices.push(scanPrice(s.at, input.priceAt));
+    const g = groups.get(key) ?? { day, instanceId: s.instanceId, scans: 0, prices: [], charges: [] };
+    const count = s.count ?? 1;
+    const price = scanPrice(s.at, input.priceAt, input.freeUntil ?? null);
+    g.scans += count;
+    g.prices.push(price);
+    g.charges.push(price.times(count));
     groups.set(key, g);
   }
   return [...groups.values()]
@@ -61,8 +65,45 @@ export function rateScans(input: { scans: readonly Scan[]; priceAt: (at: Date) =
       cycle: g.day.slice(0, 7),
       day: g.day,
       instanceId: g.instanceId,
-      scans: g.prices.length,
+      scans: g.scans,
       unitPrice: g.prices.every((p) => p.equals(g.prices[0])) ? g.prices[0] : null,
-      amount: roundMoney(sum(g.prices)),
+      amount: roundMoney(sum(g.charges)),
     }));
 }
+
+export const perScanRule = defineRule({
+  rule: "per-scan",
+  select: "usage-events",
+  rate(ctx, item, events) {
+    // Each instance is priced by its own region and spec.
+    const byInstance = new Map(events.map((e) => [e.inst.id, e.inst]));
+    const first = new Map<string, Date>(); // the first scan of each line: its price names the line's price
+    for (const e of events) {
+      const key = `${e.inst.id}|${dayOf(e.at, ctx.tz)}`;
+      if (!first.has(key) || e.at < first.get(key)!) first.set(key, e.at);
+    }
+    const out: LineDraft[] = [];
+    for (const inst of byInstance.values()) {
+      const own = events.filter((e) => e.inst.id === inst.id);
+      for (const l of rateScans({
+        scans: own.map((e) => ({ id: e.id, instanceId: inst.id, at: e.at, count: e.quantity.toNumber() })),
+        priceAt: (t) => ctx.price(inst, item, t).unitPrice,
+        freeUntil: item.freeUntil ?? null,
+        tz: ctx.tz,
+      })) {
+        const quantity = dec(l.scans);
+        out.push({
+          inst,
+          day: l.day,
+          billingMethod: "payg",
+          quantity,
+          unitPrice: l.unitPrice ?? (quantity.isZero() ? ZERO : l.amount.div(quantity)),
+          amount: l.amount,
+          // A day with scans on both sides of a price change has no single price.
+          priceId: l.unitPrice ? ctx.price(inst, item, first.get(`${inst.id}|${l.day}`)!).id : null,
+        });
+      }
+    }
+    return { lines: out };
+  },
+});

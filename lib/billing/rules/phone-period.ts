@@ -1,4 +1,4 @@
-// Cloud Phone pay-as-you-go: 4-hour billing periods (docs/billing-rules.md#cloud-phone-periods).
+// Pay-as-you-go instance groups billed in 4-hour periods (docs/billing-rules.md#cloud-phone-periods).
 //
 // Periods are aligned to `anchorAt` (creation, or reactivation after overdue:
 // the caller passes a new anchor per active stretch). Each period is charged
@@ -11,7 +11,9 @@
 // appends periods: earlier ones never change (rating is idempotent and final).
 import type Decimal from "decimal.js";
 import { dec, round6, roundMoney, sum } from "@/lib/money";
+import type { Instance } from "@/db/schema";
 import { DEFAULT_TZ, cycleOf, dayOf, type Cycle, type Day } from "../cycle";
+import { defineRule, type RuleOutput } from "./contract";
 
 export const PERIOD_HOURS = 4;
 export const PERIOD_SECONDS = PERIOD_HOURS * 3600;
@@ -149,3 +151,72 @@ export function phoneDayLines(periods: readonly PhonePeriod[], tz: string = DEFA
     };
   });
 }
+
+// ── Rating contract ─────────────────────────────────────────────────────────
+
+const attr = (inst: Instance, key: string) => (typeof inst.attributes[key] === "string" ? new Date(inst.attributes[key] as string) : null);
+
+/** Billed by periods while pay-as-you-go; a switch to subscription keeps its payg span (attributes.paygUntil). */
+function hasPaygSpan(inst: Instance): boolean {
+  return inst.billingMethod === "payg" || typeof inst.attributes.paygUntil === "string";
+}
+
+export const phonePeriodRule = defineRule({
+  rule: "phone-period",
+  select: "instances",
+  rate(ctx, item, instances) {
+    const out: Required<RuleOutput> = { lines: [], periods: [] };
+    for (const inst of instances) {
+      if (!hasPaygSpan(inst)) continue;
+      const price = ctx.price(inst, item, inst.billingAnchorAt);
+      // Billing stops at the overdue instant; a switch to subscription stops it too.
+      // (A group released after overdue keeps its stop instant in attributes.billingStoppedAt.)
+      const overdueAt = inst.status === "overdue" ? inst.statusSince : attr(inst, "billingStoppedAt");
+      const periods = phonePeriods({
+        anchorAt: inst.billingAnchorAt,
+        hourlyPrice: price.unitPrice,
+        instances: inst.instanceCount,
+        until: ctx.now,
+        releasedAt: inst.releasedAt,
+        overdueAt,
+        switchedAt: attr(inst, "paygUntil"),
+      });
+      const keySuffix = `|${inst.billingAnchorAt.toISOString()}`;
+      for (const d of phoneDayLines(periods, ctx.tz)) {
+        out.lines.push({
+          inst,
+          day: d.day,
+          keySuffix,
+          billingMethod: "payg",
+          quantity: d.instanceHours,
+          unitPrice: price.unitPrice,
+          amount: d.amount,
+          priceId: price.id,
+          usageUnit: "instance-hour",
+          priceUnit: "instance-hour",
+        });
+      }
+      // Each period is settled on its own at its due instant; the day line carries the sums.
+      for (const p of periods) {
+        out.periods.push({
+          inst,
+          lineDay: dayOf(p.dueAt, ctx.tz),
+          keySuffix,
+          start: p.start,
+          end: p.end,
+          dueAt: p.dueAt,
+          reason: p.reason,
+          chargedSeconds: p.chargedSeconds,
+          instances: p.instances,
+          unitPrice: price.unitPrice,
+          amount: p.amount,
+        });
+      }
+    }
+    return out;
+  },
+  switchCharge({ anchorAt, unitPrice, instances, at }) {
+    const last = phonePeriods({ anchorAt, hourlyPrice: unitPrice, instances, until: at, switchedAt: at }).at(-1);
+    return last?.reason === "switched" ? { amount: last.amount, quantity: last.quantityHours } : null;
+  },
+});

@@ -22,6 +22,7 @@
 import type Decimal from "decimal.js";
 import { dec, round6, roundMoney, type DecimalInput } from "@/lib/money";
 import { DEFAULT_TZ, dayBounds, dayOf, daysInCycle, type Cycle, type Day } from "../cycle";
+import { defineRule, type LineDraft, type UsageInterval } from "./contract";
 
 const BYTES_PER_MB = 1024 * 1024;
 const MB_PER_GB = 1024;
@@ -159,3 +160,29 @@ export function rateStorage(input: StorageInput): StorageDayLine[] {
   }
   return lines;
 }
+
+// ── Rating contract ─────────────────────────────────────────────────────────
+
+export const storageGbMonthRule = defineRule({
+  rule: "storage-gb-month",
+  select: "usage-intervals",
+  rate(ctx, item, rows) {
+    const byInstance = new Map<string, UsageInterval[]>();
+    for (const r of rows) byInstance.set(r.inst.id, [...(byInstance.get(r.inst.id) ?? []), r]);
+    const lines: LineDraft[] = [];
+    for (const group of byInstance.values()) {
+      const inst = group[0].inst;
+      const days = rateStorage({
+        intervals: group.map((r) => ({ digest: r.digest, bytes: r.bytes, from: r.from, to: r.to })),
+        pricePerGbMonth: (at) => ctx.price(inst, item, at).unitPrice,
+        until: ctx.now,
+        tz: ctx.tz,
+      });
+      for (const d of days) {
+        const priceId = ctx.price(inst, item, dayBounds(d.day, ctx.tz).start).id;
+        lines.push({ inst, day: d.day, billingMethod: "payg", quantity: d.quantityGbMonth, unitPrice: d.unitPrice, amount: d.amount, priceId });
+      }
+    }
+    return { lines };
+  },
+});
