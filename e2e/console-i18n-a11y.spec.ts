@@ -58,6 +58,7 @@ async function noPageScroll(page: Page, where: string) {
 
 for (const lang of ["en", "ru"] as const) {
   test(`every page in ${lang}: the language, its money and dates, zero serious axe violations`, async ({ browser }) => {
+    test.setTimeout(180_000); // a dozen pages, each checked by axe
     // Signed out: the sign-in page follows the browser's language.
     const anon = await browser.newContext({ locale: LANGS[lang].browser });
     const signin = await anon.newPage();

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { TableFrame, Td, Th } from "@/components/table";
 import { Card, PageHeader } from "@/components/ui";
 import { getCatalogView } from "@/lib/data/catalog";
 import { getTranslations } from "next-intl/server";
@@ -58,40 +59,38 @@ export default async function PricingPage({ searchParams }: { searchParams: Prom
               {Object.keys(p.termDiscounts).length > 0 &&
                 ` ${t("termDiscounts", { list: Object.entries(p.termDiscounts).map(([m, r]) => t("termDiscount", { months: Number(m), percent: f.percent(dec(r).toFixed()) })).join(", ") })}`}
             </p>
-            <div className="overflow-x-auto">
-              <table className="w-full text-sm" data-testid={`prices-${p.id}`}>
-                <thead>
-                  <tr className="text-left text-muted">
-                    {(["colItem", "colRegionGroup", "colSpec", "colBilling", "colUnitPrice", "colUnit", "colTiers", "colInEffect"] as const).map((h) => (
-                      <th key={h} scope="col" className="border-b border-line px-2 py-1 font-medium">{t(h)}</th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {p.items.flatMap((it) =>
-                    it.prices.length === 0
-                      ? [
-                          <tr key={it.id}>
-                            <td className="px-2 py-1">{it.name}</td>
-                            <td colSpan={7} className="px-2 py-1 text-muted">{it.rule === "package-quota" ? t("packageQuota", { unit: it.usageUnit ?? "" }) : t("noPrice")}</td>
-                          </tr>,
-                        ]
-                      : it.prices.map((pr) => (
-                          <tr key={pr.id} className={pr.inEffect ? "" : "text-muted"}>
-                            <td className="px-2 py-1">{it.name}</td>
-                            <td className="px-2 py-1">{pr.regionGroupId ? (groupName.get(pr.regionGroupId) ?? pr.regionGroupId) : t("anyRegion")}</td>
-                            <td className="px-2 py-1">{pr.spec ?? "—"}</td>
-                            <td className="px-2 py-1">{method(pr.billingMethod)}</td>
-                            <td className="px-2 py-1 text-right tabular-nums">{f.rate(pr.unitPrice)}</td>
-                            <td className="px-2 py-1">{pr.priceUnit}</td>
-                            <td className="px-2 py-1">{pr.tiers ? pr.tiers.map((x) => (x.upTo ? t("tierUpTo", { upTo: f.quantity(x.upTo), price: f.rate(x.unitPrice) }) : t("tierBeyond", { price: f.rate(x.unitPrice) }))).join("; ") : "—"}</td>
-                            <td className="px-2 py-1 whitespace-nowrap">{f.day(pr.effectiveFrom.slice(0, 10))} → {pr.effectiveTo ? f.day(pr.effectiveTo.slice(0, 10)) : t("open")}{pr.isDefault ? ` ${t("defaultFigure")}` : ""}</td>
-                          </tr>
-                        )),
-                  )}
-                </tbody>
-              </table>
-            </div>
+            <TableFrame label={p.name} testId={`prices-${p.id}`} bare>
+              <thead>
+                <tr>
+                  {(["colItem", "colRegionGroup", "colSpec", "colBilling", "colUnitPrice", "colUnit", "colTiers", "colInEffect"] as const).map((h) => (
+                    <Th key={h} right={h === "colUnitPrice"}>{t(h)}</Th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {p.items.flatMap((it) =>
+                  it.prices.length === 0
+                    ? [
+                        <tr key={it.id}>
+                          <Td>{it.name}</Td>
+                          <td colSpan={7} className="border-b border-line px-3 py-2 text-muted">{it.rule === "package-quota" ? t("packageQuota", { unit: it.usageUnit ?? "" }) : t("noPrice")}</td>
+                        </tr>,
+                      ]
+                    : it.prices.map((pr) => (
+                        <tr key={pr.id} className={pr.inEffect ? "" : "text-muted"}>
+                          <Td>{it.name}</Td>
+                          <Td>{pr.regionGroupId ? (groupName.get(pr.regionGroupId) ?? pr.regionGroupId) : t("anyRegion")}</Td>
+                          <Td>{pr.spec ?? "—"}</Td>
+                          <Td>{method(pr.billingMethod)}</Td>
+                          <Td right>{f.rate(pr.unitPrice)}</Td>
+                          <Td>{pr.priceUnit}</Td>
+                          <Td wrap>{pr.tiers ? pr.tiers.map((x) => (x.upTo ? t("tierUpTo", { upTo: f.quantity(x.upTo), price: f.rate(x.unitPrice) }) : t("tierBeyond", { price: f.rate(x.unitPrice) }))).join("; ") : "—"}</Td>
+                          <Td>{f.day(pr.effectiveFrom.slice(0, 10))} → {pr.effectiveTo ? f.day(pr.effectiveTo.slice(0, 10)) : t("open")}{pr.isDefault ? ` ${t("defaultFigure")}` : ""}</Td>
+                        </tr>
+                      )),
+                )}
+              </tbody>
+            </TableFrame>
           </Card>
         ))}
       </div>
