@@ -84,7 +84,15 @@ export default async function PricingPage({ searchParams }: { searchParams: Prom
                           <Td>{method(pr.billingMethod)}</Td>
                           <Td right>{f.rate(pr.unitPrice)}</Td>
                           <Td>{pr.priceUnit}</Td>
-                          <Td wrap>{pr.tiers ? pr.tiers.map((x) => (x.upTo ? t("tierUpTo", { upTo: f.quantity(x.upTo), price: f.rate(x.unitPrice) }) : t("tierBeyond", { price: f.rate(x.unitPrice) }))).join("; ") : "—"}</Td>
+                          <Td>
+                            {pr.tiers
+                              ? pr.tiers.map((x, n) => (
+                                  <span key={n} className="block">
+                                    {x.upTo ? t("tierUpTo", { upTo: f.quantity(x.upTo), price: f.rate(x.unitPrice) }) : t("tierBeyond", { price: f.rate(x.unitPrice) })}
+                                  </span>
+                                ))
+                              : "—"}
+                          </Td>
                           <Td>{f.day(pr.effectiveFrom.slice(0, 10))} → {pr.effectiveTo ? f.day(pr.effectiveTo.slice(0, 10)) : t("open")}{pr.isDefault ? ` ${t("defaultFigure")}` : ""}</Td>
                         </tr>
                       )),
