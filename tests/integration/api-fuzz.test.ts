@@ -74,6 +74,8 @@ interface Route {
   /** Valid values the random ones are mixed into, so requests reach past the first check. */
   base?: Record<string, unknown>;
   ids?: string[];
+  /** Valid values per field, drawn now and then among the random ones (so some requests succeed). */
+  valid?: Record<string, unknown[]>;
   /** Route parameters from the id (default { id }). */
   params?: (id: string) => Record<string, string>;
 }
@@ -87,7 +89,9 @@ const EXPORT_PARAMS = ["tab", ...keysOf(billLinesQuerySchema, billsQuerySchema, 
 const LIFECYCLE_FIELDS = keysOf(switchInput, unsubscribeInput, changeSpecInput);
 
 const RULE_FIELDS = ["name", "amount", "productId", "actualThresholds", "forecastThresholds"];
+const RULE_VALID = { kind: ["budget", "low_balance", "overdue"], name: ["fuzz"], amount: ["1", "99.99"], productId: ["oss", null], actualThresholds: [[50], [1, 1000]], forecastThresholds: [[], [100]] };
 const ENDPOINT_FIELDS = ["url", "events", "description"];
+const ENDPOINT_VALID = { url: ["http://127.0.0.1:9/other"], events: [["alert.fired"], ["alert.fired", "account.overdue"]], description: ["", "fuzz"], enabled: [true, false] };
 /** Ids of rows made before the run (filled in beforeAll; a route's ids are drawn after it). */
 const FIXTURE = { rules: ["nope"], endpoints: ["nope"], patchable: ["nope"], deletable: ["nope"], deliveries: ["nope/nope"] };
 
@@ -117,24 +121,24 @@ const ROUTES: Route[] = [
   { name: "test-clock", method: "POST", handler: clockPOST, path: () => "/api/v1/test-clock", fields: ["now"] },
   { name: "usage", method: "POST", handler: usagePOST, path: () => "/api/v1/usage", fields: Object.keys(usageRecordSchema.shape) },
   { name: "instance", method: "GET", handler: instanceGET, path: (id) => `/api/v1/instances/${id}`, fields: [IGNORED], ids: INSTANCE_IDS },
-  { name: "catalog", method: "GET", handler: catalogGET, path: () => "/api/v1/catalog", fields: ["productId", "billingMethod", "prices"] },
+  { name: "catalog", method: "GET", handler: catalogGET, path: () => "/api/v1/catalog", fields: ["productId", "billingMethod", "prices"], valid: { productId: ["oss", "cloud-phone"], billingMethod: ["payg", "subscription"], prices: ["current", "all"] } },
   { name: "forecast", method: "GET", handler: forecastGET, path: () => "/api/v1/account/forecast", fields: [IGNORED] },
-  { name: "alerts", method: "GET", handler: alertsGET, path: () => "/api/v1/alerts", fields: ["nextToken", "limit"] },
-  { name: "alert-rules", method: "GET", handler: alertRulesGET, path: () => "/api/v1/alert-rules", fields: ["kind"] },
+  { name: "alerts", method: "GET", handler: alertsGET, path: () => "/api/v1/alerts", fields: ["nextToken", "limit"], valid: { limit: ["1", "200"] } },
+  { name: "alert-rules", method: "GET", handler: alertRulesGET, path: () => "/api/v1/alert-rules", fields: ["kind"], valid: { kind: ["budget", "low_balance", "overdue"] } },
   { name: "alert-rule", method: "GET", handler: alertRuleGET, path: (id) => `/api/v1/alert-rules/${id}`, fields: [IGNORED], ids: FIXTURE.rules },
   { name: "budgets", method: "GET", handler: budgetsGET, path: () => "/api/v1/budgets", fields: [IGNORED] },
   { name: "budget", method: "GET", handler: budgetGET, path: (id) => `/api/v1/budgets/${id}`, fields: [IGNORED], ids: FIXTURE.rules },
   { name: "webhook-endpoints", method: "GET", handler: endpointsGET, path: () => "/api/v1/webhook-endpoints", fields: [IGNORED] },
   { name: "webhook-endpoint", method: "GET", handler: endpointGET, path: (id) => `/api/v1/webhook-endpoints/${id}`, fields: [IGNORED], ids: FIXTURE.endpoints },
-  { name: "deliveries", method: "GET", handler: deliveriesGET, path: (id) => `/api/v1/webhook-endpoints/${id}/deliveries`, fields: ["nextToken", "limit"], ids: FIXTURE.endpoints },
+  { name: "deliveries", method: "GET", handler: deliveriesGET, path: (id) => `/api/v1/webhook-endpoints/${id}/deliveries`, fields: ["nextToken", "limit"], valid: { limit: ["1", "50"] }, ids: FIXTURE.endpoints },
   { name: "alerts-read", method: "POST", handler: alertsReadPOST, path: () => "/api/v1/alerts/read", fields: [IGNORED] },
-  { name: "alert-rules", method: "POST", handler: alertRulesPOST, path: () => "/api/v1/alert-rules", fields: ["kind", ...RULE_FIELDS], base: { kind: "budget", amount: "10.00" } },
-  { name: "budgets", method: "POST", handler: budgetsPOST, path: () => "/api/v1/budgets", fields: RULE_FIELDS, base: { amount: "10.00" } },
+  { name: "alert-rules", method: "POST", handler: alertRulesPOST, path: () => "/api/v1/alert-rules", fields: ["kind", ...RULE_FIELDS], base: { kind: "budget", amount: "10.00" }, valid: RULE_VALID },
+  { name: "budgets", method: "POST", handler: budgetsPOST, path: () => "/api/v1/budgets", fields: RULE_FIELDS, base: { amount: "10.00" }, valid: RULE_VALID },
   { name: "alert-rule", method: "DELETE", handler: alertRuleDELETE, path: (id) => `/api/v1/alert-rules/${id}`, fields: [IGNORED], ids: FIXTURE.rules },
   { name: "budget", method: "DELETE", handler: budgetDELETE, path: (id) => `/api/v1/budgets/${id}`, fields: [IGNORED], ids: FIXTURE.rules },
-  { name: "webhook-endpoints", method: "POST", handler: endpointsPOST, path: () => "/api/v1/webhook-endpoints", fields: ENDPOINT_FIELDS, base: { url: "http://127.0.0.1:9/new", events: ["alert.fired"] } },
+  { name: "webhook-endpoints", method: "POST", handler: endpointsPOST, path: () => "/api/v1/webhook-endpoints", fields: ENDPOINT_FIELDS, base: { url: "http://127.0.0.1:9/new", events: ["alert.fired"] }, valid: ENDPOINT_VALID },
   // PATCH and DELETE get endpoints of their own: the resend fixture's address must stay 127.0.0.1:9.
-  { name: "webhook-endpoint", method: "PATCH", handler: endpointPATCH, path: (id) => `/api/v1/webhook-endpoints/${id}`, fields: [...ENDPOINT_FIELDS, "enabled"], ids: FIXTURE.patchable },
+  { name: "webhook-endpoint", method: "PATCH", handler: endpointPATCH, path: (id) => `/api/v1/webhook-endpoints/${id}`, fields: [...ENDPOINT_FIELDS, "enabled"], valid: ENDPOINT_VALID, ids: FIXTURE.patchable },
   { name: "webhook-endpoint", method: "DELETE", handler: endpointDELETE, path: (id) => `/api/v1/webhook-endpoints/${id}`, fields: [IGNORED], ids: FIXTURE.deletable },
   {
     name: "resend", method: "POST", handler: resendPOST, fields: [IGNORED], ids: FIXTURE.deliveries,
@@ -230,6 +234,10 @@ describe("every /api/v1 route under random and malformed input", () => {
 
   const routeArb = (reads: boolean) => fc.constantFrom(...ROUTES.filter((r) => (r.method === "GET") === reads));
     // A path segment is bytes: lone surrogates cannot reach a route as an id.
+  /** A field of the route and a value for it: random, or now and then one of its valid values. */
+  const fieldOf = <V, T>(r: Route, random: fc.Arbitrary<V>, as: (v: unknown) => T) =>
+    fc.constantFrom(...r.fields).chain((k) =>
+      fc.tuple(fc.constant(k), (r.valid?.[k] ? fc.oneof(random as fc.Arbitrary<unknown>, fc.constantFrom(...r.valid[k])) : (random as fc.Arbitrary<unknown>)).map(as)));
   const idFor = (r: Route) => (r.ids ? fc.oneof(fc.constantFrom(...r.ids), scalar.filter((s) => !/\p{Cs}/u.test(s))) : fc.constant(""));
 
   it("reads: never a 5xx, never a write", async () => {
@@ -241,7 +249,7 @@ describe("every /api/v1 route under random and malformed input", () => {
             route: fc.constant(r),
             id: idFor(r),
             useBase: fc.boolean(),
-            params: fc.array(fc.tuple(fc.constantFrom(...r.fields), paramValue), { minLength: 1, maxLength: 5 }),
+            params: fc.array(fieldOf(r, paramValue, String), { minLength: 1, maxLength: 5 }),
           }),
         ),
         async ({ route, id, useBase, params }) => {
@@ -265,7 +273,7 @@ describe("every /api/v1 route under random and malformed input", () => {
             route: fc.constant(r),
             id: idFor(r),
             useBase: fc.boolean(),
-            fields: fc.dictionary(fc.constantFrom(...r.fields), jsonValue, { minKeys: 1, maxKeys: 4 }),
+            fields: fc.uniqueArray(fieldOf(r, jsonValue, (v) => v), { minLength: 1, maxLength: 4, selector: ([k]) => k }).map((kv) => Object.fromEntries(kv)),
             raw: fc.option(fc.oneof(scalar, fc.constantFrom("{", "[1,", `{"a":"\\u0000"}`, `{"records":[{"attributes":{"k":"\\u0000"}}]}`)), { freq: 6 }),
             idempotencyKey: fc.option(validKey, { freq: 5 }),
           }),
