@@ -1,5 +1,5 @@
 // The console in English and Russian, checked with axe on every page (zero
-// serious or critical violations), by keyboard, on a 390 px phone, with
+// serious or critical violations; Pricing, Alerts and Webhooks included), by keyboard, on a 390 px phone, with
 // multi-select filters in the URL and sign-in at 127.0.0.1. Screenshots:
 // e2e/artifacts/<page>-en.png, -ru.png and -narrow.png.
 import AxeBuilder from "@axe-core/playwright";
@@ -22,7 +22,16 @@ const PAGES: { name: string; path: string; ready: (p: Page) => ReturnType<Page["
   { name: "resource", path: `/resources/${DEMO.ownResource}`, ready: (p) => p.getByTestId("lifecycle-panel") },
   { name: "account", path: "/account", ready: (p) => p.getByTestId("ledger-table") },
   { name: "audit", path: "/audit", ready: (p) => p.locator("main h1") },
+  { name: "pricing", path: "/pricing", ready: (p) => p.getByTestId("prices-cloud-phone") },
+  { name: "alerts", path: "/alerts", ready: (p) => p.getByTestId("budget-form") },
+  { name: "webhooks", path: "/webhooks", ready: (p) => p.getByTestId("webhook-form") },
 ];
+/** Words each newer page must show in the language (no English left behind in Russian). */
+const WORDS: Record<string, Record<Lang, RegExp[]>> = {
+  pricing: { en: [/Billable item/, /Unit price/, /0\.080800/], ru: [/Тарифицируемая позиция/, /Цена за единицу/, /0,080800/] },
+  alerts: { en: [/Alert history/, /Add a budget/, /Whole account/], ru: [/История оповещений/, /Добавить бюджет/, /Весь аккаунт/] },
+  webhooks: { en: [/Add an endpoint/, /Events/], ru: [/Добавить адрес/, /События/] },
+};
 
 async function session(browser: Browser, lang: Lang, user: { email: string; password: string } = DEMO.admin, baseURL?: string) {
   const context = await browser.newContext({ locale: LANGS[lang].browser, baseURL: baseURL ?? test.info().project.use.baseURL });
@@ -49,6 +58,7 @@ async function noPageScroll(page: Page, where: string) {
 
 for (const lang of ["en", "ru"] as const) {
   test(`every page in ${lang}: the language, its money and dates, zero serious axe violations`, async ({ browser }) => {
+    test.setTimeout(180_000); // a dozen pages, each checked by axe
     // Signed out: the sign-in page follows the browser's language.
     const anon = await browser.newContext({ locale: LANGS[lang].browser });
     const signin = await anon.newPage();
@@ -69,6 +79,7 @@ for (const lang of ["en", "ru"] as const) {
     for (const p of PAGES) {
       await page.goto(p.path);
       await expect(p.ready(page), p.name).toBeVisible();
+      for (const w of WORDS[p.name]?.[lang] ?? []) await expect(page.locator("main"), `${p.name} ${lang}`).toContainText(w);
       await axe(page, `${p.name} ${lang}`);
       await page.screenshot({ path: `e2e/artifacts/${p.name}-${lang}.png`, fullPage: true });
     }

@@ -39,7 +39,7 @@ test("a Cloud Phone line expands into its periods, which add up to it", async ({
   const table = page.getByTestId("prices-cloud-phone");
   await expect(table).toContainText("0.080800");
   await expect(table).toContainText("USD/hour");
-  await expect(table).toContainText("2020-01-01 → open");
+  await expect(table).toContainText("01/01/2020 → open");
   await bd.screenshot("pricing-cloud-phone");
 });
 

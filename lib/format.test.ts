@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { formatCount, formatInstant, formatMoney, formatQuantity } from "./format";
+import { formatCount, formatInstant, formatMoney, formatQuantity, formatRate } from "./format";
 
 const NBSP = "\u00a0";
 const intl = (locale: string, currency: string) =>
@@ -54,5 +54,14 @@ describe("money formatting per locale and currency", () => {
     expect(formatInstant(at, "Europe/Moscow", "ru")).toBe("30.11.2026, 15:05");
     expect(formatInstant(at, "UTC", "en")).toBe("11/30/2026, 12:05");
     expect(formatInstant(null, "UTC", "en")).toBe("—");
+  });
+});
+
+describe("unit prices", () => {
+  it("keep exactly 6 decimals, written the locale's way", () => {
+    expect(formatRate("0.0808", "en")).toBe("0.080800");
+    expect(formatRate("1234.5", "ru")).toBe(`1${NBSP}234,500000`);
+    expect(formatRate("0.0000005", "en")).toBe("0.000001"); // half-up, by Decimal
+    expect(formatRate("90071992547.409931", "en")).toBe("90,071,992,547.409931"); // beyond a float's digits
   });
 });

@@ -48,6 +48,12 @@ export function formatQuantity(v: DecimalInput, locale = "en"): string {
   return exact(f)(new D(v).toDecimalPlaces(6, Decimal.ROUND_HALF_UP).toFixed());
 }
 
+/** Unit prices as the catalog keeps them: exactly 6 decimals, grouped for the locale. */
+export function formatRate(v: DecimalInput, locale = "en"): string {
+  const f = cached(`r|${locale}`, () => new Intl.NumberFormat(intlLocale(locale), { minimumFractionDigits: 6, maximumFractionDigits: 6 }));
+  return exact(f)(exactString(v, 6));
+}
+
 /** Counts (rows, lines, instances). */
 export function formatCount(n: number, locale = "en"): string {
   return cached(`n|${locale}`, () => new Intl.NumberFormat(intlLocale(locale))).format(n);

@@ -17,6 +17,8 @@ import { availableCredit, cycleCharges, cycleForecast, cycleTotal } from "./spen
 /** Hours before a resource event at which the overdue rule warns. */
 export const WARNING_HOURS = [72, 24] as const;
 
+// title and message are stored in English for the API and webhooks; the console
+// words an alert from its kind and data (components/alerts/alert-text.ts).
 interface Firing {
   key: string;
   at: Date;
@@ -101,7 +103,7 @@ async function budget(tx: Tx, account: Account, rule: AlertRule, now: Date, has:
         at,
         title: `${rule.name}: ${p}% of the ${cycle} budget spent${scope}`,
         message: `Spend reached ${toFixedString(spent)} of ${toFixedString(amount)} ${account.currency}.`,
-        data: { basis: "actual", percent: p, cycle, budget: toFixedString(amount), spend: toFixedString(spent), productId: rule.productId, currency: account.currency },
+        data: { basis: "actual", ruleName: rule.name, percent: p, cycle, budget: toFixedString(amount), spend: toFixedString(spent), productId: rule.productId, currency: account.currency },
       });
     }
   }
@@ -115,7 +117,7 @@ async function budget(tx: Tx, account: Account, rule: AlertRule, now: Date, has:
       at: now,
       title: `${rule.name}: forecast at ${p}% of the ${current} budget${scope}`,
       message: `The cycle is forecast to end at ${f.amount} of ${toFixedString(amount)} ${account.currency} (${f.method}).`,
-      data: { basis: "forecast", percent: p, cycle: current, budget: toFixedString(amount), forecast: f.amount, method: f.method, productId: rule.productId, currency: account.currency },
+      data: { basis: "forecast", ruleName: rule.name, percent: p, cycle: current, budget: toFixedString(amount), forecast: f.amount, method: f.method, productId: rule.productId, currency: account.currency },
     });
   }
 }
@@ -148,7 +150,7 @@ async function overdue(tx: Tx, account: Account, rule: AlertRule, now: Date, has
         at: new Date(event.at.getTime() - hours * HOUR_MS),
         title: `${instance.name} will be ${verb} in ${hours} h`,
         message: `${instance.name} (${instance.productId}) will be ${verb} at ${event.at.toISOString()}: ${event.cause}.`,
-        data: { instanceId: instance.id, status: instance.status, nextStatus: event.to, eventAt: event.at.toISOString(), hours },
+        data: { instanceId: instance.id, instanceName: instance.name, status: instance.status, nextStatus: event.to, eventAt: event.at.toISOString(), hours },
       },
       // Warnings further out are moot once a nearer one has fired.
       due.filter((h) => h !== hours && !has(rule, keyOf(h))).map(keyOf),

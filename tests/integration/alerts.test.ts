@@ -11,6 +11,10 @@ import { createAlertRule, getForecast, listAlerts, listBudgets, markAlertsRead, 
 import { topUp } from "@/lib/data/top-ups";
 import { getAccountSummary } from "@/lib/data/bills";
 import { createWebhookEndpoint } from "@/lib/data/webhooks";
+import { createTranslator } from "next-intl";
+import { alertText, type AlertContext } from "@/components/alerts/alert-text";
+import { formatterFor } from "@/i18n/format";
+import ru from "@/messages/ru.json";
 import { useTestDatabase } from "./db";
 import { DAY, fixtures, HOUR } from "./overdue-fixtures";
 
@@ -19,6 +23,9 @@ process.env.WEBHOOKS_ALLOW_PRIVATE = "1";
 
 const MAR1 = new Date("2026-03-01T00:00:00Z");
 const day = (n: number, hour = 12) => new Date(MAR1.getTime() + (n - 1) * DAY + hour * HOUR);
+
+const ruText = createTranslator({ locale: "ru", messages: ru, namespace: "alertText" });
+const inRussian: AlertContext = { t: (k, v) => ruText(k, v as never), f: formatterFor("ru"), timeZone: "UTC", productName: (id) => id };
 
 describe("alerts", () => {
   const t = useTestDatabase();
@@ -46,7 +53,9 @@ describe("alerts", () => {
     const eighty = after[1];
     expect(eighty.at.toISOString()).toBe("2026-03-12T04:00:00.000Z"); // 11 × 9.72 + 1.62 = 108.54 ≥ 108.00
     expect(eighty.title).toContain("80% of the 2026-03 budget");
-    expect(eighty.data).toMatchObject({ basis: "actual", percent: 80, budget: "135.00" });
+    expect(eighty.data).toMatchObject({ basis: "actual", ruleName: "March", percent: 80, budget: "135.00" });
+    // The console words it in Russian from its data; the stored English stays for the API.
+    expect(alertText(eighty, inRussian).title).toBe(`March: потрачено ${new Intl.NumberFormat("ru", { style: "percent" }).format(0.8)} бюджета за 2026-03`);
 
     await f.clock(a.caller, day(13));
     await f.clock(a.caller, day(13, 20));
@@ -152,6 +161,7 @@ describe("alerts", () => {
       [24, at(144).toISOString()],
     ]);
     expect(cr[1].title).toBe("cr will be released (data deleted) in 24 h");
+    expect(alertText(cr[1], inRussian).title).toBe("cr будет освобождён (данные удалены) через 24 ч");
     expect((await f.get(a.id, "cr")).status).toBe("released");
   });
 

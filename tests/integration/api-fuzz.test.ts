@@ -32,6 +32,23 @@ import { POST as cancelPOST } from "@/app/api/v1/orders/[id]/cancel/route";
 import { POST as payPOST } from "@/app/api/v1/orders/[id]/pay/route";
 import { GET as clockGET, POST as clockPOST } from "@/app/api/v1/test-clock/route";
 import { POST as usagePOST } from "@/app/api/v1/usage/route";
+import { GET as forecastGET } from "@/app/api/v1/account/forecast/route";
+import { GET as instanceGET } from "@/app/api/v1/instances/[id]/route";
+import { GET as catalogGET } from "@/app/api/v1/catalog/route";
+import { GET as alertsGET } from "@/app/api/v1/alerts/route";
+import { POST as alertsReadPOST } from "@/app/api/v1/alerts/read/route";
+import { GET as alertRulesGET, POST as alertRulesPOST } from "@/app/api/v1/alert-rules/route";
+import { DELETE as alertRuleDELETE, GET as alertRuleGET } from "@/app/api/v1/alert-rules/[id]/route";
+import { GET as budgetsGET, POST as budgetsPOST } from "@/app/api/v1/budgets/route";
+import { DELETE as budgetDELETE, GET as budgetGET } from "@/app/api/v1/budgets/[id]/route";
+import { GET as endpointsGET, POST as endpointsPOST } from "@/app/api/v1/webhook-endpoints/route";
+import { DELETE as endpointDELETE, GET as endpointGET, PATCH as endpointPATCH } from "@/app/api/v1/webhook-endpoints/[id]/route";
+import { GET as deliveriesGET } from "@/app/api/v1/webhook-endpoints/[id]/deliveries/route";
+import { POST as resendPOST } from "@/app/api/v1/webhook-endpoints/[id]/deliveries/[deliveryId]/resend/route";
+import { createAlertRule } from "@/lib/data/alerts";
+import { createWebhookEndpoint } from "@/lib/data/webhooks";
+import { emitEvent } from "@/lib/webhooks/outbox";
+import { webhookDeliveries } from "@/db/schema";
 import { GET as exportGET } from "@/app/(console)/bill-details/export/route";
 import { billLinesQuerySchema } from "@/lib/data/bill-lines";
 import { billsQuerySchema } from "@/lib/data/bills";
@@ -49,14 +66,18 @@ import { useTestDatabase } from "./db";
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 interface Route {
   name: string;
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PATCH" | "DELETE";
   handler: unknown;
   path: (id: string) => string;
   /** Query parameters (GET) or body fields (POST). */
   fields: string[];
   /** Valid values the random ones are mixed into, so requests reach past the first check. */
-  base?: Record<string, string>;
+  base?: Record<string, unknown>;
   ids?: string[];
+  /** Valid values per field, drawn now and then among the random ones (so some requests succeed). */
+  valid?: Record<string, unknown[]>;
+  /** Route parameters from the id (default { id }). */
+  params?: (id: string) => Record<string, string>;
 }
 
 /** A parameter or body field the route does not read (it must be ignored, harmlessly). */
@@ -66,6 +87,13 @@ const INSTANCE_IDS = ["cp-hz-large", "cp-sh-perf", "oss-backup-hz", "is-catalog"
 const LINE_PARAMS = keysOf(billLinesQuerySchema);
 const EXPORT_PARAMS = ["tab", ...keysOf(billLinesQuerySchema, billsQuerySchema, usageQuerySchema, summaryQuerySchema)];
 const LIFECYCLE_FIELDS = keysOf(switchInput, unsubscribeInput, changeSpecInput);
+
+const RULE_FIELDS = ["name", "amount", "productId", "actualThresholds", "forecastThresholds"];
+const RULE_VALID = { kind: ["budget", "low_balance", "overdue"], name: ["fuzz"], amount: ["1", "99.99"], productId: ["oss", null], actualThresholds: [[50], [1, 1000]], forecastThresholds: [[], [100]] };
+const ENDPOINT_FIELDS = ["url", "events", "description"];
+const ENDPOINT_VALID = { url: ["http://127.0.0.1:9/other"], events: [["alert.fired"], ["alert.fired", "account.overdue"]], description: ["", "fuzz"], enabled: [true, false] };
+/** Ids of rows made before the run (filled in beforeAll; a route's ids are drawn after it). */
+const FIXTURE = { rules: ["nope"], endpoints: ["nope"], patchable: ["nope"], deletable: ["nope"], deliveries: ["nope/nope"] };
 
 const ROUTES: Route[] = [
   { name: "account", method: "GET", handler: accountGET, path: () => "/api/v1/account", fields: [IGNORED] },
@@ -92,6 +120,32 @@ const ROUTES: Route[] = [
   { name: "cancel", method: "POST", handler: cancelPOST, path: (id) => `/api/v1/orders/${id}/cancel`, fields: [IGNORED], ids: ["ord_cp-sh-perf_new", "nope"] },
   { name: "test-clock", method: "POST", handler: clockPOST, path: () => "/api/v1/test-clock", fields: ["now"] },
   { name: "usage", method: "POST", handler: usagePOST, path: () => "/api/v1/usage", fields: Object.keys(usageRecordSchema.shape) },
+  { name: "instance", method: "GET", handler: instanceGET, path: (id) => `/api/v1/instances/${id}`, fields: [IGNORED], ids: INSTANCE_IDS },
+  { name: "catalog", method: "GET", handler: catalogGET, path: () => "/api/v1/catalog", fields: ["productId", "billingMethod", "prices"], valid: { productId: ["oss", "cloud-phone"], billingMethod: ["payg", "subscription"], prices: ["current", "all"] } },
+  { name: "forecast", method: "GET", handler: forecastGET, path: () => "/api/v1/account/forecast", fields: [IGNORED] },
+  { name: "alerts", method: "GET", handler: alertsGET, path: () => "/api/v1/alerts", fields: ["nextToken", "limit"], valid: { limit: ["1", "200"] } },
+  { name: "alert-rules", method: "GET", handler: alertRulesGET, path: () => "/api/v1/alert-rules", fields: ["kind"], valid: { kind: ["budget", "low_balance", "overdue"] } },
+  { name: "alert-rule", method: "GET", handler: alertRuleGET, path: (id) => `/api/v1/alert-rules/${id}`, fields: [IGNORED], ids: FIXTURE.rules },
+  { name: "budgets", method: "GET", handler: budgetsGET, path: () => "/api/v1/budgets", fields: [IGNORED] },
+  { name: "budget", method: "GET", handler: budgetGET, path: (id) => `/api/v1/budgets/${id}`, fields: [IGNORED], ids: FIXTURE.rules },
+  { name: "webhook-endpoints", method: "GET", handler: endpointsGET, path: () => "/api/v1/webhook-endpoints", fields: [IGNORED] },
+  { name: "webhook-endpoint", method: "GET", handler: endpointGET, path: (id) => `/api/v1/webhook-endpoints/${id}`, fields: [IGNORED], ids: FIXTURE.endpoints },
+  { name: "deliveries", method: "GET", handler: deliveriesGET, path: (id) => `/api/v1/webhook-endpoints/${id}/deliveries`, fields: ["nextToken", "limit"], valid: { limit: ["1", "50"] }, ids: FIXTURE.endpoints },
+  { name: "alerts-read", method: "POST", handler: alertsReadPOST, path: () => "/api/v1/alerts/read", fields: [IGNORED] },
+  { name: "alert-rules", method: "POST", handler: alertRulesPOST, path: () => "/api/v1/alert-rules", fields: ["kind", ...RULE_FIELDS], base: { kind: "budget", amount: "10.00" }, valid: RULE_VALID },
+  { name: "budgets", method: "POST", handler: budgetsPOST, path: () => "/api/v1/budgets", fields: RULE_FIELDS, base: { amount: "10.00" }, valid: RULE_VALID },
+  { name: "alert-rule", method: "DELETE", handler: alertRuleDELETE, path: (id) => `/api/v1/alert-rules/${id}`, fields: [IGNORED], ids: FIXTURE.rules },
+  { name: "budget", method: "DELETE", handler: budgetDELETE, path: (id) => `/api/v1/budgets/${id}`, fields: [IGNORED], ids: FIXTURE.rules },
+  { name: "webhook-endpoints", method: "POST", handler: endpointsPOST, path: () => "/api/v1/webhook-endpoints", fields: ENDPOINT_FIELDS, base: { url: "http://127.0.0.1:9/new", events: ["alert.fired"] }, valid: ENDPOINT_VALID },
+  // PATCH and DELETE get endpoints of their own: the resend fixture's address must stay 127.0.0.1:9.
+  { name: "webhook-endpoint", method: "PATCH", handler: endpointPATCH, path: (id) => `/api/v1/webhook-endpoints/${id}`, fields: [...ENDPOINT_FIELDS, "enabled"], valid: ENDPOINT_VALID, ids: FIXTURE.patchable },
+  { name: "webhook-endpoint", method: "DELETE", handler: endpointDELETE, path: (id) => `/api/v1/webhook-endpoints/${id}`, fields: [IGNORED], ids: FIXTURE.deletable },
+  {
+    name: "resend", method: "POST", handler: resendPOST, fields: [IGNORED], ids: FIXTURE.deliveries,
+    path: (id) => `/api/v1/webhook-endpoints/${id}/resend`,
+    // "<endpoint>/<delivery>"; a random id stands for both.
+    params: (id) => (id.includes("/") ? { id: id.slice(0, id.indexOf("/")), deliveryId: id.slice(id.indexOf("/") + 1) } : { id, deliveryId: id }),
+  },
 ];
 
 // ── Values ───────────────────────────────────────────────────────────────────
@@ -137,6 +191,19 @@ describe("every /api/v1 route under random and malformed input", () => {
     setSystemClock(fixedClock(now));
     await seedDemo(t.handle().db, { now: new Date(now) });
     key = (await createApiKey(OPERATOR, { accountId: DEMO_ACCOUNT_ID, name: "fuzz", role: "admin" })).key;
+    // Rules, endpoints and a delivery to aim at. Webhooks go to 127.0.0.1:9 (nothing listens: a resend fails fast, offline).
+    process.env.WEBHOOKS_ALLOW_PRIVATE = "1";
+    for (const input of [{ kind: "budget", amount: "100" }, { kind: "budget", amount: "5", productId: "oss" }, { kind: "low_balance", amount: "10" }, { kind: "overdue" }]) {
+      FIXTURE.rules.push((await createAlertRule(OPERATOR, input, DEMO_ACCOUNT_ID)).id);
+    }
+    const endpoint = async () => (await createWebhookEndpoint(OPERATOR, { url: "http://127.0.0.1:9/hook", events: ["alert.fired"] }, DEMO_ACCOUNT_ID)).id;
+    const hook = await endpoint();
+    FIXTURE.endpoints.push(hook);
+    FIXTURE.patchable.push(await endpoint());
+    FIXTURE.deletable.push(await endpoint(), await endpoint());
+    await emitEvent(t.handle().db, DEMO_ACCOUNT_ID, "alert.fired", { fuzz: true }, new Date(now));
+    const [delivery] = await t.handle().db.select().from(webhookDeliveries).where(sql`${webhookDeliveries.endpointId} = ${hook}`);
+    FIXTURE.deliveries.push(`${hook}/${delivery.id}`, `${hook}/nope`, `nope/${delivery.id}`);
     // Row count and newest row version per table: any insert, update or delete moves one.
     // (api_keys is left out: every request stamps its key's last use.)
     const tables = await query<{ t: string }>(t.handle().db, sql`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'api_keys' ORDER BY 1`);
@@ -144,6 +211,7 @@ describe("every /api/v1 route under random and malformed input", () => {
   }, 300_000);
   afterAll(() => {
     delete process.env.BILLING_TEST_CLOCK;
+    delete process.env.WEBHOOKS_ALLOW_PRIVATE;
     setSystemClock(realClock);
   });
 
@@ -154,7 +222,8 @@ describe("every /api/v1 route under random and malformed input", () => {
     for (const [k, v] of init.query ?? []) url.searchParams.append(k, v);
     const headers: Record<string, string> = { authorization: `Bearer ${key}`, "content-type": "application/json" };
     if (init.idempotencyKey) headers["idempotency-key"] = init.idempotencyKey;
-    const res = await (route.handler as Handler)(new Request(url, { method: route.method, headers, body: init.body }), { params: Promise.resolve({ id }) });
+    const params = route.params ? route.params(id) : { id };
+    const res = await (route.handler as Handler)(new Request(url, { method: route.method, headers, body: init.body }), { params: Promise.resolve(params) });
     // Read it all: an export that fails half-way must fail here too.
     const text = await res.text();
     // Every answer, success or error, JSON or CSV: never cached, never sniffed.
@@ -163,24 +232,28 @@ describe("every /api/v1 route under random and malformed input", () => {
     return { status: res.status, text };
   }
 
-  const routeArb = (method: Route["method"]) => fc.constantFrom(...ROUTES.filter((r) => r.method === method));
+  const routeArb = (reads: boolean) => fc.constantFrom(...ROUTES.filter((r) => (r.method === "GET") === reads));
     // A path segment is bytes: lone surrogates cannot reach a route as an id.
+  /** A field of the route and a value for it: random, or now and then one of its valid values. */
+  const fieldOf = <V, T>(r: Route, random: fc.Arbitrary<V>, as: (v: unknown) => T) =>
+    fc.constantFrom(...r.fields).chain((k) =>
+      fc.tuple(fc.constant(k), (r.valid?.[k] ? fc.oneof(random as fc.Arbitrary<unknown>, fc.constantFrom(...r.valid[k])) : (random as fc.Arbitrary<unknown>)).map(as)));
   const idFor = (r: Route) => (r.ids ? fc.oneof(fc.constantFrom(...r.ids), scalar.filter((s) => !/\p{Cs}/u.test(s))) : fc.constant(""));
 
   it("reads: never a 5xx, never a write", async () => {
     const before = await snapshot();
     await fc.assert(
       fc.asyncProperty(
-        routeArb("GET").chain((r) =>
+        routeArb(true).chain((r) =>
           fc.record({
             route: fc.constant(r),
             id: idFor(r),
             useBase: fc.boolean(),
-            params: fc.array(fc.tuple(fc.constantFrom(...r.fields), paramValue), { minLength: 1, maxLength: 5 }),
+            params: fc.array(fieldOf(r, paramValue, String), { minLength: 1, maxLength: 5 }),
           }),
         ),
         async ({ route, id, useBase, params }) => {
-          const q: [string, string][] = [...(useBase ? Object.entries(route.base ?? {}).filter(([k]) => !params.some(([p]) => p === k)) : []), ...params];
+          const q: [string, string][] = [...(useBase ? Object.entries(route.base ?? {}).filter(([k]) => !params.some(([p]) => p === k)).map(([k, v]): [string, string] => [k, String(v)]) : []), ...params];
           const res = await send(route, id, { query: q });
           expect(res.status, `${route.name} ${JSON.stringify(q)} → ${res.text.slice(0, 300)}`).toBeLessThan(500);
           if (params.some(([k, v]) => k !== IGNORED && v.includes(NUL)) || id.includes(NUL)) expect(res.status, `${route.name} ${JSON.stringify(q)}`).toBeGreaterThanOrEqual(400);
@@ -195,12 +268,12 @@ describe("every /api/v1 route under random and malformed input", () => {
     const validKey = fc.string({ minLength: 8, maxLength: 40 }).filter((s) => /^[\x21-\x7e]+$/.test(s));
     await fc.assert(
       fc.asyncProperty(
-        routeArb("POST").chain((r) =>
+        routeArb(false).chain((r) =>
           fc.record({
             route: fc.constant(r),
             id: idFor(r),
             useBase: fc.boolean(),
-            fields: fc.dictionary(fc.constantFrom(...r.fields), jsonValue, { minKeys: 1, maxKeys: 4 }),
+            fields: fc.uniqueArray(fieldOf(r, jsonValue, (v) => v), { minLength: 1, maxLength: 4, selector: ([k]) => k }).map((kv) => Object.fromEntries(kv)),
             raw: fc.option(fc.oneof(scalar, fc.constantFrom("{", "[1,", `{"a":"\\u0000"}`, `{"records":[{"attributes":{"k":"\\u0000"}}]}`)), { freq: 6 }),
             idempotencyKey: fc.option(validKey, { freq: 5 }),
           }),

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { Card, Empty, PageHeader } from "@/components/ui";
 import { CreateEndpointForm } from "@/components/webhooks/create-endpoint-form";
 import { EndpointList } from "@/components/webhooks/webhooks-view";
@@ -7,27 +8,29 @@ import { WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/outbox";
 import { pageCaller } from "../page-caller";
 import { createEndpointAction } from "./actions";
 
-export const metadata: Metadata = { title: "Webhooks" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("nav"))("webhooks") };
+}
 
 export default async function WebhooksPage() {
-  const caller = await pageCaller();
+  const [caller, tn, t] = await Promise.all([pageCaller(), getTranslations("nav"), getTranslations("webhooks")]);
   if (caller.role !== "admin") {
     return (
       <>
-        <PageHeader title="Webhooks" />
-        <Empty>Webhook endpoints are managed by admins.</Empty>
+        <PageHeader title={tn("webhooks")} />
+        <Empty>{t("adminsOnly")}</Empty>
       </>
     );
   }
   const endpoints = await listWebhookEndpoints(caller);
   return (
     <>
-      <PageHeader title="Webhooks" />
+      <PageHeader title={tn("webhooks")} />
       <div className="grid gap-4 lg:grid-cols-2">
-        <Card title="Endpoints">
+        <Card title={t("endpoints")}>
           <EndpointList endpoints={endpoints} />
         </Card>
-        <Card title="Add an endpoint">
+        <Card title={t("addEndpoint")}>
           <CreateEndpointForm action={createEndpointAction} eventTypes={WEBHOOK_EVENT_TYPES} />
         </Card>
       </div>

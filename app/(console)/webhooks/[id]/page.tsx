@@ -1,19 +1,21 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/ui";
 import { EndpointDetail } from "@/components/webhooks/webhooks-view";
 import { getAccount } from "@/lib/data/account";
 import { getWebhookEndpoint, listDeliveries } from "@/lib/data/webhooks";
-import { TZDate } from "@date-fns/tz";
-import { format } from "date-fns";
+import { getFormat } from "@/i18n/server";
 import { ForbiddenError, NotFoundError } from "@/lib/errors";
 import { pageCaller } from "../../page-caller";
 import { deleteEndpointAction, resendAction, toggleEndpointAction } from "../actions";
 
-export const metadata: Metadata = { title: "Webhook endpoint" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("webhooks"))("endpointTitle") };
+}
 
 export default async function EndpointPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const caller = await pageCaller();
+  const [caller, t, f] = await Promise.all([pageCaller(), getTranslations("webhooks"), getFormat()]);
   const { id } = await params;
   const sp = await searchParams;
   const nextToken = typeof sp.nextToken === "string" ? sp.nextToken : undefined;
@@ -23,13 +25,13 @@ export default async function EndpointPage({ params, searchParams }: { params: P
   });
   return (
     <>
-      <PageHeader title="Webhook endpoint" />
+      <PageHeader title={t("endpointTitle")} />
       <EndpointDetail
         endpoint={endpoint}
         deliveries={deliveries.data}
         olderHref={deliveries.nextToken ? `/webhooks/${encodeURIComponent(id)}?nextToken=${encodeURIComponent(deliveries.nextToken)}` : null}
         canEdit
-        formatAt={(iso) => format(new TZDate(new Date(iso), account.timeZone), "yyyy-MM-dd HH:mm:ss")}
+        formatAt={(iso) => f.instant(new Date(iso), account.timeZone)}
         actions={{ resend: resendAction, toggle: toggleEndpointAction, remove: deleteEndpointAction }}
       />
     </>
