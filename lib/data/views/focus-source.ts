@@ -6,44 +6,18 @@ import type { BillingMethod, Currency } from "@/db/schema";
 import { findItem, findPrice, findProduct, type Catalog, type CatalogPrice } from "@/lib/billing/catalog";
 import type { FocusSku, FocusSource } from "@/lib/exports/focus";
 
-/** One row of focusLinesSql. */
-export interface FocusLineRow {
-  billingCycle: string;
-  billDate: string;
-  lineType: string;
-  productName: string;
-  serviceCategory: string | null;
-  serviceSubcategory: string | null;
-  productDetail: string;
-  instanceId: string;
-  instanceName: string;
-  regionId: string;
-  regionName: string | null;
-  zoneId: string | null;
+/** One row of focusLinesSql: the source's own fields, plus what finds its SKU price, the corrected line and its period. */
+export type FocusLineRow = Omit<FocusSource, "accountId" | "accountName" | "timeZone" | "correctsCycle" | "correctsDate" | "chargePeriod" | "sku"> & {
   billingMethod: string;
   spec: string | null;
-  billableItemId: string;
-  billableItemName: string | null;
-  usageQuantity: string;
-  usageUnit: string;
-  unitPrice: string;
   priceId: string | null;
   dueAt: Date | string;
-  originalAmount: string;
-  pretaxAmount: string;
-  deductedByResourcePlan: string;
-  deductedByCoupons: string;
-  deductedByVouchers: string;
-  currency: string;
-  billId: string | null;
-  orderNo: string | null;
-  orderType: string | null;
-  orderQuantity: string | null;
+  /** A late-usage adjustment: [cycle, day] of the line it corrects. */
   corrects: [string, string] | null;
   /** Set when the row is one period behind a line. */
   periodStart: Date | string | null;
   periodEnd: Date | string | null;
-}
+};
 
 // Spec properties the spec names (SkuPriceDetails' FOCUS-defined keys); any other is provider-defined: x_.
 const FOCUS_PROPERTY: Record<string, string> = { vcpu: "CoreCount", memoryGiB: "MemorySize", storageGiB: "DiskSpace" };
