@@ -7,14 +7,13 @@ import "server-only";
 import { emitStateChange } from "@/lib/webhooks/outbox";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
-import { getDb, type Tx } from "@/db/client";
-import { BILLING_METHODS, instances, instanceStateChanges, orders, type Account, type Instance } from "@/db/schema";
+import { getDb } from "@/db/client";
+import { BILLING_METHODS, instances, instanceStateChanges, orders, type Instance } from "@/db/schema";
 import { catalogFromDb } from "@/lib/billing/catalog-db";
 import { findPrice, findProduct, isTrialSpec, SUBSCRIPTION_MONTHS, termDiscountOf } from "@/lib/billing/catalog";
 import { addMonths } from "@/lib/billing/cycle";
 import { orderAmount } from "@/lib/billing/rules/subscription";
-import { payOrder } from "@/lib/billing/settlement";
-import { lockAccount, orderNumber, purchaseHistory } from "@/lib/lifecycle/orders";
+import { lockAccount, purchaseHistory, writeOrder } from "@/lib/lifecycle/orders";
 import { writeAudit } from "@/lib/lifecycle/audit";
 import { parseInstant } from "@/lib/billing/usage-validate";
 import { accountNow } from "@/lib/clock";
@@ -156,27 +155,35 @@ export async function registerInstance(caller: Caller, input: unknown, accountId
         // The trial's only month is free: its list price stays on the order as the discount.
         discountRate: trial ? 1 : termDiscountOf(catalog, product.id, months),
       });
-      order = await insertNewOrder(tx, acct, caller, {
-        instanceId: id,
-        productId: product.id,
-        spec,
-        months,
-        instanceCount: data.instanceCount,
-        termStart: createdAt,
-        termEnd: termEnd!,
-        originalAmount: toFixedString(amount.original),
-        discountAmount: toFixedString(amount.discount),
-        payableAmount: toFixedString(amount.payable),
-      });
-      const paid = await payOrder(tx, account, order.id, createdAt);
-      if (paid.status !== "paid")
+      const written = await writeOrder(
+        tx,
+        acct,
+        {
+          instanceId: id,
+          productId: product.id,
+          orderType: "new",
+          spec,
+          months,
+          instanceCount: data.instanceCount,
+          termStart: createdAt,
+          termEnd: termEnd!,
+          originalAmount: toFixedString(amount.original),
+          discountAmount: toFixedString(amount.discount),
+          payableAmount: toFixedString(amount.payable),
+          createdBy: createdByOf(caller),
+        },
+        createdAt,
+        "charge",
+      );
+      order = written.order;
+      // Thrown, so the transaction rolls back and nothing of the event is written.
+      if (!written.paid)
         throw new AppError(
           `The balance, vouchers and coupons do not cover order ${order.orderNo} (${order.payableAmount} ${acct.currency}); top up and send the event again.`,
           402,
           "payment_required",
           { orderNo: order.orderNo, payableAmount: order.payableAmount, currency: acct.currency },
         );
-      order = { ...order, status: "paid", paidAmount: paid.paidAmount, paidAt: createdAt };
     }
 
     await writeAudit(tx, {
@@ -201,35 +208,6 @@ export async function registerInstance(caller: Caller, input: unknown, accountId
     });
     return { instance, order: order ? orderView(order) : null };
   });
-}
-
-async function insertNewOrder(
-  tx: Tx,
-  acct: Account,
-  caller: Caller,
-  o: Pick<typeof orders.$inferInsert, "instanceId" | "productId" | "spec" | "months" | "instanceCount" | "termStart" | "termEnd" | "originalAmount" | "discountAmount" | "payableAmount">,
-) {
-  const createdBy = createdByOf(caller);
-  // Order numbers are random: retry the rare collision instead of failing the event.
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const [order] = await tx
-      .insert(orders)
-      .values({
-        ...o,
-        accountId: acct.id,
-        id: newId("ord"),
-        orderNo: orderNumber(o.termStart!),
-        orderType: "new",
-        paidAmount: "0",
-        status: "unpaid",
-        createdBy,
-        createdAt: o.termStart!,
-      })
-      .onConflictDoNothing()
-      .returning();
-    if (order) return order;
-  }
-  throw new Error("could not allocate a unique order number");
 }
 
 /**

@@ -1,5 +1,4 @@
 import "server-only";
-import { emitEvent } from "@/lib/webhooks/outbox";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
@@ -7,8 +6,8 @@ import { accounts } from "@/db/schema";
 import { accountNow } from "@/lib/clock";
 import { NotFoundError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { applyTopUp, outstandingTotal } from "@/lib/billing/settlement";
-import { onAccountSettled } from "@/lib/overdue/transitions";
+import { applyTopUp } from "@/lib/billing/settlement";
+import { clearOverdueIfPaidDown } from "@/lib/overdue/transitions";
 import { loadInstruments } from "@/lib/billing/instruments";
 import { requireRole, tenantOf, type Caller } from "./caller";
 import { parseInput } from "./validate";
@@ -35,11 +34,7 @@ export async function topUp(caller: Caller, input: z.input<typeof topUpInput>, a
     const at = data.at ?? accountNow(account);
     const r = await applyTopUp(tx, id, { amount: data.amount, at, idempotencyKey: data.idempotencyKey ?? newId("topup") });
     // Paid down to within the credit limit: overdue ends and resources come back.
-    if (account.overdueSince && (await outstandingTotal(tx, id)).lte(account.creditLimit)) {
-      await tx.update(accounts).set({ overdueSince: null, paygStoppedSince: null }).where(eq(accounts.id, id));
-      await onAccountSettled(tx, id, at);
-      await emitEvent(tx, id, "account.overdue_cleared", { overdueSince: account.overdueSince.toISOString() }, at);
-    }
+    await clearOverdueIfPaidDown(tx, id, at);
     const { balance } = await loadInstruments(tx, id);
     return { ...r, balance: balance.toFixed(2) };
   });

@@ -9,13 +9,12 @@ import { catalogFromDb } from "@/lib/billing/catalog-db";
 import type { Catalog } from "@/lib/billing/catalog";
 import { rateAccount } from "@/lib/billing/engine";
 import { refreshPackageQuotas } from "@/lib/billing/quota";
-import { outstandingTotal, settleDueLines } from "@/lib/billing/settlement";
+import { settleDueLines } from "@/lib/billing/settlement";
 import { renewAtExpiry } from "@/lib/lifecycle/auto-renew";
 import { expireUnpaidOrders } from "@/lib/lifecycle/orders";
-import { advanceTimelines, onAccountOverdue, onAccountSettled, onPaygStopped } from "@/lib/overdue/transitions";
+import { advanceTimelines, clearOverdueIfPaidDown, onAccountOverdue, onPaygStopped } from "@/lib/overdue/transitions";
 import { refreshSuspensionQuota } from "@/lib/overdue/refresh-quota";
 import { evaluateAlerts } from "@/lib/alerts/evaluate";
-import { emitEvent } from "@/lib/webhooks/outbox";
 
 export interface AccountJobResult {
   accountId: string;
@@ -53,12 +52,7 @@ export async function runAccountJobs(tx: Tx, account: Account, catalog: Catalog,
     if (r.paygStopAt) await onPaygStopped(tx, account.id, r.paygStopAt);
   }
   // Outstanding paid down within the credit limit by other means: no longer overdue.
-  const [after] = await tx.select().from(accounts).where(eq(accounts.id, account.id));
-  if (after.overdueSince && (await outstandingTotal(tx, account.id)).lte(after.creditLimit)) {
-    await tx.update(accounts).set({ overdueSince: null, paygStoppedSince: null }).where(eq(accounts.id, account.id));
-    await onAccountSettled(tx, account.id, now);
-    await emitEvent(tx, account.id, "account.overdue_cleared", { overdueSince: after.overdueSince.toISOString() }, now);
-  }
+  await clearOverdueIfPaidDown(tx, account.id, now);
   // ── overdue timelines (lib/overdue) for states entered in this run: releases after restriction, overdue or retention ──
   if ((await advanceTimelines(tx, account.id, now)).some((t) => t.to === "released")) {
     // A release ends billing at its instant: rate again so nothing runs past it.

@@ -126,7 +126,38 @@ export interface Placed {
   message: string | null;
 }
 
-/** Insert the quoted order and settle it: charge (payOrder) or refund to balance. */
+/** What an order is for; `writeOrder` adds its number, id, state and creation instant. */
+export type OrderDraft = Pick<
+  typeof orders.$inferInsert,
+  "instanceId" | "productId" | "orderType" | "spec" | "months" | "instanceCount" | "termStart" | "termEnd" | "originalAmount" | "discountAmount" | "payableAmount"
+> & { createdBy: string | null; idempotencyKey?: string | null; requestHash?: string | null };
+
+/**
+ * The one writer of orders: insert the order (retrying the rare order-number
+ * collision), then settle it at `at` — "charge" pays it from coupons, vouchers
+ * and balance (payOrder: ledger deduction and bill line), "credit" puts a
+ * refund back on the balance. A charge the funds do not cover leaves the
+ * order unpaid; the caller decides whether to keep it or roll back.
+ */
+export async function writeOrder(tx: Tx, account: Account, draft: OrderDraft, at: Date, settle: "charge" | "credit"): Promise<{ order: Order; paid: boolean }> {
+  let order: Order | undefined;
+  for (let attempt = 0; attempt < 5 && !order; attempt++) {
+    const no = orderNumber(at);
+    [order] = await tx
+      .insert(orders)
+      .values({ ...draft, accountId: account.id, id: `ord_${no}`, orderNo: no, status: "unpaid", paidAmount: "0", createdAt: at })
+      // Only a number collision is retried; a repeated idempotency key still fails.
+      .onConflictDoNothing({ target: [orders.accountId, orders.orderNo] })
+      .returning();
+  }
+  if (!order) throw new Error("could not allocate a unique order number");
+  if (settle === "credit") await refundOrder(tx, account, order, at);
+  else if ((await payOrder(tx, account.id, order.id, at)).status !== "paid") return { order, paid: false };
+  const [fresh] = await tx.select().from(orders).where(and(eq(orders.accountId, account.id), eq(orders.id, order.id)));
+  return { order: fresh, paid: true };
+}
+
+/** Write the quoted order and settle it: charge it or refund to balance; once paid, apply its effect. */
 export async function placeOrder(
   tx: Tx,
   account: Account,
@@ -135,37 +166,29 @@ export async function placeOrder(
   at: Date,
   meta: { createdBy: string | null; idempotencyKey: string | null; requestHash: string | null },
 ): Promise<Placed> {
-  const payable = dec(quote.payableAmount);
-  const no = orderNumber(at);
-  const [order] = await tx
-    .insert(orders)
-    .values({
-      accountId: account.id,
-      id: `ord_${no}`,
-      orderNo: no,
-      instanceId: inst.id,
-      productId: inst.productId,
-      orderType: quote.orderType,
-      spec: quote.spec,
-      months: quote.months,
-      instanceCount: inst.instanceCount,
-      termStart: quote.termStart,
-      termEnd: quote.termEnd,
-      originalAmount: quote.originalAmount,
-      discountAmount: quote.discountAmount,
-      payableAmount: quote.payableAmount,
-      status: "unpaid",
-      idempotencyKey: meta.idempotencyKey,
-      requestHash: meta.requestHash,
-      createdBy: meta.createdBy,
-      createdAt: at,
-    })
-    .returning();
-  if (payable.gt(0)) return chargeOrder(tx, account, order, at);
-  await refundOrder(tx, account, order, at);
-  const [done] = await tx.select().from(orders).where(and(eq(orders.accountId, account.id), eq(orders.id, order.id)));
-  await applyEffect(tx, account, done, at);
-  return { order: done, paid: true, message: null };
+  const draft: OrderDraft = {
+    ...meta,
+    instanceId: inst.id,
+    productId: inst.productId,
+    orderType: quote.orderType,
+    spec: quote.spec,
+    months: quote.months,
+    instanceCount: inst.instanceCount,
+    termStart: quote.termStart,
+    termEnd: quote.termEnd,
+    originalAmount: quote.originalAmount,
+    discountAmount: quote.discountAmount,
+    payableAmount: quote.payableAmount,
+  };
+  const { order, paid } = await writeOrder(tx, account, draft, at, dec(quote.payableAmount).gt(0) ? "charge" : "credit");
+  if (!paid) return { order, paid: false, message: unpaidMessage(account, order) };
+  await ensureSubscriptionBill(tx, account, order, at);
+  await applyEffect(tx, account, order, at);
+  return { order, paid: true, message: null };
+}
+
+function unpaidMessage(account: Account, order: Order): string {
+  return `Insufficient funds: order ${order.orderNo} for ${toFixedString(order.payableAmount)} ${account.currency} is unpaid. Top up, then pay it — or cancel it.`;
 }
 
 /** Charge an unpaid order from coupons, vouchers and balance; on success apply its effect. */
@@ -173,11 +196,7 @@ export async function chargeOrder(tx: Tx, account: Account, order: Order, at: Da
   const r = await payOrder(tx, account.id, order.id, at);
   const [fresh] = await tx.select().from(orders).where(and(eq(orders.accountId, account.id), eq(orders.id, order.id)));
   if (r.status !== "paid") {
-    return {
-      order: fresh,
-      paid: false,
-      message: `Insufficient funds: order ${order.orderNo} for ${toFixedString(order.payableAmount)} ${account.currency} is unpaid. Top up, then pay it — or cancel it.`,
-    };
+    return { order: fresh, paid: false, message: unpaidMessage(account, order) };
   }
   await ensureSubscriptionBill(tx, account, fresh, at);
   await applyEffect(tx, account, fresh, at);
@@ -204,7 +223,6 @@ async function refundOrder(tx: Tx, account: Account, order: Order, at: Date) {
   await emitEvent(tx, account.id, "refund.created", orderEventData({ ...order, paidAt: at }), at);
   // Cash moved back to the balance: negative, so refunds net out in totals.
   await upsertOrderLine(tx, account, order, { coupons: "0", vouchers: "0", balance: order.payableAmount }, at);
-  await ensureSubscriptionBill(tx, account, order, at);
 }
 
 async function ensureSubscriptionBill(tx: Tx, account: Account, order: Order, at: Date) {

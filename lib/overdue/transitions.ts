@@ -2,10 +2,11 @@
 // resources when it starts, when pay-as-you-go passes the suspension quota,
 // the timelines the jobs run (release after restriction, overdue or expiry),
 // and reactivation when paid. Every change is an instance_state_changes row.
-import { emitStateChange } from "@/lib/webhooks/outbox";
+import { emitEvent, emitStateChange } from "@/lib/webhooks/outbox";
 import { and, eq, isNull, ne } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { instances, instanceStateChanges, products, type Instance } from "@/db/schema";
+import { accounts, instances, instanceStateChanges, products, type Instance } from "@/db/schema";
+import { outstandingTotal } from "@/lib/billing/settlement";
 import { dueTransitions, onOverdueStart, overdueRule, type Transition } from "./machine";
 import { policyFor, type OverdueRule } from "./policies";
 
@@ -80,4 +81,18 @@ export async function onAccountSettled(tx: Tx, accountId: string, at: Date): Pro
       restart ? { billingAnchorAt: at } : {},
     );
   }
+}
+
+/**
+ * The one "overdue cleared" rule: an overdue account whose outstanding is paid
+ * down to within its credit limit (by a top-up or by the jobs' settlement) is
+ * no longer overdue, and its resources come back. Returns whether it cleared.
+ */
+export async function clearOverdueIfPaidDown(tx: Tx, accountId: string, at: Date): Promise<boolean> {
+  const [account] = await tx.select().from(accounts).where(eq(accounts.id, accountId));
+  if (!account?.overdueSince || (await outstandingTotal(tx, accountId)).gt(account.creditLimit)) return false;
+  await tx.update(accounts).set({ overdueSince: null, paygStoppedSince: null }).where(eq(accounts.id, accountId));
+  await onAccountSettled(tx, accountId, at);
+  await emitEvent(tx, accountId, "account.overdue_cleared", { overdueSince: account.overdueSince.toISOString() }, at);
+  return true;
 }

@@ -1,0 +1,38 @@
+// One writer per rule: orders are inserted only by writeOrder (lib/lifecycle/orders.ts)
+// and an account leaves overdue only through clearOverdueIfPaidDown
+// (lib/overdue/transitions.ts). A second copy anywhere in app/ or lib/ fails here.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = process.cwd();
+const sources = ["app", "lib"]
+  .flatMap((d) => readdirSync(path.join(root, d), { recursive: true, encoding: "utf8" }).map((f) => `${d}/${f.split(path.sep).join("/")}`))
+  .filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f) && statSync(path.join(root, f)).isFile());
+
+/** Each file and how many times `pattern` occurs in it. */
+function occurrences(pattern: RegExp): Record<string, number> {
+  const found: Record<string, number> = {};
+  for (const f of sources) {
+    const n = readFileSync(path.join(root, f), "utf8").match(new RegExp(pattern.source, "g"))?.length ?? 0;
+    if (n) found[f] = n;
+  }
+  return found;
+}
+
+describe("one writer", () => {
+  it("inserts orders in one place only", () => {
+    expect(occurrences(/\.insert\(\s*(schema\.)?orders\s*\)/)).toEqual({ "lib/lifecycle/orders.ts": 1 });
+  });
+
+  it("clears overdue in one place only", () => {
+    expect(occurrences(/overdueSince:\s*null\s*,\s*paygStoppedSince/)).toEqual({ "lib/overdue/transitions.ts": 1 });
+    expect(occurrences(/emitEvent\([^)]*"account\.overdue_cleared"/)).toEqual({ "lib/overdue/transitions.ts": 1 });
+  });
+
+  it("the guard sees a second writer", () => {
+    // The patterns match the forms the old copies had.
+    expect(/\.insert\(\s*(schema\.)?orders\s*\)/.test("await tx\n      .insert(orders)\n")).toBe(true);
+    expect(/overdueSince:\s*null\s*,\s*paygStoppedSince/.test("set({ overdueSince: null, paygStoppedSince: null })")).toBe(true);
+  });
+});
