@@ -4,7 +4,7 @@ import "server-only";
 // product and the costliest instances — each one grouped query in the database.
 import { sql } from "drizzle-orm";
 import { getDb, query } from "@/db/client";
-import { cycleBounds, cycleOf, shiftCycle } from "@/lib/billing/cycle";
+import { cycleOf, shiftCycle } from "@/lib/billing/cycle";
 import { accountNow } from "@/lib/clock";
 import { dec, toFixedString } from "@/lib/money";
 import { getAccount } from "../account";
@@ -13,23 +13,12 @@ import type { Caller } from "../caller";
 
 const EXPIRY_WINDOW_DAYS = 15;
 
-/**
- * Projection to the cycle's end: one-off charges (subscriptions, refunds,
- * adjustments) stay as they are; metered charges continue at the rate so far.
- */
-export function projectCycle(oneOff: string, metered: string, elapsedMs: number, cycleMs: number): string {
-  if (elapsedMs <= 0) return toFixedString(dec(oneOff).plus(metered));
-  const factor = dec(cycleMs).div(Math.min(elapsedMs, cycleMs));
-  return toFixedString(dec(oneOff).plus(dec(metered).times(factor)));
-}
-
 export async function getOverview(caller: Caller, accountId?: string) {
   const account = await getAccount(caller, accountId);
   const now = accountNow(account);
   const cycle = cycleOf(now, account.timeZone);
   const previous = shiftCycle(cycle, -1);
   const firstOfTrend = shiftCycle(cycle, -11);
-  const { start, end } = cycleBounds(cycle, account.timeZone);
   const soon = new Date(now.getTime() + EXPIRY_WINDOW_DAYS * 86_400_000);
   const db = await getDb();
   const id = account.id;
@@ -86,7 +75,6 @@ export async function getOverview(caller: Caller, accountId?: string) {
     previousCycle: previous,
     summary,
     spendToDate: toFixedString(dec(spend.metered).plus(spend.oneOff)),
-    projection: projectCycle(spend.oneOff, spend.metered, now.getTime() - start.getTime(), end.getTime() - start.getTime()),
     lastCycleTotal: toFixedString(spend.last),
     expiring: expiring.map((e) => ({ ...e, expiresAt: new Date(e.expiresAt) })),
     trend: { products, rows: trendRows },
