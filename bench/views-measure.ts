@@ -16,6 +16,7 @@ import { billableItems, instances } from "@/db/schema";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { runJobs } from "@/lib/jobs/run";
 import { usageContentHash } from "@/lib/billing/usage";
+import { rebuildUsageRollups } from "@/lib/billing/usage-store";
 import { itemsByProduct, validateUsageRecord, type UsageContext, type ValidUsage } from "@/lib/billing/usage-validate";
 import { fixedClock, setSystemClock } from "@/lib/clock";
 import { getAccount } from "@/lib/data/account";
@@ -170,8 +171,11 @@ export async function loadViewsData(opts: {
     });
   }
   await handle.db.execute(sql`analyze usage_records`);
-  // The rollups were filled by the trigger during the COPY; vacuum sets their visibility
-  // maps (as autovacuum would after a large insert) so totals are index-only counts.
+  // COPY bypasses the writer that keeps the rollups: build them from what was loaded.
+  const [{ tz }] = await query<{ tz: string }>(handle.db, sql`select time_zone as tz from accounts where id = ${accountId}`);
+  await rebuildUsageRollups(handle.db, accountId, tz);
+  // Vacuum sets the rollups' visibility maps (as autovacuum would after a large
+  // insert) so totals are index-only counts.
   await handle.db.execute(sql`vacuum (analyze) usage_hourly, usage_daily`);
   const indexSeconds = (performance.now() - t1) / 1000;
   log(`  indexes rebuilt and analysed in ${indexSeconds.toFixed(1)} s`);

@@ -8,6 +8,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { SQL } from "drizzle-orm";
 import { acquireDbLock, defaultPgliteDir, type DbLock } from "@/lib/db-lock";
 import * as schema from "./schema";
+import { hasCitus, migrateCitus } from "./citus";
 
 export { defaultPgliteDir };
 
@@ -125,6 +126,9 @@ export async function migrateDatabase(handle: DbHandle): Promise<void> {
   if (handle.kind === "pglite") {
     const { migrate } = await import("drizzle-orm/pglite/migrator");
     await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+  } else if (await hasCitus(handle.db)) {
+    // A Citus cluster: the same migrations, then the tables distributed by account.
+    await migrateCitus(handle.db as never, MIGRATIONS_FOLDER);
   } else {
     const { migrate } = await import("drizzle-orm/postgres-js/migrator");
     await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER });

@@ -75,23 +75,29 @@ export const users = pgTable(
     disabledAt: ts("disabled_at"),
     createdAt: now(),
   },
-  (t) => [
-    primaryKey({ columns: [t.accountId, t.id] }),
-    // Sign-in looks users up by e-mail before any account is known.
-    uniqueIndex("users_email_key").on(t.email),
-  ],
+  (t) => [primaryKey({ columns: [t.accountId, t.id] }), uniqueIndex("users_account_email_key").on(t.accountId, t.email)],
 );
 export type User = typeof users.$inferSelect;
+
+// Sign-in knows an e-mail before it knows an account: this table, keyed by the
+// e-mail (on Citus distributed by it), finds the account and keeps e-mails
+// unique across accounts. Written with the user in one transaction.
+export const userLogins = pgTable("user_logins", {
+  email: text("email").primaryKey(),
+  accountId: text("account_id").notNull(),
+  userId: text("user_id").notNull(),
+});
 
 // Failed sign-ins, counted per e-mail and per IP inside a sliding window.
 export const signInFailures = pgTable(
   "sign_in_failures",
   {
-    id: text("id").primaryKey(),
     key: text("key").notNull(), // "email:<address>" or "ip:<address>"
+    id: text("id").notNull(),
     at: ts("at").notNull().defaultNow(),
   },
-  (t) => [index("sign_in_failures_key_at_idx").on(t.key, t.at)],
+  // Keyed by what is counted, so one bucket's failures live together (on Citus, in one shard).
+  (t) => [primaryKey({ columns: [t.key, t.id] }), index("sign_in_failures_key_at_idx").on(t.key, t.at)],
 );
 
 export const apiKeys = pgTable(
@@ -107,9 +113,17 @@ export const apiKeys = pgTable(
     lastUsedAt: ts("last_used_at"),
     revokedAt: ts("revoked_at"),
   },
-  (t) => [primaryKey({ columns: [t.accountId, t.id] }), uniqueIndex("api_keys_hash_key").on(t.keyHash)],
+  (t) => [primaryKey({ columns: [t.accountId, t.id] }), uniqueIndex("api_keys_account_hash_key").on(t.accountId, t.keyHash)],
 );
 export type ApiKey = typeof apiKeys.$inferSelect;
+
+// A request's key names no account until it is looked up: keyed by the key's
+// hash (on Citus distributed by it). Written with the key in one transaction.
+export const apiKeyHashes = pgTable("api_key_hashes", {
+  keyHash: text("key_hash").primaryKey(),
+  accountId: text("account_id").notNull(),
+  keyId: text("key_id").notNull(),
+});
 
 // ── Catalog (global, not tenant data) ────────────────────────────────────────
 

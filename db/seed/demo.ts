@@ -5,7 +5,8 @@
 // one overdue Cloud Phone group. A second account shows isolation.
 import { eq } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
-import { accounts, coupons, instances, instanceStateChanges, ledgerEntries, orders, resourcePlans, users, vouchers, type Instance } from "@/db/schema";
+import { accounts, coupons, instances, instanceStateChanges, ledgerEntries, orders, resourcePlans, vouchers, type Instance } from "@/db/schema";
+import { insertUsers } from "@/lib/data/logins";
 import { hashPassword } from "@/lib/auth/password";
 import { seededRandom } from "@/lib/ids";
 import { dec, roundMoney, toFixedString } from "@/lib/money";
@@ -93,7 +94,8 @@ async function seedDemoIn(db: Tx, opts: SeedOptions) {
       { id: DEMO_ACCOUNT_ID, name: "Acme Robotics", currency: "USD", timeZone: "UTC", creditLimit: "50.00", createdAt: new Date(now.getTime() - 130 * DAY) },
       { id: OTHER_ACCOUNT_ID, name: "Globex Logistics", currency: "USD", timeZone: "Europe/Berlin", creditLimit: "0", createdAt: new Date(now.getTime() - 60 * DAY) },
     ]);
-    await tx.insert(users).values(
+    await insertUsers(
+      tx,
       DEMO_SIGN_INS.map((s, i) => ({
         accountId: s.account === "Acme Robotics" ? DEMO_ACCOUNT_ID : OTHER_ACCOUNT_ID,
         id: `usr_${s.email.split("@")[0]}_${s.email.split("@")[1].split(".")[0]}`,

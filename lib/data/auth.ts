@@ -6,6 +6,7 @@ import { dummyPasswordHash, verifyPassword } from "@/lib/auth/password";
 import { TooManyRequestsError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { systemNow } from "@/lib/clock";
+import { findLogin } from "./logins";
 
 // Failed sign-ins are throttled per e-mail (one person's account) and per IP
 // (one client guessing many accounts), over a sliding window.
@@ -40,11 +41,14 @@ export async function authenticateCredentials(emailInput: string, password: stri
     );
   }
 
-  const [row] = await db
-    .select({ user: users, accountName: accounts.name })
-    .from(users)
-    .innerJoin(accounts, eq(accounts.id, users.accountId))
-    .where(eq(users.email, email));
+  const login = await findLogin(db, email);
+  const [row] = login
+    ? await db
+        .select({ user: users, accountName: accounts.name })
+        .from(users)
+        .innerJoin(accounts, eq(accounts.id, users.accountId))
+        .where(and(eq(users.accountId, login.accountId), eq(accounts.id, login.accountId), eq(users.id, login.userId)))
+    : [];
   // argon2 runs for unknown and disabled users too: the answer's timing must
   // not tell which e-mails have an account.
   const matches = await verifyPassword(row?.user.passwordHash ?? (await dummyPasswordHash()), password);

@@ -5,6 +5,7 @@ import { apiKeys, type Role } from "@/db/schema";
 import { ForbiddenError, UnauthenticatedError } from "@/lib/errors";
 import { sha256 } from "@/lib/ids";
 import { systemNow } from "@/lib/clock";
+import { findApiKeyHash } from "./logins";
 
 /** Who is asking: every lib/data function takes one and authorizes on it. */
 export type Caller =
@@ -22,10 +23,14 @@ export async function apiKeyCaller(authorization: string | null): Promise<Tenant
   const match = authorization?.match(/^Bearer\s+(\S+)$/i);
   if (!match) throw new UnauthenticatedError("Send an API key as 'Authorization: Bearer <key>'.");
   const db = await getDb();
-  const [key] = await db
-    .select()
-    .from(apiKeys)
-    .where(and(eq(apiKeys.keyHash, sha256(match[1])), isNull(apiKeys.revokedAt)));
+  const keyHash = sha256(match[1]);
+  const found = await findApiKeyHash(db, keyHash);
+  const [key] = found
+    ? await db
+        .select()
+        .from(apiKeys)
+        .where(and(eq(apiKeys.accountId, found.accountId), eq(apiKeys.id, found.keyId), eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
+    : [];
   if (!key) throw new UnauthenticatedError("This API key is not valid or has been revoked.");
   await db
     .update(apiKeys)

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, getTableColumns, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import { getDb } from "@/db/client";
+import { getDb, type Db } from "@/db/client";
 import { accounts, apiKeys, CURRENCIES, ROLES, users } from "@/db/schema";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
@@ -9,6 +9,7 @@ import { newId, randomSecret, sha256 } from "@/lib/ids";
 import { systemNow } from "@/lib/clock";
 import type { Caller } from "./caller";
 import { parseInput } from "./validate";
+import { findLogin, insertApiKey, insertUsers } from "./logins";
 
 // Onboarding is the provider's job: only the operator (the CLI) may do it.
 function requireOperator(caller: Caller) {
@@ -62,13 +63,16 @@ export async function createUser(caller: Caller, input: z.input<typeof userInput
   const [account] = await db.select().from(accounts).where(eq(accounts.id, data.accountId));
   if (!account) throw new NotFoundError(`Account ${data.accountId} does not exist.`);
   const passwordHash = await hashPassword(data.password);
-  const inserted = await db
-    .insert(users)
-    .values({ accountId: data.accountId, id: newId("usr"), email: data.email, name: data.name, passwordHash, role: data.role })
-    .onConflictDoNothing()
-    .returning({ id: users.id, email: users.email, role: users.role, accountId: users.accountId });
-  if (!inserted.length) throw new ConflictError(`A user with e-mail ${data.email} already exists.`);
-  return inserted[0];
+  const user = { accountId: data.accountId, id: newId("usr"), email: data.email, name: data.name, passwordHash, role: data.role };
+  await db.transaction((tx) => insertUsers(tx, [user]));
+  return { id: user.id, email: user.email, role: user.role, accountId: user.accountId };
+}
+
+/** The user behind an e-mail, found through its login (one account's shard after that). */
+async function userByEmail(db: Db, email: string) {
+  const login = await findLogin(db, email);
+  if (!login) throw new NotFoundError(`No user with e-mail ${email}.`);
+  return and(eq(users.accountId, login.accountId), eq(users.id, login.userId));
 }
 
 /** Changing a password or disabling a user bumps the session version: their sessions end. */
@@ -77,23 +81,19 @@ export async function setUserPassword(caller: Caller, email: string, password: s
   const data = parseInput(userInput.pick({ email: true, password: true }), { email, password });
   const db = await getDb();
   const passwordHash = await hashPassword(data.password);
-  const updated = await db
+  await db
     .update(users)
     .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1` })
-    .where(eq(users.email, data.email))
-    .returning({ id: users.id });
-  if (!updated.length) throw new NotFoundError(`No user with e-mail ${data.email}.`);
+    .where(await userByEmail(db, data.email));
 }
 
 export async function setUserDisabled(caller: Caller, email: string, disabled: boolean) {
   requireOperator(caller);
   const db = await getDb();
-  const updated = await db
+  await db
     .update(users)
     .set({ disabledAt: disabled ? new Date() : null, sessionVersion: sql`${users.sessionVersion} + 1` })
-    .where(eq(users.email, email.trim().toLowerCase()))
-    .returning({ id: users.id });
-  if (!updated.length) throw new NotFoundError(`No user with e-mail ${email}.`);
+    .where(await userByEmail(db, email.trim().toLowerCase()));
 }
 
 const apiKeyInput = z.object({
@@ -111,14 +111,8 @@ export async function createApiKey(caller: Caller, input: z.input<typeof apiKeyI
   if (!account) throw new NotFoundError(`Account ${data.accountId} does not exist.`);
   const id = newId("key");
   const key = `bk_${randomSecret(30)}`;
-  await db.insert(apiKeys).values({
-    accountId: data.accountId,
-    id,
-    name: data.name,
-    role: data.role,
-    prefix: key.slice(0, 10),
-    keyHash: sha256(key),
-  });
+  const row = { accountId: data.accountId, id, name: data.name, role: data.role, prefix: key.slice(0, 10), keyHash: sha256(key) };
+  await db.transaction((tx) => insertApiKey(tx, row));
   return { id, key, role: data.role, accountId: data.accountId };
 }
 

@@ -22,6 +22,7 @@ import {
   type UsageIssue,
   type ValidUsage,
 } from "@/lib/billing/usage-validate";
+import { storeUsage } from "@/lib/billing/usage-store";
 import { requireRole, tenantOf, type Caller } from "./caller";
 
 export interface IngestResult {
@@ -91,25 +92,19 @@ async function usageItems(db: DbOrTx) {
   );
 }
 
-/** One INSERT of many rows via unnest of array literals; already-present ids are skipped. Returns the inserted ids. */
-/** One INSERT of many rows; ids already present are skipped. Returns how many rows it inserted. */
-async function insertUsage(db: DbOrTx, accountId: string, rows: readonly ValidUsage[]): Promise<number> {
+/** One INSERT of many rows (with their rollups); ids already present are skipped. Returns how many rows it inserted. */
+async function insertUsage(db: DbOrTx, accountId: string, timeZone: string, rows: readonly ValidUsage[]): Promise<number> {
   if (!rows.length) return 0;
   const col = (f: (r: ValidUsage) => string | null) => textArray(rows.map(f));
-  // Counted in SQL: returning 10,000 ids only to count them costs the client more than the insert.
-  const [{ n }] = await query<{ n: number }>(
+  return storeUsage(
     db,
-    sql`with ins as (
-          insert into usage_records (account_id, id, instance_id, item_id, quantity, start_at, end_at, attributes, content_hash)
-          select ${accountId}, * from unnest(
-            ${col((r) => r.id)}, ${col((r) => r.instanceId)}, ${col((r) => r.itemId)}, ${col((r) => r.quantity)}::numeric[],
-            ${col((r) => r.startAt.toISOString())}::timestamptz[], ${col((r) => r.endAt.toISOString())}::timestamptz[],
-            ${col((r) => (r.attributes ? JSON.stringify(r.attributes) : null))}::jsonb[], ${col((r) => r.contentHash)})
-          on conflict (account_id, id) do nothing
-          returning 1)
-        select count(*)::int as n from ins`,
+    accountId,
+    timeZone,
+    sql`select * from unnest(
+          ${col((r) => r.id)}, ${col((r) => r.instanceId)}, ${col((r) => r.itemId)}, ${col((r) => r.quantity)}::numeric[],
+          ${col((r) => r.startAt.toISOString())}::timestamptz[], ${col((r) => r.endAt.toISOString())}::timestamptz[],
+          ${col((r) => (r.attributes ? JSON.stringify(r.attributes) : null))}::jsonb[], ${col((r) => r.contentHash)})`,
   );
-  return Number(n);
 }
 
 async function storedHashes(db: DbOrTx, accountId: string, ids: readonly string[]): Promise<Map<string, string>> {
@@ -188,7 +183,7 @@ export async function ingestUsage(caller: Caller, body: unknown, accountId?: str
     // and a mismatch rolls the whole batch back.
     // Sorted by id, so concurrent batches with overlapping ids take their
     // index locks in the same order and wait for each other instead of deadlocking.
-    const inserted = await insertUsage(tx, account, fresh.map((f) => f.record).sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)));
+    const inserted = await insertUsage(tx, account, acct.timeZone, fresh.map((f) => f.record).sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)));
     if (inserted < fresh.length) {
       const stored = await storedHashes(tx, account, fresh.map((f) => f.record.id));
       const clash = fresh.filter((f) => stored.get(f.record.id) !== f.record.contentHash);
@@ -304,13 +299,11 @@ export async function importUsage(
       // Insert first: when every staged row is new (the common case) that is the only statement.
       // Otherwise ids repeated in the file or already stored must carry the same content,
       // or the whole import rolls back.
-      const [{ n }] = await query<{ n: number }>(
+      const n = await storeUsage(
         tx,
-        sql`with ins as (
-              insert into usage_records (account_id, id, instance_id, item_id, quantity, start_at, end_at, attributes, content_hash)
-              select ${account}, id, instance_id, item_id, quantity, start_at, end_at, attributes, content_hash from ${staging}
-              on conflict (account_id, id) do nothing returning 1)
-            select count(*)::int as n from ins`,
+        account,
+        acct.timeZone,
+        sql`select id, instance_id, item_id, quantity, start_at, end_at, attributes, content_hash from ${staging}`,
       );
       if (Number(n) < read) {
         const repeated = await query<{ id: string; lines: string[] }>(

@@ -1,14 +1,15 @@
 // The usage rollups behind the Usage Records tab: whatever the insert path
-// (several statements, re-sent ids, a rolled-back batch), usage_hourly and
+// (the writer in several statements, re-sent ids, a rolled-back batch, a rebuild), usage_hourly and
 // usage_daily hold exactly the sums of the stored records, and the tab read
 // from them equals an aggregation of the raw records in the account's zone —
 // across a DST change, and in a half-hour zone (which reads the raw records).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { sql } from "drizzle-orm";
-import { query } from "@/db/client";
+import { query, type DbOrTx } from "@/db/client";
 import { usageRecords } from "@/db/schema";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
+import { rebuildUsageRollups, storeUsage } from "@/lib/billing/usage-store";
 import { dayOf } from "@/lib/billing/cycle";
 import { fixedClock, realClock, setSystemClock } from "@/lib/clock";
 import { OPERATOR, type Caller } from "@/lib/data/caller";
@@ -39,9 +40,19 @@ describe("usage rollups", () => {
     await loadCatalog(t.handle().db, await readCatalogFile());
   });
 
-  async function insert(records: Rec[]) {
+  /** One batch through the writer that keeps the rollups. */
+  function store(db: DbOrTx, timeZone: string, rows: Rec[]) {
+    const values = sql.join(
+      rows.map((r) => sql`(${r.id}, ${r.instanceId}, ${r.itemId}, ${r.quantity}::numeric, ${(r.startAt as Date).toISOString()}::timestamptz,
+        ${(r.endAt as Date).toISOString()}::timestamptz, null::jsonb, ${r.contentHash})`),
+      sql`, `,
+    );
+    return storeUsage(db, rows[0].accountId, timeZone, sql`select * from (values ${values}) v`);
+  }
+
+  async function insert(records: Rec[], timeZone: string) {
     // A few statements, as batches arrive; re-sent ids are skipped, not counted.
-    for (let i = 0; i < records.length; i += 7) await t.handle().db.insert(usageRecords).values(records.slice(i, i + 7)).onConflictDoNothing();
+    for (let i = 0; i < records.length; i += 7) await store(t.handle().db, timeZone, records.slice(i, i + 7));
   }
 
   /** The rollups against sums computed here from the stored records. */
@@ -90,11 +101,11 @@ describe("usage rollups", () => {
     const recs: Rec[] = [];
     // Every 50 minutes through October (local), three instances and items in turn, around the DST change too.
     for (let n = 0, m = 0; m < 31 * 24 * 60 + 60; n++, m += 50) recs.push(record(A, n, m, n % 3, (n >> 1) % 3, `${(n % 17) + 0.25}`));
-    await insert(recs);
-    await insert(recs.slice(0, 40)); // re-sent: nothing more
+    await insert(recs, "Europe/Berlin");
+    await insert(recs.slice(0, 40), "Europe/Berlin"); // re-sent: nothing more
     await expect(
       t.handle().db.transaction(async (tx) => {
-        await tx.insert(usageRecords).values(record(A, 99_999, 600, 0, 0, "1000"));
+        await store(tx, "Europe/Berlin", [record(A, 99_999, 600, 0, 0, "1000")]);
         throw new Error("batch refused");
       }),
     ).rejects.toThrow("batch refused");
@@ -126,7 +137,7 @@ describe("usage rollups", () => {
     await createAccount(OPERATOR, { id: K, name: "Kolkata", timeZone: "Asia/Kolkata" });
     const recs: Rec[] = [];
     for (let n = 0, m = 0; m < 33 * 24 * 60; n++, m += 97) recs.push(record(K, n, m, n % 2, n % 3, `${n % 5}.5`));
-    await insert(recs);
+    await insert(recs, "Asia/Kolkata");
     await expectRollupsExact(K, "Asia/Kolkata");
     const byHour = await tab(K, "hour");
     const byDay = await tab(K, "day");
@@ -147,11 +158,23 @@ describe("usage rollups", () => {
         async (rows) => {
           const id = uniq("rollup-prop");
           await createAccount(OPERATOR, { id, name: "Prop", timeZone: "America/St_Johns" }); // −3:30 / −2:30
-          await insert(rows.map(([m, i, it, q], n) => record(id, n, m, i, it, dec(q).div(1000).toFixed(3))));
+          await insert(rows.map(([m, i, it, q], n) => record(id, n, m, i, it, dec(q).div(1000).toFixed(3))), "America/St_Johns");
           await expectRollupsExact(id, "America/St_Johns");
         },
       ),
       { numRuns: 12 },
     );
+  });
+
+  it("rebuilds one account's rollups from its records after a load that bypassed the writer", async () => {
+    const R = uniq("rollup-rebuild");
+    await createAccount(OPERATOR, { id: R, name: "Rebuild", timeZone: "Europe/Berlin" });
+    const recs: Rec[] = [];
+    for (let n = 0, m = 0; m < 5 * 24 * 60; n++, m += 71) recs.push(record(R, n, m, n % 3, n % 2, `${n % 9}.125`));
+    await insert(recs.slice(0, 20), "Europe/Berlin");
+    // As a bulk COPY does: rows land in usage_records only.
+    await t.handle().db.insert(usageRecords).values(recs.slice(20));
+    await rebuildUsageRollups(t.handle().db, R, "Europe/Berlin");
+    expect(await expectRollupsExact(R, "Europe/Berlin")).toHaveLength(recs.length);
   });
 });
