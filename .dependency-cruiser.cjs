@@ -17,7 +17,7 @@ const union = (tiers) => tiers.map((t) => `(${t.path})`).join("|");
 const TEST = "(\\.test\\.tsx?$|^tests/|^e2e/)";
 
 /** Leaves and pure libraries: anything may import them; they import only each other. */
-const LEAVES = "^(db/(client|schema)\\.ts$|lib/[^/]+\\.ts$|lib/(auth|exports|i18n)/|messages/)";
+const LEAVES = "^(db/(client|schema|citus)\\.ts$|lib/[^/]+\\.ts$|lib/(auth|exports|i18n)/|messages/)";
 /** What presentational code (components/, i18n/ helpers) may import besides itself and packages. */
 const PRESENTATION = "^(components/|i18n/(?!request\\.ts$))";
 const PRESENTATION_MAY_USE = "^(components/|i18n/|messages/|lib/(money|format|text|clock|errors|action-result)\\.ts$|lib/i18n/|lib/auth/codes\\.ts$|lib/overdue/(machine|policies)\\.ts$|node_modules/)";

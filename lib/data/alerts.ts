@@ -176,7 +176,7 @@ export async function markAlertsRead(caller: Caller) {
   const [r] = await db
     .insert(alertReads)
     .values({ accountId: caller.accountId, userId: caller.userId, readUntil: sql`now()` })
-    .onConflictDoUpdate({ target: [alertReads.accountId, alertReads.userId], set: { readUntil: sql`now()` } })
+    .onConflictDoUpdate({ target: [alertReads.accountId, alertReads.userId], set: { readUntil: sql`excluded.read_until` } })
     .returning();
   return { readUntil: r.readUntil.toISOString() };
 }

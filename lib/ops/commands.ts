@@ -11,6 +11,7 @@ import { deliverPending } from "@/lib/webhooks/deliver";
 import { topUp } from "@/lib/data/top-ups";
 import { importUsageCommand } from "./import-usage";
 import { statusCommand } from "./status";
+import { citusStatusCommand } from "./citus-status";
 
 type Values = Record<string, string | boolean | undefined>;
 interface Ctx {
@@ -172,6 +173,7 @@ Object.assign(COMMANDS, {
     },
   },
   "import-usage": importUsageCommand,
+  "citus-status": citusStatusCommand,
   status: statusCommand,
   "top-up": {
     summary: "Credit an account's balance; outstanding amounts are settled oldest first.",

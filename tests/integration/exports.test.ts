@@ -12,7 +12,8 @@ import { and, eq } from "drizzle-orm";
 import { parse } from "csv-parse/sync";
 import { GET as billLinesGET } from "@/app/api/v1/bill-lines/route";
 import { GET as exportGET } from "@/app/(console)/bill-details/export/route";
-import { billLines, columnPreferences, instances, orders, usageRecords } from "@/db/schema";
+import { billLines, columnPreferences, instances, orders } from "@/db/schema";
+import { insertUsageRows } from "@/db/seed/insert-usage";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { fixedClock, realClock, setSystemClock } from "@/lib/clock";
 import { OPERATOR, type Caller } from "@/lib/data/caller";
@@ -118,12 +119,12 @@ describe("Bill Details views and exports", () => {
       for (const m of [0, 30]) {
         const start = new Date(Date.UTC(2026, 9, 1, h, m));
         usage.push({ accountId: A, id: `u-${h}-${m}`, instanceId: "cp-1", itemId: "cloud-phone.instance", quantity: "0.5",
-          startAt: start, endAt: new Date(start.getTime() + 1_800_000), contentHash: "x" });
+          startAt: start, endAt: new Date(start.getTime() + 1_800_000), attributes: null });
       }
     }
     usage.push({ accountId: B, id: "u-b", instanceId: "cp-1", itemId: "cloud-phone.instance", quantity: "100",
-      startAt: new Date("2026-10-01T15:00:00Z"), endAt: new Date("2026-10-01T16:00:00Z"), contentHash: "x" });
-    await db.insert(usageRecords).values(usage);
+      startAt: new Date("2026-10-01T15:00:00Z"), endAt: new Date("2026-10-01T16:00:00Z"), attributes: null });
+    await insertUsageRows(db, usage);
   });
   afterAll(() => setSystemClock(realClock));
 

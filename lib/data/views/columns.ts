@@ -39,7 +39,8 @@ export async function saveColumnPreference(caller: Caller, view: ColumnView, col
     .values({ accountId: tenantOf(caller), userId: caller.userId, view, columns: unique })
     .onConflictDoUpdate({
       target: [columnPreferences.accountId, columnPreferences.userId, columnPreferences.view],
-      set: { columns: unique, updatedAt: sql`now()` },
+      // excluded.*: Citus runs the update on a shard, where only immutable expressions may be evaluated.
+      set: { columns: sql`excluded.columns`, updatedAt: sql`excluded.updated_at` },
     });
   return unique;
 }
