@@ -99,7 +99,7 @@ export async function migrateCitus(db: Exec & { transaction<T>(f: (tx: Exec) => 
     await tx.execute(sql`create schema if not exists drizzle`);
     await tx.execute(sql`create table if not exists drizzle.__drizzle_migrations (id serial primary key, hash text not null, created_at bigint)`);
     const [last] = await rows<{ created_at: string }>(tx, sql`select created_at from drizzle.__drizzle_migrations order by created_at desc limit 1`);
-    let distributed = (await rows(tx, sql`select 1 from pg_dist_partition limit 1`)).length > 0;
+    const distributed = (await rows(tx, sql`select 1 from pg_dist_partition limit 1`)).length > 0;
     for (const m of migrations) {
       if (last && Number(last.created_at) >= m.folderMillis) continue;
       for (const stmt of m.sql) {
