@@ -27,6 +27,11 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        resolve: { alias },
+        // Only on a Citus cluster (DATABASE_URL of its coordinator, CITUS_TEMP_DIR/PORT from scripts/citus-temp.sh).
+        test: { name: "citus", include: ["tests/citus/**/*.test.ts"], environment: "node", testTimeout: 300_000, hookTimeout: 300_000, fileParallelism: false },
+      },
     ],
   },
 });

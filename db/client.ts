@@ -29,8 +29,11 @@ export interface DbHandle {
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
 
 /** `owner` names this process in the embedded folder's lock (shown to whoever finds it held). */
-export async function openDatabase(opts: { url?: string; dataDir?: string; loadDataDir?: Blob; owner?: string } = {}): Promise<DbHandle> {
-  if (opts.url) return openPostgres(opts.url);
+/** `onQuery` (PostgreSQL only) sees every statement sent, with its parameters: tests use it to check query plans. */
+export async function openDatabase(
+  opts: { url?: string; dataDir?: string; loadDataDir?: Blob; owner?: string; onQuery?: (text: string, params: unknown[]) => void } = {},
+): Promise<DbHandle> {
+  if (opts.url) return openPostgres(opts.url, opts.onQuery);
   return openPglite(opts.dataDir ?? defaultPgliteDir(), opts.loadDataDir, opts.owner ?? defaultOwner());
 }
 
@@ -40,12 +43,13 @@ function defaultOwner(): string {
   return `node ${path.basename(process.argv[1] ?? "")}`.trim();
 }
 
-async function openPostgres(url: string): Promise<DbHandle> {
+async function openPostgres(url: string, onQuery?: (text: string, params: unknown[]) => void): Promise<DbHandle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const client = postgres(url, {
     max: Number(process.env.DB_POOL_SIZE ?? 10),
     onnotice: () => {},
+    ...(onQuery ? { debug: (_connection: number, text: string, params: unknown[]) => onQuery(text, params) } : {}),
     connection: { TimeZone: "UTC" },
   });
   const db = drizzle(client, { schema }) as unknown as Db;

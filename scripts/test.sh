@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: every layer — typecheck, lint, the import layers, unit, integration on PGlite and on
-# a real PostgreSQL 15 server started here, e2e in Chromium against a
+# a real PostgreSQL 15 server and on a 3-node Citus cluster started here, e2e in Chromium against a
 # production build. Nothing is skipped silently; one summary line per layer.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -35,13 +35,27 @@ layer "integration (PGlite)" "count_vitest $OUT/int-pglite.json" \
   env -u DATABASE_URL npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$OUT/int-pglite.json"
 
 source scripts/pg-temp.sh
+source scripts/citus-temp.sh
+trap 'pg_temp_stop; citus_temp_stop' EXIT
 if pg_temp_start; then
-  trap pg_temp_stop EXIT
   layer "integration (PostgreSQL 15)" "count_vitest $OUT/int-pg.json" \
     npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$OUT/int-pg.json"
   pg_temp_stop
 else
   summary+=("integration (PostgreSQL 15)  FAIL  could not start a PostgreSQL server")
+  failed=1
+fi
+
+# The same integration suite on a 3-node Citus cluster (coordinator + 2 workers),
+# then what only a cluster has: every tenant query on one shard, adding a worker.
+if citus_temp_start; then
+  layer "integration (Citus 3 nodes)" "count_vitest $OUT/int-citus.json" \
+    npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$OUT/int-citus.json"
+  layer "Citus (router, rebalance)" "count_vitest $OUT/citus.json" \
+    npx vitest run --project citus --reporter=default --reporter=json --outputFile.json="$OUT/citus.json"
+  citus_temp_stop
+else
+  summary+=("integration (Citus 3 nodes)  FAIL  could not start a Citus cluster (see above)")
   failed=1
 fi
 
