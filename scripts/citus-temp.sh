@@ -6,6 +6,8 @@
 #   citus_temp_start               → exports DATABASE_URL, CITUS_TEMP_DIR, CITUS_TEMP_PORT
 #   citus_temp_add_node            → starts one more worker (not yet added); prints its port
 #   citus_temp_stop                → stops every node and deletes the files
+# Tables get CITUS_SHARD_COUNT shards (default 8 here, so a rebalance in the
+# tests moves few; Citus' own default, for production, is 32).
 # The Citus build for this machine's PostgreSQL comes from the provider's
 # distribution folder: CITUS_DIST, else the `shared/citus` folder beside the checkout
 # or /work/shared/citus.
@@ -47,7 +49,7 @@ _citus_node_start() { # port
   _citus_as "$PGBIN/initdb" -D "$CITUS_TEMP_DIR/$p" -U app --auth=trust -E UTF8 --locale=C.UTF-8 >"$CITUS_TEMP_DIR/$p.initdb.log" 2>&1 || { cat "$CITUS_TEMP_DIR/$p.initdb.log" >&2; return 1; }
   echo "shared_preload_libraries = 'citus'" >> "$CITUS_TEMP_DIR/$p/postgresql.conf"
   _citus_as "$PGBIN/pg_ctl" -D "$CITUS_TEMP_DIR/$p" -l "$CITUS_TEMP_DIR/$p.log" -w start \
-    -o "-p $p -k $CITUS_TEMP_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c wal_level=logical ${PG_EXTRA_OPTS:-}" >/dev/null || { cat "$CITUS_TEMP_DIR/$p.log" >&2; return 1; }
+    -o "-p $p -k $CITUS_TEMP_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c wal_level=logical -c citus.shard_count=${CITUS_SHARD_COUNT:-8} ${PG_EXTRA_OPTS:-}" >/dev/null || { cat "$CITUS_TEMP_DIR/$p.log" >&2; return 1; }
   _citus_as "$PGBIN/createdb" -h 127.0.0.1 -p "$p" -U app app || return 1
   "$PGBIN/psql" -h 127.0.0.1 -p "$p" -U app -d app -qAt -c "CREATE EXTENSION citus;" >/dev/null
 }
