@@ -4,6 +4,7 @@
 // mode in TypeScript → Decimal); instants are timestamptz.
 import {
   bigint,
+  foreignKey,
   boolean,
   customType,
   date,
@@ -222,6 +223,33 @@ export const instances = pgTable(
 );
 export type Instance = typeof instances.$inferSelect;
 
+/** User-defined tags: key → value (docs/tags.md). */
+export type Tags = Record<string, string>;
+
+// An instance's tags and resource group over time: one row per assignment of
+// the whole set, in force from valid_from until valid_to (null: still in
+// force). Rating reads the assignment in force for each line's period, so
+// rating again over the same history gives the same lines.
+export const instanceTagAssignments = pgTable(
+  "instance_tag_assignments",
+  {
+    accountId: text("account_id").notNull().references(() => accounts.id),
+    id: text("id").notNull(),
+    instanceId: text("instance_id").notNull(),
+    tags: jsonb("tags").$type<Tags>().notNull().default({}),
+    resourceGroup: text("resource_group"), // null: in no group
+    validFrom: ts("valid_from").notNull(),
+    validTo: ts("valid_to"),
+    createdAt: now(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.id] }),
+    index("instance_tag_assignments_account_instance_idx").on(t.accountId, t.instanceId, t.validFrom),
+    foreignKey({ name: "instance_tag_assignments_instance_fk", columns: [t.accountId, t.instanceId], foreignColumns: [instances.accountId, instances.id] }),
+  ],
+);
+export type InstanceTagAssignment = typeof instanceTagAssignments.$inferSelect;
+
 export const usageRecords = pgTable(
   "usage_records",
   {
@@ -374,6 +402,9 @@ export const billLines = pgTable(
     dueAt: ts("due_at").notNull(),
     settledAt: ts("settled_at"),
     ratedAt: ts("rated_at").notNull(),
+    // The instance's tags and resource group in force for the line's period (docs/tags.md).
+    tags: jsonb("tags").$type<Tags>().notNull().default({}),
+    resourceGroup: text("resource_group"),
   },
   (t) => [
     primaryKey({ columns: [t.accountId, t.id] }),

@@ -8,12 +8,13 @@ import { instanceFilters } from "@/lib/data/instances";
 import { ledgerFilters } from "@/lib/data/ledger";
 import { autoRenewInput, changeSpecInput, idempotencyKey, orderFilters, renewInput, switchInput, unsubscribeInput } from "@/lib/data/lifecycle";
 import { registerInput, releaseInput } from "@/lib/data/resource-events";
+import { setTagsInput } from "@/lib/data/tags";
 import { advanceInput } from "@/lib/data/test-clock";
 import { topUpInput } from "@/lib/data/top-ups";
 import { USAGE_BATCH_MAX, usageRecordSchema } from "@/lib/data/usage";
 import { describeFields, jsonSchema, register, type Parameter, type PathSpecs, type Ref, type ResponseSpec } from "./openapi-builder";
 import { AccountSummary, Catalog, OverdueStatus, TestClock, TestClockResult, TopUpResult } from "./schemas-account";
-import { BillDetail, BillLinePage, BillPage, dataOf, ErrorBody, Instance, InstanceDetail, LedgerEntry, LifecycleResult, listOf, Order, OrderActionResult, Quote, UsageResult } from "./schemas";
+import { BillDetail, BillLinePage, BillPage, dataOf, ErrorBody, Instance, InstanceDetail, LedgerEntry, LifecycleResult, listOf, Order, OrderActionResult, Quote, TagsResult, UsageResult } from "./schemas";
 
 const err = (name: string): Ref => ({ $ref: `#/components/responses/${name}` });
 export const READ_ERRORS = { "400": err("BadRequest"), "401": err("Unauthenticated"), "403": err("Forbidden"), "429": err("TooManyRequests") };
@@ -34,6 +35,14 @@ describeFields(registerInput, {
   createdAt: { format: "date-time", description: "A past creation instant with an offset; default: the account's clock" },
   months: "Subscription duration: 1, 2, 3, 6 or 12 (subscriptions only, required for them)",
   autoRenew: "Subscriptions only",
+  tags: "User-defined tags, key → value (at most 50; keys 1–128 characters, values up to 256; keys may not start with billing-console/)",
+  resourceGroup: "The resource group the resource belongs to (default: none)",
+});
+register(setTagsInput, "TagsEvent", "The resource's tags and resource group from `at` on: the tag set replaces the current one");
+describeFields(setTagsInput, {
+  tags: "The whole tag set, key → value (an empty object removes every tag)",
+  resourceGroup: "The resource group; null removes it; left out: unchanged",
+  at: { format: "date-time", description: "From when, not in the future nor before the assignment in force began; default: the account's clock" },
 });
 register(usageRecordSchema, "UsageRecord");
 describeFields(usageRecordSchema, {
@@ -143,6 +152,16 @@ export const corePaths: PathSpecs = {
         "404": notFoundInstance,
         "409": fails("The instance was already released; nothing was written"),
       },
+    },
+  },
+  "/api/v1/instances/{id}/tags": {
+    post: {
+      tag: "Resources",
+      operationId: "setInstanceTags",
+      summary: "Set a resource's tags and resource group (admin key); the history is kept",
+      description: "Bill lines carry the tags in force when their day starts (docs/tags.md); a change mid-day applies from the next day's lines.",
+      body: setTagsInput,
+      responses: { "200": ok("The tags in force from validFrom", dataOf(TagsResult)), ...WRITE_ERRORS, "404": notFoundInstance },
     },
   },
   "/api/v1/catalog": {

@@ -38,6 +38,8 @@ const base: FocusSource = {
   deductedByResourcePlan: "0",
   deductedByCoupons: "0",
   deductedByVouchers: "0",
+  tags: null,
+  resourceGroup: null,
   currency: "USD",
   billId: "bill-1",
   orderNo: null,
