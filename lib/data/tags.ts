@@ -20,16 +20,28 @@ export const MAX_TAGS = 50;
 const KEY_RE = /^[\p{L}\p{N} _.:/=+\-@]{1,128}$/u;
 const VALUE_RE = /^[\p{L}\p{N} _.:/=+\-@]{0,256}$/u;
 
+const KEY_RULE = "must be 1–128 letters, digits, spaces or _ . : / = + - @";
+const reserved = (k: string) => k.toLowerCase().startsWith(PROVIDER_TAG_PREFIX);
+const RESERVED_RULE = `must not start with the reserved prefix "${PROVIDER_TAG_PREFIX}"`;
+
 export const tagKey = z
   .string()
   .trim()
-  .regex(KEY_RE, "must be 1–128 letters, digits, spaces or _ . : / = + - @")
-  .refine((k) => !k.toLowerCase().startsWith(PROVIDER_TAG_PREFIX), `must not start with the reserved prefix "${PROVIDER_TAG_PREFIX}"`);
+  .regex(KEY_RE, KEY_RULE)
+  .refine((k) => !reserved(k), RESERVED_RULE);
 export const tagValue = z.string().trim().regex(VALUE_RE, "must be at most 256 letters, digits, spaces or _ . : / = + - @");
 
+// Keys are checked here rather than by the record's key schema, whose error would not say what is wrong.
 export const tagsSchema = z
-  .record(tagKey, tagValue)
-  .refine((t) => Object.keys(t).length <= MAX_TAGS, `at most ${MAX_TAGS} tags`)
+  .record(z.string(), tagValue)
+  .superRefine((tags, ctx) => {
+    const keys = Object.keys(tags);
+    if (keys.length > MAX_TAGS) ctx.addIssue({ code: "custom", message: `at most ${MAX_TAGS} tags, got ${keys.length}` });
+    for (const k of keys) {
+      const problem = !KEY_RE.test(k) || k.trim() !== k ? `key "${k.slice(0, 40)}" ${KEY_RULE}` : reserved(k) ? `key "${k}" ${RESERVED_RULE}` : null;
+      if (problem) ctx.addIssue({ code: "custom", path: [k], message: problem });
+    }
+  })
   .describe("User-defined tags, key → value");
 
 export const resourceGroupSchema = z
