@@ -29,6 +29,8 @@ const lineArb = fc.record({
   group: fc.option(fc.constantFrom(...GROUPS), { nil: null }),
 });
 
+type GeneratedLine = typeof lineArb extends fc.Arbitrary<infer T> ? T : never;
+
 describe("cost allocation adds up (property)", () => {
   const t = useTestDatabase();
   const db = () => t.handle().db;
@@ -41,7 +43,7 @@ describe("cost allocation adds up (property)", () => {
   });
   afterAll(() => setSystemClock(realClock));
 
-  async function write(lines: fc.infer<typeof lineArb>[]) {
+  async function write(lines: GeneratedLine[]) {
     await db().delete(billLines).where(eq(billLines.accountId, A));
     if (!lines.length) return;
     await db().insert(billLines).values(
