@@ -15,9 +15,12 @@ export function TagEditor({ tags, resourceGroup, action }: {
 }) {
   const t = useTranslations("tags");
   const [state, formAction, pending] = useActionState<ActionState<true>, FormData>(action, null);
-  const rows = [...Object.entries(tags), ...Array.from({ length: BLANK_ROWS }, () => ["", ""] as [string, string])];
+  const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const rows = [...Object.entries(tags).sort(([a], [b]) => byCode(a, b)), ...Array.from({ length: BLANK_ROWS }, () => ["", ""] as [string, string])];
   return (
-    <form action={formAction} aria-label={t("title")} className="space-y-3 text-sm" data-testid="tag-editor">
+    <div className="space-y-3 text-sm" data-testid="tag-editor">
+    {/* Keyed by the saved set: after a save the inputs start from what is now in force (the message stays). */}
+    <form key={JSON.stringify([tags, resourceGroup])} id="tag-editor-form" action={formAction} aria-label={t("title")} className="space-y-3">
       <table className="w-full">
         <thead>
           <tr className="text-left text-xs text-muted">
@@ -46,11 +49,12 @@ export function TagEditor({ tags, resourceGroup, action }: {
           className="rounded border border-line px-2 py-1 text-sm text-ink" />
       </label>
       <p className="text-xs text-muted">{t("editHint")}</p>
-      <div className="flex flex-wrap items-center gap-2">
-        <button type="submit" disabled={pending} className="rounded bg-brand px-3 py-1.5 font-medium text-white disabled:opacity-50">{t("save")}</button>
-        {state?.ok && <span role="status" className="text-xs text-green-800">{t("saved")}</span>}
-        {state?.error && <span role="alert" className="text-xs text-red-700">{state.error}</span>}
-      </div>
     </form>
+    <div className="flex flex-wrap items-center gap-2">
+      <button type="submit" form="tag-editor-form" disabled={pending} className="rounded bg-brand px-3 py-1.5 font-medium text-white disabled:opacity-50">{t("save")}</button>
+      {state?.ok && <span role="status" className="text-xs text-green-800">{t("saved")}</span>}
+      {state?.error && <span role="alert" className="text-xs text-red-700">{state.error}</span>}
+    </div>
+    </div>
   );
 }

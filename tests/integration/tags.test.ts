@@ -6,7 +6,7 @@
 // untagged cost shown as such, and the CSV and FOCUS exports carry them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "csv-parse/sync";
-import { and, asc, eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { billLines, instanceTagAssignments } from "@/db/schema";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { runJobs } from "@/lib/jobs/run";

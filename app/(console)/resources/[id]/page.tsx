@@ -80,8 +80,7 @@ export default async function ResourcePage({ params }: { params: Promise<{ id: s
         </Card>
         <Card title={tt("title")}>
           {caller.role === "admin" && i.status !== "released" ? (
-            // Keyed by the assignment in force: after a save the form starts from the saved rows.
-            <TagEditor key={JSON.stringify([tags, resourceGroup])} tags={tags} resourceGroup={resourceGroup} action={saveTagsAction.bind(null, i.id)} />
+            <TagEditor tags={tags} resourceGroup={resourceGroup} action={saveTagsAction.bind(null, i.id)} />
           ) : (
             <div className="space-y-1 text-sm">
               {Object.keys(tags).length ? <TagList tags={tags} /> : <p className="text-muted">{tt("none")}</p>}
