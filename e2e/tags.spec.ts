@@ -17,10 +17,10 @@ test.describe("Tags and resource groups", () => {
     const everything = money((await page.getByTestId("total-pretaxAmount").textContent())!);
 
     // Choose the key, then one of its values: each is a URL parameter.
-    await bd.filters().getByLabel("Tag key").selectOption("project");
+    await bd.filters().getByRole("combobox", { name: "Tag key", exact: true }).selectOption("project");
     await bd.apply();
     await expect(page).toHaveURL(/tagKey=project/);
-    await bd.filters().getByLabel("Tag value").selectOption("qa");
+    await bd.filters().getByRole("combobox", { name: "Tag value", exact: true }).selectOption("qa");
     await bd.apply();
     await expect(page).toHaveURL(/tagValue=qa/);
     await expect(rows.first()).toBeVisible();
@@ -43,18 +43,18 @@ test.describe("Tags and resource groups", () => {
     await page.goto("/resources/eip-hz");
     const editor = page.getByTestId("tag-editor");
     await expect(editor).toBeVisible();
-    await expect(editor.getByLabel("Key 1")).toHaveValue("project");
+    await expect(editor.getByLabel("Key 1", { exact: true })).toHaveValue("project");
     // The first blank row takes a new tag; the group moves.
-    await editor.getByLabel("Key 2").fill("owner");
-    await editor.getByLabel("Value 2").fill("e2e");
-    await editor.getByLabel("Resource group").fill("network");
+    await editor.getByLabel("Key 2", { exact: true }).fill("owner");
+    await editor.getByLabel("Value 2", { exact: true }).fill("e2e");
+    await editor.getByRole("textbox", { name: "Resource group" }).fill("network");
     await editor.getByRole("button", { name: "Save tags" }).click();
     await expect(editor.getByRole("status")).toContainText("Tags saved");
     await page.reload();
     // Keys are listed in order: owner before project.
-    await expect(page.getByTestId("tag-editor").getByLabel("Key 1")).toHaveValue("owner");
-    await expect(page.getByTestId("tag-editor").getByLabel("Value 1")).toHaveValue("e2e");
-    await expect(page.getByTestId("tag-editor").getByLabel("Resource group")).toHaveValue("network");
+    await expect(page.getByTestId("tag-editor").getByLabel("Key 1", { exact: true })).toHaveValue("owner");
+    await expect(page.getByTestId("tag-editor").getByLabel("Value 1", { exact: true })).toHaveValue("e2e");
+    await expect(page.getByTestId("tag-editor").getByRole("textbox", { name: "Resource group" })).toHaveValue("network");
     await page.getByText("Tag history").click();
     await expect(page.getByTestId("tag-history").locator("li")).toHaveCount(2);
   });
