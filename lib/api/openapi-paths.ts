@@ -84,7 +84,7 @@ const LIST_DOCS = {
 const LINE_DOCS: Record<string, string> = {
   granularity: "Statistic period: DAILY = one row per statistic day (the stored lines), MONTHLY = one row per billing cycle.",
   statisticItem: "line = bill lines; instance / product = aggregated per instance or per product (+ product detail and billing method).",
-  groupBy: "Aggregate by one filter dimension (replaces the statistic item's grouping; per day when granularity=DAILY). In aggregated rows a field is null unless all lines share it.",
+  groupBy: "Aggregate by one filter dimension, the resource group, or the value of tagKey (tag) — untagged lines and lines in no group are a row of their own, so rows add up to the totals (replaces the statistic item's grouping; per day when granularity=DAILY). In aggregated rows a field is null unless all lines share it.",
   billingDate: "Only this statistic day (YYYY-MM-DD, inside the cycle).",
   productId: "Product codes. Multi-select: repeat the parameter or separate values with commas.",
   productDetail: "Product details. Multi-select: repeat the parameter (free text may contain commas).",
@@ -92,6 +92,9 @@ const LINE_DOCS: Record<string, string> = {
   regionId: "Region ids. Multi-select: repeat the parameter or separate values with commas.",
   instanceId: "Instance ids. Multi-select: repeat the parameter or separate values with commas.",
   billableItemId: "Billable item ids. Multi-select: repeat the parameter or separate values with commas.",
+  tagKey: "A tag key: the key tagValue filters on and groupBy=tag groups by (alone it filters nothing).",
+  tagValue: "Lines whose tagKey has one of these values; (untagged) selects lines without the key. Multi-select: repeat the parameter or separate values with commas.",
+  resourceGroup: "Lines in one of these resource groups; (none) selects lines in no group. Multi-select: repeat the parameter or separate values with commas.",
   isHideZeroCharge: "Hide lines whose pretax amount is 0.",
   sort: "field or field:asc|desc (default billingDate:asc for DAILY, productCode:asc for MONTHLY); ties broken by id.",
   ...LIST_DOCS,
