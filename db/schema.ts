@@ -4,7 +4,6 @@
 // mode in TypeScript → Decimal); instants are timestamptz.
 import {
   bigint,
-  foreignKey,
   boolean,
   customType,
   date,
@@ -229,7 +228,9 @@ export type Tags = Record<string, string>;
 // An instance's tags and resource group over time: one row per assignment of
 // the whole set, in force from valid_from until valid_to (null: still in
 // force). Rating reads the assignment in force for each line's period, so
-// rating again over the same history gives the same lines.
+// rating again over the same history gives the same lines. Like usage_records,
+// no foreign key to instances (lib/data checks the instance): only accounts is
+// referenced, so the table distributes like every other tenant table.
 export const instanceTagAssignments = pgTable(
   "instance_tag_assignments",
   {
@@ -245,7 +246,6 @@ export const instanceTagAssignments = pgTable(
   (t) => [
     primaryKey({ columns: [t.accountId, t.id] }),
     index("instance_tag_assignments_account_instance_idx").on(t.accountId, t.instanceId, t.validFrom),
-    foreignKey({ name: "instance_tag_assignments_instance_fk", columns: [t.accountId, t.instanceId], foreignColumns: [instances.accountId, instances.id] }),
   ],
 );
 export type InstanceTagAssignment = typeof instanceTagAssignments.$inferSelect;

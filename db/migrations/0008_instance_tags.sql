@@ -13,5 +13,4 @@ CREATE TABLE "instance_tag_assignments" (
 ALTER TABLE "bill_lines" ADD COLUMN "tags" jsonb DEFAULT '{}'::jsonb NOT NULL;--> statement-breakpoint
 ALTER TABLE "bill_lines" ADD COLUMN "resource_group" text;--> statement-breakpoint
 ALTER TABLE "instance_tag_assignments" ADD CONSTRAINT "instance_tag_assignments_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "instance_tag_assignments" ADD CONSTRAINT "instance_tag_assignments_instance_fk" FOREIGN KEY ("account_id","instance_id") REFERENCES "public"."instances"("account_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "instance_tag_assignments_account_instance_idx" ON "instance_tag_assignments" USING btree ("account_id","instance_id","valid_from");
