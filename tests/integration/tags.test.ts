@@ -178,6 +178,19 @@ describe("tags and resource groups", () => {
     expect((await financeApi.get("/api/v1/bill-lines?billingCycle=2026-11&tagKey=project&tagValue=a'b")).status).toBe(400);
   });
 
+  it("filters Consumption by Bill: a pay-as-you-go bill sums its matching lines, an order shows by its line's tags", async () => {
+    for (const value of ["atlas", "borealis", "(untagged)"]) {
+      const qs = `billingCycle=2026-11&tagKey=project&tagValue=${encodeURIComponent(value)}`;
+      const bills = await financeApi.get(`/api/v1/bills?${qs}`);
+      expect(bills.status, JSON.stringify(bills.json)).toBe(200);
+      const lines = await financeApi.get(`/api/v1/bill-lines?${qs}&limit=1000`);
+      expect(bills.json.totals.pretaxAmount, value).toBe(lines.json.totals.pretaxAmount);
+      const orders = bills.json.data.filter((b: { orderNo: string | null }) => b.orderNo !== null).map((b: { instanceId: string }) => b.instanceId);
+      expect(orders, value).toEqual(value === "borealis" ? ["cre-1"] : []);
+    }
+    expect((await financeApi.get("/api/v1/bills?billingCycle=2026-11&tagValue=atlas")).status).toBe(400);
+  });
+
   it("groups by tag value and by resource group: the groups, untagged included, add up to the view's total to the cent", async () => {
     const all = await financeApi.get("/api/v1/bill-lines?billingCycle=2026-11&limit=1000");
     const total = all.json.totals.pretaxAmount;

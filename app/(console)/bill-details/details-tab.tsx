@@ -63,6 +63,8 @@ export async function DetailsTab({ caller, params, currency, cycles, locale }: T
     if (kind === "quantity") return f.quantity(v);
     if (key === "billingMethod") return (BILLING_METHODS as readonly string[]).includes(v) ? tm(v as (typeof BILLING_METHODS)[number]) : v;
     if (key === "billingDate") return f.day(v);
+    // The instance's page is where an admin sees and edits its tags.
+    if (key === "instanceId") return <Link href={`/resources/${encodeURIComponent(v)}`} className="underline">{v}</Link>;
     return v;
   };
   const multiLine = result.data?.data.some((r) => r.lineCount > 1);
