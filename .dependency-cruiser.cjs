@@ -20,7 +20,7 @@ const TEST = "(\\.test\\.tsx?$|^tests/|^e2e/)";
 const LEAVES = "^(db/(client|schema|citus)\\.ts$|lib/[^/]+\\.ts$|lib/(auth|exports|i18n)/|messages/)";
 /** What presentational code (components/, i18n/ helpers) may import besides itself and packages. */
 const PRESENTATION = "^(components/|i18n/(?!request\\.ts$))";
-const PRESENTATION_MAY_USE = "^(components/|i18n/|messages/|lib/(money|format|text|clock|errors|action-result)\\.ts$|lib/i18n/|lib/auth/codes\\.ts$|lib/overdue/(machine|policies)\\.ts$|node_modules/)";
+const PRESENTATION_MAY_USE = "^(components/|i18n/|messages/|lib/(money|format|text|clock|errors|action-result|tags)\\.ts$|lib/i18n/|lib/auth/codes\\.ts$|lib/overdue/(machine|policies)\\.ts$|node_modules/)";
 
 const upward = TIERS.slice(1).map((tier, i) => ({
   name: `${tier.name}-points-down`,

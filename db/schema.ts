@@ -236,6 +236,34 @@ export const instances = pgTable(
 );
 export type Instance = typeof instances.$inferSelect;
 
+/** User-defined tags: key → value (docs/tags.md). */
+export type Tags = Record<string, string>;
+
+// An instance's tags and resource group over time: one row per assignment of
+// the whole set, in force from valid_from until valid_to (null: still in
+// force). Rating reads the assignment in force for each line's period, so
+// rating again over the same history gives the same lines. Like usage_records,
+// no foreign key to instances (lib/data checks the instance): only accounts is
+// referenced, so the table distributes like every other tenant table.
+export const instanceTagAssignments = pgTable(
+  "instance_tag_assignments",
+  {
+    accountId: text("account_id").notNull().references(() => accounts.id),
+    id: text("id").notNull(),
+    instanceId: text("instance_id").notNull(),
+    tags: jsonb("tags").$type<Tags>().notNull().default({}),
+    resourceGroup: text("resource_group"), // null: in no group
+    validFrom: ts("valid_from").notNull(),
+    validTo: ts("valid_to"),
+    createdAt: now(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.id] }),
+    index("instance_tag_assignments_account_instance_idx").on(t.accountId, t.instanceId, t.validFrom),
+  ],
+);
+export type InstanceTagAssignment = typeof instanceTagAssignments.$inferSelect;
+
 export const usageRecords = pgTable(
   "usage_records",
   {
@@ -388,6 +416,9 @@ export const billLines = pgTable(
     dueAt: ts("due_at").notNull(),
     settledAt: ts("settled_at"),
     ratedAt: ts("rated_at").notNull(),
+    // The instance's tags and resource group in force for the line's period (docs/tags.md).
+    tags: jsonb("tags").$type<Tags>().notNull().default({}),
+    resourceGroup: text("resource_group"),
   },
   (t) => [
     primaryKey({ columns: [t.accountId, t.id] }),

@@ -5,7 +5,7 @@
 // one overdue Cloud Phone group. A second account shows isolation.
 import { eq } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
-import { accounts, coupons, instances, instanceStateChanges, ledgerEntries, orders, resourcePlans, vouchers, type Instance } from "@/db/schema";
+import { accounts, coupons, instances, instanceStateChanges, instanceTagAssignments, ledgerEntries, orders, resourcePlans, vouchers, type Instance, type Tags } from "@/db/schema";
 import { insertUsers } from "@/lib/data/logins";
 import { hashPassword } from "@/lib/auth/password";
 import { seededRandom } from "@/lib/ids";
@@ -41,25 +41,36 @@ interface InstanceSpec {
   autoRenew?: boolean;
   status?: Instance["status"];
   releasedDaysAgo?: number;
+  /** Cost allocation from creation; `retag` replaces them some days ago (the demo's split month). */
+  tags?: Tags;
+  resourceGroup?: string;
+  retag?: { daysAgo: number; tags: Tags; resourceGroup?: string };
 }
 
 // Demo resources: both Cloud Phone region groups, both billing methods.
 const ACME_INSTANCES: InstanceSpec[] = [
-  { id: "cp-hz-large", productId: "cloud-phone", name: "android-ci-farm", spec: "acp.std.large", regionId: "cn-hangzhou", instanceCount: 5, billingMethod: "payg", createdDaysAgo: 100 },
-  { id: "cp-sg-small", productId: "cloud-phone", name: "qa-devices-sg", spec: "acp.basic.small", regionId: "ap-southeast-1", instanceCount: 3, billingMethod: "payg", createdDaysAgo: 80 },
-  { id: "cp-fra-std", productId: "cloud-phone", name: "store-demo-phones", spec: "acp.std.medium", regionId: "eu-central-1", instanceCount: 2, billingMethod: "payg", createdDaysAgo: 60 },
+  { id: "cp-hz-large", productId: "cloud-phone", name: "android-ci-farm", spec: "acp.std.large", regionId: "cn-hangzhou", instanceCount: 5, billingMethod: "payg", createdDaysAgo: 100,
+    tags: { project: "android-ci", env: "staging" }, resourceGroup: "ci", retag: { daysAgo: 10, tags: { project: "android-ci", env: "prod" }, resourceGroup: "ci" } },
+  { id: "cp-sg-small", productId: "cloud-phone", name: "qa-devices-sg", spec: "acp.basic.small", regionId: "ap-southeast-1", instanceCount: 3, billingMethod: "payg", createdDaysAgo: 80,
+    tags: { project: "qa", env: "test" }, resourceGroup: "qa" },
+  { id: "cp-fra-std", productId: "cloud-phone", name: "store-demo-phones", spec: "acp.std.medium", regionId: "eu-central-1", instanceCount: 2, billingMethod: "payg", createdDaysAgo: 60,
+    tags: { project: "store-demo" }, resourceGroup: "sales" },
   { id: "cp-sh-perf", productId: "cloud-phone", name: "game-bench", spec: "acp.perf.large", regionId: "cn-shanghai", instanceCount: 2, billingMethod: "subscription", createdDaysAgo: 95, months: 6, autoRenew: true },
   { id: "cp-hk-std", productId: "cloud-phone", name: "app-review-hk", spec: "acp.std.small", regionId: "cn-hongkong", instanceCount: 4, billingMethod: "subscription", createdDaysAgo: 70, months: 3 },
   { id: "cp-old", productId: "cloud-phone", name: "pilot-group", spec: "acp.basic.small", regionId: "cn-beijing", instanceCount: 1, billingMethod: "payg", createdDaysAgo: 110, status: "released", releasedDaysAgo: 75 },
   { id: "cr-personal", productId: "container-registry-personal", name: "dev-registry", spec: null, regionId: "cn-hangzhou", billingMethod: "free", createdDaysAgo: 120 },
-  { id: "cr-ee-basic", productId: "container-registry-enterprise", name: "prod-registry-cn", spec: "basic", regionId: "cn-beijing", billingMethod: "subscription", createdDaysAgo: 105, months: 12, autoRenew: true },
+  { id: "cr-ee-basic", productId: "container-registry-enterprise", name: "prod-registry-cn", spec: "basic", regionId: "cn-beijing", billingMethod: "subscription", createdDaysAgo: 105, months: 12, autoRenew: true,
+    tags: { project: "registry", env: "prod" }, resourceGroup: "platform" },
   { id: "cr-ee-adv", productId: "container-registry-enterprise", name: "prod-registry-eu", spec: "advanced", regionId: "eu-central-1", billingMethod: "subscription", createdDaysAgo: 40, months: 1, autoRenew: true },
   { id: "reg-store-cn", productId: "registry-storage", name: "prod-registry-cn storage", spec: null, regionId: "cn-beijing", billingMethod: "payg", createdDaysAgo: 105 },
   { id: "oss-artifacts-sg", productId: "oss", name: "artifacts-sg", spec: null, regionId: "ap-southeast-1", billingMethod: "payg", createdDaysAgo: 100 },
-  { id: "oss-backup-hz", productId: "oss", name: "phone-backups-hz", spec: null, regionId: "cn-hangzhou", billingMethod: "payg", createdDaysAgo: 90 },
+  { id: "oss-backup-hz", productId: "oss", name: "phone-backups-hz", spec: null, regionId: "cn-hangzhou", billingMethod: "payg", createdDaysAgo: 90,
+    tags: { project: "android-ci", env: "prod" }, resourceGroup: "ci" },
   { id: "is-catalog", productId: "image-search", name: "catalog-search", spec: "2.5m-5", regionId: "cn-shanghai", billingMethod: "subscription", createdDaysAgo: 75, months: 3 },
-  { id: "nat-hz", productId: "nat-gateway", name: "android-ci-farm NAT", spec: null, regionId: "cn-hangzhou", billingMethod: "payg", createdDaysAgo: 100 },
-  { id: "eip-hz", productId: "eip", name: "android-ci-farm EIP", spec: null, regionId: "cn-hangzhou", billingMethod: "payg", createdDaysAgo: 100 },
+  { id: "nat-hz", productId: "nat-gateway", name: "android-ci-farm NAT", spec: null, regionId: "cn-hangzhou", billingMethod: "payg", createdDaysAgo: 100,
+    tags: { project: "android-ci" }, resourceGroup: "ci" },
+  { id: "eip-hz", productId: "eip", name: "android-ci-farm EIP", spec: null, regionId: "cn-hangzhou", billingMethod: "payg", createdDaysAgo: 100,
+    tags: { project: "android-ci" }, resourceGroup: "ci" },
 ];
 
 const GLOBEX_INSTANCES: InstanceSpec[] = [
@@ -130,6 +141,13 @@ async function seedDemoIn(db: Tx, opts: SeedOptions) {
           autoRenew: s.autoRenew ?? false,
           autoRenewMonths: 1,
         });
+        // Every resource has its tag history from creation (untagged ones an empty set).
+        const retagAt = s.retag ? new Date(now.getTime() - s.retag.daysAgo * DAY) : null;
+        await tx.insert(instanceTagAssignments).values({
+          accountId, id: `tag_${s.id}_0`, instanceId: s.id, tags: s.tags ?? {}, resourceGroup: s.resourceGroup ?? null, validFrom: createdAt, validTo: retagAt,
+        });
+        if (s.retag && retagAt)
+          await tx.insert(instanceTagAssignments).values({ accountId, id: `tag_${s.id}_1`, instanceId: s.id, tags: s.retag.tags, resourceGroup: s.retag.resourceGroup ?? null, validFrom: retagAt });
         await tx.insert(instanceStateChanges).values({ accountId, id: `isc_${s.id}_created`, instanceId: s.id, fromStatus: null, toStatus: "active", at: createdAt, cause: "created" });
         if (releasedAt) {
           await tx.insert(instanceStateChanges).values({ accountId, id: `isc_${s.id}_released`, instanceId: s.id, fromStatus: "active", toStatus: "released", at: releasedAt, cause: "released by the owner" });

@@ -8,12 +8,13 @@ import { instanceFilters } from "@/lib/data/instances";
 import { ledgerFilters } from "@/lib/data/ledger";
 import { autoRenewInput, changeSpecInput, idempotencyKey, orderFilters, renewInput, switchInput, unsubscribeInput } from "@/lib/data/lifecycle";
 import { registerInput, releaseInput } from "@/lib/data/resource-events";
+import { setTagsInput } from "@/lib/data/tags";
 import { advanceInput } from "@/lib/data/test-clock";
 import { topUpInput } from "@/lib/data/top-ups";
 import { USAGE_BATCH_MAX, usageRecordSchema } from "@/lib/data/usage";
 import { describeFields, jsonSchema, register, type Parameter, type PathSpecs, type Ref, type ResponseSpec } from "./openapi-builder";
 import { AccountSummary, Catalog, OverdueStatus, TestClock, TestClockResult, TopUpResult } from "./schemas-account";
-import { BillDetail, BillLinePage, BillPage, dataOf, ErrorBody, Instance, InstanceDetail, LedgerEntry, LifecycleResult, listOf, Order, OrderActionResult, Quote, UsageResult } from "./schemas";
+import { BillDetail, BillLinePage, BillPage, dataOf, ErrorBody, Instance, InstanceDetail, LedgerEntry, LifecycleResult, listOf, Order, OrderActionResult, Quote, TagsResult, UsageResult } from "./schemas";
 
 const err = (name: string): Ref => ({ $ref: `#/components/responses/${name}` });
 export const READ_ERRORS = { "400": err("BadRequest"), "401": err("Unauthenticated"), "403": err("Forbidden"), "429": err("TooManyRequests") };
@@ -34,6 +35,14 @@ describeFields(registerInput, {
   createdAt: { format: "date-time", description: "A past creation instant with an offset; default: the account's clock" },
   months: "Subscription duration: 1, 2, 3, 6 or 12 (subscriptions only, required for them)",
   autoRenew: "Subscriptions only",
+  tags: "User-defined tags, key → value (at most 50; keys 1–128 characters, values up to 256; keys may not start with billing-console/)",
+  resourceGroup: "The resource group the resource belongs to (default: none)",
+});
+register(setTagsInput, "TagsEvent", "The resource's tags and resource group from `at` on: the tag set replaces the current one");
+describeFields(setTagsInput, {
+  tags: "The whole tag set, key → value (an empty object removes every tag)",
+  resourceGroup: "The resource group; null removes it; left out: unchanged",
+  at: { format: "date-time", description: "From when, not in the future nor before the assignment in force began; default: the account's clock" },
 });
 register(usageRecordSchema, "UsageRecord");
 describeFields(usageRecordSchema, {
@@ -75,7 +84,7 @@ const LIST_DOCS = {
 const LINE_DOCS: Record<string, string> = {
   granularity: "Statistic period: DAILY = one row per statistic day (the stored lines), MONTHLY = one row per billing cycle.",
   statisticItem: "line = bill lines; instance / product = aggregated per instance or per product (+ product detail and billing method).",
-  groupBy: "Aggregate by one filter dimension (replaces the statistic item's grouping; per day when granularity=DAILY). In aggregated rows a field is null unless all lines share it.",
+  groupBy: "Aggregate by one filter dimension, the resource group, or the value of tagKey (tag) — untagged lines and lines in no group are a row of their own, so rows add up to the totals (replaces the statistic item's grouping; per day when granularity=DAILY). In aggregated rows a field is null unless all lines share it.",
   billingDate: "Only this statistic day (YYYY-MM-DD, inside the cycle).",
   productId: "Product codes. Multi-select: repeat the parameter or separate values with commas.",
   productDetail: "Product details. Multi-select: repeat the parameter (free text may contain commas).",
@@ -83,6 +92,9 @@ const LINE_DOCS: Record<string, string> = {
   regionId: "Region ids. Multi-select: repeat the parameter or separate values with commas.",
   instanceId: "Instance ids. Multi-select: repeat the parameter or separate values with commas.",
   billableItemId: "Billable item ids. Multi-select: repeat the parameter or separate values with commas.",
+  tagKey: "A tag key: the key tagValue filters on and groupBy=tag groups by (alone it filters nothing).",
+  tagValue: "Lines whose tagKey has one of these values; (untagged) selects lines without the key. Multi-select: repeat the parameter or separate values with commas.",
+  resourceGroup: "Lines in one of these resource groups; (none) selects lines in no group. Multi-select: repeat the parameter or separate values with commas.",
   isHideZeroCharge: "Hide lines whose pretax amount is 0.",
   sort: "field or field:asc|desc (default billingDate:asc for DAILY, productCode:asc for MONTHLY); ties broken by id.",
   ...LIST_DOCS,
@@ -143,6 +155,16 @@ export const corePaths: PathSpecs = {
         "404": notFoundInstance,
         "409": fails("The instance was already released; nothing was written"),
       },
+    },
+  },
+  "/api/v1/instances/{id}/tags": {
+    post: {
+      tag: "Resources",
+      operationId: "setInstanceTags",
+      summary: "Set a resource's tags and resource group (admin key); the history is kept",
+      description: "Bill lines carry the tags in force when their day starts (docs/tags.md); a change mid-day applies from the next day's lines.",
+      body: setTagsInput,
+      responses: { "200": ok("The tags in force from validFrom", dataOf(TagsResult)), ...WRITE_ERRORS, "404": notFoundInstance },
     },
   },
   "/api/v1/catalog": {
@@ -264,6 +286,9 @@ export const corePaths: PathSpecs = {
         ...LIST_DOCS,
         orderNo: "Exact order number (orders only).",
         type: "Bill kinds (subscription, payg, refund) or order types (new, renewal, upgrade, downgrade, conversion); either matches. Multi-select: repeat the parameter or separate values with commas.",
+        tagKey: LINE_DOCS.tagKey,
+        tagValue: `${LINE_DOCS.tagValue} A pay-as-you-go bill sums only its matching lines; an order matches by the tags its line recorded (unpaid orders have none).`,
+        resourceGroup: LINE_DOCS.resourceGroup,
       },
       responses: { "200": ok("A page of bills with totals over all matching bills", BillPage), ...READ_ERRORS },
     },

@@ -31,6 +31,9 @@ export const int = (description?: string) => (description ? z.number().int().des
 const nint = (description?: string) => (description ? z.number().int().nullable().describe(description) : z.number().int().nullable());
 
 const billingMethod = z.enum(BILLING_METHODS);
+export const TagSet = z
+  .record(z.string(), z.string())
+  .meta({ id: "Tags", description: "User-defined tags, key → value", examples: [{ project: "atlas", env: "prod" }] });
 const status = z.enum(INSTANCE_STATUSES);
 const currency = z.enum(CURRENCIES);
 const ORDER_TYPES = ["new", "renewal", "upgrade", "downgrade", "conversion", "refund"] as const;
@@ -101,10 +104,26 @@ export const Instance = z
     autoRenew: z.boolean().optional(),
     autoRenewMonths: z.number().int().optional(),
     attributes: z.record(z.string(), z.unknown()).optional(),
+    tags: TagSet.optional(),
+    resourceGroup: nstr("The resource group in force now; null: none").optional(),
   })
   .meta({ id: "Instance" });
 
+export const TagAssignment = z
+  .object({
+    tags: TagSet,
+    resourceGroup: nstr("The resource group; null: none"),
+    validFrom: instant("In force from"),
+    validTo: ninstant("In force until; null: still in force"),
+  })
+  .meta({ id: "TagAssignment" });
+
+export const TagsResult = z
+  .object({ instanceId: str("The resource"), tags: TagSet, resourceGroup: nstr("The resource group; null: none"), validFrom: instant("In force from") })
+  .meta({ id: "TagsResult" });
+
 export const InstanceDetail = Instance.extend({
+  tagHistory: z.array(TagAssignment).describe("Every tag and resource-group assignment, oldest first; bill lines carry the one in force for their period"),
   history: z
     .array(z.object({ from: status.nullable(), to: status, at: instant("When"), cause: str("Why") }))
     .describe("Every state change, oldest first"),
@@ -248,6 +267,9 @@ export const BillLine = z
     orderId: nstr("Order id, for subscription lines"),
     orderNo: nstr("Order number, for subscription lines"),
     lineType: nstr("usage | subscription | refund | adjustment"),
+    tags: TagSet.nullable().describe("The instance's tags in force for the line's period (a subscription line: when the order was placed); on aggregated rows null unless every line carries the same set"),
+    resourceGroup: nstr("The resource group in force for the line's period; null: none, or (aggregated rows) not the same for every line"),
+    tagValue: nstr("groupBy=tag only: the row's value of tagKey; null: the lines without that tag (untagged)").optional(),
     periods: z
       .array(BillLinePeriod)
       .optional()

@@ -16,6 +16,7 @@ import { billIdOf, cycleBounds, cycleOf, dayBounds, dayOf, type Day } from "./cy
 import type { DailyUsage, LineDraft, PeriodDraft, RuleCtx, Selection, UsageEvent, UsageInterval } from "./rules/contract";
 import type { Network } from "./rules/egress-tiered";
 import { RATING_RULES, ratingRule } from "./rules/index";
+import { allocationAt, loadAllocations, type Assignment } from "./tags";
 
 type LineInsert = typeof billLines.$inferInsert;
 type PeriodInsert = typeof billLinePeriods.$inferInsert;
@@ -28,10 +29,12 @@ interface Ctx {
   lines: Map<string, LineInsert>;
   /** The charge periods behind day lines, by period id. */
   periods: Map<string, PeriodInsert>;
+  /** Each instance's tag and resource-group history, oldest first. */
+  allocations: Map<string, Assignment[]>;
 }
 
 export async function rateAccount(tx: Tx, account: Account, catalog: Catalog, now: Date): Promise<{ lines: number; removed: number }> {
-  const ctx: Ctx = { account, catalog, now, tz: account.timeZone, lines: new Map(), periods: new Map() };
+  const ctx: Ctx = { account, catalog, now, tz: account.timeZone, lines: new Map(), periods: new Map(), allocations: await loadAllocations(tx, account.id) };
   const rows = await selectRows(tx, ctx);
   const ruleCtx: RuleCtx = {
     tz: ctx.tz,
@@ -132,6 +135,8 @@ function lineId(inst: Instance, item: CatalogItem, day: Day, keySuffix = "") {
 function addLine(ctx: Ctx, item: CatalogItem, d: LineDraft) {
   const { inst, day, billingMethod } = d;
   const cycle = cycleOf(dayBounds(day, ctx.tz).start, ctx.tz);
+  // The tags in force when the line's day starts (docs/tags.md#which-tags-a-line-carries).
+  const { tags, resourceGroup } = allocationAt(ctx.allocations.get(inst.id) ?? [], dayBounds(day, ctx.tz).start);
   const line: LineInsert = {
     accountId: ctx.account.id,
     id: lineId(inst, item, day, d.keySuffix),
@@ -158,6 +163,8 @@ function addLine(ctx: Ctx, item: CatalogItem, d: LineDraft) {
     // A day's line falls due when the day ends (settled as it falls due: docs/billing-rules.md#settlement-order).
     dueAt: dayBounds(day, ctx.tz).end,
     ratedAt: ctx.now,
+    tags,
+    resourceGroup,
   };
   ctx.lines.set(line.id, line);
 }
@@ -185,12 +192,12 @@ function addPeriod(ctx: Ctx, item: CatalogItem, p: PeriodDraft) {
 
 // ── Writing ──────────────────────────────────────────────────────────────────
 
-const AMOUNT_COLUMNS = ["billId", "billingCycle", "billDate", "productDetail", "instanceName", "usageQuantity", "usageUnit", "unitPrice", "priceUnit", "priceId", "originalAmount", "discountAmount", "pretaxAmount", "dueAt", "ratedAt"] as const;
+const AMOUNT_COLUMNS = ["billId", "billingCycle", "billDate", "productDetail", "instanceName", "usageQuantity", "usageUnit", "unitPrice", "priceUnit", "priceId", "originalAmount", "discountAmount", "pretaxAmount", "dueAt", "ratedAt", "tags", "resourceGroup"] as const;
 
 const INSERT_COLUMNS = [
   "accountId", "id", "billId", "billingCycle", "billDate", "lineType", "productId", "productDetail", "instanceId", "instanceName", "regionId",
   "billingMethod", "billableItemId", "usageQuantity", "usageUnit", "unitPrice", "priceUnit", "priceId", "originalAmount", "discountAmount",
-  "pretaxAmount", "currency", "dueAt", "ratedAt",
+  "pretaxAmount", "currency", "dueAt", "ratedAt", "tags", "resourceGroup",
 ] as const;
 
 /**

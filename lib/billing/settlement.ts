@@ -12,6 +12,7 @@ import { billIdOf, cycleOf, dayOf } from "./cycle";
 import { loadInstruments, saveInstruments } from "./instruments";
 import { settleLine, settleOutstandingOldestFirst } from "./settle";
 import { paygStops } from "@/lib/billing/overdue-quota";
+import { allocationAt, loadAllocations } from "./tags";
 
 type LedgerRow = typeof ledgerEntries.$inferInsert;
 
@@ -301,6 +302,8 @@ export async function upsertOrderLine(
   // The catalog names the item a subscription order bills.
   const [product] = await tx.select({ attributes: products.attributes }).from(products).where(eq(products.id, order.productId));
   const cycle = cycleOf(at, account.timeZone);
+  // The instance's tags when the order was placed (docs/tags.md#which-tags-a-line-carries).
+  const { tags, resourceGroup } = allocationAt((await loadAllocations(tx, account.id, order.instanceId)).get(order.instanceId) ?? [], order.createdAt);
   const line: typeof billLines.$inferInsert = {
     accountId: account.id,
     id: `order|${order.id}`,
@@ -331,6 +334,8 @@ export async function upsertOrderLine(
     dueAt: at,
     settledAt: at,
     ratedAt: at,
+    tags,
+    resourceGroup,
   };
   await tx.insert(billLines).values(line).onConflictDoNothing();
 }

@@ -17,13 +17,15 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, query } from "@/db/client";
-import { BILLING_METHODS } from "@/db/schema";
+import { BILLING_METHODS, type Tags } from "@/db/schema";
 import { BadRequestError } from "@/lib/errors";
 import { DETAIL_COLUMN_KEYS } from "@/lib/exports/columns";
 import { LOCALES } from "@/lib/i18n/locale";
 import { dec, toFixedString } from "@/lib/money";
 import { badTextReason } from "@/lib/text";
 import { tenantOf, type Caller } from "./caller";
+import { NO_GROUP, UNTAGGED } from "@/lib/tags";
+import { resourceGroupSchema, tagKey, tagValue } from "./tags";
 import { parseInput } from "./validate";
 
 // ── Query parameters ─────────────────────────────────────────────────────────
@@ -88,6 +90,17 @@ const DIMENSION_SQL: Record<Dimension, string> = {
   billableItemId: "bl.billable_item_id",
 };
 
+/** Cost allocation groupings beyond the filter dimensions (docs/tags.md). */
+export const GROUP_BYS = [...DIMENSIONS, "resourceGroup", "tag"] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
+
+export { NO_GROUP, UNTAGGED };
+
+/** `bl.tags ->> '<key>'`: the key is checked against TAG_KEY (no quote can pass), and quoted anyway. */
+export function tagValueSql(key: string, alias = "bl"): string {
+  return `(${alias}.tags ->> '${key.replace(/'/g, "''")}')`;
+}
+
 /** Sortable fields: text fields sort with NULL as "", amounts numerically. */
 export const SORT_FIELDS = {
   billingDate: "text",
@@ -119,11 +132,20 @@ const SORT = z
     return { field: field as SortField, dir: (dir ?? "asc") as "asc" | "desc" };
   });
 
+// Cost allocation: a tag key (to filter by its values or group by it) and the resource group.
+export const allocationFields = {
+  tagKey: tagKey.optional(),
+  tagValue: multi(z.union([z.literal(UNTAGGED), tagValue])),
+  resourceGroup: multi(z.union([z.literal(NO_GROUP), resourceGroupSchema.unwrap()])),
+};
+export type AllocationFilter = { tagKey?: string; tagValue?: string[]; resourceGroup?: string[] };
+
 /** Everything but the cycle: also used for one bill's lines (lib/data/bills.ts). */
 export const lineOptionsSchema = z.object({
   granularity: z.enum(["DAILY", "MONTHLY"], { error: "must be DAILY or MONTHLY" }).default("DAILY"),
   statisticItem: z.enum(["line", "instance", "product"], { error: "must be line, instance or product" }).default("line"),
-  groupBy: z.enum(DIMENSIONS, { error: `must be one of ${DIMENSIONS.join(", ")}` }).optional(),
+  groupBy: z.enum(GROUP_BYS, { error: `must be one of ${GROUP_BYS.join(", ")}` }).optional(),
+  ...allocationFields,
   billingDate: DAY.optional(),
   productId: multi(ID),
   productDetail: multi(z.string().max(500, "is too long"), false),
@@ -138,6 +160,14 @@ export const lineOptionsSchema = z.object({
 });
 export type LineOptions = z.output<typeof lineOptionsSchema>;
 
+/** tagValue and grouping by tag need the key they are about. */
+export function needsTagKey(q: AllocationFilter & { groupBy?: string; dimension?: string }, ctx: z.RefinementCtx) {
+  if (q.tagKey) return;
+  if (q.tagValue?.length) ctx.addIssue({ code: "custom", path: ["tagKey"], message: "is required with tagValue" });
+  if (q.groupBy === "tag") ctx.addIssue({ code: "custom", path: ["tagKey"], message: "is required with groupBy=tag" });
+  if (q.dimension === "tag") ctx.addIssue({ code: "custom", path: ["tagKey"], message: "is required with dimension=tag" });
+}
+
 export const billLinesQuerySchema = lineOptionsSchema
   .extend({
     billingCycle: CYCLE,
@@ -150,7 +180,8 @@ export const billLinesQuerySchema = lineOptionsSchema
   .refine((q) => !q.billingDate || q.billingDate.startsWith(`${q.billingCycle}-`), {
     path: ["billingDate"],
     message: "must be a day of billingCycle",
-  });
+  })
+  .superRefine(needsTagKey);
 export type BillLinesQuery = z.output<typeof billLinesQuerySchema>;
 
 // ── Columns ──────────────────────────────────────────────────────────────────
@@ -176,6 +207,8 @@ const DESCRIPTIVE: [string, string][] = [
   ["orderId", "bl.order_id"],
   ["orderNo", "o.order_no"],
   ["lineType", "bl.line_type"],
+  ["tags", "bl.tags"],
+  ["resourceGroup", "bl.resource_group"],
 ];
 
 /** API amount names → bill_lines columns (docs/api.md#field-names). */
@@ -216,12 +249,14 @@ const LINE_SORT: Partial<Record<SortField, string>> = {
 /** The bill_lines columns DESCRIPTIVE reads (directly or to look a name up). */
 const GROUPED_COLUMNS = [
   "billing_cycle", "bill_date", "product_id", "product_detail", "instance_id", "instance_name", "region_id",
-  "billing_method", "billable_item_id", "usage_unit", "unit_price", "price_unit", "currency", "order_id", "line_type",
+  "billing_method", "billable_item_id", "usage_unit", "unit_price", "price_unit", "currency", "order_id", "line_type", "resource_group",
 ];
 
 /** The grouping key, or null for the stored lines themselves. */
 function groupKey(q: LineOptions): string[] | null {
   const day = q.granularity === "DAILY" ? ["bl.bill_date"] : [];
+  if (q.groupBy === "tag") return [q.tagKey ? tagValueSql(q.tagKey) : "NULL::text", ...day];
+  if (q.groupBy === "resourceGroup") return ["bl.resource_group", ...day];
   if (q.groupBy) return [DIMENSION_SQL[q.groupBy], ...day];
   if (q.statisticItem === "instance") return ["bl.product_id", "bl.instance_id", "bl.region_id", "bl.billing_method", ...day];
   if (q.statisticItem === "product") return ["bl.product_id", "bl.product_detail", "bl.billing_method", ...day];
@@ -230,8 +265,8 @@ function groupKey(q: LineOptions): string[] | null {
   return ["bl.product_id", "bl.instance_id", "bl.billable_item_id", "bl.billing_method", "bl.region_id", "bl.line_type", "bl.order_id"];
 }
 
-/** SELECT producing one API row per stored line or per group. */
-function rowsSelect(key: string[] | null, where: SQL, from: SQL = FROM): SQL {
+/** SELECT producing one API row per stored line or per group; `tag` is the tagKey's value expression. */
+function rowsSelect(key: string[] | null, where: SQL, tag: string, from: SQL = FROM): SQL {
   // Amounts are summed rounded, so every total reconciles with the lines to the cent.
   if (!key) {
     const cols = [
@@ -239,6 +274,7 @@ function rowsSelect(key: string[] | null, where: SQL, from: SQL = FROM): SQL {
       "1 AS \"lineCount\"",
       "bl.usage_quantity AS \"usage\"",
       ...DESCRIPTIVE.map(([name, e]) => `${e} AS "${name}"`),
+      `${tag} AS "tagValue"`,
       ...AMOUNTS.map(([name, c]) => `round(bl.${c}, 2) AS "${name}"`),
     ];
     return sql`SELECT ${sql.raw(cols.join(", "))} FROM ${from} WHERE ${where}`;
@@ -252,6 +288,9 @@ function rowsSelect(key: string[] | null, where: SQL, from: SQL = FROM): SQL {
     "CASE WHEN min(bl.usage_unit) = max(bl.usage_unit) THEN sum(bl.usage_quantity) END AS \"usage\"",
     "min(bl.account_id) AS account_id",
     ...GROUPED_COLUMNS.map((c) => `${same(`bl.${c}`)} AS ${c}`),
+    // jsonb has no min/max: the tag set is compared as its (canonical) text.
+    `${same("bl.tags::text")} AS tags`,
+    `${same(tag)} AS tag_value`,
     ...AMOUNTS.map(([name, c]) => `sum(round(bl.${c}, 2)) AS "${name}"`),
   ];
   const outer = [
@@ -259,6 +298,7 @@ function rowsSelect(key: string[] | null, where: SQL, from: SQL = FROM): SQL {
     "bl.\"lineCount\"",
     "bl.\"usage\"",
     ...DESCRIPTIVE.map(([name, e]) => `${e} AS "${name}"`),
+    `bl.tag_value AS "tagValue"`,
     ...AMOUNTS.map(([name]) => `bl."${name}"`),
   ];
   return sql`SELECT ${sql.raw(outer.join(", "))}
@@ -282,12 +322,36 @@ function inList(column: string, values: readonly string[]): SQL {
   return sql`${sql.raw(column)} IN (${sql.join(values.map((v) => sql`${v}`), sql`, `)})`;
 }
 
+/** The tag value and resource group filters (docs/tags.md), shared by every view that offers them. */
+export function allocationFilters(q: AllocationFilter): SQL[] {
+  const out: SQL[] = [];
+  if (q.tagKey && q.tagValue?.length) {
+    const value = sql.raw(tagValueSql(q.tagKey));
+    const values = q.tagValue.filter((v) => v !== UNTAGGED);
+    const either = [
+      ...(values.length ? [sql`${value} IN (${sql.join(values.map((v) => sql`${v}`), sql`, `)})`] : []),
+      ...(q.tagValue.includes(UNTAGGED) ? [sql`${value} IS NULL`] : []),
+    ];
+    out.push(sql`(${sql.join(either, sql` OR `)})`);
+  }
+  if (q.resourceGroup?.length) {
+    const groups = q.resourceGroup.filter((g) => g !== NO_GROUP);
+    const either = [
+      ...(groups.length ? [inList("bl.resource_group", groups)] : []),
+      ...(q.resourceGroup.includes(NO_GROUP) ? [sql`bl.resource_group IS NULL`] : []),
+    ];
+    out.push(sql`(${sql.join(either, sql` OR `)})`);
+  }
+  return out;
+}
+
 function filterConditions(q: LineOptions): SQL[] {
   const conds: SQL[] = [];
   for (const dim of DIMENSIONS) {
     const values = q[dim];
     if (values?.length) conds.push(inList(DIMENSION_SQL[dim], values));
   }
+  conds.push(...allocationFilters(q));
   if (q.billingDate) conds.push(sql`bl.bill_date = ${q.billingDate}::date`);
   if (q.isHideZeroCharge) conds.push(sql`round(bl.pretax_amount, 2) <> 0`);
   return conds;
@@ -373,6 +437,11 @@ export interface BillLineRow extends Amounts {
   orderId: string | null;
   orderNo: string | null;
   lineType: string | null;
+  /** The tags in force for the line's period; aggregated rows: null unless every line has the same set. */
+  tags: Tags | null;
+  resourceGroup: string | null;
+  /** With a tagKey: the row's value of it (null: untagged). */
+  tagValue?: string | null;
   /** Stored lines only: the periods a Cloud Phone day line adds up (empty for other lines). */
   periods?: LinePeriod[];
 }
@@ -412,7 +481,9 @@ function toApiRow(r: Record<string, unknown>): BillLineRow {
   return {
     id: String(r.id),
     lineCount: Number(r.lineCount),
-    ...(text as Omit<BillLineRow, "id" | "lineCount" | "subscriptionType" | "usage" | "periods" | keyof Amounts>),
+    ...(text as Omit<BillLineRow, "id" | "lineCount" | "subscriptionType" | "usage" | "periods" | "tags" | keyof Amounts>),
+    tags: text.tags === null ? null : (JSON.parse(text.tags) as Tags),
+    ...("tagValue" in r ? { tagValue: s.tagValue ?? null } : {}),
     subscriptionType: text.billingMethod ? (SUBSCRIPTION_TYPE[text.billingMethod] ?? null) : null,
     usage: quantity(s.usage),
     // Unit prices keep their 6 decimals (they are not money to be paid; the amounts are).
@@ -430,7 +501,8 @@ function toApiRow(r: Record<string, unknown>): BillLineRow {
 export async function pageOfBillLines(scope: SQL[], q: LineOptions): Promise<Page<BillLineRow, Amounts>> {
   const key = groupKey(q);
   const where = sql.join([...scope, ...filterConditions(q)], sql` AND `);
-  let rows = rowsSelect(key, where);
+  const tag = q.tagKey ? tagValueSql(q.tagKey) : "NULL::text";
+  let rows = rowsSelect(key, where, tag);
 
   const sort = q.sort ?? { field: q.granularity === "DAILY" ? "billingDate" : "productCode", dir: "asc" as const };
   const sortName = `${sort.field}:${sort.dir}`;
@@ -464,7 +536,7 @@ export async function pageOfBillLines(scope: SQL[], q: LineOptions): Promise<Pag
     }
     const pageOfLines = sql`(SELECT bl.* FROM bill_lines bl WHERE ${where} AND ${blAfter}
       ORDER BY ${blSort} ${dir}, bl.id COLLATE "C" ASC LIMIT ${q.limit + 1}) bl`;
-    rows = rowsSelect(null, sql`TRUE`, sql`${pageOfLines} ${LOOKUPS}`);
+    rows = rowsSelect(null, sql`TRUE`, tag, sql`${pageOfLines} ${LOOKUPS}`);
     after = sql`TRUE`;
   }
 
@@ -473,6 +545,7 @@ export async function pageOfBillLines(scope: SQL[], q: LineOptions): Promise<Pag
     "x.\"lineCount\"",
     "x.\"usage\"::text AS \"usage\"",
     ...DESCRIPTIVE.map(([name]) => `x."${name}"::text AS "${name}"`),
+    `x."tagValue"`,
     ...AMOUNTS.map(([name]) => `x."${name}"::text AS "${name}"`),
   ].join(", ");
   const db = await getDb();
@@ -559,9 +632,10 @@ export function allBillLinesSql(scope: SQL[], q: LineOptions, fields?: readonly 
     "x.\"lineCount\"",
     ...(wanted("usage") ? ["x.\"usage\"::text AS \"usage\""] : []),
     ...DESCRIPTIVE.filter(([name]) => wanted(name)).map(([name]) => `x."${name}"::text AS "${name}"`),
+    ...(wanted("tagValue") ? [`x."tagValue"`] : []),
     ...AMOUNTS.filter(([name]) => wanted(name)).map(([name]) => `x."${name}"::text AS "${name}"`),
   ].join(", ");
-  return sql`SELECT ${sql.raw(select ?? outCols)} FROM (${rowsSelect(groupKey(q), where)}) x
+  return sql`SELECT ${sql.raw(select ?? outCols)} FROM (${rowsSelect(groupKey(q), where, q.tagKey ? tagValueSql(q.tagKey) : "NULL::text")}) x
     ORDER BY ${sql.raw(sortExpr)} ${sql.raw(sort.dir === "asc" ? "ASC" : "DESC")}, x.id COLLATE "C" ASC`;
 }
 
@@ -597,6 +671,7 @@ export function focusLinesSql(scope: SQL[], q: LineOptions): SQL {
       p.period_start AS "periodStart", p.period_end AS "periodEnd",
       bl.currency, bl.bill_id AS "billId", o.order_no AS "orderNo", o.order_type AS "orderType",
       (o.months * o.instance_count)::text AS "orderQuantity",
+      bl.tags, bl.resource_group AS "resourceGroup",
       CASE WHEN bl.line_type = 'adjustment' AND strpos(bl.id, '|late|') > 0 THEN ${base} END AS "corrects"
     FROM bill_lines bl
       LEFT JOIN products pr ON pr.id = bl.product_id

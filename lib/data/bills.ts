@@ -17,6 +17,9 @@ import { UNPAID_ORDER_TTL_MS } from "@/lib/lifecycle/orders";
 import { dec, sum, toFixedString } from "@/lib/money";
 import { getAccount } from "./account";
 import {
+  allocationFields,
+  allocationFilters,
+  needsTagKey,
   AMOUNTS,
   CYCLE,
   LIMIT,
@@ -40,7 +43,9 @@ export const billsQuerySchema = z.object({
   type: multi(z.enum(BILL_TYPES, { error: `must be one of ${BILL_TYPES.join(", ")}` })),
   limit: LIMIT,
   nextToken: z.string().max(2000, "is too long").optional(),
-});
+  // Cost allocation: a pay-as-you-go bill sums only its lines that match; an order shows by its line's tags.
+  ...allocationFields,
+}).superRefine(needsTagKey);
 
 const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -92,15 +97,16 @@ function ordersBranch(accountId: string, conds: SQL[]): SQL {
     WHERE ${sql.join([sql`o.account_id = ${accountId}`, ...conds], sql` AND `)}`;
 }
 
-function paygBranch(accountId: string, cycle: string, productId?: string): SQL {
+function paygBranch(accountId: string, cycle: string, productId?: string, lineFilters: SQL[] = []): SQL {
   const cols = COLUMNS.map(([name, , g]) => `${g} AS "${name}"`).join(", ");
   const sums = AMOUNTS.map(([name, c]) => `sum(round(bl.${c}, 2)) AS "${name}"`).join(", ");
   const product = productId ? sql`AND bl.product_id = ${productId}` : sql``;
+  const narrowed = sql.join(lineFilters.map((c) => sql` AND ${c}`), sql``);
   return sql`SELECT ${sql.raw(cols)}
     FROM (
       SELECT bl.billing_cycle, bl.product_id, count(*) AS "lineCount", ${sql.raw(sums)}
       FROM bill_lines bl
-      WHERE bl.account_id = ${accountId} AND bl.billing_cycle = ${cycle} AND bl.billing_method = 'payg' ${product}
+      WHERE bl.account_id = ${accountId} AND bl.billing_cycle = ${cycle} AND bl.billing_method = 'payg' ${product}${narrowed}
       GROUP BY bl.billing_cycle, bl.product_id
     ) g
     LEFT JOIN bills b ON b.account_id = ${accountId} AND b.billing_cycle = g.billing_cycle
@@ -136,9 +142,13 @@ function billsUnion(account: { id: string; timeZone: string }, q: BillsQuery) {
   const orderConds = [sql`o.created_at >= ${start.toISOString()}::timestamptz`, sql`o.created_at < ${end.toISOString()}::timestamptz`];
   // Exact search by order number: only orders have one.
   if (q.orderNo) orderConds.push(sql`o.order_no = ${q.orderNo}`);
+  // Tag and group filters: an order matches by the tags its line recorded (an unpaid order has no line yet).
+  const lineFilters = allocationFilters(q);
+  if (lineFilters.length)
+    orderConds.push(sql`EXISTS (SELECT 1 FROM bill_lines bl WHERE bl.account_id = o.account_id AND bl.id = 'order|' || o.id AND ${sql.join(lineFilters, sql` AND `)})`);
   const union = q.orderNo
     ? ordersBranch(account.id, orderConds)
-    : sql`${ordersBranch(account.id, orderConds)} UNION ALL ${paygBranch(account.id, q.billingCycle)}`;
+    : sql`${ordersBranch(account.id, orderConds)} UNION ALL ${paygBranch(account.id, q.billingCycle, undefined, lineFilters)}`;
   const types = q.type?.length ? sql.join(q.type.map((t) => sql`${t}`), sql`, `) : null;
   const filter = types ? sql`(x."billType" IN (${types}) OR x."orderType" IN (${types}))` : sql`TRUE`;
   return { union, filter };

@@ -8,6 +8,7 @@ import { packageQuotas } from "@/lib/billing/quota";
 import { accountNow } from "@/lib/clock";
 import { NotFoundError } from "@/lib/errors";
 import { tenantOf, type Caller } from "./caller";
+import { currentTagsOf, tagHistoryOf } from "./tags";
 import { parseInput } from "./validate";
 
 export const instanceFilters = z.object({
@@ -31,13 +32,17 @@ export async function listInstances(caller: Caller, filtersInput: unknown = {}, 
   if (filters.billingMethod) where.push(eq(instances.billingMethod, filters.billingMethod));
   if (filters.productId) where.push(eq(instances.productId, filters.productId));
   const db = await getDb();
-  return db
-    .select(columns)
-    .from(instances)
-    .innerJoin(products, eq(products.id, instances.productId))
-    .leftJoin(regions, eq(regions.id, instances.regionId))
-    .where(and(...where))
-    .orderBy(asc(products.name), asc(instances.createdAt), asc(instances.id));
+  const [rows, tags] = await Promise.all([
+    db
+      .select(columns)
+      .from(instances)
+      .innerJoin(products, eq(products.id, instances.productId))
+      .leftJoin(regions, eq(regions.id, instances.regionId))
+      .where(and(...where))
+      .orderBy(asc(products.name), asc(instances.createdAt), asc(instances.id)),
+    currentTagsOf(account),
+  ]);
+  return rows.map((r) => ({ ...r, ...(tags.get(r.instance.id) ?? { tags: {}, resourceGroup: null }) }));
 }
 
 /** One instance of the caller's account; another account's id is simply not found. */
@@ -59,16 +64,20 @@ export async function getInstance(caller: Caller, id: string, accountId?: string
   // A package with a metered quota (e.g. images indexed): how much of it usage has used.
   const [acct] = await db.select().from(accounts).where(eq(accounts.id, account));
   const quota = (await packageQuotas(db, account, await catalogFromDb(db), [row.instance], accountNow(acct))).get(id) ?? null;
-  return { ...row, history, quota };
+  const [current, tagHistory] = await Promise.all([currentTagsOf(account, [id]), tagHistoryOf(account, id)]);
+  return { ...row, history, quota, ...(current.get(id) ?? { tags: {}, resourceGroup: null }), tagHistory };
 }
 
 /** GET /api/v1/instances/{id}: the resource as listed, with its state history. */
 export async function getInstanceDetail(caller: Caller, id: string, accountId?: string) {
-  const { instance, productName, regionName, history, quota } = await getInstance(caller, id, accountId);
+  const { instance, productName, regionName, history, quota, tags, resourceGroup, tagHistory } = await getInstance(caller, id, accountId);
   return {
     ...instance,
     productName,
     regionName,
+    tags,
+    resourceGroup,
+    tagHistory,
     // Quantities (not money): whole units of the quota's item, e.g. images.
     quota: quota && {
       billableItemId: quota.itemId,

@@ -22,6 +22,7 @@ import { newId } from "@/lib/ids";
 import { sum, toFixedString } from "@/lib/money";
 import { orderView } from "./api-views";
 import { actorOf, createdByOf, requireRole, tenantOf, type Caller } from "./caller";
+import { openAssignment, resourceGroupSchema, tagsSchema } from "./tags";
 import { parseInput } from "./validate";
 
 const instant = z.string().transform((s, ctx) => {
@@ -52,6 +53,8 @@ export const registerInput = z.strictObject({
     .refine((m) => (SUBSCRIPTION_MONTHS as readonly number[]).includes(m), `must be one of ${SUBSCRIPTION_MONTHS.join(", ")}`)
     .optional(),
   autoRenew: z.boolean().optional(),
+  tags: tagsSchema.optional(),
+  resourceGroup: resourceGroupSchema.optional(),
 });
 export type RegisterInstanceInput = z.input<typeof registerInput>;
 
@@ -140,6 +143,9 @@ export async function registerInstance(caller: Caller, input: unknown, accountId
       .onConflictDoNothing()
       .returning();
     if (!instance) throw new ConflictError(`Instance ${id} already exists.`);
+    // Tagged from creation, so the order below and every line carry the tags (docs/tags.md).
+    const allocation = { tags: data.tags ?? {}, resourceGroup: data.resourceGroup ?? null };
+    await openAssignment(tx, account, id, allocation, createdAt);
     await tx
       .insert(instanceStateChanges)
       .values({ accountId: account, id: newId("isc"), instanceId: id, fromStatus: null, toStatus: "active", at: createdAt, cause: "created" });
@@ -203,10 +209,12 @@ export async function registerInstance(caller: Caller, input: unknown, accountId
         billingMethod: data.billingMethod,
         instanceCount: data.instanceCount,
         createdAt: createdAt.toISOString(),
+        ...(data.tags && Object.keys(data.tags).length ? { tags: data.tags } : {}),
+        ...(data.resourceGroup ? { resourceGroup: data.resourceGroup } : {}),
         ...(order ? { orderId: order.id, orderNo: order.orderNo, months: order.months, termEnd: termEnd!.toISOString() } : {}),
       },
     });
-    return { instance, order: order ? orderView(order) : null };
+    return { instance: { ...instance, ...allocation }, order: order ? orderView(order) : null };
   });
 }
 

@@ -35,6 +35,9 @@ export const DETAIL_COLUMNS: readonly DetailColumn[] = [
   { key: "currency", kind: "text" },
   { key: "orderNo", kind: "text" },
   { key: "lineType", kind: "text" },
+  // Cost allocation (docs/tags.md): the tags as a JSON object, the group by name.
+  { key: "tags", kind: "text" },
+  { key: "resourceGroup", kind: "text" },
 ];
 
 export const DETAIL_COLUMN_KEYS = DETAIL_COLUMNS.map((c) => c.key);

@@ -7,6 +7,7 @@ import {
   FOCUS_MANDATORY,
   SERVICE_CATEGORIES,
   focusRecords,
+  focusTags,
   focusUnit,
   type FocusSource,
 } from "./focus";
@@ -38,6 +39,8 @@ const base: FocusSource = {
   deductedByResourcePlan: "0",
   deductedByCoupons: "0",
   deductedByVouchers: "0",
+  tags: null,
+  resourceGroup: null,
   currency: "USD",
   billId: "bill-1",
   orderNo: null,
@@ -163,5 +166,19 @@ describe("focusRecords", () => {
     const line = csvRow(FOCUS_CSV_COLUMNS, r);
     expect(line).toContain(",-5.00,");
     expect(line).toContain("'=cmd");
+  });
+});
+
+describe("focusTags (FOCUS 1.2 columns/tags.md)", () => {
+  it("keeps user tags unprefixed and puts the resource group under the provider's prefix, as a JSON object", () => {
+    expect(JSON.parse(focusTags({ project: "atlas", env: "" }, "platform")!)).toEqual({ project: "atlas", env: "", "billing-console/resource-group": "platform" });
+    expect(focusTags({ project: "atlas" }, null)).toBe('{"project":"atlas"}');
+  });
+
+  it("is null when the charge carries neither tags nor a group", () => {
+    expect(focusTags({}, null)).toBeNull();
+    expect(focusTags(null, null)).toBeNull();
+    expect(focusRecords(base)[0].Tags).toBeNull();
+    expect(focusRecords({ ...base, tags: { team: "web" }, resourceGroup: "prod" })[0].Tags).toBe('{"team":"web","billing-console/resource-group":"prod"}');
   });
 });

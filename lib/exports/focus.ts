@@ -12,6 +12,7 @@ import { TZDate } from "@date-fns/tz";
 import type Decimal from "decimal.js";
 import { dec, toFixedString, ZERO } from "@/lib/money";
 import type { CsvColumn } from "./csv";
+import { RESOURCE_GROUP_TAG } from "@/lib/tags";
 import { SERVICE_CATEGORIES } from "./focus-values";
 
 export { SERVICE_CATEGORIES };
@@ -45,8 +46,9 @@ export const FOCUS_MANDATORY = [
  * Conditional and recommended columns whose condition we meet: we publish a
  * price list (Sku*, ListUnitPrice), bill provisioned resources in regions and
  * zones (Resource*, Region*, AvailabilityZone), measure usage (Consumed*) and
- * issue invoices (InvoiceId). No sub accounts, commitments, negotiated prices,
- * tags or second currency: those columns are left out, as the spec allows.
+ * issue invoices (InvoiceId), and resources carry tags (Tags). No sub accounts,
+ * commitments, negotiated prices or second currency: those columns are left
+ * out, as the spec allows.
  */
 export const FOCUS_EXTRA = [
   "AvailabilityZone",
@@ -65,6 +67,7 @@ export const FOCUS_EXTRA = [
   "SkuMeter",
   "SkuPriceDetails",
   "SkuPriceId",
+  "Tags",
 ] as const;
 
 export type FocusColumn = (typeof FOCUS_MANDATORY)[number] | (typeof FOCUS_EXTRA)[number];
@@ -118,6 +121,9 @@ export interface FocusSource {
   orderType: string | null;
   /** months × instances of a subscription order. */
   orderQuantity: string | null;
+  /** User-defined tags and the resource group in force for the charge. */
+  tags: Record<string, string> | null;
+  resourceGroup: string | null;
   /** A late-usage adjustment: the cycle and day of the line it corrects. */
   correctsCycle: string | null;
   correctsDate: string | null;
@@ -220,6 +226,7 @@ export function focusRecords(s: FocusSource): FocusRecord[] {
     ResourceId: s.instanceId,
     ResourceName: s.instanceName,
     ResourceType: s.productName,
+    Tags: focusTags(s.tags, s.resourceGroup),
   };
   const description = [
     s.billableItemName ?? s.billableItemId,
@@ -278,6 +285,18 @@ export function focusRecords(s: FocusSource): FocusRecord[] {
     });
   }
   return out;
+}
+
+/**
+ * FOCUS `Tags` (columns/tags.md, Key-Value Format): one user-defined scheme,
+ * so user keys are unprefixed (they may not use the reserved prefix); the
+ * resource group is a provider-defined tag under the provider's prefix. Null
+ * when the charge carries neither.
+ */
+export function focusTags(tags: Record<string, string> | null, resourceGroup: string | null): string | null {
+  const out: Record<string, string> = { ...(tags ?? {}) };
+  if (resourceGroup !== null) out[RESOURCE_GROUP_TAG] = resourceGroup;
+  return Object.keys(out).length ? JSON.stringify(out) : null;
 }
 
 /** Σ of a cost column, for reconciling an export with the console's totals. */

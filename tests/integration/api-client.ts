@@ -21,6 +21,7 @@ const ROUTES: [string, () => Promise<Module>][] = [
   ["/api/v1/instances/:id/quote", () => import("@/app/api/v1/instances/[id]/quote/route")],
   ["/api/v1/instances/:id/release", () => import("@/app/api/v1/instances/[id]/release/route")],
   ["/api/v1/instances/:id/renew", () => import("@/app/api/v1/instances/[id]/renew/route")],
+  ["/api/v1/instances/:id/tags", () => import("@/app/api/v1/instances/[id]/tags/route")],
   ["/api/v1/instances/:id/switch", () => import("@/app/api/v1/instances/[id]/switch/route")],
   ["/api/v1/instances/:id/unsubscribe", () => import("@/app/api/v1/instances/[id]/unsubscribe/route")],
   ["/api/v1/openapi.json", () => import("@/app/api/v1/openapi.json/route")],

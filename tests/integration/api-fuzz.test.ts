@@ -22,6 +22,7 @@ import { GET as instancesGET, POST as registerPOST } from "@/app/api/v1/instance
 import { POST as autoRenewPOST } from "@/app/api/v1/instances/[id]/auto-renew/route";
 import { POST as changeSpecPOST } from "@/app/api/v1/instances/[id]/change-spec/route";
 import { GET as quoteGET } from "@/app/api/v1/instances/[id]/quote/route";
+import { POST as tagsPOST } from "@/app/api/v1/instances/[id]/tags/route";
 import { POST as releasePOST } from "@/app/api/v1/instances/[id]/release/route";
 import { POST as renewPOST } from "@/app/api/v1/instances/[id]/renew/route";
 import { POST as switchPOST } from "@/app/api/v1/instances/[id]/switch/route";
@@ -109,9 +110,10 @@ const ROUTES: Route[] = [
   { name: "openapi", method: "GET", handler: openapiGET, path: () => "/api/v1/openapi.json", fields: [IGNORED] },
   { name: "export", method: "GET", handler: exportGET, path: () => "/bill-details/export", fields: EXPORT_PARAMS, base: { billingCycle: "2026-10", tab: "details" } },
   { name: "top-ups", method: "POST", handler: topUpPOST, path: () => "/api/v1/account/top-ups", fields: ["amount", "at"] },
-  { name: "register", method: "POST", handler: registerPOST, path: () => "/api/v1/instances", fields: ["id", "productId", "spec", "regionId", "billingMethod", "instanceCount", "name", "createdAt", "months", "autoRenew"], base: { productId: "oss", regionId: "cn-hangzhou", billingMethod: "payg", name: "fuzz" } },
+  { name: "register", method: "POST", handler: registerPOST, path: () => "/api/v1/instances", fields: ["id", "productId", "spec", "regionId", "billingMethod", "instanceCount", "name", "createdAt", "months", "autoRenew", "tags", "resourceGroup"], base: { productId: "oss", regionId: "cn-hangzhou", billingMethod: "payg", name: "fuzz" } },
   { name: "auto-renew", method: "POST", handler: autoRenewPOST, path: (id) => `/api/v1/instances/${id}/auto-renew`, fields: keysOf(autoRenewInput), ids: INSTANCE_IDS },
   { name: "change-spec", method: "POST", handler: changeSpecPOST, path: (id) => `/api/v1/instances/${id}/change-spec`, fields: LIFECYCLE_FIELDS, ids: INSTANCE_IDS },
+  { name: "tags", method: "POST", handler: tagsPOST, path: (id) => `/api/v1/instances/${id}/tags`, fields: ["tags", "resourceGroup", "at"], ids: INSTANCE_IDS, valid: { tags: [{}, { project: "fuzz" }], resourceGroup: [null, "fuzz-group"] } },
   { name: "release", method: "POST", handler: releasePOST, path: (id) => `/api/v1/instances/${id}/release`, fields: ["at"], ids: INSTANCE_IDS },
   { name: "renew", method: "POST", handler: renewPOST, path: (id) => `/api/v1/instances/${id}/renew`, fields: LIFECYCLE_FIELDS, ids: INSTANCE_IDS },
   { name: "switch", method: "POST", handler: switchPOST, path: (id) => `/api/v1/instances/${id}/switch`, fields: LIFECYCLE_FIELDS, ids: INSTANCE_IDS },

@@ -151,8 +151,9 @@ describe("Bill Details views and exports", () => {
     const words = csvHeaderWords("en");
     expect(rows[0]).toEqual(DETAIL_COLUMNS.map((c) => words.details[c.key as keyof typeof words.details]));
     // The API keeps a unit price's 6 decimals; the console and its CSV trim it like any quantity.
+    // (These lines carry no tags: "{}"; tagged lines' cells are in tags.test.ts.)
     const shown = (r: Record<string, string>, key: string) =>
-      key === "billingMethod" ? (words.billingMethod[r[key] as keyof typeof words.billingMethod] ?? r[key]) : key === "listPrice" && r[key] ? dec(r[key]).toFixed() : r[key];
+      key === "tags" ? JSON.stringify(r.tags) : key === "billingMethod" ? (words.billingMethod[r[key] as keyof typeof words.billingMethod] ?? r[key]) : key === "listPrice" && r[key] ? dec(r[key]).toFixed() : r[key];
     const want = listing.rows.map((r) => parseCsv(csvLine(DETAIL_COLUMNS.map((c) => csvCell(shown(r, c.key), c.kind))))[0]);
     expect(rows.slice(1)).toEqual(want);
     expect(rows.slice(1).some((r) => r[keys.indexOf("usage")] === "24" && r[keys.indexOf("listPrice")] === "0.0457")).toBe(true);

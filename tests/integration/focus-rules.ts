@@ -39,6 +39,7 @@ const CONDITIONAL: [string, string, string][] = [
   ["RegionName", "columns/regionname.md", "when the provider supports deploying resources or services within a region"],
   ["ConsumedQuantity", "columns/consumedquantity.md", "when the provider supports the measurement of usage"],
   ["ConsumedUnit", "columns/consumedunit.md", "when the provider supports the measurement of usage"],
+  ["Tags", "columns/tags.md", "when the provider supports setting user or provider-defined tags"],
 ];
 const RECOMMENDED: [string, string][] = [
   ["ChargeFrequency", "columns/chargefrequency.md"],
@@ -108,7 +109,27 @@ function keyValue(v: string): string | null {
   return null;
 }
 
+/** The provider's one reserved tag key prefix (docs/tags.md publishes it). */
+export const PROVIDER_TAG_PREFIX = "billing-console/";
+
 export const ROW_RULES: RowRule[] = [
+  {
+    source: "columns/tags.md",
+    requirement: "Tags MUST conform to KeyValueFormat requirements (a JSON object, unique keys, values number, string, true, false or null).",
+    check: (r) => (isNull(r.Tags) ? null : keyValue(r.Tags!)),
+  },
+  {
+    source: "columns/tags.md",
+    requirement:
+      "Provider-defined tag keys MUST be prefixed with a predetermined, provider-specified tag key prefix. Provider MUST NOT prefix tag keys when the provider has only one user-defined tag scheme (and a user key never uses the reserved prefix).",
+    check: (r) => {
+      if (isNull(r.Tags)) return null;
+      const keys = Object.keys(JSON.parse(r.Tags!) as object);
+      // Our provider-defined scheme has exactly one key; every other key is a user's, unprefixed.
+      const provider = keys.filter((k) => k.startsWith(PROVIDER_TAG_PREFIX));
+      return when(provider.some((k) => k !== `${PROVIDER_TAG_PREFIX}resource-group`), `unknown provider-defined keys: ${provider.join(", ")}`);
+    },
+  },
   ...["BilledCost", "EffectiveCost", "ListCost", "ContractedCost"].map((c) => ({
     source: `columns/${c.toLowerCase()}.md`,
     requirement: `${c} MUST NOT be null. ${c} MUST be a valid decimal value (NumericFormat).`,

@@ -5,6 +5,8 @@ import {
 } from "@/components/bill-details/parts";
 import { getFormat } from "@/i18n/server";
 import { getBill, listBills } from "@/lib/data/bills";
+import { tagChoices } from "@/lib/data/tags";
+import { AllocationFilters } from "@/components/bill-details/allocation-filters";
 import { attempt, clean, param, type TabProps } from "./tab-context";
 
 const PAGE = 20;
@@ -15,9 +17,9 @@ const isStatus = (s: string): s is (typeof STATUSES)[number] => (STATUSES as rea
 
 export async function BillsTab({ caller, params, currency, timeZone, cycles, locale }: TabProps) {
   const input = clean(params, ["tab", "p", "bill"]);
-  const [result, t, tt, ts, f] = await Promise.all([
+  const [result, t, tt, ts, choices, f] = await Promise.all([
     attempt(() => listBills(caller, { ...input, limit: String(PAGE) })),
-    getTranslations("bills"), getTranslations("orderType"), getTranslations("billStatus"), getFormat(),
+    getTranslations("bills"), getTranslations("orderType"), getTranslations("billStatus"), tagChoices(caller, param(params, "billingCycle")!), getFormat(),
   ]);
   const pageNo = Number(param(params, "p") ?? 1) || 1;
   const base = "/bill-details";
@@ -34,6 +36,7 @@ export async function BillsTab({ caller, params, currency, timeZone, cycles, loc
         <Field label={t("orderNo")}>
           <input name="orderNo" defaultValue={orderNo ?? ""} className={inputClass} inputMode="numeric" placeholder={t("orderNoPlaceholder")} />
         </Field>
+        <AllocationFilters params={params} choices={choices} />
       </FilterForm>
       {result.error !== undefined ? (
         <Notice kind="error">{result.error}</Notice>

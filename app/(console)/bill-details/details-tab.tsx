@@ -13,22 +13,26 @@ import { listBillLines, SORT_FIELDS, type BillLineRow } from "@/lib/data/bill-li
 import { listInstances } from "@/lib/data/instances";
 import { getColumnPreference } from "@/lib/data/views/columns";
 import { filterChoices } from "@/lib/data/views/facets";
+import { tagChoices } from "@/lib/data/tags";
+import { AllocationFilters, TagList } from "@/components/bill-details/allocation-filters";
 import { BILLING_METHODS } from "@/db/schema";
 import { saveColumns } from "./actions";
 import { attempt, clean, param, type TabProps } from "./tab-context";
 
 const PAGE = 50;
-const GROUP_BY = ["productId", "productDetail", "billingMethod", "regionId", "instanceId", "billableItemId"] as const;
+const GROUP_BY = ["productId", "productDetail", "billingMethod", "regionId", "instanceId", "billableItemId", "resourceGroup", "tag"] as const;
 
 export async function DetailsTab({ caller, params, currency, cycles, locale }: TabProps) {
   const input = clean(params, ["tab", "p", "expand"]);
-  const [result, saved, choices, instances, t, tm, f] = await Promise.all([
+  const [result, saved, choices, instances, tagChoicesOfCycle, t, tm, tt, f] = await Promise.all([
     attempt(() => listBillLines(caller, { ...input, limit: String(PAGE) })),
     getColumnPreference(caller, "bill-details"),
     filterChoices(caller),
     listInstances(caller),
+    tagChoices(caller, param(params, "billingCycle")!),
     getTranslations("details"),
     getTranslations("billingMethod"),
+    getTranslations("tags"),
     getFormat(),
   ]);
   // Column words: the same as the CSV's header row in this language.
@@ -43,13 +47,24 @@ export async function DetailsTab({ caller, params, currency, cycles, locale }: T
   const [sortField, sortDir] = (param(params, "sort") ?? "").split(":");
   const grouped = param(params, "groupBy") || param(params, "statisticItem") === "instance" || param(params, "statisticItem") === "product" || param(params, "granularity") === "MONTHLY";
 
+  const groupBy = param(params, "groupBy");
+  // Grouped by a tag or the resource group: the group is the row's first cell, untagged / no group said as such.
+  const groupCell = (row: BillLineRow) =>
+    groupBy === "tag"
+      ? (row.tagValue ?? <span className="text-muted">{tt("untagged")}</span>)
+      : (row.resourceGroup ?? <span className="text-muted">{tt("noGroup")}</span>);
+  const groupColumn = groupBy === "tag" || groupBy === "resourceGroup";
   const cell = (row: BillLineRow, key: string, kind: string) => {
+    if (key === "tags") return grouped && row.tags === null ? <span className="text-muted">—</span> : <TagList tags={row.tags} />;
+    if (key === "resourceGroup" && row.resourceGroup === null && !grouped) return <span className="text-muted">{tt("noGroup")}</span>;
     const v = row[key as keyof BillLineRow] as string | null;
     if (kind === "amount") return <Money value={v} currency={currency} />;
     if (v === null || v === undefined) return <span className="text-muted">—</span>;
     if (kind === "quantity") return f.quantity(v);
     if (key === "billingMethod") return (BILLING_METHODS as readonly string[]).includes(v) ? tm(v as (typeof BILLING_METHODS)[number]) : v;
     if (key === "billingDate") return f.day(v);
+    // The instance's page is where an admin sees and edits its tags.
+    if (key === "instanceId") return <Link href={`/resources/${encodeURIComponent(v)}`} className="underline">{v}</Link>;
     return v;
   };
   const multiLine = result.data?.data.some((r) => r.lineCount > 1);
@@ -72,6 +87,7 @@ export async function DetailsTab({ caller, params, currency, cycles, locale }: T
         <MultiSelect name="instanceId" label={t("instance")} allLabel={t("allInstances")} value={params.instanceId}
           options={instances.map(({ instance: i }) => [i.id, `${i.name} · ${i.id}`])} />
         <Select name="billableItemId" label={t("item")} allLabel={t("allItems")} value={params.billableItemId} options={items.map((i) => [i.id, i.name])} />
+        <AllocationFilters params={params} choices={tagChoicesOfCycle} />
         <Select name="groupBy" label={t("groupBy")} allLabel={t("noGrouping")} value={params.groupBy} options={GROUP_BY.map((g) => [g, t(`dimension.${g}`)])} />
         <label className="flex items-center gap-2 self-center text-sm">
           <input type="checkbox" name="isHideZeroCharge" value="true" defaultChecked={param(params, "isHideZeroCharge") === "true"} />
@@ -99,6 +115,7 @@ export async function DetailsTab({ caller, params, currency, cycles, locale }: T
             <TableFrame label={t("tableLabel")} testId="details-table">
               <thead>
                 <tr>
+                  {groupColumn && <Th>{groupBy === "tag" ? `${tt("tagKey")}: ${param(params, "tagKey") ?? ""}` : tt("resourceGroup")}</Th>}
                   {columns.map((c) => {
                     const sortable = c.key in SORT_FIELDS;
                     const active = sortField === c.key;
@@ -123,6 +140,7 @@ export async function DetailsTab({ caller, params, currency, cycles, locale }: T
                   return (
                     <Fragment key={row.id}>
                       <tr className="hover:bg-surface">
+                        {groupColumn && <Td>{groupCell(row)}</Td>}
                         {columns.map((c, i) => (
                           <Td key={c.key} right={c.kind !== "text"}>
                             {cell(row, c.key, c.kind)}
@@ -139,7 +157,7 @@ export async function DetailsTab({ caller, params, currency, cycles, locale }: T
                       </tr>
                       {open && periods.length > 0 && (
                         <tr>
-                          <td colSpan={columns.length + (multiLine ? 1 : 0)} className="border-b border-line bg-surface">
+                          <td colSpan={columns.length + (multiLine ? 1 : 0) + (groupColumn ? 1 : 0)} className="border-b border-line bg-surface">
                             <PeriodsTable periods={periods} currency={currency} total={row.pretaxAmount} />
                           </td>
                         </tr>
@@ -150,11 +168,12 @@ export async function DetailsTab({ caller, params, currency, cycles, locale }: T
               </tbody>
               <tfoot>
                 <tr className="bg-surface font-semibold" data-testid="totals-row">
+                  {groupColumn && <Td>{t("totalAllPages")}</Td>}
                   {columns.map((c, i) => (
                     <Td key={c.key} right={c.kind !== "text"}>
                       {c.kind === "amount" ? (
                         <span data-testid={`total-${c.key}`}><Money value={result.data.totals[c.key as keyof typeof result.data.totals]} currency={currency} /></span>
-                      ) : i === 0 ? t("totalAllPages") : ""}
+                      ) : i === 0 && !groupColumn ? t("totalAllPages") : ""}
                     </Td>
                   ))}
                   {multiLine && <Td>{""}</Td>}

@@ -5,22 +5,29 @@ import { getFormat } from "@/i18n/server";
 import { sum, toFixedString } from "@/lib/money";
 import { getSummary, SUMMARY_AMOUNTS } from "@/lib/data/views/summary";
 import { BILLING_METHODS } from "@/db/schema";
+import { tagChoices } from "@/lib/data/tags";
+import { AllocationFilters } from "@/components/bill-details/allocation-filters";
 import { attempt, clean, param, type TabProps } from "./tab-context";
 
-const DIMENSIONS = ["productId", "productDetail", "billingMethod", "regionId", "instanceId"] as const;
+const DIMENSIONS = ["productId", "productDetail", "billingMethod", "regionId", "instanceId", "resourceGroup", "tag"] as const;
 
 export async function SummaryTab({ caller, params, currency, cycles, locale }: TabProps) {
-  const [result, t, td, tm, f] = await Promise.all([
-    attempt(() => getSummary(caller, clean(params, ["tab"]))), getTranslations("summary"), getTranslations("details"), getTranslations("billingMethod"), getFormat(),
+  const [result, t, td, tm, tt, choices, f] = await Promise.all([
+    attempt(() => getSummary(caller, clean(params, ["tab"]))), getTranslations("summary"), getTranslations("details"), getTranslations("billingMethod"),
+    getTranslations("tags"), tagChoices(caller, param(params, "billingCycle")!), getFormat(),
   ]);
   const dimension = DIMENSIONS.find((d) => d === param(params, "dimension")) ?? "productId";
   const cycle = param(params, "billingCycle")!;
+  // The row of lines without the tag or group: said as such, in the console's language.
+  const labelOf = (r: { key: string | null; label: string }) =>
+    r.key === null ? <span className="text-muted">{dimension === "tag" ? tt("untagged") : tt("noGroup")}</span> : dimension === "billingMethod" ? method(r.key) : r.label;
   const method = (k: string) => ((BILLING_METHODS as readonly string[]).includes(k) ? tm(k as (typeof BILLING_METHODS)[number]) : k);
   return (
     <>
       <FilterForm tab="summary">
         <Select name="billingCycle" label={t("cycle")} value={cycle} options={cycles.map((c) => [c, c])} />
         <Select name="dimension" label={t("dimension")} value={dimension} options={DIMENSIONS.map((d) => [d, td(`dimension.${d}`)])} />
+        <AllocationFilters params={params} choices={choices} />
       </FilterForm>
       {result.error !== undefined ? (
         <Notice kind="error">{result.error}</Notice>
@@ -38,15 +45,15 @@ export async function SummaryTab({ caller, params, currency, cycles, locale }: T
           <TableFrame label={t("tableLabel")} testId="summary-table">
             <thead>
               <tr>
-                <Th>{td(`dimension.${dimension}`)}</Th>
+                <Th>{dimension === "tag" ? `${tt("tagKey")}: ${param(params, "tagKey") ?? ""}` : td(`dimension.${dimension}`)}</Th>
                 <Th right>{t("lines")}</Th>
                 {SUMMARY_AMOUNTS.map((a) => <Th key={a} right>{t(`amount.${a}`)}</Th>)}
               </tr>
             </thead>
             <tbody>
               {result.data.data.map((r) => (
-                <tr key={r.key} className="hover:bg-surface">
-                  <Td>{dimension === "billingMethod" ? method(r.key) : r.label}{dimension === "instanceId" && <span className="text-muted"> · {r.key}</span>}</Td>
+                <tr key={r.key ?? ""} className="hover:bg-surface">
+                  <Td>{labelOf(r)}{dimension === "instanceId" && <span className="text-muted"> · {r.key}</span>}</Td>
                   <Td right>{f.count(r.lineCount)}</Td>
                   {SUMMARY_AMOUNTS.map((a) => <Td key={a} right><Money value={r[a]} currency={currency} /></Td>)}
                 </tr>

@@ -12,27 +12,45 @@ import { getForecast } from "@/lib/data/alerts";
 import { RUN_RATE_DAYS } from "@/lib/alerts/forecast";
 import type { Caller } from "@/lib/data/caller";
 import { pageCaller } from "../page-caller";
+import { attempt, clean } from "../bill-details/tab-context";
+import { Notice, Select, type Params } from "@/components/bill-details/parts";
+import { AllocationFilters } from "@/components/bill-details/allocation-filters";
+import { getCostAllocation } from "@/lib/data/views/allocation";
+import { tagChoices } from "@/lib/data/tags";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("nav"))("overview") };
 }
 
-export default async function OverviewPage() {
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<Params> }) {
   const caller = await pageCaller();
-  const t = await getTranslations("nav");
+  const [t, params] = await Promise.all([getTranslations("nav"), searchParams]);
   return (
     <>
       <PageHeader title={t("overview")} />
       <Suspense fallback={<TableSkeleton rows={10} />}>
-        <OverviewBody caller={caller} />
+        <OverviewBody caller={caller} params={params} />
       </Suspense>
     </>
   );
 }
 
-async function OverviewBody({ caller }: { caller: Caller }) {
-  const [o, forecast, t, f] = await Promise.all([getOverview(caller), getForecast(caller), getTranslations("overview"), getFormat()]);
+async function OverviewBody({ caller, params }: { caller: Caller; params: Params }) {
+  const filters = clean(params);
+  const [loaded, forecast, t, tt, f] = await Promise.all([
+    attempt(async () => {
+      const o = await getOverview(caller, undefined, filters);
+      const [allocation, choices] = await Promise.all([getCostAllocation(caller, { ...filters, billingCycle: o.cycle, ...(filters.tagKey ? {} : { allocateBy: "resourceGroup" }) }), tagChoices(caller, o.cycle)]);
+      return { o, allocation, choices };
+    }),
+    getForecast(caller), getTranslations("overview"), getTranslations("tags"), getFormat(),
+  ]);
+  const tf = await getTranslations("filters");
+  if (loaded.error !== undefined) return <Notice kind="error">{loaded.error}</Notice>;
+  const { o, allocation, choices } = loaded.data;
   const { currency, timeZone } = o.account;
+  const allocateBy = allocation.query.allocateBy;
+  const filtered = Boolean(allocation.query.tagValue?.length || allocation.query.resourceGroup?.length);
   const overdue = o.summary.overdue;
   return (
     <>
@@ -51,6 +69,36 @@ async function OverviewBody({ caller }: { caller: Caller }) {
         <MoneyStat label={t("forecast")} value={f.money(forecast.amount, currency)} testId="overview-projection"
           hint={<span data-testid="overview-forecast-method" title={t("forecastMethod", { days: RUN_RATE_DAYS })}>{t("forecastMethodShort", { days: RUN_RATE_DAYS })}</span>} />
         <MoneyStat label={t("lastCycle", { cycle: o.previousCycle })} value={f.money(o.lastCycleTotal, currency)} testId="overview-last-cycle" />
+      </div>
+      <form method="get" action="/overview" aria-label={tt("title")} className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-line bg-white p-3">
+        <Select name="allocateBy" label={tt("allocateBy")} value={allocateBy}
+          options={[["resourceGroup", tt("resourceGroup")], ["tag", tt("tagKey")]]} />
+        <AllocationFilters params={params} choices={choices} />
+        <button type="submit" className="rounded bg-brand px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-dark">{tf("apply")}</button>
+        <Link href="/overview" className="px-2 py-1.5 text-sm text-muted underline">{tf("reset")}</Link>
+        {filtered && <p className="w-full text-xs text-muted" data-testid="overview-filtered">{tt("filtered")}</p>}
+      </form>
+      <div className="mb-4">
+        <ListCard title={tt("allocationTitle", { by: allocateBy === "tag" ? tt("byTag", { key: allocation.query.tagKey ?? "" }) : tt("byResourceGroup"), cycle: o.cycle })}
+          empty={allocation.data.length === 0 && tt("allocationEmpty")}
+          action={{ href: `/bill-details?${new URLSearchParams({ tab: "summary", billingCycle: o.cycle, dimension: allocateBy, ...(allocation.query.tagKey ? { tagKey: allocation.query.tagKey } : {}) })}`, label: t("trendLink") }}>
+          <table className="w-full text-sm" data-testid="cost-allocation">
+            <tbody className="divide-y divide-line">
+              {allocation.data.map((r) => (
+                <tr key={r.key ?? ""}>
+                  <td className="py-2">{r.key ?? <span className="text-muted">{allocateBy === "tag" ? tt("untagged") : tt("noGroup")}</span>}</td>
+                  <td className="py-2 text-right tabular-nums">{f.money(r.amount, currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr className="font-semibold">
+                <td className="py-2">{tt("allocationTotal")}</td>
+                <td className="py-2 text-right tabular-nums" data-testid="cost-allocation-total">{f.money(allocation.total, currency)}</td>
+              </tr>
+            </tfoot>
+          </table>
+        </ListCard>
       </div>
       <div className="mb-4">
         <ListCard title={t("trendTitle")} action={{ href: "/bill-details?tab=summary", label: t("trendLink") }}

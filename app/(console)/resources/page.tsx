@@ -8,6 +8,7 @@ import { getFormat } from "@/i18n/server";
 import { getAccount, getOverdueStatus } from "@/lib/data/account";
 import { listInstances, instanceFilters } from "@/lib/data/instances";
 import { BILLING_METHODS, INSTANCE_STATUSES } from "@/db/schema";
+import { TagList } from "@/components/bill-details/allocation-filters";
 import { pageCaller } from "../page-caller";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -58,13 +59,19 @@ export default async function ResourcesPage({ searchParams }: { searchParams: Pr
               </tr>
             </thead>
             <tbody>
-              {rows.map(({ instance: i, productName, regionName }) => {
+              {rows.map(({ instance: i, productName, regionName, tags, resourceGroup }) => {
                 const next = nextOf.get(i.id);
                 return (
                   <tr key={i.id} className="hover:bg-surface/60">
                     <Td>
                       <Link href={`/resources/${encodeURIComponent(i.id)}`} className="font-medium text-blue-700 hover:underline">{i.name}</Link>
                       <div className="font-mono text-xs text-muted">{i.id}</div>
+                      {(resourceGroup || Object.keys(tags).length > 0) && (
+                        <div className="mt-1 flex flex-wrap items-center gap-1 text-xs" data-testid="resource-tags">
+                          {resourceGroup && <span className="text-muted">{resourceGroup}</span>}
+                          {Object.keys(tags).length > 0 && <TagList tags={tags} />}
+                        </div>
+                      )}
                     </Td>
                     <Td>{productName}</Td>
                     <Td>{i.spec ?? "—"}</Td>

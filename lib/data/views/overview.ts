@@ -3,18 +3,26 @@ import "server-only";
 // is heading, last cycle, subscriptions about to expire, a 12-month trend by
 // product and the costliest instances — each one grouped query in the database.
 import { sql } from "drizzle-orm";
+import { z } from "zod";
 import { getDb, query } from "@/db/client";
 import { cycleOf, shiftCycle } from "@/lib/billing/cycle";
 import { accountNow } from "@/lib/clock";
 import { dec, toFixedString } from "@/lib/money";
 import { getAccount } from "../account";
 import { getAccountSummary } from "../bills";
+import { allocationFields, allocationFilters, needsTagKey, queryInput } from "../bill-lines";
 import type { Caller } from "../caller";
+import { parseInput } from "../validate";
 
 const EXPIRY_WINDOW_DAYS = 15;
 
-export async function getOverview(caller: Caller, accountId?: string) {
+/** The tag and resource-group filters narrow the trend and the costliest instances (the money cards stay the account's). */
+export const overviewFilters = z.object(allocationFields).superRefine(needsTagKey);
+
+export async function getOverview(caller: Caller, accountId?: string, filters: unknown = {}) {
   const account = await getAccount(caller, accountId);
+  const f = parseInput(overviewFilters, queryInput(filters));
+  const narrowed = sql.join(allocationFilters(f).map((c) => sql` AND ${c}`), sql``);
   const now = accountNow(account);
   const cycle = cycleOf(now, account.timeZone);
   const previous = shiftCycle(cycle, -1);
@@ -38,7 +46,7 @@ export async function getOverview(caller: Caller, accountId?: string) {
       sql`SELECT bl.billing_cycle AS cycle, bl.product_id AS "productId", coalesce(min(p.name), bl.product_id) AS "productName",
           sum(round(bl.pretax_amount, 2))::text AS amount
         FROM bill_lines bl LEFT JOIN products p ON p.id = bl.product_id
-        WHERE bl.account_id = ${id} AND bl.billing_cycle >= ${firstOfTrend} AND bl.billing_cycle <= ${cycle}
+        WHERE bl.account_id = ${id} AND bl.billing_cycle >= ${firstOfTrend} AND bl.billing_cycle <= ${cycle}${narrowed}
         GROUP BY bl.billing_cycle, bl.product_id ORDER BY 1, 2`,
     ),
     query<{ instanceId: string; instanceName: string; productName: string; amount: string }>(
@@ -46,7 +54,7 @@ export async function getOverview(caller: Caller, accountId?: string) {
       sql`SELECT bl.instance_id AS "instanceId", min(bl.instance_name) AS "instanceName",
           coalesce(min(p.name), min(bl.product_id)) AS "productName", sum(round(bl.pretax_amount, 2))::text AS amount
         FROM bill_lines bl LEFT JOIN products p ON p.id = bl.product_id
-        WHERE bl.account_id = ${id} AND bl.billing_cycle = ${cycle}
+        WHERE bl.account_id = ${id} AND bl.billing_cycle = ${cycle}${narrowed}
         GROUP BY bl.instance_id ORDER BY sum(round(bl.pretax_amount, 2)) DESC, bl.instance_id COLLATE "C" LIMIT 5`,
     ),
     query<{ id: string; name: string; productName: string; expiresAt: string; autoRenew: boolean }>(
@@ -78,6 +86,7 @@ export async function getOverview(caller: Caller, accountId?: string) {
     lastCycleTotal: toFixedString(spend.last),
     expiring: expiring.map((e) => ({ ...e, expiresAt: new Date(e.expiresAt) })),
     trend: { products, rows: trendRows },
+    filters: f,
     topInstances: top.map((t) => ({ ...t, amount: toFixedString(t.amount) })),
   };
 }

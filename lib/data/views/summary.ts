@@ -8,31 +8,44 @@ import { z } from "zod";
 import { getDb, query } from "@/db/client";
 import { accountNow } from "@/lib/clock";
 import { getAccount } from "../account";
-import { CYCLE, queryInput } from "../bill-lines";
+import { allocationFields, allocationFilters, CYCLE, needsTagKey, NO_GROUP, queryInput, tagValueSql, UNTAGGED } from "../bill-lines";
 import type { Caller } from "../caller";
 import { parseInput } from "../validate";
 
-export const SUMMARY_DIMENSIONS = ["productId", "productDetail", "billingMethod", "regionId", "instanceId"] as const;
+export const SUMMARY_DIMENSIONS = ["productId", "productDetail", "billingMethod", "regionId", "instanceId", "resourceGroup", "tag"] as const;
 export type SummaryDimension = (typeof SUMMARY_DIMENSIONS)[number];
 
-const KEY: Record<SummaryDimension, [string, string]> = {
+const KEY: Record<Exclude<SummaryDimension, "tag">, [string, string]> = {
   productId: ["bl.product_id", "coalesce(min(p.name), bl.product_id)"],
   productDetail: ["bl.product_detail", "bl.product_detail"],
   billingMethod: ["bl.billing_method", "bl.billing_method"],
   regionId: ["bl.region_id", "coalesce(min(r.name), bl.region_id)"],
   instanceId: ["bl.instance_id", "min(bl.instance_name)"],
+  // Cost not in any group is a row of its own: the rows always add up to the cycle.
+  resourceGroup: ["bl.resource_group", `coalesce(bl.resource_group, '${NO_GROUP}')`],
 };
+
+/** The key and label expressions of a dimension; a tag's untagged lines are one row, "(untagged)". */
+function keyOf(dimension: SummaryDimension, tagKey: string | undefined): [string, string] {
+  if (dimension !== "tag") return KEY[dimension];
+  const value = tagKey ? tagValueSql(tagKey) : "NULL::text";
+  return [value, `coalesce(${value}, '${UNTAGGED}')`];
+}
 
 export const summaryQuerySchema = z.object({
   billingCycle: CYCLE,
   dimension: z.enum(SUMMARY_DIMENSIONS, { error: `must be one of ${SUMMARY_DIMENSIONS.join(", ")}` }).default("productId"),
-});
+  ...allocationFields,
+}).superRefine(needsTagKey);
+type SummaryQuery = z.output<typeof summaryQuerySchema>;
 
 export const SUMMARY_AMOUNTS = ["originalAmount", "discountAmount", "pretaxAmount", "paidAmount", "outstandingAmount", "overdueAmount"] as const;
-export type SummaryRow = { key: string; label: string; lineCount: number } & Record<(typeof SUMMARY_AMOUNTS)[number], string>;
+/** key is null for the untagged / no-group row. */
+export type SummaryRow = { key: string | null; label: string; lineCount: number } & Record<(typeof SUMMARY_AMOUNTS)[number], string>;
 
-function summarySql(accountId: string, cycle: string, dimension: SummaryDimension, now: Date): SQL {
-  const [key, label] = KEY[dimension];
+function summarySql(accountId: string, q: SummaryQuery, now: Date): SQL {
+  const [key, label] = keyOf(q.dimension, q.tagKey);
+  const filters = allocationFilters(q).map((c) => sql` AND ${c}`);
   return sql`SELECT ${sql.raw(key)} AS key, ${sql.raw(label)} AS label, count(*)::int AS "lineCount",
       sum(round(bl.original_amount, 2))::text AS "originalAmount",
       sum(round(bl.discount_amount, 2))::text AS "discountAmount",
@@ -44,9 +57,9 @@ function summarySql(accountId: string, cycle: string, dimension: SummaryDimensio
     FROM bill_lines bl
       LEFT JOIN products p ON p.id = bl.product_id
       LEFT JOIN regions r ON r.id = bl.region_id
-    WHERE bl.account_id = ${accountId} AND bl.billing_cycle = ${cycle}
+    WHERE bl.account_id = ${accountId} AND bl.billing_cycle = ${q.billingCycle}${sql.join(filters, sql``)}
     GROUP BY ${sql.raw(key)}
-    ORDER BY sum(round(bl.pretax_amount, 2)) DESC, ${sql.raw(key)} COLLATE "C"`;
+    ORDER BY sum(round(bl.pretax_amount, 2)) DESC, ${sql.raw(key)} COLLATE "C" NULLS LAST`;
 }
 
 function toRow(r: Record<string, unknown>): SummaryRow {
@@ -56,7 +69,7 @@ function toRow(r: Record<string, unknown>): SummaryRow {
 export async function summaryQuery(caller: Caller, input: unknown, accountId?: string) {
   const account = await getAccount(caller, accountId);
   const q = parseInput(summaryQuerySchema, queryInput(input));
-  return { query: q, sql: summarySql(account.id, q.billingCycle, q.dimension, accountNow(account)), toRow };
+  return { query: q, sql: summarySql(account.id, q, accountNow(account)), toRow };
 }
 
 /** All groups (a cycle has at most as many as it has instances) and their totals. */

@@ -13,6 +13,8 @@ import { requireSessionCaller } from "@/lib/data/session";
 import type { TenantCaller } from "@/lib/data/caller";
 import { dec } from "@/lib/money";
 import { getFormat } from "@/i18n/server";
+import { setInstanceTags } from "@/lib/data/tags";
+import { BadRequestError } from "@/lib/errors";
 import { runAction } from "../../action";
 
 const id = z.string().min(1).max(200);
@@ -71,5 +73,23 @@ export async function cancelOrderAction(instanceId: string, orderId: string) {
   return runAction(async () => {
     const caller = await requireSessionCaller();
     return worded(caller, await cancelUnpaidOrder(caller, id.parse(orderId)), null);
+  }, revalidateInstance(instanceId));
+}
+
+/** The tag editor: key/value rows (an empty key drops its row) and the resource group (empty: none). */
+export async function saveTagsAction(instanceId: string, _prev: unknown, data: FormData) {
+  return runAction(async () => {
+    const keys = data.getAll("key").map(String);
+    const values = data.getAll("value").map(String);
+    const tags: Record<string, string> = {};
+    keys.forEach((k, i) => {
+      const key = k.trim();
+      if (!key) return;
+      if (key in tags) throw new BadRequestError(`tags: the key "${key}" appears twice`);
+      tags[key] = values[i] ?? "";
+    });
+    const group = String(data.get("resourceGroup") ?? "").trim();
+    await setInstanceTags(await requireSessionCaller(), id.parse(instanceId), { tags, resourceGroup: group || null });
+    return true as const;
   }, revalidateInstance(instanceId));
 }

@@ -11,6 +11,9 @@ import { getInstance } from "@/lib/data/instances";
 import { NotFoundError } from "@/lib/errors";
 import { pageCaller } from "../../page-caller";
 import { LifecycleSection } from "./lifecycle";
+import { saveTagsAction } from "./actions";
+import { TagEditor } from "@/components/resources/tag-editor";
+import { TagList } from "@/components/bill-details/allocation-filters";
 
 export default async function ResourcePage({ params }: { params: Promise<{ id: string }> }) {
   const caller = await pageCaller();
@@ -22,7 +25,8 @@ export default async function ResourcePage({ params }: { params: Promise<{ id: s
     if (e instanceof NotFoundError) notFound();
     throw e;
   });
-  const { instance: i, productName, regionName, history, quota } = found;
+  const { instance: i, productName, regionName, history, quota, tags, resourceGroup, tagHistory } = found;
+  const tt = await getTranslations("tags");
   const tz = account.timeZone;
   const state = (s: string | null) => (s === null ? "—" : ["active", "restricted", "overdue", "expired", "released"].includes(s) ? ts(s as "active") : s);
   const facts: [string, React.ReactNode][] = [
@@ -72,6 +76,29 @@ export default async function ResourcePage({ params }: { params: Promise<{ id: s
                 </li>
               ))}
             </ol>
+          )}
+        </Card>
+        <Card title={tt("title")}>
+          {caller.role === "admin" && i.status !== "released" ? (
+            <TagEditor tags={tags} resourceGroup={resourceGroup} action={saveTagsAction.bind(null, i.id)} />
+          ) : (
+            <div className="space-y-1 text-sm">
+              {Object.keys(tags).length ? <TagList tags={tags} /> : <p className="text-muted">{tt("none")}</p>}
+              <p><span className="text-muted">{tt("resourceGroup")}:</span> {resourceGroup ?? <span className="text-muted">{tt("noGroup")}</span>}</p>
+            </div>
+          )}
+          {tagHistory.length > 1 && (
+            <details className="mt-3 text-sm">
+              <summary className="cursor-pointer text-muted">{tt("history")}</summary>
+              <ol className="mt-2 space-y-1" data-testid="tag-history">
+                {tagHistory.map((h) => (
+                  <li key={h.validFrom}>
+                    <span className="text-muted">{f.instant(new Date(h.validFrom), tz)} – {h.validTo ? f.instant(new Date(h.validTo), tz) : tt("current")}</span>{" "}
+                    <TagList tags={h.tags} /> {h.resourceGroup ? `· ${h.resourceGroup}` : ""}
+                  </li>
+                ))}
+              </ol>
+            </details>
           )}
         </Card>
         <Suspense fallback={<div className="h-32 animate-pulse rounded-lg border border-line bg-white lg:col-span-2" />}>

@@ -9,7 +9,7 @@ export const GET = apiRoute(async (_req, { caller, url }) => {
     productId: url.searchParams.get("productId") ?? undefined,
   });
   // Every instance in one page: the list envelope with no next page.
-  return { data: rows.map((r) => ({ ...r.instance, productName: r.productName, regionName: r.regionName })), nextToken: null, totalCount: rows.length };
+  return { data: rows.map((r) => ({ ...r.instance, productName: r.productName, regionName: r.regionName, tags: r.tags, resourceGroup: r.resourceGroup })), nextToken: null, totalCount: rows.length };
 });
 
 // A resource event from a product service: register one resource (201).
