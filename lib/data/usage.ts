@@ -5,7 +5,7 @@ import "server-only";
 // bad record writes nothing. Set-based SQL keeps it fast: one lookup of the
 // batch's instances, one of its existing ids, one multi-row INSERT.
 import { randomBytes } from "node:crypto";
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { getDb, getHandle, query, type DbHandle, type DbOrTx } from "@/db/client";
 import { accounts, billableItems, instances } from "@/db/schema";
 import { accountNow } from "@/lib/clock";
