@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { query } from "@/db/client";
 import { useTestDatabase } from "./db";
 
-const GLOBAL_TABLES = new Set(["accounts", "products", "region_groups", "regions", "billable_items", "prices", "sign_in_failures", "__drizzle_migrations"]);
+const GLOBAL_TABLES = new Set(["accounts", "products", "region_groups", "regions", "billable_items", "prices", "sign_in_failures", "operator_keys", "__drizzle_migrations"]);
 
 describe("schema", () => {
   const t = useTestDatabase();
