@@ -15,7 +15,7 @@ import { POST as voucherRevokePOST } from "@/app/api/ops/v1/accounts/[accountId]
 import { POST as couponsPOST } from "@/app/api/ops/v1/accounts/[accountId]/coupons/route";
 import { POST as couponRevokePOST } from "@/app/api/ops/v1/accounts/[accountId]/coupons/[couponId]/revoke/route";
 import { GET as adjustmentsGET, POST as adjustmentsPOST } from "@/app/api/ops/v1/accounts/[accountId]/adjustments/route";
-import { accounts, auditLog, billLinePeriods, billLines, bills, coupons, vouchers } from "@/db/schema";
+import { accounts, billLinePeriods, billLines, bills, coupons, vouchers } from "@/db/schema";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { cliOperator, OPERATOR } from "@/lib/data/caller";
 import { createApiKey } from "@/lib/data/operator";
@@ -68,8 +68,8 @@ describe("operator tools", () => {
       p.deductedByVouchers,
       p.paidFromBalance,
     ]);
-  const one = async <T extends typeof vouchers | typeof coupons>(table: T, accountId: string, id: string) =>
-    (await f.db().select().from(table).where(and(eq(table.accountId, accountId), eq(table.id, id))))[0];
+  const voucherRow = async (accountId: string, id: string) => (await f.db().select().from(vouchers).where(and(eq(vouchers.accountId, accountId), eq(vouchers.id, id))))[0];
+  const couponRow = async (accountId: string, id: string) => (await f.db().select().from(coupons).where(and(eq(coupons.accountId, accountId), eq(coupons.id, id))))[0];
 
   it("applies a coupon, then a voucher, then the balance; the coupon's usage limit and scope hold; revoking leaves the used part", async () => {
     const a = await phoneAccount();
@@ -86,8 +86,8 @@ describe("operator tools", () => {
       ["1.620000", "0.160000", "1.460000", "0.000000"],
       ["1.620000", "0.000000", "1.620000", "0.000000"],
     ]);
-    expect(await one(coupons, a.id, coupon.id)).toMatchObject({ timesUsed: 2, remaining: "49.680000" });
-    expect((await one(vouchers, a.id, voucher.id)).remaining).toBe("0.460000");
+    expect(await couponRow(a.id, coupon.id)).toMatchObject({ timesUsed: 2, remaining: "49.680000" });
+    expect((await voucherRow(a.id, voucher.id)).remaining).toBe("0.460000");
     expect((await f.balance(a.id)).toFixed(2)).toBe("100.00");
 
     const revoked = await revokeVoucher(ALICE, a.id, voucher.id, { reason: "customer left the programme" });
