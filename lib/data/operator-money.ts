@@ -23,7 +23,8 @@ export const amount = z
   .string()
   .trim()
   .regex(/^\d{1,12}(\.\d{1,2})?$/, "must be a positive amount with at most 2 decimals, e.g. 25.00")
-  .refine((s) => dec(s).gt(0), "must be more than zero");
+  // zod runs refinements even after the regex failed: test the text, never parse it here.
+  .refine((s) => !/^0*(\.0*)?$/.test(s), "must be more than zero");
 export const reason = z.string().trim().min(3, "say why (at least 3 characters)").max(500);
 const instant = z.iso.datetime({ offset: true, message: "must be an ISO 8601 instant, e.g. 2026-12-31T00:00:00Z" });
 const code = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{2,39}$/, "use 3–40 letters, digits, _ or -");
@@ -40,7 +41,7 @@ export const couponInput = z
       .string()
       .trim()
       .regex(/^\d{1,3}(\.\d{1,2})?$/, "must be a percentage with at most 2 decimals, e.g. 15")
-      .refine((s) => dec(s).gt(0) && dec(s).lte(100), "must be more than 0 and at most 100")
+      .refine((s) => /^\d{1,3}(\.\d{1,2})?$/.test(s) && dec(s).gt(0) && dec(s).lte(100), "must be more than 0 and at most 100")
       .optional(),
     amountOff: amount.optional(),
     maxValue: amount,

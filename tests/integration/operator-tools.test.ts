@@ -4,6 +4,7 @@
 // the open one and leaves the closed bill as it was, the currency cannot change
 // once money is recorded, every action is audited with who and why, and no
 // account key or session reaches the operator API. Bad input writes nothing.
+import fc from "fast-check";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
 vi.mock("next-auth", async (orig) => ({ ...(await orig<object>()), getServerSession: async () => null }));
@@ -15,7 +16,7 @@ import { POST as voucherRevokePOST } from "@/app/api/ops/v1/accounts/[accountId]
 import { POST as couponsPOST } from "@/app/api/ops/v1/accounts/[accountId]/coupons/route";
 import { POST as couponRevokePOST } from "@/app/api/ops/v1/accounts/[accountId]/coupons/[couponId]/revoke/route";
 import { GET as adjustmentsGET, POST as adjustmentsPOST } from "@/app/api/ops/v1/accounts/[accountId]/adjustments/route";
-import { accounts, billLinePeriods, billLines, bills, coupons, vouchers } from "@/db/schema";
+import { accounts, adjustments, auditLog, billLinePeriods, billLines, bills, coupons, vouchers } from "@/db/schema";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { cliOperator, OPERATOR } from "@/lib/data/caller";
 import { createApiKey } from "@/lib/data/operator";
@@ -240,5 +241,42 @@ describe("operator tools", () => {
     const { violations, checked } = contractViolations(seen);
     expect(violations).toEqual([]);
     expect(checked.size).toBeGreaterThanOrEqual(7);
+  });
+
+  it("random and malformed bodies get a 4xx, never a 5xx, and write nothing", async () => {
+    const a = await phoneAccount();
+    await f.clock(a.caller, new Date("2026-04-02T00:00:00Z"));
+    const opKey = (await createOperatorKey(OPERATOR, { name: "fuzz" })).key;
+    const A = `/api/ops/v1/accounts/${a.id}`;
+    const p = { accountId: a.id };
+    const field = fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.string({ unit: "binary", maxLength: 10 }),
+      fc.constantFrom(null, true, 0, -1, 1e308, "1e3", "12.345", "-0.01", "0", "2026-13", "2026-03", "credit", "debit", "cloud-phone", "\u0000", "\ud800", "2026-02-30T00:00:00Z"),
+    );
+    // Plausible fields with random values: every combination that is not valid must be refused.
+    const body = fc.record(
+      { kind: field, amount: field, billingCycle: field, productId: field, reason: fc.constantFrom("", "x", "\u0000bad"), percentOff: field, maxValue: field, expiresAt: field, creditLimit: field, currency: field },
+      { requiredKeys: [] },
+    );
+    const routes = [
+      [vouchersPOST, "POST", `${A}/vouchers`],
+      [couponsPOST, "POST", `${A}/coupons`],
+      [adjustmentsPOST, "POST", `${A}/adjustments`],
+      [accountPATCH, "PATCH", A],
+    ] as const;
+    const written = async () =>
+      Promise.all([vouchers, coupons, adjustments, auditLog].map(async (t) => (await f.db().select().from(t).where(eq(t.accountId, a.id))).length)).then(async (n) => [...n, (await f.acc(a.id)).creditLimit]);
+    const before = await written();
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...routes), fc.oneof(body, fc.jsonValue()), async ([route, method, path], b) => {
+        const r = await call(route as Route, method, path, p, opKey, b);
+        expect(r.status, JSON.stringify(b)).toBeGreaterThanOrEqual(400);
+        expect(r.status).toBeLessThan(500);
+        expect(r.json.error.message).toEqual(expect.any(String));
+      }),
+      { numRuns: 150 },
+    );
+    expect(await written()).toEqual(before);
   });
 });

@@ -43,7 +43,8 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         <div id="resource-status" />
         <Suspense fallback={<Skeleton />}><Resources caller={caller} /></Suspense>
       </Card>
-      <div className="mb-4 grid gap-4 lg:grid-cols-2">
+      {/* One column: with scope, uses and who issued them, the tables need the width. */}
+      <div className="mb-4 grid gap-4">
         <Suspense fallback={<Skeleton />}><Instruments caller={caller} /></Suspense>
       </div>
       <Card title={t("adjustmentsTitle")} className="mb-4">
