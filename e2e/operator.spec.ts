@@ -34,4 +34,9 @@ test("the Account page lists an operator's credit and voucher with who and why",
   await page.goto("/account?ledgerType=adjustment");
   await expect(page.getByText(`Credit for ${closed}: Outage credit ${tag}`)).toBeVisible();
   await app.screenshot("account-operator-credit");
+  // The audit log names the operator and why.
+  await page.goto("/audit");
+  const audited = page.getByTestId("audit-row").filter({ hasText: `Outage credit ${tag}` });
+  await expect(audited).toContainText("credit from the provider");
+  await expect(audited).toContainText('operator "Olga Ops"');
 });
