@@ -12,11 +12,18 @@ import { dataOf } from "./schemas";
 
 describeFields(voucherInput, {
   code: "Code, unique in the account (default: generated); a retry with the same code is refused, so it is never issued twice",
-  amount: "Face value: a positive amount with at most 2 decimals",
   productIds: "Product scope (catalog product ids); empty or absent = every product",
   validFrom: { format: "date-time", description: "Default: the account's clock" },
   expiresAt: { format: "date-time", description: "Exclusive; after validFrom and in the future" },
   reason: "Why (required): recorded in the audit log; an adjustment's line shows it to the account",
+});
+describeFields(couponInput, {
+  percentOff: "Percent off each line or order (0 < p ≤ 100, at most 2 decimals); give this or amountOff",
+  usageLimit: "Lines, Cloud Phone periods or orders it may apply to (default: no limit)",
+});
+describeFields(accountTermsInput, {
+  creditLimit: "New credit (overdraft) limit: a non-negative amount with at most 2 decimals",
+  currency: "New currency; refused (409) once the account has bill lines or money recorded",
 });
 describeFields(adjustmentInput, {
   kind: "credit (money back to the account) or debit (an extra charge)",

@@ -16,7 +16,7 @@ import { parseInput } from "./validate";
 
 export const adjustmentInput = z.strictObject({
   kind: z.enum(["credit", "debit"]),
-  amount,
+  amount: amount.describe("Positive, at most 2 decimals; the kind says which way"),
   billingCycle: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a closed billing cycle, YYYY-MM"),
   productId: z.string().min(1).max(100),
   billingMethod: z.enum(BILLING_METHODS).optional(),

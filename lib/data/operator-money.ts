@@ -32,7 +32,8 @@ const productIds = z.array(z.string().min(1).max(100)).max(50).default([]);
 
 const validity = { validFrom: instant.optional(), expiresAt: instant };
 
-export const voucherInput = z.strictObject({ code: code.optional(), amount, productIds, ...validity, reason });
+// Fields share the checks above; each describes itself (a new schema), so the documents do not mix them up.
+export const voucherInput = z.strictObject({ code: code.optional(), amount: amount.describe("Face value: a positive amount with at most 2 decimals"), productIds, ...validity, reason });
 
 export const couponInput = z
   .strictObject({
@@ -43,8 +44,8 @@ export const couponInput = z
       .regex(/^\d{1,3}(\.\d{1,2})?$/, "must be a percentage with at most 2 decimals, e.g. 15")
       .refine((s) => /^\d{1,3}(\.\d{1,2})?$/.test(s) && dec(s).gt(0) && dec(s).lte(100), "must be more than 0 and at most 100")
       .optional(),
-    amountOff: amount.optional(),
-    maxValue: amount,
+    amountOff: amount.describe("A fixed amount off each line or order instead (never more than the line)").optional(),
+    maxValue: amount.describe("The most the coupon takes off in total"),
     usageLimit: z.number().int().min(1).max(1_000_000).optional(),
     productIds,
     ...validity,
