@@ -125,6 +125,23 @@ export const apiKeyHashes = pgTable("api_key_hashes", {
   keyId: text("key_id").notNull(),
 });
 
+// The provider's staff: keys for /api/ops/v1. Not tenant data (no account_id):
+// no account can create or see one; only the ops CLI makes them.
+export const operatorKeys = pgTable(
+  "operator_keys",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(), // who holds it: recorded in the audit log of every action
+    prefix: text("prefix").notNull(),
+    keyHash: text("key_hash").notNull(), // sha256 of the whole key; the key is shown once
+    createdAt: now(),
+    lastUsedAt: ts("last_used_at"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [uniqueIndex("operator_keys_hash_key").on(t.keyHash)],
+);
+export type OperatorKey = typeof operatorKeys.$inferSelect;
+
 // ── Catalog (global, not tenant data) ────────────────────────────────────────
 
 export const products = pgTable("products", {
@@ -476,8 +493,16 @@ export const vouchers = pgTable(
     code: text("code").notNull(),
     faceValue: money("face_value").notNull(),
     remaining: money("remaining").notNull(),
+    // Scope; empty = every product.
+    productIds: text("product_ids").array().notNull().default([]),
     validFrom: ts("valid_from").notNull(),
     expiresAt: ts("expires_at").notNull(),
+    // Issued by an operator: who and why (null for vouchers that came another way).
+    issuedBy: text("issued_by"),
+    reason: text("reason"),
+    // Revoking sets remaining to 0 and keeps what was taken back; the used part stays used.
+    revokedAt: ts("revoked_at"),
+    revokedAmount: money("revoked_amount"),
     createdAt: now(),
   },
   (t) => [primaryKey({ columns: [t.accountId, t.id] })],
@@ -490,12 +515,22 @@ export const coupons = pgTable(
     accountId: text("account_id").notNull().references(() => accounts.id),
     id: text("id").notNull(),
     code: text("code").notNull(),
-    // A discount coupon: percent off a line, up to the remaining amount.
+    // A discount coupon: percent off a line (or a fixed amount off when amount_off
+    // is set), up to the remaining amount and at most usage_limit uses.
     discountPercent: numeric("discount_percent", { precision: 5, scale: 2 }).notNull(),
+    amountOff: money("amount_off"),
     remaining: money("remaining").notNull(),
+    // What it could take off when issued (null: not recorded).
+    faceValue: money("face_value"),
+    usageLimit: integer("usage_limit"), // lines or orders it may apply to; null = no limit
+    timesUsed: integer("times_used").notNull().default(0),
     productIds: text("product_ids").array().notNull(), // scope; empty = every product
     validFrom: ts("valid_from").notNull(),
     expiresAt: ts("expires_at").notNull(),
+    issuedBy: text("issued_by"),
+    reason: text("reason"),
+    revokedAt: ts("revoked_at"),
+    revokedAmount: money("revoked_amount"),
     createdAt: now(),
   },
   (t) => [primaryKey({ columns: [t.accountId, t.id] })],
@@ -543,6 +578,28 @@ export const ledgerEntries = pgTable(
 );
 export type LedgerEntry = typeof ledgerEntries.$inferSelect;
 
+// Operator corrections of a closed cycle: never an edit of its bill, but an
+// adjustment line in the cycle open when it is made (line_id), settled like
+// any line (a credit goes to the balance through the ledger).
+export const adjustments = pgTable(
+  "adjustments",
+  {
+    accountId: text("account_id").notNull().references(() => accounts.id),
+    id: text("id").notNull(),
+    kind: text("kind").$type<"credit" | "debit">().notNull(),
+    amount: money("amount").notNull(), // positive; the kind says which way
+    targetCycle: text("target_cycle").notNull(), // the closed cycle it corrects
+    productId: text("product_id").notNull(),
+    billingMethod: text("billing_method").$type<BillingMethod>().notNull(),
+    lineId: text("line_id").notNull(),
+    reason: text("reason").notNull(),
+    issuedBy: text("issued_by").notNull(),
+    at: ts("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.id] }), index("adjustments_account_at_idx").on(t.accountId, t.at)],
+);
+export type Adjustment = typeof adjustments.$inferSelect;
+
 // ── History ──────────────────────────────────────────────────────────────────
 
 export const instanceStateChanges = pgTable(
@@ -571,6 +628,9 @@ export const auditLog = pgTable(
     at: ts("at").notNull(),
     actorUserId: text("actor_user_id"),
     actorApiKeyId: text("actor_api_key_id"),
+    // The provider's operator: an operator key id, or "cli:<name>".
+    actorOperatorId: text("actor_operator_id"),
+    actorOperatorName: text("actor_operator_name"),
     action: text("action").notNull(),
     targetType: text("target_type").notNull(),
     targetId: text("target_id").notNull(),

@@ -1,4 +1,5 @@
-// One writer per rule: orders are inserted only by writeOrder (lib/lifecycle/orders.ts)
+// One writer per rule: orders are inserted only by writeOrder (lib/lifecycle/orders.ts),
+// ledger entries only by settlement (lib/billing/settlement.ts) and an order's refund,
 // and an account leaves overdue only through clearOverdueIfPaidDown
 // (lib/overdue/transitions.ts). A second copy anywhere in app/ or lib/ fails here.
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -28,6 +29,12 @@ describe("one writer", () => {
   it("clears overdue in one place only", () => {
     expect(occurrences(/overdueSince:\s*null\s*,\s*paygStoppedSince/)).toEqual({ "lib/overdue/transitions.ts": 1 });
     expect(occurrences(/emitEvent\([^)]*"account\.overdue_cleared"/)).toEqual({ "lib/overdue/transitions.ts": 1 });
+  });
+
+  it("writes the ledger in settlement (and an order's refund) only: operator credits go through applyCredit", () => {
+    const writers = occurrences(/\.insert\(\s*(schema\.)?ledgerEntries\s*\)/);
+    expect(Object.keys(writers).sort()).toEqual(["lib/billing/settlement.ts", "lib/lifecycle/orders.ts"]);
+    expect(writers["lib/lifecycle/orders.ts"]).toBe(1);
   });
 
   it("the guard sees a second writer", () => {

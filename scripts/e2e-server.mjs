@@ -1,12 +1,16 @@
 // The production build on a fresh embedded database (seeded with the demo on
 // start), for Playwright. Requires `next build` to have run.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-const dir = mkdtempSync(path.join(os.tmpdir(), "billing-e2e-"));
 const port = process.env.E2E_PORT ?? "3100";
+// Named by the port, so a spec can run ops commands against this server's
+// database (they go through its operator endpoint): see e2e/ops.ts.
+const dir = path.join(os.tmpdir(), `billing-e2e-${port}`);
+rmSync(dir, { recursive: true, force: true });
+mkdirSync(dir, { recursive: true });
 const env = {
   ...process.env,
   PGLITE_DIR: path.join(dir, "pglite"),

@@ -2,7 +2,9 @@
 // Uses DATABASE_URL when set, else the embedded database under .data/. While
 // `npm start` holds that folder, the everyday commands run inside the server
 // (lib/ops/operator-endpoint); the others stop with exit code 2.
+import { userInfo } from "node:os";
 import { getHandle, setDatabaseOwner } from "@/db/client";
+import { COMMANDS } from "@/lib/ops/commands";
 import { DatabaseInUseError } from "@/lib/db-lock";
 import { runThroughServer } from "@/lib/ops/operator-endpoint";
 import { parseCommand, runCommand, THROUGH_SERVER, type OpsIo } from "@/lib/ops/run";
@@ -35,7 +37,9 @@ async function throughServer(inUse: DatabaseInUseError, argv: string[]): Promise
     if (holder.operator) io.err(`(\`${name}\` does not run through the server; these do: ${[...THROUGH_SERVER].join(", ")}.)`);
     return 2;
   }
-  const result = await runThroughServer(holder.operator, argv);
+  // The audit log names whoever ran the CLI, not the user the server runs as.
+  const named = Object.hasOwn(COMMANDS, name) && COMMANDS[name].options.by && !argv.some((a) => a === "--by" || a.startsWith("--by="));
+  const result = await runThroughServer(holder.operator, named ? [...argv, "--by", userInfo().username] : argv);
   if (!result) {
     io.err(`${inUse.message}\n(Its operator endpoint on 127.0.0.1:${holder.operator.port} did not answer.)`);
     return 2;

@@ -28,7 +28,7 @@ export function AuditTable({ entries, timeZone, currency }: { entries: AuditRow[
   const f = useFormat();
   // Actions are stored as ids ("change_spec:upgrade"); states as "payg · active · spec · until <ISO>".
   const action = (a: string) => {
-    const key = a.replace(/[:-]/g, "_");
+    const key = a.replace(/[:.-]/g, "_");
     return t.has(`actions.${key}` as Parameters<typeof t.has>[0]) ? t(`actions.${key}` as Parameters<typeof t>[0]) : a.replaceAll("_", " ");
   };
   const state = (s: string | null) =>
@@ -36,12 +36,12 @@ export function AuditTable({ entries, timeZone, currency }: { entries: AuditRow[
       has(METHODS, part) ? tm(part) : has(STATUSES, part) ? ts(part) : part.startsWith("until ") ? t("until", { at: f.instant(new Date(part.slice(6)), timeZone) }) : part,
     ).join(" · ");
   if (!entries.length) return <Empty>{t("empty")}</Empty>;
-  const amount = (k: string) => (k === "payable" || k === "paid" || k === "refund" ? t(`amount.${k}`) : k);
+  const amount = (k: string) => (t.has(`amount.${k}` as Parameters<typeof t.has>[0]) ? t(`amount.${k}` as Parameters<typeof t>[0]) : k);
   return (
     <TableFrame label={t("title")} testId="audit-table" bare>
       <thead>
         <tr>
-          <Th>{t("when")}</Th><Th>{t("who")}</Th><Th>{t("action")}</Th><Th>{t("target")}</Th><Th>{t("from")}</Th><Th>{t("to")}</Th><Th>{t("amounts")}</Th><Th>{t("order")}</Th>
+          <Th>{t("when")}</Th><Th>{t("who")}</Th><Th>{t("action")}</Th><Th>{t("target")}</Th><Th>{t("from")}</Th><Th>{t("to")}</Th><Th>{t("amounts")}</Th><Th>{t("reason")}</Th>
         </tr>
       </thead>
       <tbody>
@@ -54,7 +54,8 @@ export function AuditTable({ entries, timeZone, currency }: { entries: AuditRow[
             <Td>{state(e.fromState)}</Td>
             <Td>{state(e.toState)}</Td>
             <Td className="tabular-nums">{e.amounts ? Object.entries(e.amounts).map(([k, v]) => `${amount(k)} ${f.money(v, currency)}`).join(", ") : "—"}</Td>
-            <Td className="font-mono">{typeof e.details?.orderNo === "string" ? e.details.orderNo : "—"}</Td>
+            {/* An order's number, or why the provider's operator acted. */}
+            {typeof e.details?.orderNo === "string" ? <Td className="font-mono">{e.details.orderNo}</Td> : <Td wrap>{typeof e.details?.reason === "string" ? e.details.reason : "—"}</Td>}
           </tr>
         ))}
       </tbody>

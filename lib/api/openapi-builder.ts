@@ -103,10 +103,24 @@ export function jsonSchema(schema: z.ZodType): Json {
   return tidy(z.toJSONSchema(schema, OPTIONS)) as Json;
 }
 
-/** Every registered schema, for components.schemas. */
-export function componentSchemas(): Record<string, Json> {
+/**
+ * The registered schemas that `roots` (paths, responses…) reference, directly
+ * or through each other, for components.schemas. Two documents (/api/v1 and
+ * /api/ops/v1) share zod's one registry, so each takes only what it uses.
+ */
+export function componentSchemas(...roots: unknown[]): Record<string, Json> {
   const { schemas } = z.toJSONSchema(z.globalRegistry, { ...OPTIONS, uri: REF });
-  return tidy(schemas) as Record<string, Json>;
+  const all = tidy(schemas) as Record<string, Json>;
+  const picked: Record<string, Json> = {};
+  const visit = (node: unknown) => {
+    for (const [, id] of JSON.stringify(node).matchAll(/"#\/components\/schemas\/([^"]+)"/g)) {
+      if (picked[id] || !all[id]) continue;
+      picked[id] = all[id];
+      visit(all[id]);
+    }
+  };
+  roots.forEach(visit);
+  return Object.fromEntries(Object.keys(all).filter((id) => picked[id]).map((id) => [id, picked[id]]));
 }
 
 /** The fields of a query schema: an object's, or the union of a discriminated union's options. */

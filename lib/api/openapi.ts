@@ -24,6 +24,16 @@ const DESCRIPTION = [
   "**Idempotency.** Writes that charge or refund (lifecycle actions, top-ups) require an Idempotency-Key header: a retry with the same key returns the first result and charges nothing again; the same key with other parameters is 409. Usage records are idempotent per record id.",
 ].join("\n\n");
 
+const paths = buildPaths({ ...corePaths, ...alertsPaths });
+const responses = {
+  BadRequest: errorResponse("Bad input; the message names the parameter, or records[index].field; nothing was written"),
+  Unauthenticated: errorResponse("No valid API key (Authorization: Bearer <key>)"),
+  Forbidden: errorResponse("The key's role does not allow this, or a cookie-authenticated write came from another origin"),
+  NotFound: errorResponse("Not found in the caller's account (another account's ids read as unknown)"),
+  Conflict: errorResponse("Conflicts with the current state (duplicate id with other content, already released, clock backwards, overdue, an Idempotency-Key reused with other parameters…)"),
+  TooManyRequests: errorResponse("Too many requests", { headers: { "retry-after": { description: "Seconds to wait", schema: { type: "integer" } } } }),
+};
+
 export const openApiDocument = {
   openapi: "3.1.0" as const,
   info: { title: "Billing Console API", version: "1.0.0", description: DESCRIPTION },
@@ -39,21 +49,14 @@ export const openApiDocument = {
     { name: "Testing", description: "Test clocks (BILLING_TEST_CLOCK=1 only)" },
     { name: "Meta", description: "This document" },
   ],
-  paths: buildPaths({ ...corePaths, ...alertsPaths }),
+  paths,
   components: {
     securitySchemes: {
       bearerAuth: { type: "http", scheme: "bearer", description: "An API key of the account: Authorization: Bearer <key>" },
     },
     // Built last: every schema the paths reference is registered by now.
-    schemas: componentSchemas(),
-    responses: {
-      BadRequest: errorResponse("Bad input; the message names the parameter, or records[index].field; nothing was written"),
-      Unauthenticated: errorResponse("No valid API key (Authorization: Bearer <key>)"),
-      Forbidden: errorResponse("The key's role does not allow this, or a cookie-authenticated write came from another origin"),
-      NotFound: errorResponse("Not found in the caller's account (another account's ids read as unknown)"),
-      Conflict: errorResponse("Conflicts with the current state (duplicate id with other content, already released, clock backwards, overdue, an Idempotency-Key reused with other parameters…)"),
-      TooManyRequests: errorResponse("Too many requests", { headers: { "retry-after": { description: "Seconds to wait", schema: { type: "integer" } } } }),
-    },
+    schemas: componentSchemas(paths, responses, IdempotencyKey),
+    responses,
     parameters: { IdempotencyKey },
   },
 };

@@ -9,7 +9,17 @@ const currency = z.enum(CURRENCIES);
 const usable = z.boolean().describe("Valid now and remaining > 0");
 
 export const Voucher = z
-  .object({ id: str("Voucher id"), code: str("Code"), faceValue: Amount, remaining: Amount, validFrom: instant("Valid from"), expiresAt: instant("Expires"), usable })
+  .object({
+    id: str("Voucher id"),
+    code: str("Code"),
+    faceValue: Amount,
+    remaining: Amount,
+    productIds: z.array(z.string()).describe("Scope; empty = every product"),
+    validFrom: instant("Valid from"),
+    expiresAt: instant("Expires"),
+    revokedAt: ninstant("Revoked by the provider (its unused part was taken back)"),
+    usable,
+  })
   .meta({ id: "Voucher" });
 
 export const Coupon = z
@@ -17,10 +27,14 @@ export const Coupon = z
     id: str("Coupon id"),
     code: str("Code"),
     discountPercent: Decimal,
+    amountOff: Amount.nullable().describe("A fixed amount off each line or order instead of the percentage; null: percent coupon"),
     remaining: Amount,
+    usageLimit: z.number().int().nullable().describe("Lines or orders it may apply to; null: no limit"),
+    timesUsed: int("Lines or orders it has applied to"),
     productIds: z.array(z.string()).describe("Scope; empty = every product"),
     validFrom: instant("Valid from"),
     expiresAt: instant("Expires"),
+    revokedAt: ninstant("Revoked by the provider (its unused part was taken back)"),
     usable,
   })
   .meta({ id: "Coupon" });

@@ -38,11 +38,20 @@ export async function loadInstruments(tx: Tx, accountId: string): Promise<Instru
       id: c.id,
       products: c.productIds.length ? c.productIds : null,
       percentOff: dec(c.discountPercent),
+      amountOff: c.amountOff === null ? null : dec(c.amountOff),
       remaining: dec(c.remaining),
+      usageLimit: c.usageLimit,
+      timesUsed: c.timesUsed,
       validFrom: c.validFrom,
       validTo: c.expiresAt,
     })),
-    vouchers: voucherRows.map((v) => ({ id: v.id, products: null, remaining: dec(v.remaining), validFrom: v.validFrom, validTo: v.expiresAt })),
+    vouchers: voucherRows.map((v) => ({
+      id: v.id,
+      products: v.productIds.length ? v.productIds : null,
+      remaining: dec(v.remaining),
+      validFrom: v.validFrom,
+      validTo: v.expiresAt,
+    })),
     balance: dec(bal.balance),
   };
 }
@@ -59,8 +68,12 @@ export async function saveInstruments(tx: Tx, accountId: string, before: Instrum
       .set({ remainingQuantity: p.remaining.toFixed(6) })
       .where(and(eq(resourcePlans.accountId, accountId), eq(resourcePlans.id, p.id)));
   }
+  // Every use takes something off, so a coupon whose remaining moved is also one whose uses moved.
   for (const c of changed(before.coupons, after.coupons)) {
-    await tx.update(coupons).set({ remaining: toFixedString(c.remaining) }).where(and(eq(coupons.accountId, accountId), eq(coupons.id, c.id)));
+    await tx
+      .update(coupons)
+      .set({ remaining: toFixedString(c.remaining), timesUsed: c.timesUsed ?? 0 })
+      .where(and(eq(coupons.accountId, accountId), eq(coupons.id, c.id)));
   }
   for (const v of changed(before.vouchers, after.vouchers)) {
     await tx.update(vouchers).set({ remaining: toFixedString(v.remaining) }).where(and(eq(vouchers.accountId, accountId), eq(vouchers.id, v.id)));

@@ -52,6 +52,24 @@ describe("settling a line", () => {
     expect(line.vouchers[0].remaining.toFixed(2)).toBe("2.00");
   });
 
+  it("an amount-off coupon takes its amount (capped by what is left) and stops at its usage limit", () => {
+    const base = { ...line, plans: [], vouchers: [], balance: "100" };
+    const fixed: Coupon = { id: "c-fixed", products: ["oss"], percentOff: dec(0), amountOff: dec("5.00"), remaining: dec("20"), usageLimit: 2, timesUsed: 1, validFrom: JAN, validTo: DEC };
+    const r = settleLine({ ...base, coupons: [fixed] });
+    // 5.00 off the 12.34 line, then the balance pays 7.34; that was its second and last use.
+    expect([c2(r.deductedByCoupons), c2(r.paidFromBalance), r.coupons[0].timesUsed, c2(r.coupons[0].remaining)]).toEqual(["5.00", "7.34", 2, "15.00"]);
+    const spent = settleLine({ ...base, coupons: r.coupons });
+    expect([c2(spent.deductedByCoupons), c2(spent.paidFromBalance)]).toEqual(["0.00", "12.34"]);
+    // Never more than the line itself.
+    const small = settleLine({ ...base, pretax: "3.10", coupons: [{ ...fixed, timesUsed: 0 }] });
+    expect([c2(small.deductedByCoupons), c2(small.paidFromBalance)]).toEqual(["3.10", "0.00"]);
+  });
+
+  it("a voucher scoped to other products is not used", () => {
+    const r = settleLine({ ...line, plans: [], coupons: [], balance: "0", vouchers: [{ id: "v-ecs", products: ["ecs"], remaining: dec("50"), validFrom: JAN, validTo: DEC }] });
+    expect([c2(r.deductedByVouchers), c2(r.outstanding)]).toEqual(["0.00", "12.34"]);
+  });
+
   it("is not overdue within the credit limit", () => {
     expect(settleLine({ ...line, creditLimit: "100" }).overdue).toBe(false);
     expect(settleLine({ ...line, creditLimit: "100", outstandingBefore: "99.70" }).overdue).toBe(true);
@@ -91,7 +109,19 @@ describe("settling a line", () => {
   const validity = fc.tuple(day, day).map(([a, b]) => (a <= b ? { validFrom: a, validTo: b } : { validFrom: b, validTo: a }));
   const products = fc.option(fc.subarray(["oss", "ecs"], { minLength: 1 }), { nil: null });
   const plan = fc.record({ id: fc.uuid(), product: fc.constantFrom("oss", "ecs"), item: fc.constantFrom("storage", "traffic"), remaining: fc.integer({ min: 0, max: 200_000_000 }).map((q) => dec(q).div(1_000_000)), v: validity }).map(({ v, ...p }): ResourcePlan => ({ ...p, ...v }));
-  const coupon = fc.record({ id: fc.uuid(), products, percentOff: fc.integer({ min: 0, max: 100 }).map((x) => dec(x)), remaining: cents(5000), v: validity }).map(({ v, ...c }): Coupon => ({ ...c, ...v }));
+  const coupon = fc
+    .record({
+      id: fc.uuid(),
+      products,
+      percentOff: fc.integer({ min: 0, max: 100 }).map((x) => dec(x)),
+      // Some coupons take a fixed amount instead, and some have a usage limit.
+      amountOff: fc.option(cents(3000), { nil: null }),
+      remaining: cents(5000),
+      usageLimit: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }),
+      timesUsed: fc.integer({ min: 0, max: 3 }),
+      v: validity,
+    })
+    .map(({ v, ...c }): Coupon => ({ ...c, ...v }));
   const voucher = fc.record({ id: fc.uuid(), products, remaining: cents(5000), v: validity }).map(({ v, ...x }): Voucher => ({ ...x, ...v }));
   const shuffled = <T,>(arb: fc.Arbitrary<T[]>) => arb.chain((xs) => fc.tuple(fc.constant(xs), fc.shuffledSubarray(xs, { minLength: xs.length, maxLength: xs.length })));
   const scenario = fc.record({
@@ -119,6 +149,15 @@ describe("settling a line", () => {
         expect(sum(s.vouchers[0].map((v) => v.remaining)).minus(sum(r.vouchers.map((v) => v.remaining))).equals(r.deductedByVouchers)).toBe(true);
         expect(sum(s.plans[0].map((p) => p.remaining)).minus(sum(r.plans.map((p) => p.remaining))).equals(r.coveredQuantity)).toBe(true);
         expect(s.balance.minus(r.balance).equals(r.paidFromBalance)).toBe(true);
+        // A coupon is used at most once per line, never past its usage limit, and counts each use.
+        for (const c of r.coupons) {
+          const was = s.coupons[0].find((x) => x.id === c.id)!;
+          const used = r.couponUses.filter((u) => u.id === c.id).length;
+          expect(used).toBeLessThanOrEqual(1);
+          expect(c.timesUsed).toBe((was.timesUsed ?? 0) + used);
+          if (used && was.usageLimit != null) expect(was.timesUsed ?? 0).toBeLessThan(was.usageLimit);
+          if (used && was.amountOff != null) expect(r.couponUses.find((u) => u.id === c.id)!.amount.lte(was.amountOff)).toBe(true);
+        }
         // Balance only pays once vouchers are used up; outstanding only once the balance is.
         if (r.outstanding.gt(0)) expect(r.balance.isZero()).toBe(true);
         // Shuffled instruments and a re-run give the same deductions.

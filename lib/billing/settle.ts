@@ -1,7 +1,8 @@
 // Settlement of one bill line (docs/billing-rules.md#settlement-order), in this order:
 //   1. resource plans offset QUANTITY; the pretax amount is deducted in
 //      proportion: round(pretax × covered / quantity);
-//   2. coupons: percent off what is left, capped by the coupon's remaining value;
+//   2. coupons: percent (or a fixed amount) off what is left, capped by the
+//      coupon's remaining value and its usage limit (one use per line or order);
 //   3. vouchers: cash-like, oldest expiry first;
 //   4. the cash balance, only as far as it goes (never below zero);
 //   5. the rest is outstanding.
@@ -27,13 +28,18 @@ export interface ResourcePlan extends Validity {
   remaining: Decimal;
 }
 
-/** A discount coupon: percent off, up to its remaining value. */
+/** A discount coupon: percent (or a fixed amount) off, up to its remaining value. */
 export interface Coupon extends Validity {
   /** null: any product. */
   products: readonly string[] | null;
   /** e.g. 20 for 20 % off. */
   percentOff: Decimal;
+  /** A fixed amount off each line or order instead of a percentage (null/absent: percent). */
+  amountOff?: Decimal | null;
   remaining: Decimal;
+  /** Lines or orders it may apply to (null/absent: no limit), and how many it has. */
+  usageLimit?: number | null;
+  timesUsed?: number;
 }
 
 /** A cash-like voucher. */
@@ -119,16 +125,18 @@ export function settleLine(input: SettleInput): SettleResult {
   const byPlan = quantity.isZero() ? dec(0) : uncovered.isZero() ? pretax : roundMoney(pretax.times(coveredQuantity).div(quantity));
   left = left.minus(byPlan);
 
-  // 2. Coupons: percent off what is left, capped by what the coupon has left.
+  // 2. Coupons: percent (or a fixed amount) off what is left, capped by what the coupon has left.
   const couponUses: Use[] = [];
   const coupons = input.coupons.map((c) => ({ ...c, remaining: dec(c.remaining), percentOff: dec(c.percentOff) }));
   for (const c of byExpiry(coupons)) {
     if (left.isZero()) break;
     if (!forProduct(c.products, input.product) || !usable(c, at)) continue;
-    const off = roundMoney(left.times(c.percentOff).div(100));
+    if (c.usageLimit != null && (c.timesUsed ?? 0) >= c.usageLimit) continue;
+    const off = c.amountOff != null ? roundMoney(c.amountOff) : roundMoney(left.times(c.percentOff).div(100));
     const d = [off, c.remaining, left].reduce((a, b) => (b.lt(a) ? b : a));
     if (!d.gt(0)) continue;
     c.remaining = c.remaining.minus(d);
+    c.timesUsed = (c.timesUsed ?? 0) + 1;
     left = left.minus(d);
     couponUses.push({ id: c.id, amount: d });
   }

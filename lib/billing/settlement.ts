@@ -361,17 +361,51 @@ export async function applyTopUp(
     }
     return { ledgerEntryId: existing.id, settledLines: 0, settledAmount: "0.00", replayed: true };
   }
-  await tx.insert(ledgerEntries).values({
-    accountId,
+  const r = await creditAndPayOutstanding(tx, account, {
     id: entryId,
     entryType: "top_up",
-    amount: toFixedString(input.amount),
-    currency: account.currency,
+    amount: input.amount,
     referenceType: "top_up",
+    referenceId: null,
     idempotencyKey: input.idempotencyKey,
     memo: input.memo ?? "Top-up",
     at: input.at,
   });
+  return { ledgerEntryId: entryId, ...r, replayed: false };
+}
+
+/**
+ * An operator's credit (a manual adjustment): the ledger gains an
+ * "adjustment" entry and, as with a top-up, outstanding lines are paid from
+ * the balance oldest first.
+ */
+export async function applyCredit(
+  tx: Tx,
+  accountId: string,
+  input: { amount: string; at: Date; reference: { type: string; id: string }; memo: string },
+): Promise<{ ledgerEntryId: string; settledLines: number; settledAmount: string }> {
+  const account = await lockAccount(tx, accountId);
+  const id = `led_${input.reference.type}_${input.reference.id}`.slice(0, 200);
+  const r = await creditAndPayOutstanding(tx, account, {
+    id,
+    entryType: "adjustment",
+    amount: input.amount,
+    referenceType: input.reference.type,
+    referenceId: input.reference.id,
+    idempotencyKey: null,
+    memo: input.memo,
+    at: input.at,
+  });
+  return { ledgerEntryId: id, ...r };
+}
+
+async function creditAndPayOutstanding(
+  tx: Tx,
+  account: Account,
+  entry: { id: string; entryType: string; amount: string; referenceType: string; referenceId: string | null; idempotencyKey: string | null; memo: string; at: Date },
+): Promise<{ settledLines: number; settledAmount: string }> {
+  const accountId = account.id;
+  await tx.insert(ledgerEntries).values({ ...entry, accountId, amount: toFixedString(entry.amount), currency: account.currency });
 
   // What is owed, as settled: bill lines, and the periods behind Cloud Phone day lines (which carry their sums).
   const [owedLines, owedPeriods] = await Promise.all([
@@ -396,12 +430,15 @@ export async function applyTopUp(
   }
   await syncPeriodLines(tx, accountId, [...periodLines]);
   if (payments.length) {
+    const key = entry.idempotencyKey ?? entry.id;
+    const memo = entry.entryType === "top_up" ? "Outstanding paid by top-up" : "Outstanding paid by credit";
+    const tag = entry.entryType === "top_up" ? "topup" : "credit";
     await tx.insert(ledgerEntries).values(
       payments.map((p) => ({
-        ...ledgerDeduction(account, p.amount.toFixed(2), { type: "bill_line", id: `${p.id}|topup|${input.idempotencyKey}` }, input.at, "Outstanding paid by top-up"),
+        ...ledgerDeduction(account, p.amount.toFixed(2), { type: "bill_line", id: `${p.id}|${tag}|${key}` }, entry.at, memo),
         referenceId: p.id,
       })),
     );
   }
-  return { ledgerEntryId: entryId, settledLines: payments.length, settledAmount: sum(payments.map((p) => p.amount)).toFixed(2), replayed: false };
+  return { settledLines: payments.length, settledAmount: sum(payments.map((p) => p.amount)).toFixed(2) };
 }

@@ -41,7 +41,9 @@ export async function listAudit(caller: Caller, input: unknown = {}, accountId?:
   return {
     data: page.map((r) => ({
       ...r.entry,
-      actor: r.userName
+      actor: r.entry.actorOperatorId
+        ? `operator ${r.entry.actorOperatorName ? `"${r.entry.actorOperatorName}"` : r.entry.actorOperatorId} (provider staff)`
+        : r.userName
         ? `${r.userName} <${r.userEmail}>`
         : r.keyName
           ? `API key "${r.keyName}"`

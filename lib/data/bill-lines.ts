@@ -672,7 +672,8 @@ export function focusLinesSql(scope: SQL[], q: LineOptions): SQL {
       bl.currency, bl.bill_id AS "billId", o.order_no AS "orderNo", o.order_type AS "orderType",
       (o.months * o.instance_count)::text AS "orderQuantity",
       bl.tags, bl.resource_group AS "resourceGroup",
-      CASE WHEN bl.line_type = 'adjustment' AND strpos(bl.id, '|late|') > 0 THEN ${base} END AS "corrects"
+      CASE WHEN bl.line_type = 'adjustment' AND strpos(bl.id, '|late|') > 0 THEN ${base} END AS "corrects",
+      (bl.line_type = 'adjustment' AND bl.id LIKE 'adj|%') AS "manualAdjustment"
     FROM bill_lines bl
       LEFT JOIN products pr ON pr.id = bl.product_id
       LEFT JOIN regions r ON r.id = bl.region_id

@@ -273,25 +273,31 @@ export async function getAccountSummary(caller: Caller, accountId?: string) {
     db.select().from(vouchers).where(eq(vouchers.accountId, id)).orderBy(asc(vouchers.expiresAt), asc(vouchers.id)),
     db.select().from(coupons).where(eq(coupons.accountId, id)).orderBy(asc(coupons.expiresAt), asc(coupons.id)),
   ]);
-  const usable = (r: { validFrom: Date; expiresAt: Date; remaining: string }) =>
-    r.validFrom <= now && now < r.expiresAt && dec(r.remaining).gt(0);
+  const usable = (r: { validFrom: Date; expiresAt: Date; remaining: string; usageLimit?: number | null; timesUsed?: number }) =>
+    r.validFrom <= now && now < r.expiresAt && dec(r.remaining).gt(0) && (r.usageLimit == null || (r.timesUsed ?? 0) < r.usageLimit);
   const vouchersOut = voucherRows.map((v) => ({
     id: v.id,
     code: v.code,
     faceValue: toFixedString(v.faceValue),
     remaining: toFixedString(v.remaining),
+    productIds: v.productIds, // empty: every product
     validFrom: v.validFrom.toISOString(),
     expiresAt: v.expiresAt.toISOString(),
+    revokedAt: v.revokedAt?.toISOString() ?? null,
     usable: usable(v),
   }));
   const couponsOut = couponRows.map((c) => ({
     id: c.id,
     code: c.code,
     discountPercent: dec(c.discountPercent).toFixed(),
+    amountOff: c.amountOff === null ? null : toFixedString(c.amountOff),
     remaining: toFixedString(c.remaining),
+    usageLimit: c.usageLimit,
+    timesUsed: c.timesUsed,
     productIds: c.productIds, // empty: every product
     validFrom: c.validFrom.toISOString(),
     expiresAt: c.expiresAt.toISOString(),
+    revokedAt: c.revokedAt?.toISOString() ?? null,
     usable: usable(c),
   }));
   const balance = dec(money.balance);

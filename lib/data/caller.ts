@@ -11,12 +11,17 @@ import { findApiKeyHash } from "./logins";
 export type Caller =
   | { kind: "user"; accountId: string; userId: string; role: Role; email: string; name: string }
   | { kind: "api-key"; accountId: string; apiKeyId: string; role: Role }
-  | { kind: "operator" };
+  | { kind: "operator"; operatorId?: string; operatorName?: string };
 
 export type TenantCaller = Exclude<Caller, { kind: "operator" }>;
 
-/** The operator (the provider's staff) acts only through the CLI. */
+/** The operator (the provider's staff): the CLI, or an operator key on /api/ops/v1. */
 export const OPERATOR: Caller = { kind: "operator" };
+
+/** The operator at the CLI, named for the audit log (their --by, else the OS user). */
+export function cliOperator(name: string): Caller {
+  return { kind: "operator", operatorId: `cli:${name}`, operatorName: name };
+}
 
 /** An API request: `Authorization: Bearer <key>`; keys are stored hashed. */
 export async function apiKeyCaller(authorization: string | null): Promise<TenantCaller> {
@@ -60,9 +65,11 @@ export function createdByOf(caller: Caller): string {
   return caller.kind === "user" ? caller.userId : caller.kind === "api-key" ? `key:${caller.apiKeyId}` : "operator";
 }
 
-export function actorOf(caller: Caller): { actorUserId: string | null; actorApiKeyId: string | null } {
+export function actorOf(caller: Caller): { actorUserId: string | null; actorApiKeyId: string | null; actorOperatorId: string | null; actorOperatorName: string | null } {
   return {
     actorUserId: caller.kind === "user" ? caller.userId : null,
     actorApiKeyId: caller.kind === "api-key" ? caller.apiKeyId : null,
+    actorOperatorId: caller.kind === "operator" ? (caller.operatorId ?? "operator") : null,
+    actorOperatorName: caller.kind === "operator" ? (caller.operatorName ?? null) : null,
   };
 }

@@ -4,17 +4,15 @@ import { z } from "zod";
 import { getDb, type Db } from "@/db/client";
 import { accounts, apiKeys, CURRENCIES, ROLES, users } from "@/db/schema";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
-import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
+import { ConflictError, NotFoundError } from "@/lib/errors";
 import { newId, randomSecret, sha256 } from "@/lib/ids";
 import { systemNow } from "@/lib/clock";
 import type { Caller } from "./caller";
+import { requireOperator } from "./operator-keys";
 import { parseInput } from "./validate";
 import { findLogin, insertApiKey, insertUsers } from "./logins";
 
-// Onboarding is the provider's job: only the operator (the CLI) may do it.
-function requireOperator(caller: Caller) {
-  if (caller.kind !== "operator") throw new ForbiddenError("Only the operator can do this.");
-}
+// Onboarding is the provider's job: only the operator may do it.
 
 const accountInput = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{2,40}$/, "use 3–41 lowercase letters, digits, _ or -").optional(),

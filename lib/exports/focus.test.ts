@@ -150,6 +150,12 @@ describe("focusRecords", () => {
     expect([same.ChargeCategory, same.ChargeClass]).toEqual(["Usage", null]);
   });
 
+  it("shows an operator's credit as an Adjustment of the bill, with no resource", () => {
+    const [r] = focusRecords({ ...base, lineType: "adjustment", manualAdjustment: true, instanceId: "", instanceName: "", regionId: "", originalAmount: "-10.00", pretaxAmount: "-10.00", sku: null });
+    expect([r.ChargeCategory, r.ChargeClass, r.BilledCost, r.ResourceId, r.ResourceName, r.ResourceType, r.RegionId]).toEqual(["Adjustment", "Correction", "-10.00", null, null, null, null]);
+    expect([r.PricingQuantity, r.PricingUnit, r.ListUnitPrice, r.ListCost]).toEqual([null, null, null, "-10.00"]);
+  });
+
   it("takes coupons off BilledCost and EffectiveCost, resource plans off BilledCost only, and shows vouchers as a Credit row", () => {
     const rows = focusRecords({ ...base, originalAmount: "10.00", pretaxAmount: "10.00", deductedByResourcePlan: "2.00", deductedByCoupons: "1.50", deductedByVouchers: "3.00" });
     expect(rows).toHaveLength(2);

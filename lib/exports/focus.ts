@@ -124,6 +124,8 @@ export interface FocusSource {
   /** User-defined tags and the resource group in force for the charge. */
   tags: Record<string, string> | null;
   resourceGroup: string | null;
+  /** An operator's credit or debit to a closed (invoiced) cycle. */
+  manualAdjustment?: boolean;
   /** A late-usage adjustment: the cycle and day of the line it corrects. */
   correctsCycle: string | null;
   correctsDate: string | null;
@@ -164,6 +166,8 @@ type Kind = { category: (typeof CHARGE_CATEGORIES)[number]; correction: boolean 
 function kindOf(s: FocusSource): Kind {
   if (s.lineType === "subscription" || s.lineType === "refund") return { category: "Purchase", correction: false };
   if (s.lineType === "adjustment") {
+    // An operator's adjustment always corrects a cycle already invoiced.
+    if (s.manualAdjustment) return { category: "Adjustment", correction: true };
     // Late usage is usage; it corrects an invoiced period only when it lands in a later cycle.
     if (s.correctsCycle) return { category: "Usage", correction: s.correctsCycle !== s.billingCycle };
     return { category: "Adjustment", correction: false };
@@ -223,9 +227,10 @@ export function focusRecords(s: FocusSource): FocusRecord[] {
     InvoiceId: s.billId,
     RegionId: s.regionId || null,
     RegionName: s.regionId ? s.regionName : null,
-    ResourceId: s.instanceId,
-    ResourceName: s.instanceName,
-    ResourceType: s.productName,
+    // An operator's adjustment belongs to a bill, not to a resource.
+    ResourceId: s.instanceId || null,
+    ResourceName: s.instanceId ? s.instanceName : null,
+    ResourceType: s.instanceId ? s.productName : null,
     Tags: focusTags(s.tags, s.resourceGroup),
   };
   const description = [
@@ -245,13 +250,14 @@ export function focusRecords(s: FocusSource): FocusRecord[] {
     ContractedCost: amount(listCost),
     EffectiveCost: amount(effective),
     ListCost: amount(listCost),
-    PricingQuantity: quantity(pricingQuantity, 10),
-    PricingUnit: pricingUnit,
+    // An operator's adjustment is an amount, not a priced quantity.
+    PricingQuantity: s.manualAdjustment ? null : quantity(pricingQuantity, 10),
+    PricingUnit: s.manualAdjustment ? null : pricingUnit,
     ChargeFrequency: usage ? "Usage-Based" : purchase && s.orderType === "renewal" ? "Recurring" : "One-Time",
     // Consumed* describe usage only; the spec wants them null for other categories.
     ConsumedQuantity: usage ? quantity(s.usageQuantity) : null,
     ConsumedUnit: usage ? focusUnit(s.usageUnit) : null,
-    ListUnitPrice: quantity(listUnitPrice),
+    ListUnitPrice: s.manualAdjustment ? null : quantity(listUnitPrice),
     SkuId: sku?.skuId ?? null,
     SkuMeter: sku?.meter ?? null,
     SkuPriceDetails: sku ? JSON.stringify(sku.details) : null,

@@ -8,9 +8,9 @@ import { auditLog } from "@/db/schema";
 export interface AuditInput {
   accountId: string;
   at: Date;
-  actor: { actorUserId: string | null; actorApiKeyId: string | null };
+  actor: { actorUserId: string | null; actorApiKeyId: string | null; actorOperatorId?: string | null; actorOperatorName?: string | null };
   action: string;
-  targetType: "instance" | "order";
+  targetType: "instance" | "order" | "account" | "voucher" | "coupon" | "adjustment";
   targetId: string;
   fromState?: string | null;
   toState?: string | null;

@@ -1,5 +1,6 @@
 // Operator commands: each names its options, checks them, and prints what it did.
-import type { DbHandle } from "@/db/client";
+import type { Command, Values } from "./command";
+import { MONEY_COMMANDS } from "./money-commands";
 import { BadRequestError, NotFoundError } from "@/lib/errors";
 import { OPERATOR } from "@/lib/data/caller";
 import { createAccount, createApiKey, createUser, listApiKeys, revokeApiKey, setUserDisabled, setUserPassword } from "@/lib/data/operator";
@@ -13,19 +14,6 @@ import { importUsageCommand } from "./import-usage";
 import { statusCommand } from "./status";
 import { citusStatusCommand } from "./citus-status";
 
-type Values = Record<string, string | boolean | undefined>;
-interface Ctx {
-  values: Values;
-  positionals: string[];
-  handle: DbHandle;
-  log: (line: string) => void;
-}
-interface Command {
-  summary: string;
-  args: string;
-  options: Record<string, { type: "string" | "boolean" }>;
-  run(ctx: Ctx): Promise<void>;
-}
 
 function required(values: Values, ...names: string[]): Record<string, string> {
   const missing = names.filter((n) => typeof values[n] !== "string" || values[n] === "");
@@ -185,7 +173,7 @@ Object.assign(COMMANDS, {
       log(r.replayed ? `Top-up ${r.ledgerEntryId} already applied; nothing changed.` : `Topped up ${v.amount}: ${r.settledLines} outstanding line(s) paid (${r.settledAmount}). Balance ${r.balance}.`);
     },
   },
-} satisfies Record<string, Command>);
+} satisfies Record<string, Command>, MONEY_COMMANDS);
 
 export function usage(name?: string): string {
   const entries = name ? [[name, COMMANDS[name]] as const] : Object.entries(COMMANDS);

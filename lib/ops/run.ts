@@ -21,7 +21,10 @@ export interface ParsedCommand {
  * embedded database: their input is all on the command line. Those reading
  * files (import-usage, load-catalog) or loading the demo need the folder free.
  */
-export const THROUGH_SERVER = new Set(["top-up", "create-account", "create-user", "create-api-key", "set-password", "disable-user", "run-jobs", "status"]);
+export const THROUGH_SERVER = new Set([
+  "top-up", "create-account", "create-user", "create-api-key", "set-password", "disable-user", "run-jobs", "status",
+  "create-operator-key", "issue-voucher", "revoke-voucher", "issue-coupon", "revoke-coupon", "set-credit-limit", "set-currency", "adjust",
+]);
 
 /** The command and its options, or the exit code after printing why not. */
 export function parseCommand(argv: string[], io: OpsIo): ParsedCommand | number {

@@ -5,9 +5,11 @@ import { z } from "zod";
 import type { HttpMethod, OperationSpec, PathSpecs, ResponseSpec } from "@/lib/api/openapi-builder";
 import { corePaths } from "@/lib/api/openapi-paths";
 import { alertsPaths } from "@/lib/api/openapi-paths-alerts";
+import { opsPaths } from "@/lib/api/openapi-ops";
 import type { ApiResponse } from "./api-client";
 
-const specs: PathSpecs = { ...corePaths, ...alertsPaths };
+// /api/v1 and the operator API (/api/ops/v1): their paths do not overlap.
+const specs: PathSpecs = { ...corePaths, ...alertsPaths, ...opsPaths };
 
 function operationOf(method: string, pathname: string): OperationSpec | undefined {
   const parts = pathname.split("/");

@@ -1,7 +1,7 @@
 // FOCUS 1.2 conformance: an account lives through two months with every kind
 // of charge — pay-as-you-go Cloud Phone periods, hourly and metered usage,
 // tiered traffic, subscription purchases, a refund, a resource plan, a coupon,
-// a voucher and late usage for a closed month — and its FOCUS exports of both
+// a voucher, late usage for a closed month and an operator's credit to it — and its FOCUS exports of both
 // months, fetched through the API, are checked against the rules of
 // ./focus-rules.ts (each with the spec file it comes from), then reconciled
 // with the stored bill lines to the cent.
@@ -15,7 +15,8 @@ import { billLines, coupons, resourcePlans, vouchers } from "@/db/schema";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { runJobs } from "@/lib/jobs/run";
 import { fixedClock, realClock, setSystemClock } from "@/lib/clock";
-import { OPERATOR } from "@/lib/data/caller";
+import { cliOperator, OPERATOR } from "@/lib/data/caller";
+import { adjustAccount } from "@/lib/data/operator-adjustments";
 import { runLifecycleAction } from "@/lib/data/lifecycle";
 import { createAccount, createApiKey } from "@/lib/data/operator";
 import { registerInstance } from "@/lib/data/resource-events";
@@ -96,6 +97,8 @@ describe("FOCUS 1.2 export conformance", () => {
     await jobs("2026-11-02T00:00:00Z");
     await ingest(hours("nat-1", "instance", "2026-10-05", 3, 8, "late"));
     await jobs("2026-11-03T00:00:00Z");
+    // The provider credits the closed October: an adjustment line in November.
+    await adjustAccount(cliOperator("focus-ops"), A, { kind: "credit", amount: "2.50", billingCycle: "2026-10", productId: "nat-gateway", reason: "NAT outage" });
     exports["2026-10"] = await focus("2026-10");
     exports["2026-11"] = await focus("2026-11");
   });
@@ -106,7 +109,7 @@ describe("FOCUS 1.2 export conformance", () => {
   it("has every kind of row the rules speak of", () => {
     const rows = all();
     const kinds = new Set(rows.map((r) => `${r.ChargeCategory}/${r.ChargeClass ?? "-"}`));
-    expect([...kinds].sort()).toEqual(["Credit/-", "Purchase/-", "Usage/-", "Usage/Correction"]);
+    expect([...kinds].sort()).toEqual(["Adjustment/Correction", "Credit/-", "Purchase/-", "Usage/-", "Usage/Correction"]);
     expect(rows.some((r) => r.ChargeCategory === "Purchase" && dec(r.BilledCost!).lt(0)), "a refund").toBe(true);
     expect(rows.some((r) => r.ServiceName === "Cloud Phone" && r.PricingUnit === "Instance-Hours"), "Cloud Phone periods").toBe(true);
     expect(rows.some((r) => r.EffectiveCost !== r.ListCost && r.ServiceName === "Cloud Phone"), "a coupon").toBe(true);

@@ -82,4 +82,24 @@ describe("ops CLI", () => {
     expect(unknown.stderr).toContain(`No API key key_nope in account ${id}`);
     expect((await ops("revoke-api-key", "--account", id)).code).toBe(2);
   }, 120_000);
+
+  it("operator tools: an operator key printed once; money commands need a reason and refuse what they cannot do", async () => {
+    const id = `money-${tag}`;
+    await ops("create-account", "--name", "Money Co", "--id", id);
+    const key = await ops("create-operator-key", "--name", "Olga");
+    expect(key.code).toBe(0);
+    expect(key.stdout).toMatch(/\nbop_[A-Za-z0-9_-]{40}\n/);
+    expect((await ops("list-operator-keys")).stdout).toMatch(/opk_\S+ {2}bop_\S+… {2}Olga .* active/);
+    const noReason = await ops("issue-voucher", "--account", id, "--amount", "10", "--expires", "2099-01-01T00:00:00Z");
+    expect([noReason.code, noReason.stderr]).toEqual([2, expect.stringContaining("missing --reason")]);
+    const voucher = await ops("issue-voucher", "--account", id, "--amount", "10", "--expires", "2099-01-01T00:00:00Z", "--code", "HELLO-10", "--reason", "welcome", "--by", "olga");
+    expect(voucher.stdout).toMatch(/Voucher vch_\S+ \(HELLO-10\) for 10\.00 issued to/);
+    const currency = await ops("set-currency", "--account", id, "--currency", "RUB", "--reason", "moved");
+    expect([currency.code, currency.stderr]).toEqual([1, expect.stringContaining("it has 1 vouchers in USD")]);
+    expect((await ops("set-credit-limit", "--account", id, "--amount", "250", "--reason", "trusted")).stdout).toContain(`Credit limit of ${id} is now 250.00 USD.`);
+    const both = await ops("adjust", "--account", id, "--credit", "1", "--debit", "1", "--cycle", "2026-01", "--product", "oss", "--reason", "typo");
+    expect([both.code, both.stderr]).toEqual([2, expect.stringContaining("exactly one of --credit and --debit")]);
+    const nothing = await ops("adjust", "--account", id, "--credit", "1", "--cycle", "2026-01", "--product", "oss", "--reason", "no bill");
+    expect([nothing.code, nothing.stderr]).toEqual([1, expect.stringContaining("has no bill for oss in 2026-01")]);
+  }, 240_000);
 });

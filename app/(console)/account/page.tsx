@@ -10,6 +10,7 @@ import { getFormat } from "@/i18n/server";
 import { getAccountOverview, getOverdueStatus } from "@/lib/data/account";
 import { getAccountSummary } from "@/lib/data/bills";
 import { LEDGER_TYPES, listLedger } from "@/lib/data/ledger";
+import { listAdjustments } from "@/lib/data/operator-adjustments";
 import type { Caller } from "@/lib/data/caller";
 import { BadRequestError } from "@/lib/errors";
 import { QUOTA_SHARE } from "@/lib/billing/overdue-quota";
@@ -42,9 +43,13 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         <div id="resource-status" />
         <Suspense fallback={<Skeleton />}><Resources caller={caller} /></Suspense>
       </Card>
-      <div className="mb-4 grid gap-4 lg:grid-cols-2">
+      {/* One column: with scope, uses and who issued them, the tables need the width. */}
+      <div className="mb-4 grid gap-4">
         <Suspense fallback={<Skeleton />}><Instruments caller={caller} /></Suspense>
       </div>
+      <Card title={t("adjustmentsTitle")} className="mb-4">
+        <Suspense fallback={<Skeleton />}><Adjustments caller={caller} /></Suspense>
+      </Card>
       <Card title={t("ledgerTitle")} className="mb-4">
         <Suspense fallback={<Skeleton />}><Ledger caller={caller} params={params} /></Suspense>
       </Card>
@@ -100,16 +105,25 @@ async function Instruments({ caller }: { caller: Caller }) {
   const tz = account.timeZone;
   const cur = account.currency;
   const valid = (from: Date | null, to: Date | null) => `${f.instant(from, tz)} – ${f.instant(to, tz)}`;
+  const scope = (ids: string[]) => (ids.length ? ids.join(", ") : t("allProducts"));
+  // Who gave it and why (the provider's operator), or that the provider took its unused part back.
+  const origin = (x: { issuedBy: string | null; reason: string | null; revokedAt: Date | null; revokedAmount: string | null }) => (
+    <>
+      {x.reason && <span className="block">{x.reason}</span>}
+      {x.issuedBy && <span className="block text-xs text-muted">{t("issuedBy", { name: x.issuedBy })}</span>}
+      {x.revokedAt && <span className="block text-xs text-red-700">{t("revoked", { at: f.instant(x.revokedAt, tz), amount: f.money(x.revokedAmount ?? "0", cur) })}</span>}
+    </>
+  );
   return (
     <>
       <Card title={t("vouchersTitle")}>
         {vouchers.length === 0 ? <p className="text-muted">{t("noVouchers")}</p> : (
           <TableFrame label={t("vouchersTitle")} testId="vouchers" bare>
-            <thead><tr><Th>{t("code")}</Th><Th right>{t("remaining")}</Th><Th right>{t("faceValue")}</Th><Th>{t("valid")}</Th><Th>{t("scope")}</Th></tr></thead>
+            <thead><tr><Th>{t("code")}</Th><Th right>{t("remaining")}</Th><Th right>{t("faceValue")}</Th><Th>{t("valid")}</Th><Th>{t("scope")}</Th><Th>{t("origin")}</Th></tr></thead>
             <tbody>{vouchers.map((v) => (
               <tr key={v.id}>
                 <Td className="font-mono">{v.code}</Td><Td right>{f.money(v.remaining, cur)}</Td><Td right>{f.money(v.faceValue, cur)}</Td>
-                <Td>{valid(v.validFrom, v.expiresAt)}</Td><Td>{t("allProducts")}</Td>
+                <Td>{valid(v.validFrom, v.expiresAt)}</Td><Td wrap>{scope(v.productIds)}</Td><Td wrap>{origin(v)}</Td>
               </tr>
             ))}</tbody>
           </TableFrame>
@@ -118,17 +132,41 @@ async function Instruments({ caller }: { caller: Caller }) {
       <Card title={t("couponsTitle")}>
         {coupons.length === 0 ? <p className="text-muted">{t("noCoupons")}</p> : (
           <TableFrame label={t("couponsTitle")} testId="coupons" bare>
-            <thead><tr><Th>{t("code")}</Th><Th right>{t("discount")}</Th><Th right>{t("remaining")}</Th><Th>{t("scope")}</Th><Th>{t("valid")}</Th></tr></thead>
+            <thead><tr><Th>{t("code")}</Th><Th right>{t("discount")}</Th><Th right>{t("remaining")}</Th><Th right>{t("uses")}</Th><Th>{t("scope")}</Th><Th>{t("valid")}</Th><Th>{t("origin")}</Th></tr></thead>
             <tbody>{coupons.map((c) => (
               <tr key={c.id}>
-                <Td className="font-mono">{c.code}</Td><Td right>{t("percent", { value: c.discountPercent })}</Td><Td right>{f.money(c.remaining, cur)}</Td>
-                <Td wrap>{c.productIds.length ? c.productIds.join(", ") : t("allProducts")}</Td><Td>{valid(c.validFrom, c.expiresAt)}</Td>
+                <Td className="font-mono">{c.code}</Td>
+                <Td right>{c.amountOff !== null ? t("amountOff", { amount: f.money(c.amountOff, cur) }) : t("percent", { value: c.discountPercent })}</Td>
+                <Td right>{f.money(c.remaining, cur)}</Td>
+                <Td right>{c.usageLimit === null ? String(c.timesUsed) : t("usesOf", { used: c.timesUsed, limit: c.usageLimit })}</Td>
+                <Td wrap>{scope(c.productIds)}</Td><Td>{valid(c.validFrom, c.expiresAt)}</Td><Td wrap>{origin(c)}</Td>
               </tr>
             ))}</tbody>
           </TableFrame>
         )}
       </Card>
     </>
+  );
+}
+
+/** Credits and debits the provider made to closed cycles: each is a line in a later cycle. */
+async function Adjustments({ caller }: { caller: Caller }) {
+  const [{ account }, rows, t, f] = await Promise.all([getAccountOverview(caller), listAdjustments(caller), getTranslations("account"), getFormat()]);
+  if (!rows.length) return <p className="text-muted">{t("noAdjustments")}</p>;
+  return (
+    <TableFrame label={t("adjustmentsTitle")} testId="adjustments" bare>
+      <thead><tr><Th>{t("when")}</Th><Th>{t("type")}</Th><Th right>{t("amount")}</Th><Th>{t("corrects")}</Th><Th>{t("reasonColumn")}</Th><Th>{t("issuedByColumn")}</Th></tr></thead>
+      <tbody>{rows.map((a) => (
+        <tr key={a.id} data-testid={`adjustment-${a.id}`}>
+          <Td>{f.instant(a.at, account.timeZone)}</Td>
+          <Td>{t(a.kind === "credit" ? "kindCredit" : "kindDebit")}</Td>
+          <Td right>{f.money(a.kind === "credit" ? a.amount : `-${a.amount}`, account.currency)}</Td>
+          <Td>{t("correctsBill", { cycle: a.targetCycle, product: a.productId })}</Td>
+          <Td wrap>{a.reason}</Td>
+          <Td>{a.issuedBy}</Td>
+        </tr>
+      ))}</tbody>
+    </TableFrame>
   );
 }
 
