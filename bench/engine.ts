@@ -1,13 +1,15 @@
-// `npm run bench:engine [-- --records N] [--seed S] [--db pglite|postgres|both] [--skip-api] [--append BENCHMARKS.md]`
+// `npm run bench:engine [-- --records N] [--seed S] [--db pglite|postgres|both|citus] [--skip-api] [--append BENCHMARKS.md]`
 // Generates N usage records (default 1,000,000) and prints records/s for API
 // ingest (route handler in-process), bulk import and rating, on an in-memory
-// PGlite and on a throw-away PostgreSQL 15 server it starts (scripts/pg-temp.sh).
+// PGlite and on a throw-away PostgreSQL 15 server it starts (scripts/pg-temp.sh);
+// `--db citus`: on that server and on a throw-away 3-node Citus cluster
+// (scripts/citus-temp.sh), side by side, in the same run.
 import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { migrateDatabase, openDatabase, setHandle } from "@/db/client";
-import { fmt, machineLine, runHeading, sh, startPostgres, stopPostgres } from "./env";
+import { fmt, machineLine, runHeading, sh, startCitus, startPostgres, stopCitus, stopPostgres } from "./env";
 import { BENCH_DEFAULTS } from "./generate";
 import { runPipeline, type PipelineFigures } from "./pipeline";
 
@@ -33,6 +35,20 @@ function table(f: PipelineFigures, pg: boolean): string {
   ].join("\n");
 }
 
+/** The cluster next to the single server of the same run (on one machine the three nodes share its cores). */
+function sideBySide(pg: PipelineFigures, citus: PipelineFigures): string {
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  return [
+    `| step (${fmt(pg.records)} records) | PostgreSQL 15 | Citus, coordinator + 2 workers | Citus / PostgreSQL |`,
+    "|---|---|---|---|",
+    ...(pg.api.seconds && citus.api.seconds
+      ? [`| API ingest (records/s) | ${fmt(pg.api.perSecond)} | ${fmt(citus.api.perSecond)} | ${ratio(citus.api.perSecond, pg.api.perSecond)} |`]
+      : []),
+    `| bulk import (records/s) | ${fmt(pg.import.perSecond)} | ${fmt(citus.import.perSecond)} | ${ratio(citus.import.perSecond, pg.import.perSecond)} |`,
+    `| rating + settling (s) | ${pg.rating.seconds.toFixed(1)} | ${citus.rating.seconds.toFixed(1)} | ${ratio(citus.rating.seconds, pg.rating.seconds)} |`,
+  ].join("\n");
+}
+
 async function main() {
   const { values } = parseArgs({
     options: { records: { type: "string" }, seed: { type: "string" }, db: { type: "string" }, append: { type: "string" }, "skip-api": { type: "boolean" } },
@@ -43,7 +59,7 @@ async function main() {
   const which = values.db ?? "both";
   if (!Number.isInteger(records) || records < 1) throw new Error(`--records must be a whole number ≥ 1, got ${values.records}`);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number, got ${values.seed}`);
-  if (!["pglite", "postgres", "both"].includes(which)) throw new Error(`--db must be pglite, postgres or both, got ${which}`);
+  if (!["pglite", "postgres", "both", "citus"].includes(which)) throw new Error(`--db must be pglite, postgres, both or citus, got ${which}`);
 
   const header = [
     runHeading(),
@@ -56,21 +72,29 @@ async function main() {
   const blocks: string[] = [header];
   const workDir = mkdtempSync(path.join(os.tmpdir(), "bench-engine-"));
   try {
-    for (const kind of which === "both" ? ["pglite", "postgres"] : [which]) {
+    const all: PipelineFigures[] = [];
+    for (const kind of which === "both" ? ["pglite", "postgres"] : which === "citus" ? ["postgres", "citus"] : [which]) {
       console.log(`\n▶ ${kind}: ${fmt(records)} records, seed ${seed}`);
-      const pg = kind === "postgres" ? startPostgres() : null;
+      const pg = kind === "postgres" ? startPostgres() : kind === "citus" ? startCitus() : null;
       const handle = await openDatabase(pg ? { url: pg.url } : { dataDir: "memory://" });
       try {
         await migrateDatabase(handle);
         const figures = await runPipeline({ handle, records, seed, workDir, skipApi: values["skip-api"], log: (s) => console.log(s) });
+        if (kind === "citus") figures.db = "citus (3 nodes)";
+        all.push(figures);
         const block = `${table(figures, kind === "postgres")}\n\nLoad after ${kind}: ${sh("uptime").replace(/^.*load average/, "load average")}`;
         console.log(`\n${block}`);
         blocks.push(block);
       } finally {
         setHandle(null);
         await handle.close();
-        if (pg) stopPostgres(pg.dir);
+        if (pg) (kind === "citus" ? stopCitus : stopPostgres)(pg.dir);
       }
+    }
+    if (which === "citus") {
+      const block = sideBySide(all[0], all[1]);
+      console.log(`\n${block}`);
+      blocks.push(block);
     }
   } finally {
     rmSync(workDir, { recursive: true, force: true });

@@ -17,6 +17,16 @@ export function stopPostgres(dir: string) {
   sh(`source scripts/pg-temp.sh && PG_TEMP_DIR=${JSON.stringify(dir)} pg_temp_stop`);
 }
 
+/** A throw-away 3-node Citus cluster (scripts/citus-temp.sh), with Citus' production shard count. */
+export function startCitus(): { url: string; dir: string } {
+  const out = sh('source scripts/citus-temp.sh && CITUS_SHARD_COUNT=32 citus_temp_start >&2 && echo "$DATABASE_URL $CITUS_TEMP_DIR"');
+  const [url, dir] = out.split("\n").at(-1)!.split(" ");
+  return { url, dir };
+}
+export function stopCitus(dir: string) {
+  sh(`source scripts/citus-temp.sh && CITUS_TEMP_DIR=${JSON.stringify(dir)} citus_temp_stop`);
+}
+
 export const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
 export function loadAverage(): string {

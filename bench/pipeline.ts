@@ -23,7 +23,7 @@ import { benchInstances, benchPeriod, generateUsage, type BenchRecord, type Gene
 export const API_BATCH = 10_000;
 
 export interface PipelineFigures {
-  db: DbHandle["kind"];
+  db: DbHandle["kind"] | "citus (3 nodes)";
   records: number;
   api: { records: number; seconds: number; perSecond: number };
   dedup: { records: number; seconds: number; perSecond: number; duplicates: number };

@@ -5,7 +5,8 @@ import "server-only";
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { apiKeys, operatorKeys } from "@/db/schema";
+import { operatorKeys } from "@/db/schema";
+import { findApiKeyHash } from "./logins";
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from "@/lib/errors";
 import { newId, randomSecret, sha256 } from "@/lib/ids";
 import { systemNow } from "@/lib/clock";
@@ -64,7 +65,6 @@ export async function operatorKeyCaller(authorization: string | null, session: T
     await db.update(operatorKeys).set({ lastUsedAt: systemNow() }).where(eq(operatorKeys.id, key.id));
     return { kind: "operator", operatorId: key.id, operatorName: key.name };
   }
-  const [accountKey] = await db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.keyHash, hash));
-  if (accountKey) throw new ForbiddenError("This is an account's API key; the operator API takes operator keys only.");
+  if (await findApiKeyHash(db, hash)) throw new ForbiddenError("This is an account's API key; the operator API takes operator keys only.");
   throw new UnauthenticatedError("This operator key is not valid or has been revoked.");
 }
