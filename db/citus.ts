@@ -2,7 +2,7 @@
 // runs on PGlite or plain PostgreSQL: migrateDatabase calls in only when the
 // database has the citus extension.
 //
-// Which table is which follows from db/schema.ts, so a new table needs no entry:
+// Which table is which follows from its name and columns, so a new table needs no entry:
 // - `accounts` is distributed by its id; every table with an `account_id` is
 //   distributed by it, co-located with accounts (one account's rows share a shard);
 // - the look-up tables for what has no account yet are distributed by what is
@@ -19,24 +19,29 @@ export const LOOKUP_TABLES: Record<string, string> = { user_logins: "email", api
 
 export type TableKind = { kind: "reference" } | { kind: "distributed"; column: string; colocateWith: string };
 
-/** The place of every table of the schema on a cluster, reference tables first, then accounts, then the rest. */
+/** Where a table goes, from its name and columns. */
+export function placeOf(table: string, columns: readonly string[]): TableKind {
+  if (table === "accounts") return { kind: "distributed", column: "id", colocateWith: "default" };
+  if (LOOKUP_TABLES[table]) return { kind: "distributed", column: LOOKUP_TABLES[table], colocateWith: "none" };
+  if (columns.includes("account_id")) return { kind: "distributed", column: "account_id", colocateWith: "accounts" };
+  return { kind: "reference" };
+}
+
+/** Reference tables first (tenant tables point at them), then accounts, then the rest. */
+function ordered<T extends { table: string; place: TableKind }>(plan: T[]): T[] {
+  const rank = (p: T) => (p.place.kind === "reference" ? 0 : p.table === "accounts" ? 1 : 2);
+  return [...plan].sort((a, b) => rank(a) - rank(b) || a.table.localeCompare(b.table));
+}
+
+/** The place of every table of the schema. */
 export function tablePlan(): { table: string; place: TableKind }[] {
   const tables = (Object.values(schema) as unknown[]).filter((v): v is PgTable => isTable(v));
-  const plan = tables.map((t) => {
-    const table = getTableName(t);
-    const columns = Object.values(getTableColumns(t)).map((c) => c.name);
-    const place: TableKind =
-      table === "accounts"
-        ? { kind: "distributed", column: "id", colocateWith: "default" }
-        : LOOKUP_TABLES[table]
-          ? { kind: "distributed", column: LOOKUP_TABLES[table], colocateWith: "none" }
-          : columns.includes("account_id")
-            ? { kind: "distributed", column: "account_id", colocateWith: "accounts" }
-            : { kind: "reference" };
-    return { table, place };
-  });
-  const rank = (p: { table: string; place: TableKind }) => (p.place.kind === "reference" ? 0 : p.table === "accounts" ? 1 : 2);
-  return plan.sort((a, b) => rank(a) - rank(b));
+  return ordered(
+    tables.map((t) => {
+      const table = getTableName(t);
+      return { table, place: placeOf(table, Object.values(getTableColumns(t)).map((c) => c.name)) };
+    }),
+  );
 }
 
 async function rows<T>(db: Exec, q: ReturnType<typeof sql>): Promise<T[]> {
@@ -54,17 +59,16 @@ export async function hasCitus(db: Exec): Promise<boolean> {
  * Citus converts a table only when no local table points at it.
  */
 export async function distributePending(db: Exec): Promise<string[]> {
-  const present = new Set(
-    (
-      await rows<{ name: string }>(
-        db,
-        sql`select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-            where n.nspname = 'public' and c.relkind = 'r'
-              and not exists (select 1 from pg_dist_partition p where p.logicalrelid = c.oid)`,
-      )
-    ).map((r) => r.name),
+  // Every permanent table in public not yet placed (the bulk import's
+  // unlogged staging tables stay local to the coordinator).
+  const present = await rows<{ name: string; columns: string[] | string }>(
+    db,
+    sql`select c.relname as name, array(select a.attname::text from pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped) as columns
+        from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = 'public' and c.relkind = 'r' and c.relpersistence = 'p'
+          and not exists (select 1 from pg_dist_partition p where p.logicalrelid = c.oid)`,
   );
-  const pending = tablePlan().filter((p) => present.has(p.table));
+  const pending = ordered(present.map((r) => ({ table: r.name, place: placeOf(r.name, Array.isArray(r.columns) ? r.columns : []) })));
   if (!pending.length) return [];
   const names = pending.map((p) => p.table);
   const fks = await rows<{ tbl: string; name: string; def: string }>(
@@ -90,15 +94,21 @@ const LOCK = 7_300_113; // one migrator at a time (pg_advisory_xact_lock key)
  * migration's new table is distributed right after its CREATE TABLE, before the
  * statements (foreign keys, indexes) that need it distributed.
  */
-export async function migrateCitus(db: Exec & { transaction<T>(f: (tx: Exec) => Promise<T>): Promise<T> }, migrationsFolder: string): Promise<void> {
+export async function migrateCitus(
+  db: Exec & { transaction<T>(f: (tx: Exec) => Promise<T>): Promise<T> },
+  migrationsFolder: string,
+  /** The bookkeeping table (drizzle's by default; tests use their own). */
+  migrationsTable = "__drizzle_migrations",
+): Promise<void> {
   const migrations = readMigrationFiles({ migrationsFolder });
+  const book = sql.raw(`drizzle."${migrationsTable.replace(/"/g, "")}"`);
   await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${LOCK})`);
     // DDL and distribution in one transaction: one connection per worker.
     await tx.execute(sql`set local citus.multi_shard_modify_mode to 'sequential'`);
     await tx.execute(sql`create schema if not exists drizzle`);
-    await tx.execute(sql`create table if not exists drizzle.__drizzle_migrations (id serial primary key, hash text not null, created_at bigint)`);
-    const [last] = await rows<{ created_at: string }>(tx, sql`select created_at from drizzle.__drizzle_migrations order by created_at desc limit 1`);
+    await tx.execute(sql`create table if not exists ${book} (id serial primary key, hash text not null, created_at bigint)`);
+    const [last] = await rows<{ created_at: string }>(tx, sql`select created_at from ${book} order by created_at desc limit 1`);
     const distributed = (await rows(tx, sql`select 1 from pg_dist_partition limit 1`)).length > 0;
     for (const m of migrations) {
       if (last && Number(last.created_at) >= m.folderMillis) continue;
@@ -108,7 +118,7 @@ export async function migrateCitus(db: Exec & { transaction<T>(f: (tx: Exec) => 
         if (distributed && !/^create table/i.test(code)) await distributePending(tx);
         await tx.execute(sql.raw(stmt));
       }
-      await tx.execute(sql`insert into drizzle.__drizzle_migrations (hash, created_at) values (${m.hash}, ${m.folderMillis})`);
+      await tx.execute(sql`insert into ${book} (hash, created_at) values (${m.hash}, ${m.folderMillis})`);
     }
     await distributePending(tx);
   });
