@@ -304,9 +304,9 @@ export const usageRecords = pgTable(
 );
 export type UsageRecord = typeof usageRecords.$inferSelect;
 
-// Usage rollups for the Usage Records tab, kept by a statement-level trigger on
-// usage_records (migration 0002) so that every insert path — API, bulk import,
-// seed — maintains them in the same transaction. Ids are ordered bytewise
+// Usage rollups for the Usage Records tab, kept by the one writer of
+// usage_records (lib/billing/usage-store.ts) so that every insert path — API,
+// bulk import, seed — maintains them in the same transaction. Ids are ordered bytewise
 // (COLLATE "C") so the primary key serves the tab's page order on any locale.
 const textC = customType<{ data: string }>({ dataType: () => 'text COLLATE "C"' });
 const usageSum = (name: string) => numeric(name, { precision: 30, scale: 6 });

@@ -1,7 +1,7 @@
 import "server-only";
 // Usage Records (the third Bill Details tab): usage per instance, billable item and
 // time bucket (hour / day / month in the account's zone). Read from the rollups
-// the usage_records trigger keeps (usage_daily for days and months,
+// the writer of usage_records keeps (usage_daily for days and months,
 // usage_hourly for hours), whose primary keys are the page order, so a page
 // costs the same at 10 records or 10 million. Hours in a zone with a
 // half-hour offset are not whole UTC hours: those fall back to the raw records.
