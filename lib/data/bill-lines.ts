@@ -223,12 +223,18 @@ export const AMOUNTS: [string, string][] = [
   ["outstandingAmount", "outstanding_amount"],
 ];
 
-const LOOKUPS = sql.raw(`
+/**
+ * The name look-ups of `bl` (a bill_lines row, a page or a group of them). The
+ * order join names the account itself: Citus does not carry bl's account filter
+ * through a grouped or LIMITed subquery and would read orders on every shard.
+ */
+function lookupsOf(accountId: string): SQL {
+  return sql`
   LEFT JOIN products p ON p.id = bl.product_id
   LEFT JOIN regions r ON r.id = bl.region_id
   LEFT JOIN billable_items bi ON bi.id = bl.billable_item_id
-  LEFT JOIN orders o ON o.account_id = bl.account_id AND o.id = bl.order_id`);
-const FROM = sql`bill_lines bl ${LOOKUPS}`;
+  LEFT JOIN orders o ON o.account_id = ${accountId} AND o.account_id = bl.account_id AND o.id = bl.order_id`;
+}
 
 /**
  * Sort fields that are a stored line's own column, as an expression on `bl`
@@ -266,7 +272,7 @@ function groupKey(q: LineOptions): string[] | null {
 }
 
 /** SELECT producing one API row per stored line or per group; `tag` is the tagKey's value expression. */
-function rowsSelect(key: string[] | null, where: SQL, tag: string, from: SQL = FROM): SQL {
+function rowsSelect(accountId: string, key: string[] | null, where: SQL, tag: string, from: SQL = sql`bill_lines bl ${lookupsOf(accountId)}`): SQL {
   // Amounts are summed rounded, so every total reconciles with the lines to the cent.
   if (!key) {
     const cols = [
@@ -302,7 +308,7 @@ function rowsSelect(key: string[] | null, where: SQL, tag: string, from: SQL = F
     ...AMOUNTS.map(([name]) => `bl."${name}"`),
   ];
   return sql`SELECT ${sql.raw(outer.join(", "))}
-    FROM (SELECT ${sql.raw(inner.join(", "))} FROM bill_lines bl WHERE ${where} GROUP BY ${sql.raw(key.join(", "))}) bl ${LOOKUPS}`;
+    FROM (SELECT ${sql.raw(inner.join(", "))} FROM bill_lines bl WHERE ${where} GROUP BY ${sql.raw(key.join(", "))}) bl ${lookupsOf(accountId)}`;
 }
 
 /**
@@ -495,14 +501,14 @@ function toApiRow(r: Record<string, unknown>): BillLineRow {
 // ── Listing ──────────────────────────────────────────────────────────────────
 
 /**
- * One page of lines (or aggregated rows) matching `scope` (SQL conditions on
- * `bl`, the first of which must be the account) and the options' filters.
+ * One page of the account's lines (or aggregated rows) matching `scope` (SQL
+ * conditions on `bl`) and the options' filters.
  */
-export async function pageOfBillLines(scope: SQL[], q: LineOptions): Promise<Page<BillLineRow, Amounts>> {
+export async function pageOfBillLines(accountId: string, scope: SQL[], q: LineOptions): Promise<Page<BillLineRow, Amounts>> {
   const key = groupKey(q);
-  const where = sql.join([...scope, ...filterConditions(q)], sql` AND `);
+  const where = sql.join([sql`bl.account_id = ${accountId}`, ...scope, ...filterConditions(q)], sql` AND `);
   const tag = q.tagKey ? tagValueSql(q.tagKey) : "NULL::text";
-  let rows = rowsSelect(key, where, tag);
+  let rows = rowsSelect(accountId, key, where, tag);
 
   const sort = q.sort ?? { field: q.granularity === "DAILY" ? "billingDate" : "productCode", dir: "asc" as const };
   const sortName = `${sort.field}:${sort.dir}`;
@@ -536,7 +542,7 @@ export async function pageOfBillLines(scope: SQL[], q: LineOptions): Promise<Pag
     }
     const pageOfLines = sql`(SELECT bl.* FROM bill_lines bl WHERE ${where} AND ${blAfter}
       ORDER BY ${blSort} ${dir}, bl.id COLLATE "C" ASC LIMIT ${q.limit + 1}) bl`;
-    rows = rowsSelect(null, sql`TRUE`, tag, sql`${pageOfLines} ${LOOKUPS}`);
+    rows = rowsSelect(accountId, null, sql`TRUE`, tag, sql`${pageOfLines} ${lookupsOf(accountId)}`);
     after = sql`TRUE`;
   }
 
@@ -611,15 +617,15 @@ async function attachPeriods(rows: BillLineRow[], where: SQL) {
 export async function listBillLines(caller: Caller, input: unknown, accountId?: string) {
   const account = tenantOf(caller, accountId);
   const q = parseInput(billLinesQuerySchema, asObject(input));
-  return pageOfBillLines([sql`bl.account_id = ${account}`, sql`bl.billing_cycle = ${q.billingCycle}`], q);
+  return pageOfBillLines(account, [sql`bl.billing_cycle = ${q.billingCycle}`], q);
 }
 
 /**
  * Every matching row (lines or aggregates) in the listing's order, unpaginated,
  * for streaming through a cursor (exports). Same shape as a page's rows.
  */
-export function allBillLinesSql(scope: SQL[], q: LineOptions, fields?: readonly string[], select?: string): SQL {
-  const where = sql.join([...scope, ...filterConditions(q)], sql` AND `);
+export function allBillLinesSql(accountId: string, scope: SQL[], q: LineOptions, fields?: readonly string[], select?: string): SQL {
+  const where = sql.join([sql`bl.account_id = ${accountId}`, ...scope, ...filterConditions(q)], sql` AND `);
   const sort = q.sort ?? { field: q.granularity === "DAILY" ? "billingDate" : "productCode", dir: "asc" as const };
   const numeric = SORT_FIELDS[sort.field] === "numeric";
   const sortExpr = numeric ? `x."${sort.field}"` : `coalesce(x."${sort.field}", '') COLLATE "C"`;
@@ -635,7 +641,7 @@ export function allBillLinesSql(scope: SQL[], q: LineOptions, fields?: readonly 
     ...(wanted("tagValue") ? [`x."tagValue"`] : []),
     ...AMOUNTS.filter(([name]) => wanted(name)).map(([name]) => `x."${name}"::text AS "${name}"`),
   ].join(", ");
-  return sql`SELECT ${sql.raw(select ?? outCols)} FROM (${rowsSelect(groupKey(q), where, q.tagKey ? tagValueSql(q.tagKey) : "NULL::text")}) x
+  return sql`SELECT ${sql.raw(select ?? outCols)} FROM (${rowsSelect(accountId, groupKey(q), where, q.tagKey ? tagValueSql(q.tagKey) : "NULL::text")}) x
     ORDER BY ${sql.raw(sortExpr)} ${sql.raw(sort.dir === "asc" ? "ASC" : "DESC")}, x.id COLLATE "C" ASC`;
 }
 
@@ -645,11 +651,12 @@ export function billLineRowOf(r: Record<string, unknown>): BillLineRow {
 }
 
 /** The stored lines matching the filters (never aggregated), with what FOCUS needs. */
-export function focusLinesSql(scope: SQL[], q: LineOptions): SQL {
-  const where = sql.join([...scope, ...filterConditions(q)], sql` AND `);
+export function focusLinesSql(accountId: string, scope: SQL[], q: LineOptions): SQL {
+  const where = sql.join([sql`bl.account_id = ${accountId}`, ...scope, ...filterConditions(q)], sql` AND `);
   // A late-usage adjustment's id is its base line's id + "|late|n": the base tells which cycle it corrects.
-  const base = sql.raw(`(SELECT ARRAY[b.billing_cycle, to_char(b.bill_date, 'YYYY-MM-DD')] FROM bill_lines b
-      WHERE b.account_id = bl.account_id AND b.id = left(bl.id, strpos(bl.id, '|late|') - 1))`);
+  // The subquery names the account itself: Citus plans a correlated subquery on one shard only then.
+  const base = sql`(SELECT ARRAY[b.billing_cycle, to_char(b.bill_date, 'YYYY-MM-DD')] FROM bill_lines b
+      WHERE b.account_id = ${accountId} AND b.account_id = bl.account_id AND b.id = left(bl.id, strpos(bl.id, '|late|') - 1))`;
   // A line with periods behind it (Cloud Phone pay-as-you-go) is exported as its periods: each is
   // its own charge, rounded once, so each row multiplies out to its own cost.
   const per = (period: string, line: string) => `CASE WHEN p.id IS NULL THEN ${line} ELSE ${period} END`;

@@ -216,7 +216,7 @@ export async function getBill(caller: Caller, id: string, input: unknown = {}, a
 
   const order = await header(ordersBranch(account.id, [sql`(o.id = ${id} OR o.order_no = ${id})`]));
   if (order) {
-    const lines = await pageOfBillLines([sql`bl.account_id = ${account.id}`, sql`bl.order_id = ${order.id}`], options);
+    const lines = await pageOfBillLines(account.id, [sql`bl.order_id = ${order.id}`], options);
     return { ...toApiBill(order, account.currency, account.timeZone), lines };
   }
 
@@ -232,8 +232,8 @@ export async function getBill(caller: Caller, id: string, input: unknown = {}, a
   const bill = target ? await header(paygBranch(account.id, target[0], target[1])) : undefined;
   if (!target || !bill) throw new NotFoundError(`Bill ${id} not found.`);
   const lines = await pageOfBillLines(
+    account.id,
     [
-      sql`bl.account_id = ${account.id}`,
       sql`bl.billing_cycle = ${target[0]}`,
       sql`bl.product_id = ${target[1]}`,
       sql`bl.billing_method = 'payg'`,

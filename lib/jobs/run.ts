@@ -71,8 +71,16 @@ export async function runAccountJobs(tx: Tx, account: Account, catalog: Catalog,
 
 export async function runJobs(db: Db, opts: { now: Date | ((a: Account) => Date); accountIds?: string[]; log?: (s: string) => void }): Promise<AccountJobResult[]> {
   const catalog = await catalogFromDb(db);
-  const all = await db.select().from(accounts).orderBy(asc(accounts.id));
-  const targets = opts.accountIds ? all.filter((a) => opts.accountIds!.includes(a.id)) : all;
+  // The account ids first (the one cross-account read), then each account by its id:
+  // on Citus every query of an account's run stays on that account's shard.
+  const ids = opts.accountIds
+    ? [...new Set(opts.accountIds)].sort()
+    : (await db.select({ id: accounts.id }).from(accounts).orderBy(asc(accounts.id))).map((a) => a.id);
+  const targets: Account[] = [];
+  for (const id of ids) {
+    const [account] = await db.select().from(accounts).where(eq(accounts.id, id));
+    if (account) targets.push(account);
+  }
   const results: AccountJobResult[] = [];
   const failures: { accountId: string; error: unknown }[] = [];
   for (const [i, account] of targets.entries()) {

@@ -64,8 +64,7 @@ export async function exportBillLines(caller: Caller, input: unknown, accountId?
   const chosen = resolveColumns(q.columns ?? (await getColumnPreference(caller, "bill-details")));
   // PostgreSQL writes each line (same cell rules as csvCell): JavaScript only joins them.
   const line = csvLineSql(chosen.map((c) => csvCellSql(detailCellExpr(c, words), c.kind)));
-  const scope = [sql`bl.account_id = ${account.id}`, sql`bl.billing_cycle = ${q.billingCycle}`];
-  const statement = allBillLinesSql(scope, q, chosen.map((c) => c.key), `${line} AS line`);
+  const statement = allBillLinesSql(account.id, [sql`bl.billing_cycle = ${q.billingCycle}`], q, chosen.map((c) => c.key), `${line} AS line`);
   const body = textStream(async (write) => {
     await write(BOM + csvHeader(chosen.map((c) => ({ header: words.details[c.key as keyof CsvHeaderWords["details"]] }))));
     await forEachBatch<{ line: string }>(statement, async (rows) => write(rows.map((r) => r.line).join("")));
@@ -77,7 +76,7 @@ export async function exportBillLines(caller: Caller, input: unknown, accountId?
 export async function exportFocus(caller: Caller, input: unknown, accountId?: string): Promise<CsvExport> {
   const account = await getAccount(caller, accountId);
   const q = parseInput(billLinesQuerySchema, queryInput(input));
-  const statement = focusLinesSql([sql`bl.account_id = ${account.id}`, sql`bl.billing_cycle = ${q.billingCycle}`], q);
+  const statement = focusLinesSql(account.id, [sql`bl.billing_cycle = ${q.billingCycle}`], q);
   const skuOf = focusSkuResolver(await catalogFromDb(await getDb()));
   const body = textStream(async (write) => {
     await write(BOM + csvHeader(FOCUS_CSV_COLUMNS));
