@@ -9,6 +9,7 @@ import type { SQL } from "drizzle-orm";
 import { acquireDbLock, defaultPgliteDir, type DbLock } from "@/lib/db-lock";
 import * as schema from "./schema";
 import { hasCitus, migrateCitus } from "./citus";
+import { copyRowsText, inlineStatement } from "./copy-out";
 
 export { defaultPgliteDir };
 
@@ -24,6 +25,11 @@ export interface DbHandle {
   close(): Promise<void>;
   /** Bulk load rows of text columns with COPY (fast path for imports and benchmarks). */
   copyRows(table: string, columns: string[], rows: AsyncIterable<string[]> | string[][]): Promise<number>;
+  /**
+   * PostgreSQL only: the one-column rows of `statement` through COPY … TO STDOUT, as text chunks
+   * (db/copy-out.ts); null when its parameters cannot be written as literals.
+   */
+  copyOut?(statement: SQL): AsyncIterable<string> | null;
 }
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
@@ -70,6 +76,28 @@ async function openPostgres(url: string, onQuery?: (text: string, params: unknow
       }
       await pipeline(Readable.from(lines()), writable);
       return n;
+    },
+    copyOut(statement) {
+      const text = inlineStatement(statement);
+      if (text === null) return null;
+      return (async function* () {
+        const q = client.unsafe(`COPY (${text}) TO STDOUT`);
+        const readable = await q.readable();
+        let done = false;
+        try {
+          yield* copyRowsText(readable);
+          done = true;
+        } finally {
+          if (!done) {
+            // The reader left early (client gone): stop the server, then drain what is
+            // in flight so the pooled connection returns clean instead of paused.
+            q.cancel();
+            const { finished } = await import("node:stream/promises");
+            readable.resume();
+            await finished(readable).catch(() => {});
+          }
+        }
+      })();
     },
   };
 }
