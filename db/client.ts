@@ -85,8 +85,10 @@ async function openPostgres(url: string, onQuery?: (text: string, params: unknow
         const readable = await q.readable();
         let done = false;
         try {
-          yield* copyRowsText(readable);
+          // Not destroyed when the reader leaves early: the finally below must drain it.
+          yield* copyRowsText(readable.iterator({ destroyOnReturn: false }));
           done = true;
+          resumeAfterCopy(readable);
         } finally {
           if (!done) {
             // The reader left early (client gone): stop the server, then drain what is
@@ -95,6 +97,7 @@ async function openPostgres(url: string, onQuery?: (text: string, params: unknow
             const { finished } = await import("node:stream/promises");
             readable.resume();
             await finished(readable).catch(() => {});
+            resumeAfterCopy(readable);
           }
         }
       })();
@@ -146,6 +149,16 @@ async function startPglite(dataDir: string | undefined, loadDataDir: Blob | unde
   await client.waitReady;
   await client.exec("SET TIME ZONE 'UTC'");
   return client;
+}
+
+/**
+ * postgres.js pauses the socket when a COPY stream's buffer is full and resumes
+ * it from the stream's read(); after the stream's end nobody reads, so the
+ * server's CommandComplete/ReadyForQuery can sit unread in a paused socket and
+ * the pooled connection never comes back. One more read() resumes it.
+ */
+export function resumeAfterCopy(readable: import("node:stream").Readable): void {
+  (readable as unknown as { _read?: (n: number) => void })._read?.(0);
 }
 
 /** COPY text format: \N for null, backslash escapes for specials. */

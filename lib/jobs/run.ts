@@ -72,7 +72,8 @@ export async function runAccountJobs(tx: Tx, account: Account, catalog: Catalog,
 export async function runJobs(db: Db, opts: { now: Date | ((a: Account) => Date); accountIds?: string[]; log?: (s: string) => void }): Promise<AccountJobResult[]> {
   const catalog = await catalogFromDb(db);
   const all = await db.select().from(accounts).orderBy(asc(accounts.id));
-  const targets = opts.accountIds ? all.filter((a) => opts.accountIds!.includes(a.id)) : all;
+  const wanted = opts.accountIds && new Set(opts.accountIds);
+  const targets = wanted ? all.filter((a) => wanted.has(a.id)) : all;
   const results: AccountJobResult[] = [];
   const failures: { accountId: string; error: unknown }[] = [];
   for (const [i, account] of targets.entries()) {
