@@ -6,7 +6,7 @@
 // id replaced), so setting up 10,000 accounts takes seconds, not an hour.
 import { sql } from "drizzle-orm";
 import { query, type DbHandle } from "@/db/client";
-import { runJobs } from "@/lib/jobs/run";
+import { jobsConcurrency, runJobs } from "@/lib/jobs/run";
 import { OPERATOR } from "@/lib/data/caller";
 import { createAccount } from "@/lib/data/operator";
 import { registerInstance } from "@/lib/data/resource-events";
@@ -94,6 +94,7 @@ export async function runMonthClose(
   const results = await runJobs(handle.db, {
     now: benchPeriod(opts.gen).until,
     accountIds: [template, ...ids],
+    concurrency: jobsConcurrency(handle.kind),
     log: (line) => {
       done++;
       if (done % every === 0 || done === opts.accounts || line.includes("FAILED")) {
