@@ -68,11 +68,18 @@ async function openPostgres(url: string, onQuery?: (text: string, params: unknow
       const { Readable } = await import("node:stream");
       const writable = await client.unsafe(`COPY ${table} (${columns.join(",")}) FROM STDIN`).writable();
       let n = 0;
+      // Rows go out in chunks of ~64 kB: a socket write per row was a measurable share of an import.
       async function* lines() {
+        let chunk = "";
         for await (const row of rows as AsyncIterable<string[]>) {
           n++;
-          yield row.map(copyEscape).join("\t") + "\n";
+          chunk += row.map(copyEscape).join("\t") + "\n";
+          if (chunk.length >= 65_536) {
+            yield chunk;
+            chunk = "";
+          }
         }
+        if (chunk) yield chunk;
       }
       await pipeline(Readable.from(lines()), writable);
       return n;
@@ -162,8 +169,10 @@ export function resumeAfterCopy(readable: import("node:stream").Readable): void 
 }
 
 /** COPY text format: \N for null, backslash escapes for specials. */
+const COPY_SPECIAL = /[\\\t\n\r]/;
 function copyEscape(v: string | null): string {
   if (v === null) return "\\N";
+  if (!COPY_SPECIAL.test(v)) return v; // the common case: nothing to escape
   return v.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
 }
 
