@@ -1,11 +1,12 @@
-// `npm run bench:engine [-- --records N] [--seed S] [--db pglite|postgres|both|citus] [--skip-api] [--close-accounts N] [--append BENCHMARKS.md]`
+// `npm run bench:engine [-- --records N] [--seed S] [--db pglite|postgres|both|citus] [--skip-api] [--close-accounts N] [--http [--http-port P]] [--append BENCHMARKS.md]`
 // Generates N usage records (default 1,000,000) and measures API ingest (route
 // handler in-process), bulk import, rating + settling, the Billing Details CSV
 // export and a month close over --close-accounts accounts × 10 instances
 // (default 10,000; 0 skips it), on an in-memory PGlite and/or on a throw-away
 // PostgreSQL 15 server it starts (scripts/pg-temp.sh). On PostgreSQL the raw
 // baselines are measured on the same server in the same run (bench/baseline.ts)
-// and every step is printed as a ratio next to its target.
+// and every step is printed as a ratio next to its target. `--http`: API ingest
+// also over real HTTP against `next start` (needs `npm run build`; port 3914).
 // `--db citus`: on that server and on a throw-away 3-node Citus cluster
 // (scripts/citus-temp.sh), side by side, in the same run.
 import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
@@ -35,6 +36,11 @@ function table(f: PipelineFigures): string {
     rows.push(`| API ingest (in process), ${fmt(f.records / 10_000)} batches of 10,000 | ${f.api.seconds.toFixed(1)} s | ${fmt(f.api.perSecond)} records/s | ${copy} | ${atLeast(f.api.perSecond, TARGETS.api)} |`);
     rows.push(`| API re-send of one batch (${fmt(f.dedup.duplicates)} duplicates) | ${f.dedup.seconds.toFixed(2)} s | ${fmt(f.dedup.perSecond)} records/s | same COPY | ${atLeast(f.dedup.perSecond, TARGETS.dedup)} |`);
   } else rows.push("| API ingest | skipped (--skip-api) | | | | |");
+  if (typeof f.http === "string") rows.push(`| API ingest over HTTP | ${f.http} | | | | |`);
+  else if (f.http) {
+    rows.push(`| API ingest over HTTP (\`next start\`, 2 keep-alive clients, 10,000 per request) | ${f.http.seconds.toFixed(1)} s | ${fmt(f.http.perSecond)} records/s | same COPY | ${atLeast(f.http.perSecond, TARGETS.api)} |`);
+    rows.push(`| API re-send over HTTP (${fmt(f.http.dedup.records)} duplicates) | ${f.http.dedup.seconds.toFixed(2)} s | ${fmt(f.http.dedup.perSecond)} records/s | same COPY | ${atLeast(f.http.dedup.perSecond, TARGETS.dedup)} |`);
+  }
   rows.push(`| bulk import (NDJSON, import-usage) | ${f.import.seconds.toFixed(1)} s | ${fmt(f.import.perSecond)} records/s | same COPY | ${atLeast(f.import.perSecond, TARGETS.import)} |`);
   const rr = raw ? f.rating.seconds / raw.groupBy.seconds : NaN;
   rows.push(
@@ -82,6 +88,8 @@ async function main() {
       append: { type: "string" },
       "skip-api": { type: "boolean" },
       "close-accounts": { type: "string" },
+      http: { type: "boolean" },
+      "http-port": { type: "string" },
     },
     strict: true,
   });
@@ -97,7 +105,7 @@ async function main() {
   const header = [
     runHeading(),
     "",
-    `\`npm run bench:engine -- --records ${records} --seed ${seed} --db ${which} --close-accounts ${closeAccounts}${values["skip-api"] ? " --skip-api" : ""}\``,
+    `\`npm run bench:engine -- --records ${records} --seed ${seed} --db ${which} --close-accounts ${closeAccounts}${values["skip-api"] ? " --skip-api" : ""}${values.http ? " --http" : ""}\``,
     "",
     machineLine(),
   ].join("\n");
@@ -112,7 +120,7 @@ async function main() {
       const handle = await openDatabase(pg ? { url: pg.url } : { dataDir: "memory://" });
       try {
         await migrateDatabase(handle);
-        const figures = await runPipeline({ handle, records, seed, workDir, skipApi: values["skip-api"], url: pg?.url, closeAccounts, log: (s) => console.log(s) });
+        const figures = await runPipeline({ handle, records, seed, workDir, skipApi: values["skip-api"], url: pg?.url, closeAccounts, httpPort: values.http ? Number(values["http-port"] ?? 3914) : undefined, log: (s) => console.log(s) });
         if (kind === "citus") figures.db = "citus (3 nodes)";
         all.push(figures);
         const block = `${table(figures)}\n\nLoad after ${kind}: ${sh("uptime").replace(/^.*load average/, "load average")}`;

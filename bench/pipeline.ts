@@ -23,6 +23,7 @@ import { benchInstances, benchPeriod, generateUsage, type BenchRecord, type Gene
 import { measureRawBaselines, measureRawCopyOut, type RawFigures } from "./baseline";
 import { measureExport, viewsCaller, type ExportFigures } from "./views-measure";
 import { runMonthClose, type MonthCloseFigures } from "./month-close";
+import { measureHttpIngest, type HttpFigures } from "./http-ingest";
 
 export const API_BATCH = 10_000;
 
@@ -38,6 +39,8 @@ export interface PipelineFigures {
   /** PostgreSQL only (opts.url): the raw baselines of the same run. */
   raw?: RawFigures & { copyOut: { rows: number; bytes: number; seconds: number; rowsPerSecond: number } };
   close?: MonthCloseFigures;
+  /** Over HTTP against `next start` (opts.httpPort), or why it was skipped. */
+  http?: HttpFigures | string;
 }
 
 /** Sends one POST /api/v1/usage request, answers its Response. */
@@ -70,6 +73,8 @@ export interface PipelineOptions extends GenerateOptions {
   url?: string;
   /** Month close: this many accounts × 10 instances (0 or unset: skipped). */
   closeAccounts?: number;
+  /** Also ingest over HTTP against `next start` on this port (PostgreSQL only: the server needs opts.url). */
+  httpPort?: number;
 }
 
 const rate = (n: number, s: number) => Math.round(n / Math.max(s, 1e-6));
@@ -140,6 +145,9 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineFigure
   }
   const dedupRecords = again.accepted + again.duplicates;
 
+  // (a') The same over real HTTP, into a third account.
+  const http = opts.httpPort && opts.url ? await measureHttpIngest({ dbUrl: opts.url, port: opts.httpPort, gen, tag, log }) : undefined;
+
   // (b) Bulk import through the CLI command, from an NDJSON file.
   const file = path.join(opts.workDir, `bench-${tag}.ndjson`);
   const out = createWriteStream(file);
@@ -185,5 +193,6 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineFigure
     export: exported,
     raw,
     close,
+    http,
   };
 }
