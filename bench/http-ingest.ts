@@ -8,7 +8,7 @@ import path from "node:path";
 import { OPERATOR } from "@/lib/data/caller";
 import { createApiKey } from "@/lib/data/operator";
 import { generateUsage, type BenchRecord, type GenerateOptions } from "./generate";
-import { API_BATCH, setUpAccount } from "./pipeline";
+import { API_BATCH, setUpAccount } from "./accounts";
 
 export interface HttpFigures {
   records: number;

@@ -13,19 +13,18 @@ import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { runJobs } from "@/lib/jobs/run";
 import { fixedClock, setSystemClock } from "@/lib/clock";
 import { apiKeyCaller, OPERATOR } from "@/lib/data/caller";
-import { createAccount, createApiKey } from "@/lib/data/operator";
-import { registerInstance } from "@/lib/data/resource-events";
-import { topUp } from "@/lib/data/top-ups";
+import { createApiKey } from "@/lib/data/operator";
 import { assertCanIngest, ingestUsage } from "@/lib/data/usage";
 import { importUsageCommand } from "@/lib/ops/import-usage";
 import { billLinesExportSql } from "@/lib/data/views/exports";
-import { benchInstances, benchPeriod, generateUsage, type BenchRecord, type GenerateOptions } from "./generate";
+import { benchPeriod, generateUsage, type BenchRecord, type GenerateOptions } from "./generate";
 import { measureRawBaselines, measureRawCopyOut, type RawFigures } from "./baseline";
 import { measureExport, viewsCaller, type ExportFigures } from "./views-measure";
 import { runMonthClose, type MonthCloseFigures } from "./month-close";
 import { measureHttpIngest, type HttpFigures } from "./http-ingest";
+import { API_BATCH, setUpAccount } from "./accounts";
 
-export const API_BATCH = 10_000;
+export { API_BATCH, setUpAccount };
 
 export interface PipelineFigures {
   db: DbHandle["kind"] | "citus (3 nodes)";
@@ -79,14 +78,6 @@ export interface PipelineOptions extends GenerateOptions {
 
 const rate = (n: number, s: number) => Math.round(n / Math.max(s, 1e-6));
 
-export async function setUpAccount(id: string, gen: GenerateOptions) {
-  await createAccount(OPERATOR, { id, name: `Bench ${id}`, timeZone: "UTC" });
-  // Enough balance that settlement pays everything and no overdue stops billing.
-  await topUp(OPERATOR, { amount: "100000000", at: new Date("2020-01-01T00:00:00Z") }, id);
-  for (const inst of benchInstances(gen)) {
-    await registerInstance(OPERATOR, { ...inst, billingMethod: "payg" }, id);
-  }
-}
 
 async function api(post: PostUsage, body: string, key: string) {
   const res = await post(
