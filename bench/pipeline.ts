@@ -13,14 +13,18 @@ import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { runJobs } from "@/lib/jobs/run";
 import { fixedClock, setSystemClock } from "@/lib/clock";
 import { apiKeyCaller, OPERATOR } from "@/lib/data/caller";
-import { createAccount, createApiKey } from "@/lib/data/operator";
-import { registerInstance } from "@/lib/data/resource-events";
-import { topUp } from "@/lib/data/top-ups";
+import { createApiKey } from "@/lib/data/operator";
 import { assertCanIngest, ingestUsage } from "@/lib/data/usage";
 import { importUsageCommand } from "@/lib/ops/import-usage";
-import { benchInstances, benchPeriod, generateUsage, type BenchRecord, type GenerateOptions } from "./generate";
+import { billLinesExportSql } from "@/lib/data/views/exports";
+import { benchPeriod, generateUsage, type BenchRecord, type GenerateOptions } from "./generate";
+import { measureRawBaselines, measureRawCopyOut, type RawFigures } from "./baseline";
+import { measureExport, viewsCaller, type ExportFigures } from "./views-measure";
+import { runMonthClose, type MonthCloseFigures } from "./month-close";
+import { measureHttpIngest, type HttpFigures } from "./http-ingest";
+import { API_BATCH, setUpAccount } from "./accounts";
 
-export const API_BATCH = 10_000;
+export { API_BATCH, setUpAccount };
 
 export interface PipelineFigures {
   db: DbHandle["kind"] | "citus (3 nodes)";
@@ -29,6 +33,13 @@ export interface PipelineFigures {
   dedup: { records: number; seconds: number; perSecond: number; duplicates: number };
   import: { records: number; seconds: number; perSecond: number };
   rating: { records: number; seconds: number; lines: number };
+  /** Billing Details CSV of the import account's cycle (the export route's body). */
+  export: ExportFigures;
+  /** PostgreSQL only (opts.url): the raw baselines of the same run. */
+  raw?: RawFigures & { copyOut: { rows: number; bytes: number; seconds: number; rowsPerSecond: number } };
+  close?: MonthCloseFigures;
+  /** Over HTTP against `next start` (opts.httpPort), or why it was skipped. */
+  http?: HttpFigures | string;
 }
 
 /** Sends one POST /api/v1/usage request, answers its Response. */
@@ -57,18 +68,16 @@ export interface PipelineOptions extends GenerateOptions {
   /** Suffix for the account ids, so runs sharing a database never collide. */
   tag?: string;
   log?: (line: string) => void;
+  /** The PostgreSQL server's URL: measure the raw baselines on it (fresh tables). */
+  url?: string;
+  /** Month close: this many accounts × 10 instances (0 or unset: skipped). */
+  closeAccounts?: number;
+  /** Also ingest over HTTP against `next start` on this port (PostgreSQL only: the server needs opts.url). */
+  httpPort?: number;
 }
 
 const rate = (n: number, s: number) => Math.round(n / Math.max(s, 1e-6));
 
-export async function setUpAccount(id: string, gen: GenerateOptions) {
-  await createAccount(OPERATOR, { id, name: `Bench ${id}`, timeZone: "UTC" });
-  // Enough balance that settlement pays everything and no overdue stops billing.
-  await topUp(OPERATOR, { amount: "100000000", at: new Date("2020-01-01T00:00:00Z") }, id);
-  for (const inst of benchInstances(gen)) {
-    await registerInstance(OPERATOR, { ...inst, billingMethod: "payg" }, id);
-  }
-}
 
 async function api(post: PostUsage, body: string, key: string) {
   const res = await post(
@@ -127,6 +136,9 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineFigure
   }
   const dedupRecords = again.accepted + again.duplicates;
 
+  // (a') The same over real HTTP, into a third account.
+  const http = opts.httpPort && opts.url ? await measureHttpIngest({ dbUrl: opts.url, port: opts.httpPort, gen, tag, log }) : undefined;
+
   // (b) Bulk import through the CLI command, from an NDJSON file.
   const file = path.join(opts.workDir, `bench-${tag}.ndjson`);
   const out = createWriteStream(file);
@@ -144,6 +156,24 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineFigure
   const ratingSeconds = (performance.now() - t2) / 1000;
   log(`  rating: ${jobs.lines} lines, ${jobs.settled} settled in ${ratingSeconds.toFixed(2)} s`);
 
+  // (d) Billing Details CSV export of the import account's cycle.
+  const cycle = benchPeriod(gen).from.toISOString().slice(0, 7);
+  const exported = await measureExport(viewsCaller(importAccount), cycle);
+  log(`  export: ${exported.rows} rows in ${exported.seconds.toFixed(2)} s, RSS +${exported.rssGrowthMb.toFixed(1)} MB`);
+
+  // (e) The raw baselines on the same server: fresh tables, the same rows, no application code.
+  let raw: PipelineFigures["raw"];
+  if (opts.url) {
+    const base = await measureRawBaselines(opts.url, generateUsage(gen), opts.workDir, log);
+    const { statement } = await billLinesExportSql(viewsCaller(importAccount), { billingCycle: cycle });
+    const copyOut = await measureRawCopyOut(opts.url, statement);
+    log(`  raw COPY TO STDOUT: ${copyOut.rows} rows in ${copyOut.seconds.toFixed(2)} s`);
+    raw = { ...base, copyOut };
+  }
+
+  // (f) Month close over many small accounts.
+  const close = opts.closeAccounts ? await runMonthClose(handle, { accounts: opts.closeAccounts, gen, tag, log }) : undefined;
+
   return {
     db: handle.kind,
     records,
@@ -151,5 +181,9 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineFigure
     dedup: { records: dedupRecords, seconds: dedupSeconds, perSecond: rate(dedupRecords, dedupSeconds), duplicates: again.duplicates },
     import: { records, seconds: importSeconds, perSecond: rate(records, importSeconds) },
     rating: { records, seconds: ratingSeconds, lines: jobs.lines },
+    export: exported,
+    raw,
+    close,
+    http,
   };
 }

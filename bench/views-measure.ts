@@ -29,7 +29,7 @@ import { filterChoices } from "@/lib/data/views/facets";
 import { getSummary } from "@/lib/data/views/summary";
 import { listUsage } from "@/lib/data/views/usage";
 import { benchPeriod, generateUsage, type BenchRecord, type GenerateOptions } from "./generate";
-import { setUpAccount } from "./pipeline";
+import { setUpAccount } from "./accounts";
 
 export interface LoadFigures {
   accountId: string;

@@ -4,12 +4,14 @@
 // rated from them, then times each Bill Details tab's server-side loading (first
 // page, a filtered page, a grouped page; p50/p95 over R runs, default 20) and a
 // full Billing Details CSV export (rows/s, peak RSS growth, from a baseline
-// taken after a full GC).
+// taken after a full GC), next to the raw `COPY (same SELECT) TO STDOUT` of the same run.
 import { appendFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { migrateDatabase, openDatabase, setHandle } from "@/db/client";
 import { fmt, loadAverage, machineLine, runHeading, startPostgres, stopPostgres } from "./env";
 import { BENCH_DEFAULTS } from "./generate";
+import { measureRawCopyOut } from "./baseline";
+import { billLinesExportSql } from "@/lib/data/views/exports";
 import { loadViewsData, measureExport, measureTabs, viewsCaller, type ExportFigures, type LoadFigures, type Timing } from "./views-measure";
 
 const TARGETS = { p95Ms: 300, exportRowsPerSecond: 100_000, rssGrowthMb: 50 };
@@ -64,7 +66,11 @@ async function main() {
     const tabs = await measureTabs({ caller, cycle: load.cycle, runs, log: (s) => console.log(s) });
     console.log("▶ export");
     const exp = await measureExport(caller, load.cycle);
-    block = `${viewsTables(load, tabs, exp)}\n\nLoad after: ${loadAverage()}`;
+    // The raw baseline of the same run: the server writing the export's own statement with COPY.
+    const raw = await measureRawCopyOut(pg.url, (await billLinesExportSql(caller, { billingCycle: load.cycle })).statement);
+    const ratio = exp.rowsPerSecond / raw.rowsPerSecond;
+    const rawLine = `Raw baseline, same run: \`COPY (same SELECT) TO STDOUT\` ${fmt(raw.rowsPerSecond)} rows/s; the export is ${ratio.toFixed(2)}× that (target ≥ 0.80×: ${ratio >= 0.8 ? "met" : "**missed**"}).`;
+    block = `${viewsTables(load, tabs, exp)}\n\n${rawLine}\n\nLoad after: ${loadAverage()}`;
     console.log(`\n${block}`);
   } finally {
     setHandle(null);

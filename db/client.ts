@@ -9,6 +9,7 @@ import type { SQL } from "drizzle-orm";
 import { acquireDbLock, defaultPgliteDir, type DbLock } from "@/lib/db-lock";
 import * as schema from "./schema";
 import { hasCitus, migrateCitus } from "./citus";
+import { copyRowsText, inlineStatement } from "./copy-out";
 
 export { defaultPgliteDir };
 
@@ -24,6 +25,11 @@ export interface DbHandle {
   close(): Promise<void>;
   /** Bulk load rows of text columns with COPY (fast path for imports and benchmarks). */
   copyRows(table: string, columns: string[], rows: AsyncIterable<string[]> | string[][]): Promise<number>;
+  /**
+   * PostgreSQL only: the one-column rows of `statement` through COPY … TO STDOUT, as text chunks
+   * (db/copy-out.ts); null when its parameters cannot be written as literals.
+   */
+  copyOut?(statement: SQL): AsyncIterable<string> | null;
 }
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
@@ -62,14 +68,46 @@ async function openPostgres(url: string, onQuery?: (text: string, params: unknow
       const { Readable } = await import("node:stream");
       const writable = await client.unsafe(`COPY ${table} (${columns.join(",")}) FROM STDIN`).writable();
       let n = 0;
+      // Rows go out in chunks of ~64 kB: a socket write per row was a measurable share of an import.
       async function* lines() {
+        let chunk = "";
         for await (const row of rows as AsyncIterable<string[]>) {
           n++;
-          yield row.map(copyEscape).join("\t") + "\n";
+          chunk += row.map(copyEscape).join("\t") + "\n";
+          if (chunk.length >= 65_536) {
+            yield chunk;
+            chunk = "";
+          }
         }
+        if (chunk) yield chunk;
       }
       await pipeline(Readable.from(lines()), writable);
       return n;
+    },
+    copyOut(statement) {
+      const text = inlineStatement(statement);
+      if (text === null) return null;
+      return (async function* () {
+        const q = client.unsafe(`COPY (${text}) TO STDOUT`);
+        const readable = await q.readable();
+        let done = false;
+        try {
+          // Not destroyed when the reader leaves early: the finally below must drain it.
+          yield* copyRowsText(readable.iterator({ destroyOnReturn: false }));
+          done = true;
+          resumeAfterCopy(readable);
+        } finally {
+          if (!done) {
+            // The reader left early (client gone): stop the server, then drain what is
+            // in flight so the pooled connection returns clean instead of paused.
+            q.cancel();
+            const { finished } = await import("node:stream/promises");
+            readable.resume();
+            await finished(readable).catch(() => {});
+            resumeAfterCopy(readable);
+          }
+        }
+      })();
     },
   };
 }
@@ -120,9 +158,21 @@ async function startPglite(dataDir: string | undefined, loadDataDir: Blob | unde
   return client;
 }
 
+/**
+ * postgres.js pauses the socket when a COPY stream's buffer is full and resumes
+ * it from the stream's read(); after the stream's end nobody reads, so the
+ * server's CommandComplete/ReadyForQuery can sit unread in a paused socket and
+ * the pooled connection never comes back. One more read() resumes it.
+ */
+export function resumeAfterCopy(readable: import("node:stream").Readable): void {
+  (readable as unknown as { _read?: (n: number) => void })._read?.(0);
+}
+
 /** COPY text format: \N for null, backslash escapes for specials. */
+const COPY_SPECIAL = /[\\\t\n\r]/;
 function copyEscape(v: string | null): string {
   if (v === null) return "\\N";
+  if (!COPY_SPECIAL.test(v)) return v; // the common case: nothing to escape
   return v.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
 }
 

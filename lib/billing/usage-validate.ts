@@ -241,7 +241,7 @@ export function checkUsageRecord(r: ShapedUsage, ctx: UsageContext): { record?: 
   if (issues.length) return { issues };
   const quantity = r.quantity.toFixed();
   const base = { instanceId: r.instanceId, itemId: item.id, quantity, startAt: r.startAt, endAt: r.endAt, attributes };
-  return { record: { id: r.id, ...base, contentHash: usageContentHash(base) }, issues };
+  return { record: { id: r.id, ...base, contentHash: usageContentHash(base, true) }, issues };
 }
 
 const GB_BYTES = BigInt(1024 ** 3);

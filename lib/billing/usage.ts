@@ -14,7 +14,9 @@ export interface UsageRow {
   attributes: Record<string, unknown> | null;
 }
 
-export function usageContentHash(r: Omit<UsageRow, "accountId" | "id">): string {
+/** `canonicalQuantity`: the quantity is already Decimal#toFixed()'s form (the validator's), so it is not parsed again. */
+export function usageContentHash(r: Omit<UsageRow, "accountId" | "id">, canonicalQuantity = false): string {
   const attrs = r.attributes ? JSON.stringify(r.attributes, Object.keys(r.attributes).sort()) : "";
-  return sha256([r.instanceId, r.itemId, dec(r.quantity).toFixed(), r.startAt.toISOString(), r.endAt.toISOString(), attrs].join("|"));
+  const quantity = canonicalQuantity ? r.quantity : dec(r.quantity).toFixed();
+  return sha256([r.instanceId, r.itemId, quantity, r.startAt.toISOString(), r.endAt.toISOString(), attrs].join("|"));
 }

@@ -25,7 +25,9 @@ export function textStream(produce: (write: Write) => Promise<void>, highWaterMa
         };
         // Not awaited: start() must return so the response can begin at once.
         produce(write).then(
-          () => controller.close(),
+          () => {
+            if (!cancelled) controller.close(); // a cancelled stream is closed already
+          },
           (e) => {
             if (!cancelled) controller.error(e);
           },

@@ -69,7 +69,16 @@ export async function runAccountJobs(tx: Tx, account: Account, catalog: Catalog,
   return { accountId: account.id, lines, settled, overdueAt };
 }
 
-export async function runJobs(db: Db, opts: { now: Date | ((a: Account) => Date); accountIds?: string[]; log?: (s: string) => void }): Promise<AccountJobResult[]> {
+/**
+ * Runs every account's jobs, each in its own transaction. `concurrency` accounts
+ * at a time (default 1): accounts share no rows, so on PostgreSQL several
+ * transactions overlap one account's JavaScript with another's queries
+ * (PGlite has one connection: keep 1). Results are in account order.
+ */
+export async function runJobs(
+  db: Db,
+  opts: { now: Date | ((a: Account) => Date); accountIds?: string[]; log?: (s: string) => void; concurrency?: number },
+): Promise<AccountJobResult[]> {
   const catalog = await catalogFromDb(db);
   // The account ids first (the one cross-account read), then each account by its id:
   // on Citus every query of an account's run stays on that account's shard.
@@ -81,29 +90,43 @@ export async function runJobs(db: Db, opts: { now: Date | ((a: Account) => Date)
     const [account] = await db.select().from(accounts).where(eq(accounts.id, id));
     if (account) targets.push(account);
   }
-  const results: AccountJobResult[] = [];
+  const results: (AccountJobResult | undefined)[] = new Array(targets.length);
   const failures: { accountId: string; error: unknown }[] = [];
-  for (const [i, account] of targets.entries()) {
-    const now = typeof opts.now === "function" ? opts.now(account) : opts.now;
-    const t0 = Date.now();
-    let r: AccountJobResult;
-    try {
-      r = await db.transaction((tx) => runAccountJobs(tx, account, catalog, now));
-    } catch (error) {
-      // One account's failure (its transaction rolled back) must not stop the others' billing.
-      failures.push({ accountId: account.id, error });
-      opts.log?.(`[${i + 1}/${targets.length}] ${account.id}: FAILED, nothing written: ${(error as Error).message}`);
-      continue;
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < targets.length) {
+      const i = next++;
+      const account = targets[i];
+      const now = typeof opts.now === "function" ? opts.now(account) : opts.now;
+      const t0 = Date.now();
+      let r: AccountJobResult;
+      try {
+        r = await db.transaction((tx) => runAccountJobs(tx, account, catalog, now));
+      } catch (error) {
+        // One account's failure (its transaction rolled back) must not stop the others' billing.
+        failures.push({ accountId: account.id, error });
+        opts.log?.(`[${++done}/${targets.length}] ${account.id}: FAILED, nothing written: ${(error as Error).message}`);
+        continue;
+      }
+      results[i] = r;
+      opts.log?.(
+        `[${++done}/${targets.length}] ${account.id}: ${r.lines} lines rated, ${r.settled} settled` +
+          `${r.overdueAt ? `, overdue since ${r.overdueAt.toISOString()}` : ""} (${Date.now() - t0} ms)`,
+      );
     }
-    results.push(r);
-    opts.log?.(
-      `[${i + 1}/${targets.length}] ${account.id}: ${r.lines} lines rated, ${r.settled} settled` +
-        `${r.overdueAt ? `, overdue since ${r.overdueAt.toISOString()}` : ""} (${Date.now() - t0} ms)`,
-    );
-  }
+  };
+  const workers = Math.max(1, Math.min(Math.trunc(opts.concurrency ?? 1), targets.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+  const ok = results.filter((r): r is AccountJobResult => r !== undefined);
   if (failures.length === 1 && targets.length === 1) throw failures[0].error;
-  if (failures.length) throw new JobsFailedError(failures, results);
-  return results;
+  if (failures.length) throw new JobsFailedError(failures, ok);
+  return ok;
+}
+
+/** Accounts run at a time: several transactions on PostgreSQL's pool, one on PGlite's single connection. */
+export function jobsConcurrency(kind: "pglite" | "postgres"): number {
+  return kind === "postgres" ? 4 : 1;
 }
 
 /** Some accounts' jobs failed (each rolled back); the others' ran and are in `results`. */

@@ -7,7 +7,7 @@ import { createAccount, createApiKey, createUser, listApiKeys, revokeApiKey, set
 import { seedDemo, DEMO_SIGN_INS } from "@/db/seed/demo";
 import { systemNow } from "@/lib/clock";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
-import { runJobs } from "@/lib/jobs/run";
+import { jobsConcurrency, runJobs } from "@/lib/jobs/run";
 import { deliverPending } from "@/lib/webhooks/deliver";
 import { topUp } from "@/lib/data/top-ups";
 import { importUsageCommand } from "./import-usage";
@@ -145,7 +145,7 @@ Object.assign(COMMANDS, {
       const now = instant(values.now, "now");
       const account = str(values.account);
       const t0 = Date.now();
-      const results = await runJobs(handle.db, { now, accountIds: account ? [account] : undefined, log });
+      const results = await runJobs(handle.db, { now, accountIds: account ? [account] : undefined, log, concurrency: jobsConcurrency(handle.kind) });
       if (account && !results.length) throw new NotFoundError(`Account ${account} does not exist.`);
       log(`Jobs ran up to ${now.toISOString()} for ${results.length} account(s) in ${Date.now() - t0} ms.`);
     },

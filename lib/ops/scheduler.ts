@@ -8,9 +8,9 @@
 // that can no longer pay keeps running for at most one tick. Hence a short
 // default (60 s, BILLING_JOBS_INTERVAL_SECONDS): a run over an account with
 // nothing due is a few reads.
-import { getDb } from "@/db/client";
+import { getDb, getHandle } from "@/db/client";
 import { accountNow } from "@/lib/clock";
-import { runJobs } from "@/lib/jobs/run";
+import { jobsConcurrency, runJobs } from "@/lib/jobs/run";
 import { deliverPending } from "@/lib/webhooks/deliver";
 
 export const DEFAULT_JOBS_INTERVAL_SECONDS = 60;
@@ -22,7 +22,8 @@ export function startJobScheduler({ intervalSeconds, log, accountIds }: { interv
     running = true;
     try {
       const t0 = Date.now();
-      const results = await runJobs(await getDb(), { now: accountNow, accountIds });
+      const handle = await getHandle();
+      const results = await runJobs(handle.db, { now: accountNow, accountIds, concurrency: jobsConcurrency(handle.kind) });
       log(`Billing jobs: ${results.length} account(s) in ${Date.now() - t0} ms.`);
     } catch (e) {
       log(`Billing jobs failed: ${(e as Error).message}`);

@@ -98,6 +98,26 @@ describe("billing engine", () => {
     await expect(runJobs(db(), { now: new Date("2026-03-05T00:00:00Z"), accountIds: [bad] })).rejects.toThrow(/No USD payg price/);
   });
 
+  it("accounts run several at a time bill each exactly as one at a time, results in account order", async () => {
+    const ids = (await Promise.all(Array.from({ length: 6 }, () => account({ balance: "100" })))).sort();
+    const [bad, ...good] = ids;
+    for (const [i, a] of good.entries())
+      await instance(a, { id: "cp", productId: "cloud-phone", spec: "acp.std.large", regionId: "cn-hangzhou", count: i + 1, createdAt: "2026-03-01T00:00:00Z", releasedAt: "2026-03-01T10:30:00Z" });
+    await instance(bad, { id: "cp", productId: "cloud-phone", regionId: "cn-hangzhou", createdAt: "2026-03-01T00:00:00Z" }); // no price
+    const logged: string[] = [];
+    const err = await runJobs(db(), { now: new Date("2026-03-05T00:00:00Z"), accountIds: ids, concurrency: 3, log: (s) => logged.push(s) }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect((err as JobsFailedError).failures.map((f) => f.accountId)).toEqual([bad]);
+    expect((err as JobsFailedError).results.map((r) => r.accountId)).toEqual(good);
+    expect(logged.map((l) => l.match(/^\[(\d+)\//)?.[1]).sort((x, y) => Number(x) - Number(y))).toEqual(["1", "2", "3", "4", "5", "6"]);
+    // Three started periods of round(4 × 0.0808 × n) each, as in the one-account case.
+    for (const [i, a] of good.entries())
+      expect((await lines(a)).map((l) => l.pretaxAmount)).toEqual([dec("0.0808").times(4 * (i + 1)).toDecimalPlaces(2).times(3).toFixed(6)]);
+    expect(await lines(bad)).toHaveLength(0);
+  });
+
   it("Cloud Phone stops at the instant the account goes overdue, charged to the second", async () => {
     // No money: the first period to fall due (02:00–06:00) makes the account overdue at its due instant.
     const a = await account();

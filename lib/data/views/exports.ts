@@ -5,7 +5,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { BOM, csvCellSql, csvHeader, csvLineSql, csvRow, type CsvColumn } from "@/lib/exports/csv";
 import { resolveColumns, type DetailColumn } from "@/lib/exports/columns";
-import { getDb } from "@/db/client";
+import { getDb, getHandle } from "@/db/client";
 import { catalogFromDb } from "@/lib/billing/catalog-db";
 import { csvHeaderWords, type CsvHeaderWords } from "@/lib/exports/headers";
 import { FOCUS_CSV_COLUMNS, focusRecords } from "@/lib/exports/focus";
@@ -57,19 +57,30 @@ function detailCellExpr(c: DetailColumn, words: CsvHeaderWords): string {
   return `x."${c.key}"::text`;
 }
 
-/** Billing Details as shown: same filters, grouping, order and chosen columns, all pages. */
-export async function exportBillLines(caller: Caller, input: unknown, accountId?: string, words = EN): Promise<CsvExport> {
+/** The Billing Details export's statement (one ready CSV line per row) and header; the benchmark COPYs the same statement. */
+export async function billLinesExportSql(caller: Caller, input: unknown, accountId?: string, words = EN) {
   const account = await getAccount(caller, accountId);
   const q = parseInput(billLinesQuerySchema, queryInput(input));
   const chosen = resolveColumns(q.columns ?? (await getColumnPreference(caller, "bill-details")));
   // PostgreSQL writes each line (same cell rules as csvCell): JavaScript only joins them.
   const line = csvLineSql(chosen.map((c) => csvCellSql(detailCellExpr(c, words), c.kind)));
   const statement = allBillLinesSql(account.id, [sql`bl.billing_cycle = ${q.billingCycle}`], q, chosen.map((c) => c.key), `${line} AS line`);
+  const header = BOM + csvHeader(chosen.map((c) => ({ header: words.details[c.key as keyof CsvHeaderWords["details"]] })));
+  return { filename: `billing-details-${q.billingCycle}.csv`, header, statement };
+}
+
+/** Billing Details as shown: same filters, grouping, order and chosen columns, all pages. */
+export async function exportBillLines(caller: Caller, input: unknown, accountId?: string, words = EN): Promise<CsvExport> {
+  const { filename, header, statement } = await billLinesExportSql(caller, input, accountId, words);
+  const handle = await getHandle();
   const body = textStream(async (write) => {
-    await write(BOM + csvHeader(chosen.map((c) => ({ header: words.details[c.key as keyof CsvHeaderWords["details"]] }))));
-    await forEachBatch<{ line: string }>(statement, async (rows) => write(rows.map((r) => r.line).join("")));
+    await write(header);
+    // PostgreSQL: COPY … TO STDOUT (one statement, one snapshot, no per-batch round trips).
+    const copied = handle.copyOut?.(statement);
+    if (copied) for await (const chunk of copied) await write(chunk);
+    else await forEachBatch<{ line: string }>(statement, async (rows) => write(rows.map((r) => r.line).join("")));
   });
-  return { filename: `billing-details-${q.billingCycle}.csv`, body };
+  return { filename, body };
 }
 
 /** FOCUS 1.2: the stored charges under the same filters (never aggregated), voucher credits as their own rows. */
