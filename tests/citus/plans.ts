@@ -64,6 +64,9 @@ async function pulledToOneShard(raw: postgres.Sql, text: string, params: unknown
  * is an INSERT … SELECT of client rows that all land on one shard.
  */
 export async function checkPlan(raw: postgres.Sql, text: string, params: unknown[]): Promise<{ plan: string; pulled: boolean; why: string | null }> {
+  // `COPY (SELECT …) TO STDOUT` (the exports on PostgreSQL) runs its SELECT: that is what is planned.
+  const copied = /^\s*copy\s*\(([\s\S]*)\)\s*to\s+stdout\b[\s\S]*$/i.exec(text);
+  if (copied) text = copied[1];
   const plan = (await raw.unsafe(`EXPLAIN ${text}`, params as never[])).map((r) => (r as Record<string, string>)["QUERY PLAN"]).join("\n");
   const counts = [...plan.matchAll(/Task Count: (\d+)/g)].map((m) => Number(m[1]));
   const pulled = /INSERT\/SELECT method: pull to coordinator/.test(plan);
