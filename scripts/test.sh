@@ -40,6 +40,8 @@ trap 'pg_temp_stop; citus_temp_stop' EXIT
 if pg_temp_start; then
   layer "integration (PostgreSQL 15)" "count_vitest $OUT/int-pg.json" \
     npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$OUT/int-pg.json"
+  layer "queue (PostgreSQL 15)" "count_vitest $OUT/queue.json" \
+    npx vitest run --project queue --reporter=default --reporter=json --outputFile.json="$OUT/queue.json"
   pg_temp_stop
 else
   summary+=("integration (PostgreSQL 15)  FAIL  could not start a PostgreSQL server")
