@@ -1,15 +1,15 @@
 // The billing jobs on the shared queue, with real worker processes
-// (scripts/worker.ts) on a PostgreSQL server: 200 accounts, two workers.
-// Each account's jobs run exactly once per tick; a worker killed mid-job
-// leaves its accounts to the other and nothing is charged twice — the bill
-// lines and the ledger equal those of one in-process run over the same
-// accounts in a second database.
+// (scripts/worker.ts) on a PostgreSQL server or a Citus cluster: 200 accounts,
+// two workers. Each account's jobs run exactly once per tick; a worker killed
+// mid-job leaves its accounts to the other and nothing is charged twice — the
+// bill lines and the ledger equal those of one in-process run over a copy of
+// the same 200 accounts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import postgres from "postgres";
 import type PgBoss from "pg-boss";
-import { sql } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import { migrateDatabase, openDatabase, query, type DbHandle } from "@/db/client";
 import { accounts, instances, ledgerEntries } from "@/db/schema";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
@@ -18,28 +18,16 @@ import { runJobs } from "@/lib/jobs/run";
 
 const N = 200;
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const ids = Array.from({ length: N }, (_, i) => `q-${String(i).padStart(3, "0")}`);
+// This run's accounts (the database is shared with other test files): the queued ones and their copies.
+const P = `qt${process.pid}${Date.now().toString(36)}`;
+const numbered = (kind: string) => Array.from({ length: N }, (_, i) => `${P}-${kind}-${String(i).padStart(3, "0")}`);
+const ids = numbered("q");
+const copies = numbered("r");
 const T1 = new Date("2026-03-05T00:00:00Z");
 const T2 = new Date("2026-03-08T00:00:00Z");
 
-/** A new, empty database on the test server (its accounts are only this file's). */
-async function freshDatabase(url: string, name: string): Promise<string> {
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`drop database if exists ${name}`);
-    await admin.unsafe(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
 /** 200 accounts with a test clock and a pay-as-you-go Cloud Phone; every fifth has no money (it goes overdue). */
-async function seed(h: DbHandle) {
-  await migrateDatabase(h);
-  await loadCatalog(h.db, await readCatalogFile());
+async function seed(h: DbHandle, ids: string[]) {
   await h.db.insert(accounts).values(ids.map((id) => ({ id, name: id, currency: "USD" as const, creditLimit: "0", testClockNow: T1 })));
   await h.db.insert(ledgerEntries).values(
     ids.flatMap((id, i) => (i % 5 === 0 ? [] : [{ accountId: id, id: `led_${id}`, entryType: "top_up" as const, amount: String(20 + i), currency: "USD" as const, at: new Date("2026-01-01T00:00:00Z") }])),
@@ -53,15 +41,20 @@ async function seed(h: DbHandle) {
   );
 }
 
-/** What billing wrote, per account: bill lines and ledger entries, without generated ids. */
-async function outcome(h: DbHandle) {
+/** What billing wrote to one set of accounts (`kind`): bill lines and ledger entries, without generated ids, accounts by number. */
+async function outcome(h: DbHandle, kind: string) {
+  const like = `${P}-${kind}-%`;
+  const n = (col: string) => sql.raw(`right(${col}, 3)`);
   const lines = await query(
     h.db,
-    sql`select account_id, bill_date::text, line_type, product_id, instance_id, usage_quantity::text, pretax_amount::text, paid_from_balance::text, outstanding_amount::text
-        from bill_lines order by account_id, bill_date, instance_id, billable_item_id, pretax_amount`,
+    sql`select ${n("account_id")} as account, bill_date::text, line_type, product_id, instance_id, usage_quantity::text, pretax_amount::text, paid_from_balance::text, outstanding_amount::text
+        from bill_lines where account_id like ${like} order by account_id, bill_date, instance_id, billable_item_id, pretax_amount`,
   );
-  const ledger = await query(h.db, sql`select account_id, entry_type, amount::text, at from ledger_entries order by account_id, at, entry_type, amount`);
-  const accs = await query(h.db, sql`select id, overdue_since, jobs_run_until from accounts order by id`);
+  const ledger = await query(
+    h.db,
+    sql`select ${n("account_id")} as account, entry_type, amount::text, at from ledger_entries where account_id like ${like} order by account_id, at, entry_type, amount`,
+  );
+  const accs = await query(h.db, sql`select ${n("id")} as account, overdue_since, jobs_run_until from accounts where id like ${like} order by id`);
   return { lines, ledger, accs };
 }
 
@@ -119,7 +112,7 @@ async function accountJobs(h: DbHandle, since: Date): Promise<JobRow[]> {
   return query<JobRow>(
     h.db,
     sql`select singleton_key as key, state, retry_count, output->>'worker' as worker from ${sql.raw(QUEUE_SCHEMA)}.job
-        where name = ${ACCOUNT_QUEUE} and created_on >= ${since.toISOString()}::timestamptz order by singleton_key`,
+        where name = ${ACCOUNT_QUEUE} and singleton_key like ${`${P}-q-%`} and created_on >= ${since.toISOString()}::timestamptz order by singleton_key`,
   );
 }
 
@@ -139,47 +132,46 @@ const allCompleted = (h: DbHandle, since: Date) => async () => {
 };
 
 describe("billing jobs on the queue, two worker processes (PostgreSQL)", () => {
-  let queued: DbHandle; // the workers' database
-  let reference: DbHandle; // the same accounts, run in-process by one runner
+  let h: DbHandle;
   let web1: PgBoss;
   let web2: PgBoss;
   const workers: Worker[] = [];
+  const url = () => h.url!;
 
   beforeAll(async () => {
-    const url = process.env.DATABASE_URL;
-    if (!url) throw new Error("the queue tests need a PostgreSQL server: set DATABASE_URL (npm test starts one)");
-    const tag = `${process.pid}`;
-    queued = await openDatabase({ url: await freshDatabase(url, `queue_${tag}`) });
-    reference = await openDatabase({ url: await freshDatabase(url, `queue_ref_${tag}`) });
-    await seed(queued);
-    await seed(reference);
+    const dbUrl = process.env.DATABASE_URL;
+    if (!dbUrl) throw new Error("the queue tests need a PostgreSQL server: set DATABASE_URL (npm test starts one)");
+    h = await openDatabase({ url: dbUrl });
+    await migrateDatabase(h);
+    await loadCatalog(h.db, await readCatalogFile());
+    await seed(h, ids);
+    await seed(h, copies);
     // Two web servers enqueue on the same queue.
-    web1 = await openQueue(queued.url!, { supervise: false });
-    web2 = await openQueue(queued.url!, { supervise: false });
+    web1 = await openQueue(dbUrl, { supervise: false });
+    web2 = await openQueue(dbUrl, { supervise: false });
   });
 
   afterAll(async () => {
     await Promise.all(workers.map((w) => stopWorker(w)));
     await web1?.stop({ graceful: false, wait: true });
     await web2?.stop({ graceful: false, wait: true });
-    await queued?.close();
-    await reference?.close();
+    await h?.close();
   });
 
   it("each account's jobs run exactly once per tick, however many web servers ask for it", async () => {
-    workers.push(await startWorker(queued.url!, "w1"), await startWorker(queued.url!, "w2"));
+    workers.push(await startWorker(url(), "w1"), await startWorker(url(), "w2"));
     const since = new Date(Date.now() - 1000);
-    const asked = await Promise.all([enqueueTick(web1, 3600), enqueueTick(web2, 3600), enqueueTick(web1, 3600)]);
+    const asked = await Promise.all([enqueueTick(web1, 3600, { accountIds: ids }), enqueueTick(web2, 3600, { accountIds: ids }), enqueueTick(web1, 3600, { accountIds: ids })]);
     expect(asked.filter((id) => id !== null)).toHaveLength(1);
 
-    const jobs = await until("200 completed account jobs", allCompleted(queued, since));
+    const jobs = await until("200 completed account jobs", allCompleted(h, since));
     expect(jobs.map((j) => j.key)).toEqual(ids);
     expect(jobs.every((j) => j.retry_count === 0)).toBe(true);
     // Both workers took part.
     expect(new Set(jobs.map((j) => j.worker))).toEqual(new Set(["w1", "w2"]));
 
-    await runJobs(reference.db, { now: T1 });
-    const [got, want] = [await outcome(queued), await outcome(reference)];
+    await runJobs(h.db, { now: T1, accountIds: copies });
+    const [got, want] = [await outcome(h, "q"), await outcome(h, "r")];
     expect(got.lines.length).toBeGreaterThan(N);
     expect(got).toEqual(want);
     expect(got.accs.every((a) => new Date(a.jobs_run_until as string).getTime() === T1.getTime())).toBe(true);
@@ -187,34 +179,36 @@ describe("billing jobs on the queue, two worker processes (PostgreSQL)", () => {
 
   it("a worker killed mid-job leaves its accounts to the other, and nothing is charged twice", async () => {
     await Promise.all(workers.splice(0).map((w) => stopWorker(w)));
-    await queued.db.update(accounts).set({ testClockNow: T2 });
+    await h.db.update(accounts).set({ testClockNow: T2 }).where(inArray(accounts.id, ids));
     const since = new Date(Date.now() - 1000);
-    const w3 = await startWorker(queued.url!, "w3");
+    const w3 = await startWorker(url(), "w3");
     workers.push(w3);
 
     // Hold every account row: w3's two runs stop mid-transaction at their first write to their account.
-    const holder = postgres(queued.url!, { max: 1, onnotice: () => {} });
+    const holder = postgres(url(), { max: 1, onnotice: () => {} });
     let release!: () => void;
     const released = new Promise<void>((r) => (release = r));
     const holding = holder.begin(async (tx) => {
-      await tx`select id from accounts for update`;
+      // One row at a time: on Citus each is a single-shard query.
+      for (const id of ids) await tx`select id from accounts where id = ${id} for update`;
       await released;
     });
-    expect(await enqueueTick(web1, 1)).not.toBeNull();
+    expect(await enqueueTick(web1, 1, { accountIds: ids })).not.toBeNull();
     const stuck = await until("w3 mid-job on two accounts", async () => {
-      const active = (await accountJobs(queued, since)).filter((j) => j.state === "active");
-      const waiting = await query<{ n: number }>(queued.db, sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
-      return active.length === 2 && waiting[0].n >= 2 && active.map((j) => j.key);
+      const active = (await accountJobs(h, since)).filter((j) => j.state === "active");
+      return active.length === 2 && active.map((j) => j.key);
     });
+    // Started: within moments each reaches a write to its account and waits there.
+    await new Promise((r) => setTimeout(r, 1500));
 
-    const w4 = await startWorker(queued.url!, "w4");
+    const w4 = await startWorker(url(), "w4");
     workers.push(w4);
     await stopWorker(w3, "SIGKILL");
     release();
     await holding;
     await holder.end();
 
-    const jobs = await until("200 completed account jobs after the kill", allCompleted(queued, since));
+    const jobs = await until("200 completed account jobs after the kill", allCompleted(h, since));
     expect(jobs.map((j) => j.key)).toEqual(ids);
     for (const key of stuck) {
       const j = jobs.find((x) => x.key === key)!;
@@ -223,8 +217,8 @@ describe("billing jobs on the queue, two worker processes (PostgreSQL)", () => {
     }
     expect(jobs.filter((j) => !stuck.includes(j.key)).every((j) => j.worker === "w4")).toBe(true);
 
-    await runJobs(reference.db, { now: T2 });
-    const [got, want] = [await outcome(queued), await outcome(reference)];
+    await runJobs(h.db, { now: T2, accountIds: copies });
+    const [got, want] = [await outcome(h, "q"), await outcome(h, "r")];
     expect(got).toEqual(want);
     expect(got.accs.every((a) => new Date(a.jobs_run_until as string).getTime() === T2.getTime())).toBe(true);
   });
