@@ -11,6 +11,7 @@ import postgres from "postgres";
 import type PgBoss from "pg-boss";
 import { inArray, sql } from "drizzle-orm";
 import { migrateDatabase, openDatabase, query, type DbHandle } from "@/db/client";
+import { hasCitus } from "@/db/citus";
 import { accounts, instances, ledgerEntries } from "@/db/schema";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { ACCOUNT_QUEUE, QUEUE_SCHEMA, enqueueTick, openQueue } from "@/lib/jobs/queue";
@@ -175,6 +176,11 @@ describe("billing jobs on the queue, two worker processes (PostgreSQL)", () => {
     expect(got.lines.length).toBeGreaterThan(N);
     expect(got).toEqual(want);
     expect(got.accs.every((a) => new Date(a.jobs_run_until as string).getTime() === T1.getTime())).toBe(true);
+    // On a Citus cluster the queue's tables stay local to the coordinator; the accounts are distributed.
+    if (await hasCitus(h.db)) {
+      const placed = await query<{ t: string }>(h.db, sql`select logicalrelid::text as t from pg_dist_partition where logicalrelid::text in ('accounts', ${`${QUEUE_SCHEMA}.job`})`);
+      expect(placed.map((r) => r.t)).toEqual(["accounts"]);
+    }
   });
 
   it("a worker killed mid-job leaves its accounts to the other, and nothing is charged twice", async () => {
