@@ -101,6 +101,10 @@ done
 
 status=0
 node scripts/two-servers-check.mjs "http://localhost:$NGINX_PORT" "http://127.0.0.1:$WEB1_PORT" "http://127.0.0.1:$WEB2_PORT" || status=$?
+# THEN: a command to run against the running deployment (bench/load.sh), with BASE, WEB1, WEB2 set.
+if [ $status = 0 ] && [ -n "${THEN:-}" ]; then
+  BASE="http://localhost:$NGINX_PORT" WEB1="http://127.0.0.1:$WEB1_PORT" WEB2="http://127.0.0.1:$WEB2_PORT" bash -c "$THEN" || status=$?
+fi
 if [ $status != 0 ]; then
   for f in web1 web2 worker1 worker2 nginx-error; do echo "── $f.log"; tail -20 "$RUN/$f.log" 2>/dev/null; done
 fi
