@@ -29,7 +29,7 @@ export const QUEUE_SCHEMA = "billing_queue";
 export const TICK_QUEUE = "billing-tick";
 export const ACCOUNT_QUEUE = "billing-account";
 /** First key of the advisory lock a run holds on its account (the second is the account id's hash). */
-const ACCOUNT_LOCK_SPACE = 7_300_118;
+export const ACCOUNT_LOCK_SPACE = 7_300_118;
 
 export interface QueueOptions {
   /** Seconds a job may stay active before it counts as lost (its worker died) and is retried. */
@@ -67,6 +67,10 @@ export async function openQueue(url: string, opts: QueueOptions = {}): Promise<P
     supervise: opts.supervise ?? true,
     schedule: false,
     maintenanceIntervalSeconds: opts.maintenanceIntervalSeconds ?? 30,
+    // Every account gets a job every tick (10,000 accounts each minute are 14 M jobs a day):
+    // finished jobs move to the archive after an hour and leave it after a day.
+    archiveCompletedAfterSeconds: 3600,
+    deleteAfterHours: 24,
     monitorStateIntervalSeconds: opts.maintenanceIntervalSeconds ?? 30,
   });
   boss.on("error", (e) => opts.log?.(`Job queue: ${(e as Error).message}`));
@@ -85,7 +89,9 @@ export async function openQueue(url: string, opts: QueueOptions = {}): Promise<P
  * one interval, one tick is queued: the rest are refused (null).
  */
 export async function enqueueTick(boss: PgBoss, intervalSeconds: number, opts: { accountIds?: string[] } = {}): Promise<string | null> {
-  return boss.send(TICK_QUEUE, { accountIds: opts.accountIds }, { singletonKey: "tick", singletonSeconds: Math.max(1, Math.round(intervalSeconds)) });
+  // The queue allows a throttle no longer than its archive delay (an hour).
+  const slot = Math.min(3600, Math.max(1, Math.round(intervalSeconds)));
+  return boss.send(TICK_QUEUE, { accountIds: opts.accountIds }, { singletonKey: "tick", singletonSeconds: slot });
 }
 
 /** An account's jobs are running elsewhere; the queue tries this one again later. */

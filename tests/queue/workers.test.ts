@@ -14,7 +14,7 @@ import { migrateDatabase, openDatabase, query, type DbHandle } from "@/db/client
 import { hasCitus } from "@/db/citus";
 import { accounts, instances, ledgerEntries } from "@/db/schema";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
-import { ACCOUNT_QUEUE, QUEUE_SCHEMA, enqueueTick, openQueue } from "@/lib/jobs/queue";
+import { ACCOUNT_LOCK_SPACE, ACCOUNT_QUEUE, AccountBusyError, QUEUE_SCHEMA, enqueueTick, openQueue, runQueuedAccount } from "@/lib/jobs/queue";
 import { runJobs } from "@/lib/jobs/run";
 
 const N = 200;
@@ -30,9 +30,8 @@ const T2 = new Date("2026-03-08T00:00:00Z");
 /** 200 accounts with a test clock and a pay-as-you-go Cloud Phone; every fifth has no money (it goes overdue). */
 async function seed(h: DbHandle, ids: string[]) {
   await h.db.insert(accounts).values(ids.map((id) => ({ id, name: id, currency: "USD" as const, creditLimit: "0", testClockNow: T1 })));
-  await h.db.insert(ledgerEntries).values(
-    ids.flatMap((id, i) => (i % 5 === 0 ? [] : [{ accountId: id, id: `led_${id}`, entryType: "top_up" as const, amount: String(20 + i), currency: "USD" as const, at: new Date("2026-01-01T00:00:00Z") }])),
-  );
+  const topUps = ids.flatMap((id, i) => (i % 5 === 0 ? [] : [{ accountId: id, id: `led_${id}`, entryType: "top_up" as const, amount: String(20 + i), currency: "USD" as const, at: new Date("2026-01-01T00:00:00Z") }]));
+  if (topUps.length) await h.db.insert(ledgerEntries).values(topUps);
   const created = new Date("2026-03-01T00:00:00Z");
   await h.db.insert(instances).values(
     ids.map((id, i) => ({
@@ -181,6 +180,29 @@ describe("billing jobs on the queue, two worker processes (PostgreSQL)", () => {
       const placed = await query<{ t: string }>(h.db, sql`select logicalrelid::text as t from pg_dist_partition where logicalrelid::text in ('accounts', ${`${QUEUE_SCHEMA}.job`})`);
       expect(placed.map((r) => r.t)).toEqual(["accounts"]);
     }
+  });
+
+  it("a run never starts beside another run of the same account: it is refused as busy, to be retried", async () => {
+    const [id] = numbered("b");
+    await seed(h, [id]);
+    process.env.BILLING_TEST_CLOCK = "1"; // the account's own clock, as the workers run it
+    const holder = postgres(url(), { max: 1, onnotice: () => {} });
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let held!: () => void;
+    const holding = new Promise<void>((r) => (held = r));
+    const other = holder.begin(async (tx) => {
+      await tx`select pg_advisory_xact_lock(${ACCOUNT_LOCK_SPACE}, hashtext(${id}))`;
+      held();
+      await released;
+    });
+    await holding;
+    await expect(runQueuedAccount(h.db, id, "t")).rejects.toBeInstanceOf(AccountBusyError);
+    release();
+    await other;
+    await holder.end();
+    await expect(runQueuedAccount(h.db, id, "t")).resolves.toMatchObject({ accountId: id, worker: "t" });
+    delete process.env.BILLING_TEST_CLOCK;
   });
 
   it("a worker killed mid-job leaves its accounts to the other, and nothing is charged twice", async () => {
