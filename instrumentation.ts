@@ -28,8 +28,12 @@ export async function register() {
   }
   const interval = Number(process.env.BILLING_JOBS_INTERVAL_SECONDS ?? 60);
   if (interval > 0) {
-    const { startJobScheduler, startTickEnqueuer } = await import("./lib/ops/scheduler");
-    if (handle.kind === "postgres") await startTickEnqueuer({ url: process.env.DATABASE_URL!, intervalSeconds: interval, log: console.log });
-    else startJobScheduler({ intervalSeconds: interval, log: console.log });
+    if (handle.kind === "postgres") {
+      const { startTickEnqueuer } = await import("./lib/ops/tick-enqueuer");
+      await startTickEnqueuer({ url: process.env.DATABASE_URL!, intervalSeconds: interval, log: console.log });
+    } else {
+      const { startJobScheduler } = await import("./lib/ops/scheduler");
+      startJobScheduler({ intervalSeconds: interval, log: console.log });
+    }
   }
 }

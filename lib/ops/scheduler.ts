@@ -1,8 +1,5 @@
-// The billing jobs on a schedule, each account at its own "now" (its test
-// clock when those are enabled). On a PostgreSQL server the web process only
-// enqueues a tick on the shared queue (startTickEnqueuer) and workers run the
-// jobs (`npm run worker`); on the embedded database, which one process holds,
-// the server runs them itself (startJobScheduler). Runs never overlap.
+// The server runs the billing jobs on a schedule, each account at its own
+// "now" (its test clock when those are enabled). Runs never overlap.
 //
 // Every charge is settled with its own due instant (a Cloud Phone period at its
 // end, a day's usage at the day's end), whenever the run happens, so the tick
@@ -14,7 +11,6 @@
 import { getDb } from "@/db/client";
 import { accountNow } from "@/lib/clock";
 import { runJobs } from "@/lib/jobs/run";
-import { enqueueTick, openQueue, queueOptionsFromEnv } from "@/lib/jobs/queue";
 import { deliverPending } from "@/lib/webhooks/deliver";
 
 export const DEFAULT_JOBS_INTERVAL_SECONDS = 60;
@@ -44,20 +40,4 @@ export function startJobScheduler({ intervalSeconds, log, accountIds }: { interv
   const timer = setInterval(tick, intervalSeconds * 1000);
   timer.unref();
   return () => clearInterval(timer);
-}
-
-/**
- * Web servers on a PostgreSQL server: every interval, ask the queue for a tick.
- * However many servers ask, one tick per interval is queued.
- */
-export async function startTickEnqueuer({ url, intervalSeconds, log }: { url: string; intervalSeconds: number; log: (s: string) => void }): Promise<() => Promise<void>> {
-  const boss = await openQueue(url, { ...queueOptionsFromEnv(), supervise: false, log });
-  const tick = () =>
-    enqueueTick(boss, intervalSeconds).catch((e: unknown) => log(`Billing tick not queued: ${(e as Error).message}`));
-  const timer = setInterval(tick, intervalSeconds * 1000);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await boss.stop({ graceful: false, wait: true });
-  };
 }

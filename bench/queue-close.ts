@@ -1,4 +1,4 @@
-// `npm run bench:month-close`: the month close of MONTH_CLOSE_ACCOUNTS (10,000)
+// `npm run bench:queue-close`: the month close of MONTH_CLOSE_ACCOUNTS (10,000)
 // accounts on the shared queue, with one worker process and with two
 // (scripts/worker.ts), on a throw-away PostgreSQL 15 server (or DATABASE_URL).
 // Each account has a pay-as-you-go Cloud Phone running all October and its test
