@@ -1,7 +1,9 @@
 // Runs once when the server starts: record each request's real peer address
 // (sign-in throttling), open the database, apply migrations, and on a new
-// embedded database load the catalog and the demo; then run the billing jobs
-// on a schedule (BILLING_JOBS_INTERVAL_SECONDS, 0 turns it off).
+// embedded database load the catalog and the demo; then schedule the billing
+// jobs (BILLING_JOBS_INTERVAL_SECONDS, 0 turns it off): on a PostgreSQL server
+// by queueing a tick for the workers (`npm run worker`), on the embedded
+// database by running them here.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { recordPeerAddresses } = await import("./lib/auth/client-address");
@@ -26,7 +28,12 @@ export async function register() {
   }
   const interval = Number(process.env.BILLING_JOBS_INTERVAL_SECONDS ?? 60);
   if (interval > 0) {
-    const { startJobScheduler } = await import("./lib/ops/scheduler");
-    startJobScheduler({ intervalSeconds: interval, log: console.log });
+    if (handle.kind === "postgres") {
+      const { startTickEnqueuer } = await import("./lib/ops/tick-enqueuer");
+      await startTickEnqueuer({ url: process.env.DATABASE_URL!, intervalSeconds: interval, log: console.log });
+    } else {
+      const { startJobScheduler } = await import("./lib/ops/scheduler");
+      startJobScheduler({ intervalSeconds: interval, log: console.log });
+    }
   }
 }

@@ -29,6 +29,11 @@ export default defineConfig({
       },
       {
         resolve: { alias },
+        // Only on a PostgreSQL server (DATABASE_URL): the shared job queue with worker processes. Fails without one.
+        test: { name: "queue", include: ["tests/queue/**/*.test.ts"], environment: "node", testTimeout: 300_000, hookTimeout: 120_000, fileParallelism: false },
+      },
+      {
+        resolve: { alias },
         // Only on a Citus cluster (DATABASE_URL of its coordinator, CITUS_TEMP_DIR/PORT from scripts/citus-temp.sh).
         test: { name: "citus", include: ["tests/citus/**/*.test.ts"], environment: "node", testTimeout: 300_000, hookTimeout: 300_000, fileParallelism: false },
       },

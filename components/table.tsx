@@ -19,10 +19,10 @@ export function Th({ children, right = false, className = "", ...rest }: { child
   );
 }
 
+// A body cell's look is one short class (app/globals.css): a page of 50 rows has
+// about a thousand cells, and each class name is sent twice (in the HTML and in
+// the RSC payload that hydrates it).
 export function Td({ children, right = false, className = "", wrap = false }: { children: React.ReactNode; right?: boolean; className?: string; wrap?: boolean }) {
-  return (
-    <td className={`${cell} border-b border-line ${right ? "text-right tabular-nums" : ""} ${right || !wrap ? "whitespace-nowrap" : ""} ${className}`}>
-      {children}
-    </td>
-  );
+  const look = right ? "td td-r" : wrap ? "td" : "td td-nw";
+  return <td className={className ? `${look} ${className}` : look}>{children}</td>;
 }

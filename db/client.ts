@@ -20,6 +20,8 @@ export type DbOrTx = Db | Tx;
 export interface DbHandle {
   db: Db;
   kind: "pglite" | "postgres";
+  /** The PostgreSQL server's URL (kind "postgres"). */
+  url?: string;
   /** The embedded folder's lock, held until close() or exit. */
   lock?: DbLock;
   close(): Promise<void>;
@@ -62,6 +64,7 @@ async function openPostgres(url: string, onQuery?: (text: string, params: unknow
   return {
     db,
     kind: "postgres",
+    url,
     close: () => client.end({ timeout: 5 }),
     async copyRows(table, columns, rows) {
       const { pipeline } = await import("node:stream/promises");
@@ -177,6 +180,23 @@ function copyEscape(v: string | null): string {
 }
 
 export async function migrateDatabase(handle: DbHandle): Promise<void> {
+  if (handle.kind === "postgres" && handle.url) {
+    // Web servers and workers start side by side: one migrates, the others wait and find nothing to do.
+    const { default: postgres } = await import("postgres");
+    const lockConn = postgres(handle.url, { max: 1, onnotice: () => {} });
+    try {
+      await lockConn`select pg_advisory_lock(${MIGRATE_LOCK})`;
+      return await migrateUnlocked(handle);
+    } finally {
+      await lockConn.end({ timeout: 5 });
+    }
+  }
+  return migrateUnlocked(handle);
+}
+
+const MIGRATE_LOCK = 7_300_117; // pg_advisory_lock key: one migrating process at a time
+
+async function migrateUnlocked(handle: DbHandle): Promise<void> {
   if (handle.kind === "pglite") {
     const { migrate } = await import("drizzle-orm/pglite/migrator");
     await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER });

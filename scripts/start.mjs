@@ -62,5 +62,30 @@ if (built < Math.max(...sources.map(newestMtime))) {
 // Next's own entry, not npx: the server is our direct child, so signals reach it.
 const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
 const server = spawn(process.execPath, [nextBin, "start", "-p", port], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...handover } });
-for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => server.kill(sig));
-server.on("exit", (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)));
+
+// On a PostgreSQL server the jobs run in a worker process (scripts/worker.ts), one beside
+// the server here; more can run anywhere with `npm run worker`. The embedded database
+// is held by the server, which runs the jobs itself.
+let worker = null;
+let stopping = false;
+function startWorker() {
+  worker = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts"], { stdio: "inherit", env: process.env });
+  worker.on("exit", (code, signal) => {
+    if (stopping) return;
+    console.error(`Billing worker stopped (${signal ?? code}); starting it again in 5 s.`);
+    setTimeout(startWorker, 5000).unref();
+  });
+}
+if (process.env.DATABASE_URL && (process.env.BILLING_JOBS_INTERVAL_SECONDS ?? "60") !== "0") startWorker();
+
+for (const sig of ["SIGINT", "SIGTERM"])
+  process.on(sig, () => {
+    stopping = true;
+    server.kill(sig);
+    worker?.kill(sig);
+  });
+server.on("exit", (code, signal) => {
+  stopping = true;
+  worker?.kill("SIGTERM");
+  process.exit(code ?? 128 + (constants.signals[signal] ?? 0));
+});

@@ -40,17 +40,21 @@ trap 'pg_temp_stop; citus_temp_stop' EXIT
 if pg_temp_start; then
   layer "integration (PostgreSQL 15)" "count_vitest $OUT/int-pg.json" \
     npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$OUT/int-pg.json"
+  layer "queue (PostgreSQL 15)" "count_vitest $OUT/queue.json" \
+    npx vitest run --project queue --reporter=default --reporter=json --outputFile.json="$OUT/queue.json"
   pg_temp_stop
 else
   summary+=("integration (PostgreSQL 15)  FAIL  could not start a PostgreSQL server")
   failed=1
 fi
 
-# The same integration suite on a 3-node Citus cluster (coordinator + 2 workers),
+# The same integration suite and the queue's on a 3-node Citus cluster (coordinator + 2 workers),
 # then what only a cluster has: every tenant query on one shard, adding a worker.
 if citus_temp_start; then
   layer "integration (Citus 3 nodes)" "count_vitest $OUT/int-citus.json" \
     npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$OUT/int-citus.json"
+  layer "queue (Citus 3 nodes)" "count_vitest $OUT/queue-citus.json" \
+    npx vitest run --project queue --reporter=default --reporter=json --outputFile.json="$OUT/queue-citus.json"
   layer "Citus (router, rebalance)" "count_vitest $OUT/citus.json" \
     npx vitest run --project citus --reporter=default --reporter=json --outputFile.json="$OUT/citus.json"
   citus_temp_stop

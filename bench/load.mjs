@@ -1,0 +1,117 @@
+// `npm run bench:load` (through bench/load.sh, which starts two web servers, two
+// workers and nginx): 50 readers mixing pages and API reads plus one writer
+// ingesting 1,000-record usage batches, first against one server directly, then
+// against both through nginx. Prints requests/s, latency percentiles (autocannon
+// has p97.5, not p95), errors, and records accepted vs stored.
+// Env: BASE (nginx), WEB1, API_KEY, DATABASE_URL (from scripts/two-servers.sh);
+// LOAD_SECONDS (60), LOAD_READERS (50).
+import os from "node:os";
+import autocannon from "autocannon";
+import postgres from "postgres";
+
+const { BASE, WEB1, API_KEY, DATABASE_URL } = process.env;
+const seconds = Number(process.env.LOAD_SECONDS ?? 60);
+const readers = Number(process.env.LOAD_READERS ?? 50);
+const cycle = new Date().toISOString().slice(0, 7);
+
+async function signIn(base) {
+  const jar = new Map();
+  const keep = (res) => {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const i = pair.indexOf("=");
+      jar.set(pair.slice(0, i), pair.slice(i + 1));
+    }
+  };
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+  const csrf = await fetch(`${base}/api/auth/csrf`);
+  keep(csrf);
+  const { csrfToken } = await csrf.json();
+  keep(
+    await fetch(`${base}/api/auth/callback/credentials`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie() },
+      body: new URLSearchParams({ csrfToken, email: "viewer@acme.test", password: "acme-viewer-2026", json: "true" }),
+    }),
+  );
+  return cookie();
+}
+
+/** One writer: 1,000-record batches until the deadline; what the API said it accepted. */
+async function writer(base, prefix, until) {
+  let batches = 0, accepted = 0, errors = 0, n = 0, firstError = null;
+  const hour = 3600_000;
+  // Hours of the open cycle so far (the demo's NAT gateway runs all of them).
+  const now = new Date();
+  const origin = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+  const hours = Math.max(1, Math.floor((now.getTime() - origin) / hour) - 1);
+  while (Date.now() < until) {
+    const records = Array.from({ length: 1000 }, () => {
+      const i = n++;
+      const start = new Date(origin + (i % hours) * hour);
+      return { id: `${prefix}-${i}`, instanceId: "nat-hz", item: "instance", quantity: "1", start: start.toISOString(), end: new Date(start.getTime() + hour).toISOString() };
+    });
+    const res = await fetch(`${base}/api/v1/usage`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ records }),
+    });
+    batches++;
+    if (res.status === 200) accepted += (await res.json()).accepted;
+    else {
+      errors++;
+      firstError ??= `${res.status} ${(await res.text()).slice(0, 300)}`;
+    }
+  }
+  if (firstError) console.log(`writer: first error: ${firstError}`);
+  return { batches, accepted, errors };
+}
+
+async function run(label, base) {
+  const cookie = await signIn(base);
+  const prefix = `load-${Date.now().toString(36)}`;
+  const until = Date.now() + seconds * 1000;
+  const auth = { authorization: `Bearer ${API_KEY}` };
+  const [reads, written] = await Promise.all([
+    autocannon({
+      url: base,
+      connections: readers,
+      duration: seconds,
+      headers: { cookie },
+      requests: [
+        { method: "GET", path: `/bill-details?tab=details&billingCycle=${cycle}` },
+        { method: "GET", path: "/overview" },
+        { method: "GET", path: `/api/v1/bill-lines?billingCycle=${cycle}&limit=50`, headers: auth },
+        { method: "GET", path: "/api/v1/account", headers: auth },
+      ],
+    }),
+    writer(base, prefix, until),
+  ]);
+  const db = postgres(DATABASE_URL, { max: 1, onnotice: () => {} });
+  const [{ n }] = await db`select count(*)::int as n from usage_records where id like ${`${prefix}-%`}`;
+  await db.end();
+  const l = reads.latency;
+  return {
+    label,
+    reqPerSec: reads.requests.average,
+    p50: l.p50, p90: l.p90, p97_5: l.p97_5, p99: l.p99,
+    errors: reads.errors + reads.timeouts + reads.non2xx,
+    requests: reads.requests.total,
+    batches: written.batches,
+    writerErrors: written.errors,
+    accepted: written.accepted,
+    stored: n,
+  };
+}
+
+const rows = [await run("one server", WEB1), await run("two servers (nginx)", BASE)];
+console.log(`\n${readers} readers + 1 writer, ${seconds} s each; ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+console.log("| target | req/s | p50 ms | p90 ms | p97.5 ms | p99 ms | read errors | batches | writer errors | records accepted | records stored |");
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+for (const r of rows) {
+  console.log(`| ${r.label} | ${r.reqPerSec.toFixed(1)} | ${r.p50} | ${r.p90} | ${r.p97_5} | ${r.p99} | ${r.errors} | ${r.batches} | ${r.writerErrors} | ${r.accepted} | ${r.stored} |`);
+}
+const bad = rows.some((r) => r.errors > 0 || r.writerErrors > 0 || r.accepted !== r.stored);
+if (bad) console.log("FAIL: errors, or records stored differ from records accepted.");
+process.exit(bad ? 1 : 0);
