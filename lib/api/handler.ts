@@ -6,38 +6,47 @@ import { findBadText } from "@/lib/text";
 import { apiKeyCaller, type TenantCaller } from "@/lib/data/caller";
 import { sessionCaller } from "@/lib/data/session";
 
-export interface ApiContext<P> {
-  caller: TenantCaller;
+export interface ApiContext<P, C = TenantCaller> {
+  caller: C;
   params: P;
   url: URL;
 }
 
-type Handler<P> = (req: Request, ctx: ApiContext<P>) => Promise<Response | unknown>;
+type Handler<P, C = TenantCaller> = (req: Request, ctx: ApiContext<P, C>) => Promise<Response | unknown>;
 
-export function apiRoute<P = Record<string, string>>(handler: Handler<P>) {
-  return async (req: Request, route: { params: Promise<P> }): Promise<Response> => {
-    try {
-      // API clients send a key; the console's own fetches may use the session.
-      const authorization = req.headers.get("authorization");
-      let caller: TenantCaller;
-      if (authorization) caller = await apiKeyCaller(authorization);
-      else {
-        const session = await sessionCaller().catch(() => null);
-        if (session) assertSameSiteWrite(req);
-        caller = session ?? (await apiKeyCaller(null));
+/**
+ * The shape every API route shares, whoever may call it: find the caller,
+ * refuse ids and query parameters that are not storable text, run, and answer
+ * JSON (or the handler's Response) with typed errors mapped to statuses.
+ */
+export function routeWith<C>(authenticate: (req: Request) => Promise<C>) {
+  return <P = Record<string, string>>(handler: Handler<P, C>) =>
+    async (req: Request, route: { params: Promise<P> }): Promise<Response> => {
+      try {
+        const caller = await authenticate(req);
+        const params = await route.params;
+        const url = new URL(req.url);
+        // Every id and query parameter, read or not, must be storable text.
+        const bad = findBadText(params) ?? findBadText(url.searchParams);
+        if (bad) throw new BadRequestError(`${bad.path}: ${bad.message}`, { issues: [bad] });
+        const result = await handler(req, { caller, params, url });
+        return noStore(result instanceof Response ? result : Response.json(result));
+      } catch (e) {
+        return noStore(errorResponse(e));
       }
-      const params = await route.params;
-      const url = new URL(req.url);
-      // Every id and query parameter, read or not, must be storable text.
-      const bad = findBadText(params) ?? findBadText(url.searchParams);
-      if (bad) throw new BadRequestError(`${bad.path}: ${bad.message}`, { issues: [bad] });
-      const result = await handler(req, { caller, params, url });
-      return noStore(result instanceof Response ? result : Response.json(result));
-    } catch (e) {
-      return noStore(errorResponse(e));
-    }
-  };
+    };
 }
+
+/** API clients send a key; the console's own fetches may use the session (same-site writes only). */
+async function tenantCaller(req: Request): Promise<TenantCaller> {
+  const authorization = req.headers.get("authorization");
+  if (authorization) return apiKeyCaller(authorization);
+  const session = await sessionCaller().catch(() => null);
+  if (session) assertSameSiteWrite(req);
+  return session ?? (await apiKeyCaller(null));
+}
+
+export const apiRoute = routeWith(tenantCaller);
 
 /** API answers are per caller and often money: no cache keeps a copy, and none is sniffed. */
 export function noStore(res: Response): Response {

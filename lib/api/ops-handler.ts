@@ -2,35 +2,19 @@
 // (lib/data decides who may call: account keys and console sessions get 403),
 // run, and map typed errors to statuses exactly like /api/v1.
 import { BadRequestError } from "@/lib/errors";
-import { findBadText } from "@/lib/text";
 import type { Caller } from "@/lib/data/caller";
 import { operatorKeyCaller } from "@/lib/data/operator-keys";
 import { sessionCaller } from "@/lib/data/session";
-import { errorResponse, noStore, readJson } from "./handler";
+import { readJson, routeWith, type ApiContext } from "./handler";
 
-export interface OpsContext<P> {
-  caller: Caller;
-  params: P;
-  url: URL;
-}
+export type OpsContext<P> = ApiContext<P, Caller>;
 
-export function opsRoute<P = Record<string, string>>(handler: (req: Request, ctx: OpsContext<P>) => Promise<Response | unknown>) {
-  return async (req: Request, route: { params: Promise<P> }): Promise<Response> => {
-    try {
-      const authorization = req.headers.get("authorization");
-      const session = authorization ? null : await sessionCaller().catch(() => null);
-      const caller = await operatorKeyCaller(authorization, session);
-      const params = await route.params;
-      const url = new URL(req.url);
-      const bad = findBadText(params) ?? findBadText(url.searchParams);
-      if (bad) throw new BadRequestError(`${bad.path}: ${bad.message}`, { issues: [bad] });
-      const result = await handler(req, { caller, params, url });
-      return noStore(result instanceof Response ? result : Response.json(result));
-    } catch (e) {
-      return noStore(errorResponse(e));
-    }
-  };
-}
+/** Operator keys only; a console session is recognised so that it gets a 403, not a 401. */
+export const opsRoute = routeWith(async (req): Promise<Caller> => {
+  const authorization = req.headers.get("authorization");
+  const session = authorization ? null : await sessionCaller().catch(() => null);
+  return operatorKeyCaller(authorization, session);
+});
 
 /** The body of an operator write: a JSON object (an empty body reads as {}). */
 export async function opsBody(req: Request): Promise<Record<string, unknown>> {

@@ -15,7 +15,6 @@ import { addMonths } from "@/lib/billing/cycle";
 import { orderAmount } from "@/lib/billing/rules/subscription";
 import { lockAccount, purchaseHistory, writeOrder } from "@/lib/lifecycle/orders";
 import { writeAudit } from "@/lib/lifecycle/audit";
-import { parseInstant } from "@/lib/billing/usage-validate";
 import { accountNow } from "@/lib/clock";
 import { AppError, BadRequestError, ConflictError, NotFoundError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
@@ -23,16 +22,7 @@ import { sum, toFixedString } from "@/lib/money";
 import { orderView } from "./api-views";
 import { actorOf, createdByOf, requireRole, tenantOf, type Caller } from "./caller";
 import { openAssignment, resourceGroupSchema, tagsSchema } from "./tags";
-import { parseInput } from "./validate";
-
-const instant = z.string().transform((s, ctx) => {
-  const d = parseInstant(s);
-  if (typeof d === "string") {
-    ctx.addIssue({ code: "custom", message: d });
-    return z.NEVER;
-  }
-  return d;
-});
+import { instant, parseInput } from "./validate";
 
 export const registerInput = z.strictObject({
   id: z

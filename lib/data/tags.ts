@@ -7,14 +7,13 @@ import { z } from "zod";
 import { getDb, query, type Tx } from "@/db/client";
 import { instances, instanceTagAssignments, type Tags } from "@/db/schema";
 import { PROVIDER_TAG_PREFIX } from "@/lib/tags";
-import { parseInstant } from "@/lib/billing/usage-validate";
 import { accountNow } from "@/lib/clock";
 import { BadRequestError, NotFoundError } from "@/lib/errors";
 import { writeAudit } from "@/lib/lifecycle/audit";
 import { lockAccount } from "@/lib/lifecycle/orders";
 import { sortableId } from "@/lib/ids";
 import { actorOf, requireRole, tenantOf, type Caller } from "./caller";
-import { parseInput } from "./validate";
+import { instant, parseInput } from "./validate";
 
 export const MAX_TAGS = 50;
 const KEY_RE = /^[\p{L}\p{N} _.:/=+\-@]{1,128}$/u;
@@ -50,15 +49,6 @@ export const resourceGroupSchema = z
   .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u, "must be 1–64 letters, digits, spaces, '.', '_' or '-', starting with a letter or digit")
   .nullable()
   .describe("The resource group; null: none");
-
-const instant = z.string().transform((s, ctx) => {
-  const d = parseInstant(s);
-  if (typeof d === "string") {
-    ctx.addIssue({ code: "custom", message: d });
-    return z.NEVER;
-  }
-  return d;
-});
 
 /** A tag event: the whole tag set replaces the current one; the group is kept unless given. */
 export const setTagsInput = z.strictObject({

@@ -1,4 +1,5 @@
-import type { z } from "zod";
+import { z } from "zod";
+import { parseInstant } from "@/lib/billing/usage-validate";
 import { BadRequestError } from "@/lib/errors";
 import { findBadText } from "@/lib/text";
 
@@ -12,3 +13,13 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   const first = issues[0];
   throw new BadRequestError(first.path ? `${first.path}: ${first.message}` : first.message, { issues });
 }
+
+/** An instant in the API's accepted formats (ISO 8601 with an offset), as a Date; otherwise the parser's reason. */
+export const instant = z.string().transform((s, ctx) => {
+  const d = parseInstant(s);
+  if (typeof d === "string") {
+    ctx.addIssue({ code: "custom", message: d });
+    return z.NEVER;
+  }
+  return d;
+});
