@@ -16,7 +16,41 @@ export interface UsageRow {
 
 /** `canonicalQuantity`: the quantity is already Decimal#toFixed()'s form (the validator's), so it is not parsed again. */
 export function usageContentHash(r: Omit<UsageRow, "accountId" | "id">, canonicalQuantity = false): string {
-  const attrs = r.attributes ? JSON.stringify(r.attributes, Object.keys(r.attributes).sort()) : "";
   const quantity = canonicalQuantity ? r.quantity : dec(r.quantity).toFixed();
-  return sha256([r.instanceId, r.itemId, quantity, r.startAt.toISOString(), r.endAt.toISOString(), attrs].join("|"));
+  return sha256(`${r.instanceId}|${r.itemId}|${quantity}|${isoInstant(r.startAt)}|${isoInstant(r.endAt)}|${sortedJson(r.attributes)}`);
+}
+
+/**
+ * `JSON.stringify(a, Object.keys(a).sort())` — the form stored hashes were made
+ * with (note the key list also filters nested objects' keys) — written out by
+ * hand for the common flat object of strings, numbers, booleans and nulls,
+ * where the replacer list is several times slower than the serialisation.
+ */
+export function sortedJson(a: Record<string, unknown> | null): string {
+  if (!a) return "";
+  const keys = Object.keys(a).sort();
+  let out = "{";
+  for (const k of keys) {
+    const v = a[k];
+    const t = typeof v;
+    if (v !== null && t !== "string" && t !== "boolean" && !(t === "number" && Number.isFinite(v))) return JSON.stringify(a, keys);
+    out += `${out.length > 1 ? "," : ""}${JSON.stringify(k)}:${JSON.stringify(v)}`;
+  }
+  return `${out}}`;
+}
+
+// Date#toISOString costs ~1 µs; a record's instants repeat (hours of a month), so they are cached.
+const isoCache = new Map<number, string>();
+const ISO_CACHE_MAX = 50_000;
+
+/** `d.toISOString()`, memoised. */
+export function isoInstant(d: Date): string {
+  const ms = d.getTime();
+  let s = isoCache.get(ms);
+  if (s === undefined) {
+    s = d.toISOString();
+    if (isoCache.size >= ISO_CACHE_MAX) isoCache.clear();
+    isoCache.set(ms, s);
+  }
+  return s;
 }

@@ -23,6 +23,7 @@ import {
   type ValidUsage,
 } from "@/lib/billing/usage-validate";
 import { storeUsage, textArray } from "@/lib/billing/usage-store";
+import { isoInstant } from "@/lib/billing/usage";
 import { requireRole, tenantOf, type Caller } from "./caller";
 
 export interface IngestResult {
@@ -91,7 +92,7 @@ async function insertUsage(db: DbOrTx, accountId: string, timeZone: string, rows
     timeZone,
     sql`select * from unnest(
           ${col((r) => r.id)}, ${col((r) => r.instanceId)}, ${col((r) => r.itemId)}, ${col((r) => r.quantity)}::numeric[],
-          ${col((r) => r.startAt.toISOString())}::timestamptz[], ${col((r) => r.endAt.toISOString())}::timestamptz[],
+          ${col((r) => isoInstant(r.startAt))}::timestamptz[], ${col((r) => isoInstant(r.endAt))}::timestamptz[],
           ${col((r) => (r.attributes ? JSON.stringify(r.attributes) : null))}::jsonb[], ${col((r) => r.contentHash)})`,
   );
 }
@@ -116,8 +117,10 @@ function conflict(records: { index: number; id: string }[]): ConflictError {
 
 /**
  * `POST /api/v1/usage`: validate the whole batch, then store the new records in
- * one transaction (one INSERT; one look-up of existing ids when some were skipped). A re-sent record (same id, same content) is a duplicate;
- * the same id with other content is a 409 and nothing is written.
+ * one transaction. The stored content hashes of the batch's ids are looked up
+ * first (with the instances), so a re-sent record costs its validation and a
+ * key lookup, not an insert attempt: same hash → a duplicate, another hash → a
+ * 409 and nothing is written.
  */
 export async function ingestUsage(caller: Caller, body: unknown, accountId?: string): Promise<IngestResult> {
   const account = tenantOf(caller, accountId);
@@ -133,7 +136,7 @@ export async function ingestUsage(caller: Caller, body: unknown, accountId?: str
 
   const db = await getDb();
   const instanceIds = [...new Set(shaped.flatMap((r) => (r ? [r.instanceId] : [])))];
-  const [acct, items, found] = await Promise.all([
+  const [acct, items, found, stored] = await Promise.all([
     loadAccount(db, account),
     usageItems(db),
     instanceIds.length
@@ -142,6 +145,7 @@ export async function ingestUsage(caller: Caller, body: unknown, accountId?: str
           .from(instances)
           .where(and(eq(instances.accountId, account), sql`${instances.id} = any(${textArray(instanceIds)})`))
       : Promise.resolve([] as UsageInstance[]),
+    storedHashes(db, account, [...new Set(shaped.flatMap((r) => (r ? [r.id] : [])))]),
   ]);
   const byId = new Map(found.map((i) => [i.id, i]));
   const ctx: UsageContext = { now: accountNow(acct), instance: (id) => byId.get(id), itemsByProduct: items };
@@ -164,19 +168,22 @@ export async function ingestUsage(caller: Caller, body: unknown, accountId?: str
     }
   });
   if (issues.length) throw badBatch(issues);
+  const known = fresh.filter((f) => stored.has(f.record.id));
+  const clash = known.filter((f) => stored.get(f.record.id) !== f.record.contentHash);
+  if (clash.length) throw conflict(clash.map((f) => ({ index: f.index, id: f.record.id })));
+  const news = known.length ? fresh.filter((f) => !stored.has(f.record.id)) : fresh;
+  if (!news.length) return { accepted: 0, duplicates: raw.length };
 
   const accepted = await db.transaction(async (tx) => {
-    // Insert first: for new records (the common case) that is the only statement.
-    // Ids already stored, or stored by a concurrent request meanwhile, are skipped
-    // by ON CONFLICT; then one look-up of the batch's ids checks their content,
-    // and a mismatch rolls the whole batch back.
+    // Ids stored by a concurrent request since the look-up are skipped by ON
+    // CONFLICT; then their content is checked, and a mismatch rolls the whole batch back.
     // Sorted by id, so concurrent batches with overlapping ids take their
     // index locks in the same order and wait for each other instead of deadlocking.
-    const inserted = await insertUsage(tx, account, acct.timeZone, fresh.map((f) => f.record).sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)));
-    if (inserted < fresh.length) {
-      const stored = await storedHashes(tx, account, fresh.map((f) => f.record.id));
-      const clash = fresh.filter((f) => stored.get(f.record.id) !== f.record.contentHash);
-      if (clash.length) throw conflict(clash.map((f) => ({ index: f.index, id: f.record.id })));
+    const inserted = await insertUsage(tx, account, acct.timeZone, news.map((f) => f.record).sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)));
+    if (inserted < news.length) {
+      const now = await storedHashes(tx, account, news.map((f) => f.record.id));
+      const late = news.filter((f) => now.get(f.record.id) !== f.record.contentHash);
+      if (late.length) throw conflict(late.map((f) => ({ index: f.index, id: f.record.id })));
     }
     return inserted;
   });
@@ -270,7 +277,7 @@ export async function importUsage(
       // After the first bad line keep reading, to report more problems, but stage nothing more.
       if (issueCount) continue;
       const r = (res as { record: ValidUsage }).record;
-      yield [String(s.line), r.id, r.instanceId, r.itemId, r.quantity, r.startAt.toISOString(), r.endAt.toISOString(), r.attributes ? JSON.stringify(r.attributes) : null, r.contentHash] as string[];
+      yield [String(s.line), r.id, r.instanceId, r.itemId, r.quantity, isoInstant(r.startAt), isoInstant(r.endAt), r.attributes ? JSON.stringify(r.attributes) : null, r.contentHash] as string[];
     }
   }
 
