@@ -27,6 +27,8 @@ export interface DbHandle {
   close(): Promise<void>;
   /** Bulk load rows of text columns with COPY (fast path for imports and benchmarks). */
   copyRows(table: string, columns: string[], rows: AsyncIterable<string[]> | string[][]): Promise<number>;
+  /** The same COPY inside `tx` (a transaction of this handle's db), so it commits or rolls back with it. */
+  copyRowsIn(tx: Tx, table: string, columns: string[], rows: AsyncIterable<string[]> | string[][]): Promise<number>;
   /**
    * PostgreSQL only: the one-column rows of `statement` through COPY … TO STDOUT, as text chunks
    * (db/copy-out.ts); null when its parameters cannot be written as literals.
@@ -66,27 +68,8 @@ async function openPostgres(url: string, onQuery?: (text: string, params: unknow
     kind: "postgres",
     url,
     close: () => client.end({ timeout: 5 }),
-    async copyRows(table, columns, rows) {
-      const { pipeline } = await import("node:stream/promises");
-      const { Readable } = await import("node:stream");
-      const writable = await client.unsafe(`COPY ${table} (${columns.join(",")}) FROM STDIN`).writable();
-      let n = 0;
-      // Rows go out in chunks of ~64 kB: a socket write per row was a measurable share of an import.
-      async function* lines() {
-        let chunk = "";
-        for await (const row of rows as AsyncIterable<string[]>) {
-          n++;
-          chunk += row.map(copyEscape).join("\t") + "\n";
-          if (chunk.length >= 65_536) {
-            yield chunk;
-            chunk = "";
-          }
-        }
-        if (chunk) yield chunk;
-      }
-      await pipeline(Readable.from(lines()), writable);
-      return n;
-    },
+    copyRows: (table, columns, rows) => copyPostgres(client, table, columns, rows),
+    copyRowsIn: (tx, table, columns, rows) => copyPostgres(sessionClient<import("postgres").Sql>(tx), table, columns, rows),
     copyOut(statement) {
       const text = inlineStatement(statement);
       if (text === null) return null;
@@ -136,20 +119,53 @@ async function openPglite(dataDir: string, loadDataDir: Blob | undefined, owner:
         lock?.release();
       }
     },
-    async copyRows(table, columns, rows) {
-      // PGlite takes COPY input as a blob.
-      const parts: string[] = [];
-      let n = 0;
-      for await (const row of rows as AsyncIterable<string[]>) {
-        n++;
-        parts.push(row.map(copyEscape).join("\t") + "\n");
-      }
-      await client.query(`COPY ${table} (${columns.join(",")}) FROM '/dev/blob'`, [], {
-        blob: new Blob(parts),
-      });
-      return n;
-    },
+    copyRows: (table, columns, rows) => copyPglite(client, table, columns, rows),
+    copyRowsIn: (tx, table, columns, rows) => copyPglite(sessionClient<import("@electric-sql/pglite").Transaction>(tx), table, columns, rows),
   };
+}
+
+/** The driver's own client under a Drizzle transaction (postgres.js TransactionSql, PGlite Transaction). */
+function sessionClient<T>(tx: Tx): T {
+  return (tx as unknown as { session: { client: T } }).session.client;
+}
+
+async function copyPostgres(client: import("postgres").Sql, table: string, columns: string[], rows: AsyncIterable<string[]> | string[][]) {
+  const { pipeline } = await import("node:stream/promises");
+  const { Readable } = await import("node:stream");
+  const writable = await client.unsafe(`COPY ${table} (${columns.join(",")}) FROM STDIN`).writable();
+  let n = 0;
+  // Rows go out in chunks of ~64 kB: a socket write per row was a measurable share of an import.
+  async function* lines() {
+    let chunk = "";
+    for await (const row of rows as AsyncIterable<string[]>) {
+      n++;
+      chunk += row.map(copyEscape).join("\t") + "\n";
+      if (chunk.length >= 65_536) {
+        yield chunk;
+        chunk = "";
+      }
+    }
+    if (chunk) yield chunk;
+  }
+  await pipeline(Readable.from(lines()), writable);
+  return n;
+}
+
+async function copyPglite(
+  client: Pick<import("@electric-sql/pglite").Transaction, "query">,
+  table: string,
+  columns: string[],
+  rows: AsyncIterable<string[]> | string[][],
+) {
+  // PGlite takes COPY input as a blob.
+  const parts: string[] = [];
+  let n = 0;
+  for await (const row of rows as AsyncIterable<string[]>) {
+    n++;
+    parts.push(row.map(copyEscape).join("\t") + "\n");
+  }
+  await client.query(`COPY ${table} (${columns.join(",")}) FROM '/dev/blob'`, [], { blob: new Blob(parts) });
+  return n;
 }
 
 async function startPglite(dataDir: string | undefined, loadDataDir: Blob | undefined) {

@@ -48,6 +48,11 @@ export async function storeUsage(db: DbOrTx, accountId: string, timeZone: string
   return ids.split(SEP).length;
 }
 
+/** Adds records the caller stored itself (a COPY in its transaction) to both rollups: `ids` must be new, each once. */
+export async function addStoredUsageToRollups(db: DbOrTx, accountId: string, timeZone: string, ids: readonly string[]): Promise<void> {
+  if (ids.length) await addToRollups(db, accountId, timeZone, sql`id = any(string_to_array(${ids.join(SEP)}, ${SEP}))`);
+}
+
 /** Adds the account's records matching `which` to both rollups. */
 async function addToRollups(db: DbOrTx, accountId: string, timeZone: string, which: SQL): Promise<void> {
   await db.execute(sql`insert into usage_hourly as h (account_id, hour, instance_id, item_id, quantity, records)

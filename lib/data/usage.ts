@@ -22,7 +22,7 @@ import {
   type UsageIssue,
   type ValidUsage,
 } from "@/lib/billing/usage-validate";
-import { storeUsage, textArray } from "@/lib/billing/usage-store";
+import { addStoredUsageToRollups, storeUsage, textArray } from "@/lib/billing/usage-store";
 import { isoInstant } from "@/lib/billing/usage";
 import { requireRole, tenantOf, type Caller } from "./caller";
 
@@ -204,6 +204,13 @@ export interface ImportProgress {
   seconds: number;
 }
 
+export interface ImportOptions {
+  onProgress?: (p: ImportProgress) => void;
+  progressEvery?: number;
+  /** Records per COPY of the direct path (default 100,000 on PostgreSQL, 20,000 on PGlite). */
+  sliceRecords?: number;
+}
+
 export interface ImportResult extends IngestResult {
   read: number;
   seconds: number;
@@ -235,17 +242,68 @@ async function copyStaging(handle: DbHandle, table: string, rows: AsyncIterable<
   if (chunk.length) await handle.copyRows(table, STAGING_COLUMNS, chunk);
 }
 
+/** Lines read so far and the problems found: a bad line stops staging but not reading. */
+interface Scan {
+  read: number;
+  issues: { line: number; field: string; message: string }[];
+  issueCount: number;
+}
+
+/** The source's valid records, validated one by one; after the first problem, reads on to report more but yields nothing. */
+async function* validRecords(
+  source: AsyncIterable<SourceRecord>,
+  ctx: UsageContext,
+  scan: Scan,
+  opts: ImportOptions,
+  seconds: () => number,
+): AsyncGenerator<{ line: number; record: ValidUsage }> {
+  const every = opts.progressEvery ?? 100_000;
+  for await (const s of source) {
+    scan.read++;
+    if (opts.onProgress && scan.read % every === 0) opts.onProgress({ read: scan.read, seconds: seconds() });
+    const res = s.error ? { issues: [s.error] } : validateUsageRecord(s.raw, ctx);
+    if (res.issues.length) {
+      scan.issueCount += res.issues.length;
+      for (const i of res.issues) if (scan.issues.length < MAX_FILE_ISSUES) scan.issues.push({ line: s.line, ...i });
+      continue;
+    }
+    if (scan.issueCount) continue;
+    yield { line: s.line, record: (res as { record: ValidUsage }).record };
+  }
+}
+
+function endOfScan(scan: Scan): void {
+  if (scan.issueCount) throw fileIssue(scan.issues, scan.issueCount);
+  if (scan.read === 0) throw new BadRequestError("The file holds no usage records.");
+}
+
+const valuesOf = (r: ValidUsage) =>
+  [r.id, r.instanceId, r.itemId, r.quantity, isoInstant(r.startAt), isoInstant(r.endAt), r.attributes ? JSON.stringify(r.attributes) : null, r.contentHash] as string[];
+
+const USAGE_COLUMNS = ["account_id", "id", "instance_id", "item_id", "quantity", "start_at", "end_at", "attributes", "content_hash"];
+
+/** A stored id (or one repeated in the file) stopped the direct COPY; a deadlock with a concurrent writer too. */
+function isKeyClash(e: unknown): boolean {
+  for (let x = e as { code?: unknown; cause?: unknown } | undefined, depth = 0; x && depth < 3; x = x.cause as typeof x, depth++)
+    if (x.code === "23505" || x.code === "40P01") return true;
+  return false;
+}
+
 /**
  * Bulk import (the operator CLI): the same validation and dedup as the API,
- * streamed. Valid rows are COPYed into a staging table; then one transaction
- * checks ids repeated with other content, inserts with ON CONFLICT DO NOTHING
- * and re-checks conflicts with stored records. Any bad line → nothing imported.
+ * streamed. First, in one transaction, the valid records are COPYed straight
+ * into usage_records in slices, each slice's ids added to the rollups — one
+ * write per row, the common case of a file of new records. If an id is already
+ * stored or repeated in the file, the key stops that COPY, the transaction rolls
+ * back, and the file is read again (`source` is then a function that reopens
+ * it) through a staging table that sorts duplicates from conflicts. Any bad
+ * line → nothing imported. A plain iterable (it cannot be read twice) takes the staged path.
  */
 export async function importUsage(
   caller: Caller,
   accountId: string,
-  source: AsyncIterable<SourceRecord>,
-  opts: { onProgress?: (p: ImportProgress) => void; progressEvery?: number } = {},
+  source: AsyncIterable<SourceRecord> | (() => AsyncIterable<SourceRecord>),
+  opts: ImportOptions = {},
 ): Promise<ImportResult> {
   const account = tenantOf(caller, accountId);
   assertCanIngest(caller);
@@ -256,29 +314,73 @@ export async function importUsage(
   // An account's instances are few next to its usage: holding them keeps validation in memory.
   const byId = new Map(all.map((i) => [i.id, i]));
   const ctx: UsageContext = { now: accountNow(acct), instance: (id) => byId.get(id), itemsByProduct: items };
-
   const started = Date.now();
   const seconds = () => (Date.now() - started) / 1000;
-  const every = opts.progressEvery ?? 100_000;
-  const issues: { line: number; field: string; message: string }[] = [];
-  let issueCount = 0;
-  let read = 0;
+  const job = { handle, account, timeZone: acct.timeZone, ctx, opts, seconds };
 
-  async function* rows(): AsyncGenerator<string[]> {
-    for await (const s of source) {
-      read++;
-      if (opts.onProgress && read % every === 0) opts.onProgress({ read, seconds: seconds() });
-      const res = s.error ? { issues: [s.error] } : validateUsageRecord(s.raw, ctx);
-      if (res.issues.length) {
-        issueCount += res.issues.length;
-        for (const i of res.issues) if (issues.length < MAX_FILE_ISSUES) issues.push({ line: s.line, ...i });
-        continue;
+  if (typeof source !== "function") return importStaged(job, source);
+  return (await importDirect(job, source())) ?? importStaged(job, source());
+}
+
+interface ImportJob {
+  handle: DbHandle;
+  account: string;
+  timeZone: string;
+  ctx: UsageContext;
+  opts: ImportOptions;
+  seconds: () => number;
+}
+
+/** COPY straight into usage_records in one transaction; null when a key clash sends the file to the staged path. */
+async function importDirect(job: ImportJob, source: AsyncIterable<SourceRecord>): Promise<ImportResult | null> {
+  const { handle, account } = job;
+  const scan: Scan = { read: 0, issues: [], issueCount: 0 };
+  const records = validRecords(source, job.ctx, scan, job.opts, job.seconds);
+  // Slices bound the ids held for the rollups (and PGlite's COPY blob).
+  const sliceSize = job.opts.sliceRecords ?? (handle.kind === "postgres" ? IMPORT_SLICE_LINES : PGLITE_CHUNK);
+  try {
+    const accepted = await handle.db.transaction(async (tx) => {
+      let n = 0;
+      for (let done = false; !done; ) {
+        const ids: string[] = [];
+        const slice = async function* () {
+          while (ids.length < sliceSize) {
+            const next = await records.next();
+            if (next.done) {
+              done = true;
+              return;
+            }
+            ids.push(next.value.record.id);
+            yield [account, ...valuesOf(next.value.record)];
+          }
+        };
+        await handle.copyRowsIn(tx, "usage_records", USAGE_COLUMNS, slice());
+        await addStoredUsageToRollups(tx, account, job.timeZone, ids);
+        n += ids.length;
       }
-      // After the first bad line keep reading, to report more problems, but stage nothing more.
-      if (issueCount) continue;
-      const r = (res as { record: ValidUsage }).record;
-      yield [String(s.line), r.id, r.instanceId, r.itemId, r.quantity, isoInstant(r.startAt), isoInstant(r.endAt), r.attributes ? JSON.stringify(r.attributes) : null, r.contentHash] as string[];
-    }
+      endOfScan(scan); // rolls back what the slices wrote
+      return n;
+    });
+    return { read: scan.read, accepted, duplicates: scan.read - accepted, seconds: job.seconds() };
+  } catch (e) {
+    if (isKeyClash(e)) return null;
+    throw e;
+  } finally {
+    await records.return(undefined);
+  }
+}
+
+/**
+ * Valid rows are COPYed into a staging table; then one transaction checks ids
+ * repeated with other content, inserts with ON CONFLICT DO NOTHING and
+ * re-checks conflicts with stored records.
+ */
+async function importStaged(job: ImportJob, source: AsyncIterable<SourceRecord>): Promise<ImportResult> {
+  const { handle, account } = job;
+  const db = handle.db;
+  const scan: Scan = { read: 0, issues: [], issueCount: 0 };
+  async function* rows(): AsyncGenerator<string[]> {
+    for await (const { line, record } of validRecords(source, job.ctx, scan, job.opts, job.seconds)) yield [String(line), ...valuesOf(record)];
   }
 
   const table = `usage_import_${randomBytes(6).toString("hex")}`;
@@ -289,8 +391,8 @@ export async function importUsage(
     start_at timestamptz not null, end_at timestamptz not null, attributes jsonb, content_hash text not null)`);
   try {
     await copyStaging(handle, table, rows());
-    if (issueCount) throw fileIssue(issues, issueCount);
-    if (read === 0) throw new BadRequestError("The file holds no usage records.");
+    endOfScan(scan);
+    const read = scan.read;
     const accepted = await db.transaction(async (tx) => {
       // Insert first: when every staged row is new (the common case) that is the only statement.
       // Otherwise ids repeated in the file or already stored must carry the same content,
@@ -302,7 +404,7 @@ export async function importUsage(
         n += await storeUsage(
           tx,
           account,
-          acct.timeZone,
+          job.timeZone,
           sql`select id, instance_id, item_id, quantity, start_at, end_at, attributes, content_hash from ${staging}
               where line > ${from} and line <= ${from + IMPORT_SLICE_LINES}`,
         );
@@ -336,7 +438,7 @@ export async function importUsage(
       }
       return Number(n);
     });
-    return { read, accepted, duplicates: read - accepted, seconds: seconds() };
+    return { read, accepted, duplicates: read - accepted, seconds: job.seconds() };
   } finally {
     await db.execute(sql`drop table if exists ${staging}`);
   }

@@ -152,7 +152,8 @@ export const importUsageCommand = {
     if (!Number.isInteger(every) || every < 1) throw new BadRequestError(`--progress-every must be a whole number ≥ 1, got "${values["progress-every"]}"`);
     const info = await stat(file).catch(() => null);
     if (!info?.isFile()) throw new BadRequestError(`cannot read ${file}: no such file`);
-    const result = await importUsage(OPERATOR, accountId, format === "csv" ? readCsv(file) : readNdjson(file), {
+    // A function, so the import may read the file a second time (ids already stored take a slower path).
+    const result = await importUsage(OPERATOR, accountId, () => (format === "csv" ? readCsv(file) : readNdjson(file)), {
       progressEvery: every,
       onProgress: (p) => log(`  read ${grouped(p.read)} records (${grouped(p.read / Math.max(p.seconds, 0.001))} records/s)`),
     });

@@ -12,7 +12,7 @@ import { fixedClock, realClock, setSystemClock } from "@/lib/clock";
 import { OPERATOR } from "@/lib/data/caller";
 import { createAccount } from "@/lib/data/operator";
 import { registerInstance } from "@/lib/data/resource-events";
-import { ingestUsage } from "@/lib/data/usage";
+import { importUsage, ingestUsage, type SourceRecord } from "@/lib/data/usage";
 import { AppError } from "@/lib/errors";
 import { importUsageCommand, parseCsvRecord } from "@/lib/ops/import-usage";
 import { uniq, useTestDatabase } from "./db";
@@ -180,6 +180,94 @@ describe("npm run ops -- import-usage", () => {
     expect(error?.status).toBe(409);
     expect(error?.message).toBe(`line 3, id: a record with id "${stored.id}" was already ingested with different content. Nothing was imported.`);
     expect(await count()).toBe(before);
+  });
+
+  describe("one COPY pass for new records, a staged pass when ids are known", () => {
+    /** A source that can be reopened, counting how often it was read. */
+    function source(records: unknown[]) {
+      const opened = { times: 0 };
+      const open = async function* (): AsyncGenerator<SourceRecord> {
+        opened.times++;
+        for (const [i, raw] of records.entries()) yield { line: i + 1, raw };
+      };
+      return { open, opened };
+    }
+    /** Both rollups of the account differ from its stored records by these groups (none when exact). */
+    async function rollupDrift(accountId = A) {
+      return query(
+        t.handle().db,
+        sql`(select 'hourly' as t, hour::text as at, instance_id, item_id, quantity::text, records::text from usage_hourly where account_id = ${accountId}
+             except select 'hourly', date_trunc('hour', start_at, 'UTC')::text, instance_id, item_id, sum(quantity)::text, count(*)::text
+             from usage_records where account_id = ${accountId} group by 2, 3, 4)
+            union all
+            (select 'records', date_trunc('hour', start_at, 'UTC')::text, instance_id, item_id, sum(quantity)::text, count(*)::text
+             from usage_records where account_id = ${accountId} group by 2, 3, 4
+             except select 'records', hour::text, instance_id, item_id, quantity::text, records::text from usage_hourly where account_id = ${accountId})
+            union all
+            (select 'daily', day::text, instance_id, item_id, quantity::text, records::text from usage_daily where account_id = ${accountId}
+             except select 'daily', (start_at at time zone 'UTC')::date::text, instance_id, item_id, sum(quantity)::text, count(*)::text
+             from usage_records where account_id = ${accountId} group by 2, 3, 4)`,
+      );
+    }
+    const hourly = (i: number, over: Record<string, unknown> = {}) =>
+      rec({ start: `2026-02-0${1 + (i % 3)}T0${i % 10}:00:00Z`, end: `2026-02-0${1 + (i % 3)}T0${i % 10}:30:00Z`, quantity: `${(i % 7) + 0.5}`, ...over });
+
+    it("imports a file of new ids in one read, a COPY per slice, with exact rollups", async () => {
+      const before = await count();
+      const { open, opened } = source(Array.from({ length: 25 }, (_, i) => hourly(i)));
+      const res = await importUsage(OPERATOR, A, open, { sliceRecords: 7 });
+      expect(res).toMatchObject({ read: 25, accepted: 25, duplicates: 0 });
+      expect(opened.times).toBe(1);
+      expect(await count()).toBe(before + 25);
+      expect(await rollupDrift()).toEqual([]);
+    });
+
+    it("reads again through staging when some ids are already stored, counting them as duplicates", async () => {
+      const sent = [hourly(1), hourly(2)];
+      await ingestUsage(OPERATOR, { records: sent }, A);
+      const before = await count();
+      const { open, opened } = source([hourly(3), ...sent, hourly(4), { ...sent[0] }]);
+      const res = await importUsage(OPERATOR, A, open, { sliceRecords: 2 });
+      expect(res).toMatchObject({ read: 5, accepted: 2, duplicates: 3 });
+      expect(opened.times).toBe(2);
+      expect(await count()).toBe(before + 2);
+      expect(await rollupDrift()).toEqual([]);
+      // The whole file again: all duplicates, nothing stored.
+      const again = await importUsage(OPERATOR, A, source([hourly(3), ...sent]).open);
+      expect(again).toMatchObject({ read: 3, accepted: 1, duplicates: 2 });
+    });
+
+    it("refuses a stored id with changed content with the same 409 after the direct pass stops", async () => {
+      const stored = hourly(5);
+      await ingestUsage(OPERATOR, { records: [stored] }, A);
+      const before = await count();
+      const { open, opened } = source([hourly(6), hourly(7), hourly(8), { ...stored, quantity: "9" }]);
+      const error = await importUsage(OPERATOR, A, open, { sliceRecords: 2 }).catch((e: AppError) => e);
+      expect(opened.times).toBe(2);
+      expect((error as AppError).status).toBe(409);
+      expect((error as AppError).message).toBe(`line 4, id: a record with id "${stored.id}" was already ingested with different content. Nothing was imported.`);
+      expect(await count()).toBe(before);
+      expect(await rollupDrift()).toEqual([]);
+    });
+
+    it("rolls back the slices already copied when a later line is bad", async () => {
+      const before = await count();
+      const records = [...Array.from({ length: 9 }, (_, i) => hourly(i)), hourly(9, { quantity: "-1" }), hourly(10)];
+      const error = await importUsage(OPERATOR, A, source(records).open, { sliceRecords: 3 }).catch((e: AppError) => e);
+      expect((error as AppError).status).toBe(400);
+      expect((error as AppError).message).toBe("line 10, quantity: must not be negative. Nothing was imported.");
+      expect(await count()).toBe(before);
+      expect(await rollupDrift()).toEqual([]);
+    });
+
+    it("stores an id repeated in the file with the same content once", async () => {
+      const before = await count();
+      const twice = hourly(11);
+      const res = await importUsage(OPERATOR, A, source([twice, hourly(12), { ...twice }]).open);
+      expect(res).toMatchObject({ read: 3, accepted: 2, duplicates: 1 });
+      expect(await count()).toBe(before + 2);
+      expect(await rollupDrift()).toEqual([]);
+    });
   });
 
   it("refuses bad arguments: no account, unknown account, no file, a missing file, an unknown format", async () => {
