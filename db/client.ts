@@ -2,6 +2,7 @@
 // postgres.js; unset → embedded PGlite persisted under .data/ (or PGLITE_DIR,
 // "memory://" for throw-away databases). Nothing else knows which one it has.
 // An embedded folder is opened by one process at a time (lib/db-lock).
+import { once } from "node:events";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
@@ -69,7 +70,7 @@ async function openPostgres(url: string, onQuery?: (text: string, params: unknow
     url,
     close: () => client.end({ timeout: 5 }),
     copyRows: (table, columns, rows) => copyPostgres(client, table, columns, rows),
-    copyRowsIn: (tx, table, columns, rows) => copyPostgres(sessionClient<import("postgres").Sql>(tx), table, columns, rows),
+    copyRowsIn: (tx, table, columns, rows) => copyPostgresIn(sessionClient<import("postgres").Sql>(tx), table, columns, rows),
     copyOut(statement) {
       const text = inlineStatement(statement);
       if (text === null) return null;
@@ -148,6 +149,52 @@ async function copyPostgres(client: import("postgres").Sql, table: string, colum
     if (chunk) yield chunk;
   }
   await pipeline(Readable.from(lines()), writable);
+  return n;
+}
+
+/**
+ * COPY on a transaction's connection. postgres.js never settles the writable
+ * when the server refuses the COPY after its last row (porsager/postgres#1173):
+ * awaiting it would hang with the transaction open. So a probe statement is
+ * queued behind the COPY: it answers once the COPY is done, and fails with
+ * 25P02 (transaction aborted) when the COPY failed — that error is rethrown
+ * (the server's own reason is dropped by the driver).
+ */
+async function copyPostgresIn(client: import("postgres").Sql, table: string, columns: string[], rows: AsyncIterable<string[]> | string[][]) {
+  const { finished } = await import("node:stream/promises");
+  const writable = await client.unsafe(`COPY ${table} (${columns.join(",")}) FROM STDIN`).writable();
+  // The driver takes no other statement on the connection until the stream's final() has sent CopyDone.
+  const writer = writable as unknown as { _final: (cb: (e?: Error | null) => void) => void };
+  const ownFinal = writer._final;
+  let copyDoneSent!: () => void;
+  const copyDone = new Promise<void>((resolve) => (copyDoneSent = resolve));
+  writer._final = function (cb) {
+    ownFinal.call(this, cb);
+    copyDoneSent();
+  };
+  const done = finished(writable);
+  done.catch(() => {}); // awaited below, or abandoned when the probe reports the failure
+  let n = 0;
+  let chunk = "";
+  try {
+    for await (const row of rows as AsyncIterable<string[]>) {
+      n++;
+      chunk += row.map(copyEscape).join("\t") + "\n";
+      if (chunk.length >= 65_536) {
+        if (!writable.write(chunk)) await Promise.race([once(writable, "drain"), done]);
+        chunk = "";
+      }
+    }
+  } catch (e) {
+    writable.destroy(e as Error); // CopyFail: the server ends the COPY, the caller's error rolls back
+    throw e;
+  }
+  if (chunk) writable.write(chunk);
+  writable.end();
+  await Promise.race([copyDone, done]);
+  const probe = client.unsafe("select 1");
+  await Promise.race([done, probe]);
+  await Promise.all([done, probe]);
   return n;
 }
 

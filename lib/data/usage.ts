@@ -282,10 +282,14 @@ const valuesOf = (r: ValidUsage) =>
 
 const USAGE_COLUMNS = ["account_id", "id", "instance_id", "item_id", "quantity", "start_at", "end_at", "attributes", "content_hash"];
 
-/** A stored id (or one repeated in the file) stopped the direct COPY; a deadlock with a concurrent writer too. */
-function isKeyClash(e: unknown): boolean {
+// A stored id (or one repeated in the file) stopped the direct COPY, or a deadlock with a concurrent
+// writer; 25P02: the COPY failed on PostgreSQL, whose driver drops the reason (db/client copyRowsIn).
+// The staged path then sorts duplicates from conflicts, or meets the real error again.
+const RETRY_STAGED = new Set(["23505", "40P01", "25P02"]);
+
+function stoppedDirectCopy(e: unknown): boolean {
   for (let x = e as { code?: unknown; cause?: unknown } | undefined, depth = 0; x && depth < 3; x = x.cause as typeof x, depth++)
-    if (x.code === "23505" || x.code === "40P01") return true;
+    if (typeof x.code === "string" && RETRY_STAGED.has(x.code)) return true;
   return false;
 }
 
@@ -363,7 +367,7 @@ async function importDirect(job: ImportJob, source: AsyncIterable<SourceRecord>)
     });
     return { read: scan.read, accepted, duplicates: scan.read - accepted, seconds: job.seconds() };
   } catch (e) {
-    if (isKeyClash(e)) return null;
+    if (stoppedDirectCopy(e)) return null;
     throw e;
   } finally {
     await records.return(undefined);
