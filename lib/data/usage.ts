@@ -3,10 +3,10 @@ import "server-only";
 // validator (lib/billing/usage-validate) and one rule for ids: idempotent per
 // (account, record id) by content hash. All-or-nothing: a batch or file with a
 // bad record writes nothing. Set-based SQL keeps it fast: one lookup of the
-// batch's instances, one of its existing ids, one multi-row INSERT.
+// batch's instances, one of its existing ids, one COPY of the new records.
 import { randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
-import { getDb, getHandle, query, type DbHandle, type DbOrTx } from "@/db/client";
+import { getHandle, query, type DbHandle, type DbOrTx } from "@/db/client";
 import { accounts, billableItems, instances } from "@/db/schema";
 import { accountNow } from "@/lib/clock";
 import { BadRequestError, ConflictError, NotFoundError } from "@/lib/errors";
@@ -115,6 +115,22 @@ function conflict(records: { index: number; id: string }[]): ConflictError {
   );
 }
 
+const valuesOf = (r: ValidUsage) =>
+  [r.id, r.instanceId, r.itemId, r.quantity, isoInstant(r.startAt), isoInstant(r.endAt), r.attributes ? JSON.stringify(r.attributes) : null, r.contentHash] as string[];
+
+const USAGE_COLUMNS = ["account_id", "id", "instance_id", "item_id", "quantity", "start_at", "end_at", "attributes", "content_hash"];
+
+// A stored id (or one repeated in the file) stopped the direct COPY, or a deadlock with a concurrent
+// writer; 25P02: the COPY failed on PostgreSQL, whose driver drops the reason (db/client copyRowsIn).
+// The staged path then sorts duplicates from conflicts, or meets the real error again.
+const RETRY_STAGED = new Set(["23505", "40P01", "25P02"]);
+
+function stoppedDirectCopy(e: unknown): boolean {
+  for (let x = e as { code?: unknown; cause?: unknown } | undefined, depth = 0; x && depth < 3; x = x.cause as typeof x, depth++)
+    if (typeof x.code === "string" && RETRY_STAGED.has(x.code)) return true;
+  return false;
+}
+
 /**
  * `POST /api/v1/usage`: validate the whole batch, then store the new records in
  * one transaction. The stored content hashes of the batch's ids are looked up
@@ -134,7 +150,8 @@ export async function ingestUsage(caller: Caller, body: unknown, accountId?: str
     return res.record;
   });
 
-  const db = await getDb();
+  const handle = await getHandle();
+  const db = handle.db;
   const instanceIds = [...new Set(shaped.flatMap((r) => (r ? [r.instanceId] : [])))];
   const [acct, items, found, stored] = await Promise.all([
     loadAccount(db, account),
@@ -174,19 +191,31 @@ export async function ingestUsage(caller: Caller, body: unknown, accountId?: str
   const news = known.length ? fresh.filter((f) => !stored.has(f.record.id)) : fresh;
   if (!news.length) return { accepted: 0, duplicates: raw.length };
 
-  const accepted = await db.transaction(async (tx) => {
-    // Ids stored by a concurrent request since the look-up are skipped by ON
-    // CONFLICT; then their content is checked, and a mismatch rolls the whole batch back.
-    // Sorted by id, so concurrent batches with overlapping ids take their
-    // index locks in the same order and wait for each other instead of deadlocking.
-    const inserted = await insertUsage(tx, account, acct.timeZone, news.map((f) => f.record).sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)));
-    if (inserted < news.length) {
-      const now = await storedHashes(tx, account, news.map((f) => f.record.id));
-      const late = news.filter((f) => now.get(f.record.id) !== f.record.contentHash);
-      if (late.length) throw conflict(late.map((f) => ({ index: f.index, id: f.record.id })));
-    }
-    return inserted;
-  });
+  // Sorted by id, so concurrent batches with overlapping ids take their
+  // index locks in the same order and wait for each other instead of deadlocking.
+  const rows = news.map((f) => f.record).sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  let accepted: number;
+  try {
+    // The looked-up ids are new: COPY them (a third of an INSERT's cost) and add them to the rollups.
+    accepted = await db.transaction(async (tx) => {
+      await handle.copyRowsIn(tx, "usage_records", USAGE_COLUMNS, rows.map((r) => [account, ...valuesOf(r)]));
+      await addStoredUsageToRollups(tx, account, acct.timeZone, rows.map((r) => r.id));
+      return rows.length;
+    });
+  } catch (e) {
+    if (!stoppedDirectCopy(e)) throw e;
+    // A concurrent request stored some of the ids since the look-up: they are
+    // skipped by ON CONFLICT, then their content is checked, and a mismatch rolls the whole batch back.
+    accepted = await db.transaction(async (tx) => {
+      const inserted = await insertUsage(tx, account, acct.timeZone, rows);
+      if (inserted < news.length) {
+        const now = await storedHashes(tx, account, news.map((f) => f.record.id));
+        const late = news.filter((f) => now.get(f.record.id) !== f.record.contentHash);
+        if (late.length) throw conflict(late.map((f) => ({ index: f.index, id: f.record.id })));
+      }
+      return inserted;
+    });
+  }
   return { accepted, duplicates: raw.length - accepted };
 }
 
@@ -275,22 +304,6 @@ async function* validRecords(
 function endOfScan(scan: Scan): void {
   if (scan.issueCount) throw fileIssue(scan.issues, scan.issueCount);
   if (scan.read === 0) throw new BadRequestError("The file holds no usage records.");
-}
-
-const valuesOf = (r: ValidUsage) =>
-  [r.id, r.instanceId, r.itemId, r.quantity, isoInstant(r.startAt), isoInstant(r.endAt), r.attributes ? JSON.stringify(r.attributes) : null, r.contentHash] as string[];
-
-const USAGE_COLUMNS = ["account_id", "id", "instance_id", "item_id", "quantity", "start_at", "end_at", "attributes", "content_hash"];
-
-// A stored id (or one repeated in the file) stopped the direct COPY, or a deadlock with a concurrent
-// writer; 25P02: the COPY failed on PostgreSQL, whose driver drops the reason (db/client copyRowsIn).
-// The staged path then sorts duplicates from conflicts, or meets the real error again.
-const RETRY_STAGED = new Set(["23505", "40P01", "25P02"]);
-
-function stoppedDirectCopy(e: unknown): boolean {
-  for (let x = e as { code?: unknown; cause?: unknown } | undefined, depth = 0; x && depth < 3; x = x.cause as typeof x, depth++)
-    if (typeof x.code === "string" && RETRY_STAGED.has(x.code)) return true;
-  return false;
 }
 
 /**

@@ -241,6 +241,17 @@ describe("POST /api/v1/usage", () => {
     expect(await count()).toBe(before + 300);
   });
 
+  it("refuses the loser of a race over the same ids with other content (409), storing the winner's batch once", async () => {
+    const batch = Array.from({ length: 200 }, () => rec());
+    const changed = batch.map((r, i) => (i === 150 ? { ...r, quantity: "3" } : r));
+    const before = await count();
+    const [a, b] = await Promise.all([post({ records: batch }), post({ records: changed })]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const lost = a.status === 409 ? a : b;
+    expect(lost.json.error.message).toMatch(/^records\[150\]\.id: a record with id "r-\d+" was already ingested with different content\. Nothing was written\.$/);
+    expect(await count()).toBe(before + 200);
+  });
+
   it("takes a full batch of 10,000 records", async () => {
     const batch = Array.from({ length: 10_000 }, (_, i) =>
       rec({ id: `full-${i}`, instanceId: "oss-1", item: "internet-egress", quantity: `${i % 100}.5`, attributes: { network: "internet" } }),
