@@ -44,26 +44,31 @@ export async function storeUsage(db: DbOrTx, accountId: string, timeZone: string
         select string_agg(id, ${SEP}) as ids from ins`,
   );
   if (ids === null) return 0;
-  await addToRollups(db, accountId, timeZone, sql`id = any(string_to_array(${ids}, ${SEP}))`);
+  await addToRollups(db, accountId, timeZone, ids);
   return ids.split(SEP).length;
 }
 
 /** Adds records the caller stored itself (a COPY in its transaction) to both rollups: `ids` must be new, each once. */
 export async function addStoredUsageToRollups(db: DbOrTx, accountId: string, timeZone: string, ids: readonly string[]): Promise<void> {
-  if (ids.length) await addToRollups(db, accountId, timeZone, sql`id = any(string_to_array(${ids.join(SEP)}, ${SEP}))`);
+  if (ids.length) await addToRollups(db, accountId, timeZone, ids.join(SEP));
 }
 
-/** Adds the account's records matching `which` to both rollups. */
-async function addToRollups(db: DbOrTx, accountId: string, timeZone: string, which: SQL): Promise<void> {
+/**
+ * Adds the account's records with these ids (SEP-joined) to both rollups. Each
+ * id is a primary-key probe: a filter `id = any(…)` let the planner read all
+ * of the account's records when the table's statistics lagged a large load.
+ */
+async function addToRollups(db: DbOrTx, accountId: string, timeZone: string, ids: string): Promise<void> {
+  const rows = sql`unnest(string_to_array(${ids}, ${SEP})) as n(id) join usage_records r on r.account_id = ${accountId} and r.id = n.id`;
   await db.execute(sql`insert into usage_hourly as h (account_id, hour, instance_id, item_id, quantity, records)
-    select account_id, date_trunc('hour', start_at, 'UTC'), instance_id, item_id, sum(quantity), count(*)
-    from usage_records where account_id = ${accountId} and ${which}
+    select r.account_id, date_trunc('hour', r.start_at, 'UTC'), r.instance_id, r.item_id, sum(r.quantity), count(*)
+    from ${rows}
     group by 1, 2, 3, 4 order by 1, 2, 3, 4
     on conflict (account_id, hour, instance_id, item_id)
     do update set quantity = h.quantity + excluded.quantity, records = h.records + excluded.records`);
   await db.execute(sql`insert into usage_daily as d (account_id, day, instance_id, item_id, quantity, records)
-    select account_id, (start_at at time zone ${timeZone})::date, instance_id, item_id, sum(quantity), count(*)
-    from usage_records where account_id = ${accountId} and ${which}
+    select r.account_id, (r.start_at at time zone ${timeZone})::date, r.instance_id, r.item_id, sum(r.quantity), count(*)
+    from ${rows}
     group by 1, 2, 3, 4 order by 1, 2, 3, 4
     on conflict (account_id, day, instance_id, item_id)
     do update set quantity = d.quantity + excluded.quantity, records = d.records + excluded.records`);
