@@ -67,6 +67,16 @@ export async function checkPlan(raw: postgres.Sql, text: string, params: unknown
   // `COPY (SELECT …) TO STDOUT` (the exports on PostgreSQL) runs its SELECT: that is what is planned.
   const copied = /^\s*copy\s*\(([\s\S]*)\)\s*to\s+stdout\b[\s\S]*$/i.exec(text);
   if (copied) text = copied[1];
+  // `COPY table (…) FROM STDIN` (new usage records) cannot be EXPLAINed: Citus routes each row by its
+  // distribution column, so the rows of one account land on its one shard — provided that column is sent.
+  const copyIn = /^\s*copy\s+"?(\w+)"?\s*\(([^)]*)\)\s*from\s+stdin\b/i.exec(text);
+  if (copyIn) {
+    const [, table, colList] = copyIn;
+    const column = DISTRIBUTION_COLUMN.get(table);
+    const cols = colList.split(",").map((c) => c.trim().replace(/"/g, ""));
+    const why = !column ? `${table} is not distributed` : cols.includes(column) ? null : `COPY into ${table} without its distribution column ${column}`;
+    return { plan: `COPY routed per row by ${column}`, pulled: false, why };
+  }
   const plan = (await raw.unsafe(`EXPLAIN ${text}`, params as never[])).map((r) => (r as Record<string, string>)["QUERY PLAN"]).join("\n");
   const counts = [...plan.matchAll(/Task Count: (\d+)/g)].map((m) => Number(m[1]));
   const pulled = /INSERT\/SELECT method: pull to coordinator/.test(plan);
