@@ -26,6 +26,7 @@ import { badTextReason } from "@/lib/text";
 import { tenantOf, type Caller } from "./caller";
 import { NO_GROUP, UNTAGGED } from "@/lib/tags";
 import { resourceGroupSchema, tagKey, tagValue } from "./tags";
+import { keptTableFor, keptWhere, type KeptConditions } from "./line-totals";
 import { parseInput } from "./validate";
 
 // ── Query parameters ─────────────────────────────────────────────────────────
@@ -324,6 +325,34 @@ function totalsSelect(key: string[] | null, where: SQL): SQL {
   return sql`SELECT ${count}::text AS "totalCount", ${sql.raw(sums)} FROM bill_lines bl WHERE ${where}`;
 }
 
+/** The bill_lines column behind each dimension filter. */
+const DIMENSION_COLUMN: Record<Dimension, string> = Object.fromEntries(
+  DIMENSIONS.map((d) => [d, DIMENSION_SQL[d].slice(3)]),
+) as Record<Dimension, string>;
+
+/**
+ * Count and totals from the kept totals (lib/data/line-totals.ts) when the
+ * scope, the filters and the grouping are all among one kept table's columns;
+ * null otherwise (tags, resource group, zero-charge hiding, an order's lines,
+ * one line's identity): those scan bill_lines (totalsSelect).
+ */
+function keptTotalsSelect(accountId: string, known: KeptConditions | undefined, key: string[] | null, q: LineOptions): SQL | null {
+  if (!known || q.isHideZeroCharge || allocationFilters(q).length) return null;
+  const conds: KeptConditions = [...known];
+  for (const dim of DIMENSIONS) if (q[dim]?.length) conds.push([DIMENSION_COLUMN[dim], q[dim]!]);
+  if (q.billingDate) conds.push(["bill_date", [q.billingDate]]);
+  const keyCols = (key ?? []).map((k) => /^bl\.(\w+)$/.exec(k)?.[1]);
+  if (keyCols.some((c) => !c)) return null;
+  const table = keptTableFor([...conds.map(([c]) => c), ...(keyCols as string[])]);
+  if (!table) return null;
+  const where = keptWhere(accountId, conds);
+  const sums = AMOUNTS.map(([name, c]) => `coalesce(sum(t.${c}), 0)::text AS "${name}"`).join(", ");
+  const count = key
+    ? sql`(SELECT count(*) FROM (SELECT 1 FROM ${sql.raw(table)} t WHERE ${where} GROUP BY ${sql.raw(keyCols.map((c) => `t.${c}`).join(", "))}) g)`
+    : sql`coalesce(sum(t.line_count), 0)`;
+  return sql`SELECT ${count}::text AS "totalCount", ${sql.raw(sums)} FROM ${sql.raw(table)} t WHERE ${where}`;
+}
+
 function inList(column: string, values: readonly string[]): SQL {
   return sql`${sql.raw(column)} IN (${sql.join(values.map((v) => sql`${v}`), sql`, `)})`;
 }
@@ -502,9 +531,11 @@ function toApiRow(r: Record<string, unknown>): BillLineRow {
 
 /**
  * One page of the account's lines (or aggregated rows) matching `scope` (SQL
- * conditions on `bl`) and the options' filters.
+ * conditions on `bl`) and the options' filters. `known` states the same scope as
+ * column = value conditions when it can (then counts and totals may come from
+ * the kept totals); without it they are summed from the lines.
  */
-export async function pageOfBillLines(accountId: string, scope: SQL[], q: LineOptions): Promise<Page<BillLineRow, Amounts>> {
+export async function pageOfBillLines(accountId: string, scope: SQL[], q: LineOptions, known?: KeptConditions): Promise<Page<BillLineRow, Amounts>> {
   const key = groupKey(q);
   const where = sql.join([sql`bl.account_id = ${accountId}`, ...scope, ...filterConditions(q)], sql` AND `);
   const tag = q.tagKey ? tagValueSql(q.tagKey) : "NULL::text";
@@ -562,7 +593,7 @@ export async function pageOfBillLines(accountId: string, scope: SQL[], q: LineOp
           FROM (${rows}) x WHERE ${after}
           ORDER BY ${sortExpr} ${dir}, ${idExpr} ASC LIMIT ${q.limit + 1}`,
     ),
-    query<Record<string, string | null>>(db, totalsSelect(key, where)),
+    query<Record<string, string | null>>(db, keptTotalsSelect(accountId, known, key, q) ?? totalsSelect(key, where)),
   ]);
 
   const more = page.length > q.limit;
@@ -617,7 +648,7 @@ async function attachPeriods(rows: BillLineRow[], where: SQL) {
 export async function listBillLines(caller: Caller, input: unknown, accountId?: string) {
   const account = tenantOf(caller, accountId);
   const q = parseInput(billLinesQuerySchema, asObject(input));
-  return pageOfBillLines(account, [sql`bl.billing_cycle = ${q.billingCycle}`], q);
+  return pageOfBillLines(account, [sql`bl.billing_cycle = ${q.billingCycle}`], q, [["billing_cycle", [q.billingCycle]]]);
 }
 
 /**
