@@ -1,0 +1,173 @@
+// The kept bill-line totals (lib/billing/line-totals.ts) equal a GROUP BY over
+// the lines after every write the billing makes: rating and re-rating (lines
+// upserted, stale ones deleted), settlement as lines fall due, top-ups paying
+// outstanding lines, Cloud Phone day lines carrying their periods, late usage
+// billed as adjustments, operator credits and debits. And a write that rolls
+// back leaves lines and totals as they were.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { sql } from "drizzle-orm";
+import { query } from "@/db/client";
+import { billLines, instances } from "@/db/schema";
+import { POST } from "@/app/api/v1/usage/route";
+import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
+import { KEPT_TABLES, LINE_AMOUNT_COLUMNS, keepLineTotals } from "@/lib/billing/line-totals";
+import { runJobs } from "@/lib/jobs/run";
+import { fixedClock, realClock, setSystemClock } from "@/lib/clock";
+import { OPERATOR } from "@/lib/data/caller";
+import { createAccount, createApiKey } from "@/lib/data/operator";
+import { adjustAccount } from "@/lib/data/operator-adjustments";
+import { registerInstance } from "@/lib/data/resource-events";
+import { topUp } from "@/lib/data/top-ups";
+import { uniq, useTestDatabase } from "./db";
+
+const DAY = 86_400_000;
+const START = new Date("2026-01-01T00:00:00Z").getTime();
+
+type Step =
+  | { kind: "usage"; records: { instance: number; item: number; day: number; hour: number; units: number }[] }
+  | { kind: "jobs"; days: number }
+  | { kind: "topUp"; cents: number }
+  | { kind: "adjust"; credit: boolean; cents: number };
+
+const METERED = [
+  { id: "nat-1", items: ["instance"] },
+  { id: "oss-1", items: ["storage", "internet-egress"] },
+];
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({
+    kind: fc.constant("usage" as const),
+    records: fc.array(
+      fc.record({ instance: fc.nat(1), item: fc.nat(1), day: fc.nat(40), hour: fc.nat(23), units: fc.integer({ min: 1, max: 900 }) }),
+      { minLength: 1, maxLength: 12 },
+    ),
+  }),
+  fc.record({ kind: fc.constant("jobs" as const), days: fc.integer({ min: 0, max: 9 }) }),
+  fc.record({ kind: fc.constant("topUp" as const), cents: fc.integer({ min: 1, max: 5000 }) }),
+  fc.record({ kind: fc.constant("adjust" as const), credit: fc.boolean(), cents: fc.integer({ min: 1, max: 900 }) }),
+);
+
+describe("kept bill-line totals", () => {
+  const t = useTestDatabase();
+  const db = () => t.handle().db;
+
+  beforeAll(async () => {
+    await loadCatalog(db(), await readCatalogFile());
+  });
+  afterAll(() => setSystemClock(realClock));
+
+  /** Each kept table's rows, and what a GROUP BY over the account's lines gives, as text (scale included). */
+  async function keptAndExpected(accountId: string) {
+    const out: { table: string; kept: unknown[]; lines: unknown[] }[] = [];
+    for (const [table, keys] of Object.entries(KEPT_TABLES)) {
+      const keyText = keys.map((c) => `${c}::text AS ${c}`).join(", ");
+      const order = keys.map((c) => `${c}::text COLLATE "C"`).join(", ");
+      const kept = await query(
+        db(),
+        sql.raw(`SELECT ${keyText}, line_count::text AS line_count, ${LINE_AMOUNT_COLUMNS.map((c) => `${c}::text AS ${c}`).join(", ")}
+          FROM ${table} WHERE account_id = '${accountId}' ORDER BY ${order}`),
+      );
+      const lines = await query(
+        db(),
+        sql.raw(`SELECT ${keyText}, count(*)::text AS line_count, ${LINE_AMOUNT_COLUMNS.map((c) => `sum(round(${c}, 2))::text AS ${c}`).join(", ")}
+          FROM bill_lines WHERE account_id = '${accountId}' GROUP BY ${keys.join(", ")} ORDER BY ${order}`),
+      );
+      out.push({ table, kept, lines });
+    }
+    return out;
+  }
+  async function expectKeptEqualsLines(accountId: string, after: string) {
+    for (const { table, kept, lines } of await keptAndExpected(accountId)) expect(kept, `${table} after ${after}`).toEqual(lines);
+  }
+
+  it("equal a GROUP BY over the lines after every rating, settlement, top-up, late usage and adjustment", async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 3, maxLength: 8 }), fc.integer({ min: 0, max: 3000 }), async (steps, balanceCents) => {
+        const A = uniq(`kept${run++}`);
+        let now = START + DAY;
+        setSystemClock(fixedClock(new Date(now)));
+        await createAccount(OPERATOR, { id: A, name: "Kept", timeZone: "UTC" });
+        if (balanceCents) await topUp(OPERATOR, { amount: (balanceCents / 100).toFixed(2), at: new Date(START) }, A);
+        const key = (await createApiKey(OPERATOR, { accountId: A, name: "metering", role: "admin" })).key;
+        await registerInstance(OPERATOR, { id: "nat-1", productId: "nat-gateway", regionId: "cn-hangzhou", billingMethod: "payg", name: "nat", createdAt: new Date(START).toISOString() }, A);
+        await registerInstance(OPERATOR, { id: "oss-1", productId: "oss", regionId: "eu-central-1", billingMethod: "payg", name: "oss", createdAt: new Date(START).toISOString() }, A);
+        // A Cloud Phone: its day lines carry the sums of 4-hour periods settled on their own.
+        await db().insert(instances).values({
+          accountId: A, id: "cp-1", productId: "cloud-phone", name: "cp", spec: "acp.std.small", regionId: "eu-central-1", instanceCount: 1,
+          billingMethod: "payg", createdAt: new Date(START), billingAnchorAt: new Date(START), statusSince: new Date(START),
+        });
+
+        for (const [i, s] of steps.entries()) {
+          if (s.kind === "usage") {
+            const records = s.records.map((r, j) => {
+              const inst = METERED[r.instance];
+              const item = inst.items[r.item % inst.items.length];
+              const start = Math.min(START + r.day * DAY + r.hour * 3_600_000, now - 3_600_000);
+              const gb = (r.units % 50) + 1;
+              const quantity = item === "instance" ? "1" : item === "storage" ? String(gb) : (r.units / 100).toFixed(2);
+              const attributes = item === "storage" ? { layerDigest: `sha256:l${r.units % 7}`, bytes: gb * 1024 ** 3 } : undefined;
+              return { id: `u${i}-${j}`, instanceId: inst.id, item, quantity, start: new Date(start).toISOString(), end: new Date(start + 3_600_000).toISOString(), attributes };
+            });
+            const res = await POST(
+              new Request("http://x/api/v1/usage", { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ records }) }),
+              { params: Promise.resolve({}) },
+            );
+            expect(res.status, JSON.stringify(await res.clone().json())).toBe(200);
+          } else if (s.kind === "jobs") {
+            now += s.days * DAY + 3 * 3_600_000;
+            setSystemClock(fixedClock(new Date(now)));
+            await runJobs(db(), { now: new Date(now), accountIds: [A] });
+          } else if (s.kind === "topUp") {
+            await topUp(OPERATOR, { amount: (s.cents / 100).toFixed(2), at: new Date(now) }, A);
+          } else {
+            // A correction to January, once it has closed (none when January billed no NAT Gateway).
+            now = Math.max(now, START + 32 * DAY);
+            setSystemClock(fixedClock(new Date(now)));
+            await adjustAccount(OPERATOR, A, { kind: s.credit ? "credit" : "debit", amount: (s.cents / 100).toFixed(2), billingCycle: "2026-01", productId: "nat-gateway", reason: "property" }).catch(
+              (e: Error) => expect(e.message).toMatch(/has no bill/),
+            );
+          }
+          await expectKeptEqualsLines(A, `step ${i}: ${JSON.stringify(s)}`);
+        }
+        // The run billed something: the property is not about empty tables.
+        const [{ n }] = await query<{ n: number }>(db(), sql`select count(*)::int as n from bill_lines where account_id = ${A}`);
+        if (steps.some((s) => s.kind === "jobs" && s.days > 0)) expect(n).toBeGreaterThan(0);
+      }),
+      { numRuns: 12 },
+    );
+  });
+
+  it("a write that rolls back leaves the lines and the totals as they were", async () => {
+    const A = uniq("keptrb");
+    setSystemClock(fixedClock("2026-03-05T00:00:00Z"));
+    await createAccount(OPERATOR, { id: A, name: "Rollback", timeZone: "UTC" });
+    const line = (id: string, amount: string): typeof billLines.$inferInsert => ({
+      accountId: A, id, billingCycle: "2026-03", billDate: "2026-03-02", lineType: "usage", productId: "nat-gateway", productDetail: "NAT",
+      instanceId: "nat-1", instanceName: "nat", regionId: "cn-hangzhou", billingMethod: "payg", billableItemId: "nat-gateway.instance",
+      usageQuantity: "1", usageUnit: "hour", unitPrice: "0", priceUnit: "USD/hour", originalAmount: amount, pretaxAmount: amount,
+      outstandingAmount: amount, currency: "USD", dueAt: new Date("2026-03-03T00:00:00Z"), ratedAt: new Date("2026-03-03T00:00:00Z"),
+    });
+    await keepLineTotals(db(), A, ["a"], () => db().insert(billLines).values(line("a", "1.234")));
+    const before = await keptAndExpected(A);
+    expect(before[0].kept).toHaveLength(1);
+
+    await expect(
+      db().transaction(async (tx) => {
+        await keepLineTotals(tx, A, ["a", "b"], async () => {
+          await tx.insert(billLines).values(line("b", "2.005"));
+          await tx.update(billLines).set({ outstandingAmount: "0", billDate: "2026-03-04" }).where(sql`account_id = ${A} and id = 'a'`);
+        });
+        // Inside the transaction the totals moved with the lines …
+        const [{ n }] = await query<{ n: string }>(tx, sql`select sum(line_count)::text as n from bill_line_totals where account_id = ${A}`);
+        expect(n).toBe("2");
+        throw new Error("abort");
+      }),
+    ).rejects.toThrow("abort");
+
+    // … and the rollback took both back.
+    expect(await keptAndExpected(A)).toEqual(before);
+    expect(before[0].kept).toEqual(before[0].lines);
+  });
+});
