@@ -17,6 +17,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 const money = (name: string) => numeric(name, { precision: 20, scale: 6 });
@@ -442,6 +443,8 @@ export const billLines = pgTable(
     index("bill_lines_account_cycle_idx").on(t.accountId, t.billingCycle, t.productId),
     index("bill_lines_account_instance_idx").on(t.accountId, t.instanceId, t.billDate),
     index("bill_lines_account_outstanding_idx").on(t.accountId, t.dueAt),
+    // Billing Details' default order (day, then id in C order): a first page reads only its rows.
+    index("bill_lines_account_cycle_day_idx").on(t.accountId, t.billingCycle, t.billDate, sql`${t.id} COLLATE "C"`),
   ],
 );
 export type BillLine = typeof billLines.$inferSelect;

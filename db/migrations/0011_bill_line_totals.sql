@@ -42,6 +42,7 @@ CREATE TABLE "bill_line_totals" (
 --> statement-breakpoint
 ALTER TABLE "bill_line_instance_totals" ADD CONSTRAINT "bill_line_instance_totals_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "bill_line_totals" ADD CONSTRAINT "bill_line_totals_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "bill_lines_account_cycle_day_idx" ON "bill_lines" USING btree ("account_id","billing_cycle","bill_date","id" COLLATE "C");--> statement-breakpoint
 -- Hand-written: backfill the kept totals from the lines already stored (lib/billing/line-totals.ts keeps them from here on).
 INSERT INTO "bill_line_totals" ("account_id", "billing_cycle", "bill_date", "product_id", "billing_method", "line_type", "region_id", "billable_item_id", "product_detail", "line_count", "original_amount", "discount_amount", "pretax_amount", "deducted_by_resource_plan", "deducted_by_coupons", "deducted_by_vouchers", "paid_from_balance", "outstanding_amount")
 SELECT "account_id", "billing_cycle", "bill_date", "product_id", "billing_method", "line_type", "region_id", "billable_item_id", "product_detail", count(*),

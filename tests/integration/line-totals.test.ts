@@ -3,11 +3,13 @@
 // upserted, stale ones deleted), settlement as lines fall due, top-ups paying
 // outstanding lines, Cloud Phone day lines carrying their periods, late usage
 // billed as adjustments, operator credits and debits. And a write that rolls
-// back leaves lines and totals as they were.
+// back leaves lines and totals as they were; the migration's backfill builds
+// the same totals from lines stored before.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { sql } from "drizzle-orm";
-import { query } from "@/db/client";
+import { readFile } from "node:fs/promises";
+import { query, type DbOrTx } from "@/db/client";
 import { billLines, instances } from "@/db/schema";
 import { POST } from "@/app/api/v1/usage/route";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
@@ -29,6 +31,13 @@ type Step =
   | { kind: "jobs"; days: number }
   | { kind: "topUp"; cents: number }
   | { kind: "adjust"; credit: boolean; cents: number };
+
+const lineOf = (accountId: string, id: string, amount: string): typeof billLines.$inferInsert => ({
+  accountId, id, billingCycle: "2026-03", billDate: "2026-03-02", lineType: "usage", productId: "nat-gateway", productDetail: "NAT",
+  instanceId: "nat-1", instanceName: "nat", regionId: "cn-hangzhou", billingMethod: "payg", billableItemId: "nat-gateway.instance",
+  usageQuantity: "1", usageUnit: "hour", unitPrice: "0", priceUnit: "USD/hour", originalAmount: amount, pretaxAmount: amount,
+  outstandingAmount: amount, currency: "USD", dueAt: new Date("2026-03-03T00:00:00Z"), ratedAt: new Date("2026-03-03T00:00:00Z"),
+});
 
 const METERED = [
   { id: "nat-1", items: ["instance"] },
@@ -58,18 +67,18 @@ describe("kept bill-line totals", () => {
   afterAll(() => setSystemClock(realClock));
 
   /** Each kept table's rows, and what a GROUP BY over the account's lines gives, as text (scale included). */
-  async function keptAndExpected(accountId: string) {
+  async function keptAndExpected(accountId: string, on: DbOrTx = db()) {
     const out: { table: string; kept: unknown[]; lines: unknown[] }[] = [];
     for (const [table, keys] of Object.entries(KEPT_TABLES)) {
       const keyText = keys.map((c) => `${c}::text AS ${c}`).join(", ");
       const order = keys.map((c) => `${c}::text COLLATE "C"`).join(", ");
       const kept = await query(
-        db(),
+        on,
         sql.raw(`SELECT ${keyText}, line_count::text AS line_count, ${LINE_AMOUNT_COLUMNS.map((c) => `${c}::text AS ${c}`).join(", ")}
           FROM ${table} WHERE account_id = '${accountId}' ORDER BY ${order}`),
       );
       const lines = await query(
-        db(),
+        on,
         sql.raw(`SELECT ${keyText}, count(*)::text AS line_count, ${LINE_AMOUNT_COLUMNS.map((c) => `sum(round(${c}, 2))::text AS ${c}`).join(", ")}
           FROM bill_lines WHERE account_id = '${accountId}' GROUP BY ${keys.join(", ")} ORDER BY ${order}`),
       );
@@ -139,16 +148,34 @@ describe("kept bill-line totals", () => {
     );
   });
 
+  it("the migration's backfill builds the same totals from the lines already stored", async () => {
+    const A = uniq("keptbf");
+    await createAccount(OPERATOR, { id: A, name: "Backfill", timeZone: "UTC" });
+    // Lines stored before the kept tables existed: written without keeping totals.
+    await db().insert(billLines).values([
+      { ...lineOf(A, "x", "0.005"), instanceName: "old name" },
+      lineOf(A, "y", "1.115"),
+      { ...lineOf(A, "z", "2.5"), billDate: "2026-03-09", productDetail: "NAT large" },
+    ]);
+    const migration = await readFile(new URL("../../db/migrations/0011_bill_line_totals.sql", import.meta.url), "utf8");
+    const backfill = migration.split("--> statement-breakpoint").filter((s) => /^\s*(--[^\n]*\n)*\s*INSERT INTO/i.test(s));
+    expect(backfill).toHaveLength(2);
+    await db().transaction(async (tx) => {
+      // As the migration runs: empty tables, then its INSERT … SELECT over every account's lines.
+      for (const table of Object.keys(KEPT_TABLES)) await tx.execute(sql.raw(`DELETE FROM ${table}`));
+      for (const statement of backfill) await tx.execute(sql.raw(statement));
+      const [{ n }] = await query<{ n: string }>(tx, sql`select sum(line_count)::text as n from bill_line_totals where account_id = ${A}`);
+      expect(n).toBe("3");
+      for (const { table, kept, lines } of await keptAndExpected(A, tx)) expect(kept, table).toEqual(lines);
+      tx.rollback();
+    }).catch((e: Error) => expect(e.message).toMatch(/rollback/i));
+  });
+
   it("a write that rolls back leaves the lines and the totals as they were", async () => {
     const A = uniq("keptrb");
     setSystemClock(fixedClock("2026-03-05T00:00:00Z"));
     await createAccount(OPERATOR, { id: A, name: "Rollback", timeZone: "UTC" });
-    const line = (id: string, amount: string): typeof billLines.$inferInsert => ({
-      accountId: A, id, billingCycle: "2026-03", billDate: "2026-03-02", lineType: "usage", productId: "nat-gateway", productDetail: "NAT",
-      instanceId: "nat-1", instanceName: "nat", regionId: "cn-hangzhou", billingMethod: "payg", billableItemId: "nat-gateway.instance",
-      usageQuantity: "1", usageUnit: "hour", unitPrice: "0", priceUnit: "USD/hour", originalAmount: amount, pretaxAmount: amount,
-      outstandingAmount: amount, currency: "USD", dueAt: new Date("2026-03-03T00:00:00Z"), ratedAt: new Date("2026-03-03T00:00:00Z"),
-    });
+    const line = (id: string, amount: string) => lineOf(A, id, amount);
     await keepLineTotals(db(), A, ["a"], () => db().insert(billLines).values(line("a", "1.234")));
     const before = await keptAndExpected(A);
     expect(before[0].kept).toHaveLength(1);
