@@ -12,7 +12,7 @@
 // Concurrent writers of one account's lines are serialised by the account's
 // lock (lib/db-lock); the kept rows themselves are updated with row locks, so
 // even unserialised writers of different lines add up correctly.
-import { sql, type SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { query, type DbOrTx } from "@/db/client";
 
 /** The bill_lines money columns the views total. */
@@ -94,13 +94,4 @@ export async function keepLineTotals<T>(tx: DbOrTx, accountId: string, ids: read
     await applyDelta(tx, table, accountId, before.get(table)!, after);
   }
   return result;
-}
-
-/** The kept totals rebuilt from bill_lines (one account, or every account: the migration's backfill does the same). */
-export function rebuildLineTotalsSql(table: KeptTable, accountId?: string): SQL {
-  const keys = KEPT_TABLES[table].map((c) => `bl.${c}`).join(", ");
-  const where = accountId ? sql`WHERE bl.account_id = ${accountId}` : sql``;
-  return sql`INSERT INTO ${sql.raw(table)} (account_id, ${sql.raw(KEPT_TABLES[table].join(", "))}, ${sql.raw(VALUE_COLS.join(", "))})
-    SELECT bl.account_id, ${sql.raw(keys)}, count(*), ${sql.raw(SUM_EXPRS.join(", "))}
-    FROM bill_lines bl ${where} GROUP BY bl.account_id, ${sql.raw(keys)}`;
 }
