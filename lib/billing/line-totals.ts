@@ -42,16 +42,35 @@ const fromText = (c: string) => (c === "bill_date" ? `d.${c}::date` : `d.${c}`);
 
 type GroupRow = Record<string, string>;
 
-/** The groups of the lines with these ids: key columns, line_count and sums, all as text. */
-async function groupsOf(tx: DbOrTx, table: KeptTable, accountId: string, ids: string[]): Promise<GroupRow[]> {
-  const keys = KEPT_TABLES[table];
-  const cols = [...keys.map((c) => `${asText(c, "bl")} AS ${c}`), "count(*)::text AS line_count", ...SUM_EXPRS.map((e, i) => `${e}::text AS ${LINE_AMOUNT_COLUMNS[i]}`)];
-  return query<GroupRow>(
+const TABLES = Object.keys(KEPT_TABLES) as KeptTable[];
+const ALL_KEYS = [...new Set(TABLES.flatMap((t) => KEPT_TABLES[t]))];
+/** A column only bill_line_totals groups by: grouping() of it tells the two sets apart. */
+const T1_ONLY = "bill_date";
+
+/**
+ * The groups of the lines with these ids, for both kept tables in one pass
+ * (GROUPING SETS): key columns, line_count and sums, all as text.
+ */
+async function groupsOf(tx: DbOrTx, accountId: string, ids: string[]): Promise<Map<KeptTable, GroupRow[]>> {
+  const cols = [
+    `grouping(bl.${T1_ONLY}) AS set`,
+    ...ALL_KEYS.map((c) => `${asText(c, "bl")} AS ${c}`),
+    "count(*)::text AS line_count",
+    ...SUM_EXPRS.map((e, i) => `${e}::text AS ${LINE_AMOUNT_COLUMNS[i]}`),
+  ];
+  const sets = TABLES.map((t) => `(${KEPT_TABLES[t].map((c) => `bl.${c}`).join(", ")})`).join(", ");
+  const rows = await query<GroupRow & { set: number }>(
     tx,
     sql`SELECT ${sql.raw(cols.join(", "))}
-      FROM bill_lines bl WHERE bl.account_id = ${accountId} AND bl.id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})
-      GROUP BY ${sql.raw(keys.map((c) => `bl.${c}`).join(", "))}`,
+      FROM bill_lines bl WHERE bl.account_id = ${accountId} AND bl.id IN (SELECT json_array_elements_text(${JSON.stringify(ids)}::json))
+      GROUP BY GROUPING SETS (${sql.raw(sets)})`,
   );
+  const out = new Map<KeptTable, GroupRow[]>(TABLES.map((t) => [t, []]));
+  for (const r of rows) {
+    const table = Number(r.set) === 0 ? "bill_line_totals" : "bill_line_instance_totals";
+    out.get(table)!.push(Object.fromEntries(["line_count", ...LINE_AMOUNT_COLUMNS, ...KEPT_TABLES[table]].map((c) => [c, r[c]])));
+  }
+  return out;
 }
 
 /** Adds `after − before` of each group to the kept table; deletes the groups left empty. */
@@ -68,6 +87,15 @@ async function applyDelta(tx: DbOrTx, table: KeptTable, accountId: string, befor
     GROUP BY ${sql.raw(keys.map((c) => `d.${c}`).join(", "))}
     HAVING ${sql.raw(VALUE_COLS.map((c) => `sum(d.sign * d.${c}) <> 0`).join(" OR "))}
     ON CONFLICT (account_id, ${sql.raw(keyList)}) DO UPDATE SET ${sql.raw(set)}`);
+  // Only a group that lost lines can be left empty.
+  const net = new Map<string, number>();
+  for (const [rows, sign] of [[after, 1], [before, -1]] as const) {
+    for (const r of rows) {
+      const k = JSON.stringify(keys.map((c) => r[c]));
+      net.set(k, (net.get(k) ?? 0) + sign * Number(r.line_count));
+    }
+  }
+  if (![...net.values()].some((n) => n < 0)) return;
   await tx.execute(sql`DELETE FROM ${sql.raw(table)} t USING (SELECT DISTINCT ${sql.raw(keys.map((c) => `${fromText(c)} AS ${c}`).join(", "))} FROM ${rows}) k
     WHERE t.account_id = ${accountId} AND t.line_count = 0 AND ${sql.raw(keys.map((c) => `t.${c} = k.${c}`).join(" AND "))}`);
 }
@@ -79,19 +107,16 @@ async function applyDelta(tx: DbOrTx, table: KeptTable, accountId: string, befor
 export async function keepLineTotals<T>(tx: DbOrTx, accountId: string, ids: readonly string[], write: () => Promise<T>): Promise<T> {
   const unique = [...new Set(ids)];
   if (!unique.length) return write();
-  const before = new Map<KeptTable, GroupRow[]>();
   const chunks: string[][] = [];
   for (let i = 0; i < unique.length; i += 5000) chunks.push(unique.slice(i, i + 5000));
-  for (const table of Object.keys(KEPT_TABLES) as KeptTable[]) {
-    const rows: GroupRow[] = [];
-    for (const c of chunks) rows.push(...(await groupsOf(tx, table, accountId, c)));
-    before.set(table, rows);
-  }
+  const collect = async () => {
+    const all = new Map<KeptTable, GroupRow[]>(TABLES.map((t) => [t, []]));
+    for (const c of chunks) for (const [t, rows] of await groupsOf(tx, accountId, c)) all.get(t)!.push(...rows);
+    return all;
+  };
+  const before = await collect();
   const result = await write();
-  for (const table of Object.keys(KEPT_TABLES) as KeptTable[]) {
-    const after: GroupRow[] = [];
-    for (const c of chunks) after.push(...(await groupsOf(tx, table, accountId, c)));
-    await applyDelta(tx, table, accountId, before.get(table)!, after);
-  }
+  const after = await collect();
+  for (const table of TABLES) await applyDelta(tx, table, accountId, before.get(table)!, after.get(table)!);
   return result;
 }
