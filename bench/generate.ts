@@ -31,6 +31,12 @@ export interface GenerateOptions {
   from?: string;
   /** Length of the period in days (default 31). */
   days?: number;
+  /**
+   * Aim at about this many bill lines: enough instances that (instance, item,
+   * day) cells number this many (a line per cell the records reach). Without
+   * it, about one instance per 5,000 records of each product, at most 100.
+   */
+  lines?: number;
 }
 
 export const BENCH_DEFAULTS = { records: 1_000_000, seed: 1, from: "2026-01-01T00:00:00Z", days: 31 } as const;
@@ -61,10 +67,21 @@ const MIX: { product: string; item: string; weight: number }[] = [
 ];
 const PRODUCTS = ["oss", "registry-storage", "nat-gateway", "eip"];
 
-/** Instances for `records` records: about one per 5,000 records of each product, at least one each. */
+/**
+ * Bill lines one instance of each product makes per day when every item is
+ * metered: OSS 4, Container Registry 5 (storage, egress by 3 networks,
+ * scanner), NAT Gateway 1, EIP 1 — counted low (10), so `lines` is reached
+ * even with a few cells that no record falls in.
+ */
+const LINES_PER_INSTANCE_SET_DAY = 10;
+
+/** Instances for `records` records (or `lines` lines), at least one of each product. */
 export function benchInstances(opts: GenerateOptions = {}): BenchInstance[] {
   const records = opts.records ?? BENCH_DEFAULTS.records;
-  const perProduct = Math.max(1, Math.min(100, Math.round(records / 20_000)));
+  const days = opts.days ?? BENCH_DEFAULTS.days;
+  const perProduct = opts.lines
+    ? Math.max(1, Math.ceil(opts.lines / (days * LINES_PER_INSTANCE_SET_DAY)))
+    : Math.max(1, Math.min(100, Math.round(records / 20_000)));
   const { from } = benchPeriod(opts);
   const createdAt = new Date(from.getTime() - 24 * HOUR).toISOString();
   return PRODUCTS.flatMap((productId, p) =>

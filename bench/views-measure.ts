@@ -26,6 +26,7 @@ import type { Caller } from "@/lib/data/caller";
 import { getColumnPreference } from "@/lib/data/views/columns";
 import { exportBillLines } from "@/lib/data/views/exports";
 import { filterChoices } from "@/lib/data/views/facets";
+import { getOverview } from "@/lib/data/views/overview";
 import { getSummary } from "@/lib/data/views/summary";
 import { listUsage } from "@/lib/data/views/usage";
 import { benchPeriod, generateUsage, type BenchRecord, type GenerateOptions } from "./generate";
@@ -36,6 +37,7 @@ export interface LoadFigures {
   cycle: string;
   records: number;
   lines: number;
+  instances: number;
   copySeconds: number;
   indexSeconds: number;
   ratingSeconds: number;
@@ -100,13 +102,15 @@ export async function loadViewsData(opts: {
   /** Drop usage_records' indexes for the load and rebuild them after (never on a shared database). */
   dropIndexes?: boolean;
   records: number;
+  /** Aim at this many bill lines (more instances; bench/generate.ts). */
+  lines?: number;
   seed?: number;
   tag?: string;
   log?: (s: string) => void;
 }): Promise<LoadFigures> {
   const log = opts.log ?? (() => {});
   const { handle, records } = opts;
-  const gen: GenerateOptions = { records, seed: opts.seed };
+  const gen: GenerateOptions = { records, seed: opts.seed, lines: opts.lines };
   const { from, until } = benchPeriod(gen);
   const accountId = `bench-views-${opts.tag ?? `${process.pid}-${Date.now().toString(36)}`}`;
   setHandle(handle);
@@ -186,7 +190,7 @@ export async function loadViewsData(opts: {
   await handle.db.execute(sql`analyze bill_lines`);
   log(`  rating: ${jobs.lines.toLocaleString("en-US")} lines, ${jobs.settled} settled in ${ratingSeconds.toFixed(1)} s`);
   const [{ lines }] = await query<{ lines: number }>(handle.db, sql`select count(*)::int as lines from bill_lines where account_id = ${accountId}`);
-  return { accountId, cycle: from.toISOString().slice(0, 7), records: n, lines: Number(lines), copySeconds, indexSeconds, ratingSeconds };
+  return { accountId, cycle: from.toISOString().slice(0, 7), records: n, lines: Number(lines), instances: insts.length, copySeconds, indexSeconds, ratingSeconds };
 }
 
 export interface Timing {
@@ -248,6 +252,23 @@ export function tabViews(caller: Caller, cycle: string): { tab: string; view: st
     { tab: "Usage Records", view: "grouped by hour", load: () => usage({ unit: "hour" }) },
     { tab: "Summary", view: "by product", load: () => page(async () => (await getSummary(caller, c)).data.length) },
     { tab: "Summary", view: "by instance", load: () => page(async () => (await getSummary(caller, { ...c, dimension: "instanceId" })).data.length) },
+    {
+      tab: "Overview",
+      view: "money, spend, trend, costliest instances",
+      // Seen in the cycle's last minute, so the cycle is the current one (the bench's clock is at its end).
+      load: () =>
+        page(async () => {
+          const [y, m] = cycle.split("-").map(Number);
+          const end = Date.UTC(y, m, 1);
+          setSystemClock(fixedClock(new Date(end - 60_000)));
+          try {
+            const o = await getOverview(caller);
+            return o.trend.rows.length + o.topInstances.length;
+          } finally {
+            setSystemClock(fixedClock(new Date(end)));
+          }
+        }),
+    },
   ];
 }
 

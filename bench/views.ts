@@ -1,7 +1,9 @@
-// `npm run bench:views [-- --records N] [--seed S] [--runs R] [--append BENCHMARKS.md]`
+// `npm run bench:views [-- --records N] [--lines L] [--seed S] [--runs R] [--append BENCHMARKS.md]`
 // Starts a throw-away PostgreSQL 15 server (scripts/pg-temp.sh), fills one
 // account with N generated usage records (default 10,000,000) and the bill lines
-// rated from them, then times each Bill Details tab's server-side loading (first
+// rated from them — with --lines, over enough instances (bench/generate.ts) that
+// rating makes about L lines (a line per instance, item and day the records
+// reach; 1,000,000 → 12,904 instances) — then times each Bill Details tab's server-side loading (first
 // page, a filtered page, a grouped page; p50/p95 over R runs, default 20) and a
 // full Billing Details CSV export (rows/s, peak RSS growth, from a baseline
 // taken after a full GC), next to the raw `COPY (same SELECT) TO STDOUT` of the same run.
@@ -19,7 +21,7 @@ const TARGETS = { p95Ms: 300, exportRowsPerSecond: 100_000, rssGrowthMb: 50 };
 export function viewsTables(load: LoadFigures, tabs: Timing[], exp: ExportFigures): string {
   const ms = (n: number) => `${n.toFixed(0)} ms`;
   return [
-    `Data: ${fmt(load.records)} usage records in one account and cycle ${load.cycle}, rated into ${fmt(load.lines)} bill lines. Load: COPY ${load.copySeconds.toFixed(0)} s (${fmt(load.records / load.copySeconds)} records/s, generated + validated in process), indexes ${load.indexSeconds.toFixed(0)} s, rating ${load.ratingSeconds.toFixed(0)} s.`,
+    `Data: ${fmt(load.records)} usage records over ${fmt(load.instances)} instances in one account and cycle ${load.cycle}, rated into ${fmt(load.lines)} bill lines. Load: COPY ${load.copySeconds.toFixed(0)} s (${fmt(load.records / load.copySeconds)} records/s, generated + validated in process), indexes ${load.indexSeconds.toFixed(0)} s, rating ${load.ratingSeconds.toFixed(0)} s.`,
     "",
     "| tab | view | runs | rows | p50 | p95 | max | p95 ≤ 300 ms |",
     "|---|---|---|---|---|---|---|---|",
@@ -36,12 +38,14 @@ export function viewsTables(load: LoadFigures, tabs: Timing[], exp: ExportFigure
 
 async function main() {
   const { values } = parseArgs({
-    options: { records: { type: "string" }, seed: { type: "string" }, runs: { type: "string" }, append: { type: "string" } },
+    options: { records: { type: "string" }, lines: { type: "string" }, seed: { type: "string" }, runs: { type: "string" }, append: { type: "string" } },
     strict: true,
   });
   const records = values.records ? Number(values.records.replace(/[_,]/g, "")) : 10_000_000;
   const seed = values.seed ? Number(values.seed) : BENCH_DEFAULTS.seed;
   const runs = values.runs ? Number(values.runs) : 20;
+  const lines = values.lines ? Number(values.lines.replace(/[_,]/g, "")) : undefined;
+  if (lines !== undefined && (!Number.isInteger(lines) || lines < 1)) throw new Error(`--lines must be a whole number ≥ 1, got ${values.lines}`);
   if (!Number.isInteger(records) || records < 1) throw new Error(`--records must be a whole number ≥ 1, got ${values.records}`);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number, got ${values.seed}`);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number ≥ 1, got ${values.runs}`);
@@ -49,7 +53,7 @@ async function main() {
   const header = [
     runHeading(),
     "",
-    `\`npm run bench:views -- --records ${records} --seed ${seed} --runs ${runs}\` (PostgreSQL 15, scripts/pg-temp.sh)`,
+    `\`npm run bench:views -- --records ${records}${lines ? ` --lines ${lines}` : ""} --seed ${seed} --runs ${runs}\` (PostgreSQL 15, scripts/pg-temp.sh)`,
     "",
     machineLine(),
   ].join("\n");
@@ -60,7 +64,8 @@ async function main() {
   try {
     await migrateDatabase(handle);
     console.log(`\n▶ loading ${fmt(records)} records, seed ${seed}`);
-    const load = await loadViewsData({ handle, url: pg.url, dropIndexes: true, records, seed, log: (s) => console.log(s) });
+    const load = await loadViewsData({ handle, url: pg.url, dropIndexes: true, records, lines, seed, log: (s) => console.log(s) });
+    if (lines && load.lines < lines) console.log(`  note: ${fmt(load.lines)} lines, short of ${fmt(lines)}: more --records reach more (instance, item, day) cells`);
     console.log(`Load after loading: ${loadAverage()}\n▶ tabs`);
     const caller = viewsCaller(load.accountId);
     const tabs = await measureTabs({ caller, cycle: load.cycle, runs, log: (s) => console.log(s) });

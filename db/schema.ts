@@ -17,6 +17,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 const money = (name: string) => numeric(name, { precision: 20, scale: 6 });
@@ -442,9 +443,72 @@ export const billLines = pgTable(
     index("bill_lines_account_cycle_idx").on(t.accountId, t.billingCycle, t.productId),
     index("bill_lines_account_instance_idx").on(t.accountId, t.instanceId, t.billDate),
     index("bill_lines_account_outstanding_idx").on(t.accountId, t.dueAt),
+    // Billing Details' default order (day, then id in C order): a first page reads only its rows.
+    index("bill_lines_account_cycle_day_idx").on(t.accountId, t.billingCycle, t.billDate, sql`${t.id} COLLATE "C"`),
   ],
 );
 export type BillLine = typeof billLines.$inferSelect;
+
+// Kept totals of bill_lines (docs/scaling.md#kept-bill-line-totals): per account, cycle and the
+// dimensions the Bill Details views filter and group by, the line count and the
+// sums of each amount rounded to cents (a total is a sum of rounded charges).
+// Written in the same transaction as the lines, only by lib/billing/line-totals.ts;
+// a group whose last line goes is deleted, so every row has line_count > 0.
+const lineSums = {
+  lineCount: bigint("line_count", { mode: "number" }).notNull(),
+  originalAmount: numeric("original_amount").notNull(),
+  discountAmount: numeric("discount_amount").notNull(),
+  pretaxAmount: numeric("pretax_amount").notNull(),
+  deductedByResourcePlan: numeric("deducted_by_resource_plan").notNull(),
+  deductedByCoupons: numeric("deducted_by_coupons").notNull(),
+  deductedByVouchers: numeric("deducted_by_vouchers").notNull(),
+  paidFromBalance: numeric("paid_from_balance").notNull(),
+  outstandingAmount: numeric("outstanding_amount").notNull(),
+};
+
+/** Per cycle, day, product, method, line type, region, item and product detail: a few thousand rows per cycle. */
+export const billLineTotals = pgTable(
+  "bill_line_totals",
+  {
+    accountId: text("account_id").notNull().references(() => accounts.id),
+    billingCycle: text("billing_cycle").notNull(),
+    billDate: date("bill_date", { mode: "string" }).notNull(),
+    productId: text("product_id").notNull(),
+    billingMethod: text("billing_method").$type<BillingMethod>().notNull(),
+    lineType: text("line_type").notNull(),
+    regionId: text("region_id").notNull(),
+    billableItemId: text("billable_item_id").notNull(),
+    productDetail: text("product_detail").notNull(),
+    ...lineSums,
+  },
+  (t) => [
+    primaryKey({
+      name: "bill_line_totals_pkey",
+      columns: [t.accountId, t.billingCycle, t.billDate, t.productId, t.billingMethod, t.lineType, t.regionId, t.billableItemId, t.productDetail],
+    }),
+  ],
+);
+
+/** Per cycle and instance (with its product, region, method and the name its lines carry): one row per instance. */
+export const billLineInstanceTotals = pgTable(
+  "bill_line_instance_totals",
+  {
+    accountId: text("account_id").notNull().references(() => accounts.id),
+    billingCycle: text("billing_cycle").notNull(),
+    instanceId: text("instance_id").notNull(),
+    productId: text("product_id").notNull(),
+    regionId: text("region_id").notNull(),
+    billingMethod: text("billing_method").$type<BillingMethod>().notNull(),
+    instanceName: text("instance_name").notNull(),
+    ...lineSums,
+  },
+  (t) => [
+    primaryKey({
+      name: "bill_line_instance_totals_pkey",
+      columns: [t.accountId, t.billingCycle, t.instanceId, t.productId, t.regionId, t.billingMethod, t.instanceName],
+    }),
+  ],
+);
 
 // The 4-hour periods behind a Cloud Phone day line. Each period is its own
 // charge, rounded once and settled at the instant it falls due; the day line

@@ -37,9 +37,20 @@ describe("one writer", () => {
     expect(writers["lib/lifecycle/orders.ts"]).toBe(1);
   });
 
+  it("writes the kept bill-line totals in lib/billing/line-totals.ts only, and every bill_lines write keeps them", () => {
+    expect(occurrences(/(INSERT INTO|DELETE FROM|UPDATE) \$\{sql\.raw\(table\)\}|bill_line(_instance)?_totals\b[^"]*(SET|VALUES)|\.(insert|update|delete)\(\s*billLine(Instance)?Totals\s*\)/i)).toEqual({ "lib/billing/line-totals.ts": 2 });
+    // Each statement that writes bill_lines sits in a keepLineTotals call (lib/billing/line-totals.ts).
+    const writes = occurrences(/\.(insert|update|delete)\(\s*(billLines|unit\.table)\s*\)|(insert into|update|delete from) (bill_lines|\$\{sql\.identifier\(table\)\})(?!\w)/i);
+    const kept = occurrences(/keepLineTotals\(/);
+    expect(Object.keys(writes).sort()).toEqual(["lib/billing/adjustments.ts", "lib/billing/engine.ts", "lib/billing/settlement.ts"]);
+    for (const [file, n] of Object.entries(writes)) expect(kept[file], file).toBe(n);
+  });
+
   it("the guard sees a second writer", () => {
     // The patterns match the forms the old copies had.
     expect(/\.insert\(\s*(schema\.)?orders\s*\)/.test("await tx\n      .insert(orders)\n")).toBe(true);
     expect(/overdueSince:\s*null\s*,\s*paygStoppedSince/.test("set({ overdueSince: null, paygStoppedSince: null })")).toBe(true);
+    const lineWrite = /\.(insert|update|delete)\(\s*(billLines|unit\.table)\s*\)|(insert into|update|delete from) (bill_lines|\$\{sql\.identifier\(table\)\})(?!\w)/i;
+    for (const w of ["await tx\n  .update(billLines)\n", "sql`delete from bill_lines where", "update ${sql.identifier(table)} as l"]) expect(lineWrite.test(w), w).toBe(true);
   });
 });

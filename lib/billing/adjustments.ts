@@ -7,6 +7,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { adjustments, billLines, type Account, type BillingMethod } from "@/db/schema";
+import { keepLineTotals } from "./line-totals";
 import { BadRequestError, ConflictError, NotFoundError } from "@/lib/errors";
 import { toFixedString } from "@/lib/money";
 import { billIdOf, cycleBounds, cycleOf, dayOf } from "./cycle";
@@ -47,7 +48,7 @@ export async function writeAdjustment(tx: Tx, account: Account, input: Adjustmen
   const signed = toFixedString(input.kind === "credit" ? `-${input.amount}` : input.amount);
   const lineId = `adj|${input.id}`;
   const credit = input.kind === "credit";
-  await tx.insert(billLines).values({
+  await keepLineTotals(tx, account.id, [lineId], () => tx.insert(billLines).values({
     accountId: account.id,
     id: lineId,
     billId: billIdOf(cycle, input.productId, method),
@@ -73,7 +74,7 @@ export async function writeAdjustment(tx: Tx, account: Account, input: Adjustmen
     dueAt: at,
     settledAt: credit ? at : null,
     ratedAt: at,
-  });
+  }));
   const [row] = await tx
     .insert(adjustments)
     .values({ accountId: account.id, id: input.id, kind: input.kind, amount: toFixedString(input.amount), targetCycle: input.billingCycle, productId: input.productId, billingMethod: method, lineId, reason: input.reason, issuedBy: input.issuedBy, at })

@@ -9,6 +9,7 @@ import { emitEvent } from "@/lib/webhooks/outbox";
 import { and, eq, inArray, isNull, like, not, sql } from "drizzle-orm";
 import { query, type Tx } from "@/db/client";
 import { billLinePeriods, billLines, bills, instances, type Account, type BillingMethod, type Instance } from "@/db/schema";
+import { keepLineTotals } from "./line-totals";
 import { dec, toFixedString, ZERO } from "@/lib/money";
 import type Decimal from "decimal.js";
 import { findPrice, type Catalog, type CatalogItem, type Rule } from "./catalog";
@@ -214,9 +215,10 @@ async function upsertLines(tx: Tx, lines: LineInsert[]) {
     const rows = lines.slice(i, i + 5000).map((l) =>
       Object.fromEntries(INSERT_COLUMNS.map((c, j) => [cols[j].name, l[c] instanceof Date ? l[c].toISOString() : (l[c] ?? null)])),
     );
-    await tx.execute(sql`insert into bill_lines (${names})
+    const accountId = String(rows[0].account_id);
+    await keepLineTotals(tx, accountId, rows.map((r) => String(r.id)), () => tx.execute(sql`insert into bill_lines (${names})
       select ${names} from json_to_recordset(${JSON.stringify(rows)}::json) as x(${defs})
-      on conflict (account_id, id) do update set ${set} where bill_lines.settled_at is null`);
+      on conflict (account_id, id) do update set ${set} where bill_lines.settled_at is null`));
   }
 }
 
@@ -232,7 +234,7 @@ async function writeLines(tx: Tx, ctx: Ctx): Promise<number> {
   const stale = [...existing.map((r) => r.id).filter((id) => !ctx.lines.has(id)), ...staleAdjustments];
   for (let i = 0; i < stale.length; i += 1000) {
     const ids = stale.slice(i, i + 1000);
-    await tx.execute(sql`delete from bill_lines where account_id = ${ctx.account.id} and settled_at is null and id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`);
+    await keepLineTotals(tx, ctx.account.id, ids, () => tx.execute(sql`delete from bill_lines where account_id = ${ctx.account.id} and settled_at is null and id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`));
   }
   return stale.length;
 }

@@ -6,6 +6,7 @@ import { emitEvent, orderEventData } from "@/lib/webhooks/outbox";
 import { and, eq, gt, isNull, lte, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { accounts, billLinePeriods, billLines, instances, ledgerEntries, orders, products, type Account } from "@/db/schema";
+import { keepLineTotals } from "./line-totals";
 import { dec, sum, toFixedString, ZERO } from "@/lib/money";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 import { billIdOf, cycleOf, dayOf } from "./cycle";
@@ -77,7 +78,7 @@ async function syncPeriodLines(tx: Tx, accountId: string, lineIds: string[], clo
   for (let i = 0; i < lineIds.length; i += 500) {
     const ids = lineIds.slice(i, i + 500);
     const closing = ids.filter((id) => close.has(id));
-    await tx.execute(sql`
+    await keepLineTotals(tx, accountId, ids, () => tx.execute(sql`
       update bill_lines as l set
         deducted_by_resource_plan = s.plan, deducted_by_coupons = s.coupons, deducted_by_vouchers = s.vouchers,
         paid_from_balance = s.balance, outstanding_amount = s.outstanding,
@@ -87,7 +88,7 @@ async function syncPeriodLines(tx: Tx, accountId: string, lineIds: string[], clo
             from bill_line_periods
             where account_id = ${accountId} and settled_at is not null and line_id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})
             group by line_id) as s
-      where l.account_id = ${accountId} and l.id = s.line_id`);
+      where l.account_id = ${accountId} and l.id = s.line_id`));
   }
 }
 
@@ -232,12 +233,13 @@ async function writeSettlements(tx: Tx, accountId: string, table: Unit["table"],
       ),
       sql`, `,
     );
-    await tx.execute(sql`
+    const write = () => tx.execute(sql`
       update ${sql.identifier(table)} as l set
         deducted_by_resource_plan = v.plan, deducted_by_coupons = v.coupons, deducted_by_vouchers = v.vouchers,
         paid_from_balance = v.balance, outstanding_amount = v.outstanding, settled_at = v.settled_at
       from (values ${values}) as v(id, plan, coupons, vouchers, balance, outstanding, settled_at)
       where l.account_id = ${accountId} and l.id = v.id`);
+    await (table === "bill_lines" ? keepLineTotals(tx, accountId, chunk.map((u) => u.unit.id), write) : write());
   }
 }
 
@@ -337,7 +339,7 @@ export async function upsertOrderLine(
     tags,
     resourceGroup,
   };
-  await tx.insert(billLines).values(line).onConflictDoNothing();
+  await keepLineTotals(tx, account.id, [line.id], () => tx.insert(billLines).values(line).onConflictDoNothing());
 }
 
 /**
@@ -421,13 +423,16 @@ async function creditAndPayOutstanding(
   const available = balance.gt(0) ? balance : ZERO;
   const { payments } = settleOutstandingOldestFirst(owed, available);
   const byId = new Map(owed.map((l) => [l.id, l]));
-  for (const p of payments) {
-    const unit = byId.get(p.id)!;
-    await tx
-      .update(unit.table)
-      .set({ paidFromBalance: toFixedString(dec(unit.paid).plus(p.amount)), outstandingAmount: toFixedString(unit.outstanding.minus(p.amount)) })
-      .where(and(eq(unit.table.accountId, accountId), eq(unit.table.id, p.id)));
-  }
+  const paidLines = payments.filter((p) => byId.get(p.id)!.table === billLines).map((p) => p.id);
+  await keepLineTotals(tx, accountId, paidLines, async () => {
+    for (const p of payments) {
+      const unit = byId.get(p.id)!;
+      await tx
+        .update(unit.table)
+        .set({ paidFromBalance: toFixedString(dec(unit.paid).plus(p.amount)), outstandingAmount: toFixedString(unit.outstanding.minus(p.amount)) })
+        .where(and(eq(unit.table.accountId, accountId), eq(unit.table.id, p.id)));
+    }
+  });
   await syncPeriodLines(tx, accountId, [...periodLines]);
   if (payments.length) {
     const key = entry.idempotencyKey ?? entry.id;

@@ -26,6 +26,8 @@ import { badTextReason } from "@/lib/text";
 import { tenantOf, type Caller } from "./caller";
 import { NO_GROUP, UNTAGGED } from "@/lib/tags";
 import { resourceGroupSchema, tagKey, tagValue } from "./tags";
+import { KEPT_TABLES } from "@/lib/billing/line-totals";
+import { keptTableFor, keptWhere, type KeptConditions, type KeptTable } from "./line-totals";
 import { parseInput } from "./validate";
 
 // ── Query parameters ─────────────────────────────────────────────────────────
@@ -324,6 +326,95 @@ function totalsSelect(key: string[] | null, where: SQL): SQL {
   return sql`SELECT ${count}::text AS "totalCount", ${sql.raw(sums)} FROM bill_lines bl WHERE ${where}`;
 }
 
+/** The bill_lines column behind each dimension filter. */
+const DIMENSION_COLUMN: Record<Dimension, string> = Object.fromEntries(
+  DIMENSIONS.map((d) => [d, DIMENSION_SQL[d].slice(3)]),
+) as Record<Dimension, string>;
+
+/** Where the kept totals can stand in for the lines: the table, its conditions and the grouping columns. */
+interface KeptPlan {
+  table: KeptTable;
+  where: SQL;
+  keyCols: string[];
+}
+
+/**
+ * The kept table (lib/data/line-totals.ts) whose columns hold the scope, the
+ * filters and the grouping; null when none does (tags, resource group,
+ * zero-charge hiding, an order's lines, one line's identity): those scan bill_lines.
+ */
+function keptPlan(accountId: string, known: KeptConditions | undefined, key: string[] | null, q: LineOptions): KeptPlan | null {
+  if (!known || q.isHideZeroCharge || allocationFilters(q).length) return null;
+  const conds: KeptConditions = [...known];
+  for (const dim of DIMENSIONS) if (q[dim]?.length) conds.push([DIMENSION_COLUMN[dim], q[dim]!]);
+  if (q.billingDate) conds.push(["bill_date", [q.billingDate]]);
+  const keyCols = (key ?? []).map((k) => /^bl\.(\w+)$/.exec(k)?.[1]);
+  if (keyCols.some((c) => !c)) return null;
+  const table = keptTableFor([...conds.map(([c]) => c), ...(keyCols as string[])]);
+  return table ? { table, where: keptWhere(accountId, conds), keyCols: keyCols as string[] } : null;
+}
+
+/** Count and totals from the kept totals (the same figures totalsSelect sums from the lines). */
+function keptTotalsSelect(plan: KeptPlan, grouped: boolean): SQL {
+  const { table, where, keyCols } = plan;
+  const sums = AMOUNTS.map(([name, c]) => `coalesce(sum(t.${c}), 0)::text AS "${name}"`).join(", ");
+  const count = grouped
+    ? sql`(SELECT count(*) FROM (SELECT 1 FROM ${sql.raw(table)} t WHERE ${where} GROUP BY ${sql.raw(keyCols.map((c) => `t.${c}`).join(", "))}) g)`
+    : sql`coalesce(sum(t.line_count), 0)`;
+  return sql`SELECT ${count}::text AS "totalCount", ${sql.raw(sums)} FROM ${sql.raw(table)} t WHERE ${where}`;
+}
+
+/** API sort fields → the bill_lines column an aggregated row shows when its lines share it. */
+const SORT_COLUMN: Partial<Record<SortField, string>> = {
+  billingDate: "bill_date",
+  productCode: "product_id",
+  productDetail: "product_detail",
+  instanceId: "instance_id",
+  instanceName: "instance_name",
+  region: "region_id",
+  billingMethod: "billing_method",
+  billableItemId: "billable_item_id",
+};
+
+/**
+ * Groups by instance: which groups make the page, chosen from the kept
+ * per-instance totals (one row per instance, not a GROUP BY over every line),
+ * as a condition on `bl` that keeps only their lines. The group id, the sort
+ * value and the cursor condition are the listing's own, computed from the kept
+ * rows, so the page has the same rows in the same order. Null when the sort
+ * field is not a kept column or an amount.
+ */
+async function keptGroupPage(plan: KeptPlan, key: string[], sort: { field: SortField; dir: "asc" | "desc" }, cursor: { v: string; i: string } | null, limit: number): Promise<SQL | null> {
+  if (plan.table !== "bill_line_instance_totals" || !plan.keyCols.includes("instance_id")) return null;
+  const numeric = SORT_FIELDS[sort.field] === "numeric";
+  const has = new Set<string>(KEPT_TABLES[plan.table]);
+  let value: string;
+  if (numeric) value = `sum(t.${AMOUNTS.find(([name]) => name === sort.field)![1]})`;
+  else {
+    const column = SORT_COLUMN[sort.field];
+    if (!column || !has.has(column)) return null;
+    value = `CASE WHEN min(t.${column}) = max(t.${column}) THEN min(t.${column}) END`;
+  }
+  const keys = plan.keyCols.map((c) => `t.${c}`).join(", ");
+  const sortExpr = sql.raw(numeric ? `x.__s` : `coalesce(x.__s, '') COLLATE "C"`);
+  let after = sql`TRUE`;
+  if (cursor) {
+    const v = numeric ? sql`${cursor.v}::numeric` : sql`${cursor.v}`;
+    const beyond = sort.dir === "asc" ? sql`${sortExpr} > ${v}` : sql`${sortExpr} < ${v}`;
+    after = sql`(${beyond} OR (${sortExpr} = ${v} AND x.id COLLATE "C" > ${cursor.i}))`;
+  }
+  const groups = await query<Record<string, string>>(
+    await getDb(),
+    sql`SELECT ${sql.raw(plan.keyCols.map((c) => `x.${c}::text AS ${c}`).join(", "))} FROM (
+        SELECT 'g_' || md5(json_build_array(${sql.raw(keys)})::text) AS id, ${sql.raw(value)} AS __s, ${sql.raw(keys)}
+        FROM ${sql.raw(plan.table)} t WHERE ${plan.where} GROUP BY ${sql.raw(keys)}) x
+      WHERE ${after} ORDER BY ${sortExpr} ${sql.raw(sort.dir === "asc" ? "ASC" : "DESC")}, x.id COLLATE "C" ASC LIMIT ${limit + 1}`,
+  );
+  if (!groups.length) return sql`FALSE`;
+  const tuple = (g: Record<string, string>) => sql`(${sql.join(plan.keyCols.map((c) => sql`${g[c]}`), sql`, `)})`;
+  return sql`(${sql.raw(key.join(", "))}) IN (${sql.join(groups.map(tuple), sql`, `)})`;
+}
+
 function inList(column: string, values: readonly string[]): SQL {
   return sql`${sql.raw(column)} IN (${sql.join(values.map((v) => sql`${v}`), sql`, `)})`;
 }
@@ -502,17 +593,22 @@ function toApiRow(r: Record<string, unknown>): BillLineRow {
 
 /**
  * One page of the account's lines (or aggregated rows) matching `scope` (SQL
- * conditions on `bl`) and the options' filters.
+ * conditions on `bl`) and the options' filters. `known` states the same scope as
+ * column = value conditions when it can (then counts and totals may come from
+ * the kept totals); without it they are summed from the lines.
  */
-export async function pageOfBillLines(accountId: string, scope: SQL[], q: LineOptions): Promise<Page<BillLineRow, Amounts>> {
+export async function pageOfBillLines(accountId: string, scope: SQL[], q: LineOptions, known?: KeptConditions): Promise<Page<BillLineRow, Amounts>> {
   const key = groupKey(q);
-  const where = sql.join([sql`bl.account_id = ${accountId}`, ...scope, ...filterConditions(q)], sql` AND `);
-  const tag = q.tagKey ? tagValueSql(q.tagKey) : "NULL::text";
-  let rows = rowsSelect(accountId, key, where, tag);
-
+  const plan = keptPlan(accountId, known, key, q);
   const sort = q.sort ?? { field: q.granularity === "DAILY" ? "billingDate" : "productCode", dir: "asc" as const };
   const sortName = `${sort.field}:${sort.dir}`;
   const mode = `${q.statisticItem}/${q.granularity}/${q.groupBy ?? ""}`;
+  // Groups of an instance are few lines each: the page's groups come from the kept totals, then only their lines are grouped.
+  const pageGroups = plan && key ? await keptGroupPage(plan, key, sort, q.nextToken ? decodeCursor(q.nextToken, sortName, mode) : null, q.limit) : null;
+  const where = sql.join([sql`bl.account_id = ${accountId}`, ...scope, ...filterConditions(q), ...(pageGroups ? [pageGroups] : [])], sql` AND `);
+  const tag = q.tagKey ? tagValueSql(q.tagKey) : "NULL::text";
+  let rows = rowsSelect(accountId, key, where, tag);
+
   const numeric = SORT_FIELDS[sort.field] === "numeric";
   // Text sorts use the C collation so PGlite and PostgreSQL order identically.
   const sortExpr = sql.raw(numeric ? `x."${sort.field}"` : `coalesce(x."${sort.field}", '') COLLATE "C"`);
@@ -562,7 +658,8 @@ export async function pageOfBillLines(accountId: string, scope: SQL[], q: LineOp
           FROM (${rows}) x WHERE ${after}
           ORDER BY ${sortExpr} ${dir}, ${idExpr} ASC LIMIT ${q.limit + 1}`,
     ),
-    query<Record<string, string | null>>(db, totalsSelect(key, where)),
+    // (A page of kept groups implies the plan: the totals never see its narrowing.)
+    query<Record<string, string | null>>(db, plan ? keptTotalsSelect(plan, !!key) : totalsSelect(key, where)),
   ]);
 
   const more = page.length > q.limit;
@@ -617,7 +714,7 @@ async function attachPeriods(rows: BillLineRow[], where: SQL) {
 export async function listBillLines(caller: Caller, input: unknown, accountId?: string) {
   const account = tenantOf(caller, accountId);
   const q = parseInput(billLinesQuerySchema, asObject(input));
-  return pageOfBillLines(account, [sql`bl.billing_cycle = ${q.billingCycle}`], q);
+  return pageOfBillLines(account, [sql`bl.billing_cycle = ${q.billingCycle}`], q, [["billing_cycle", [q.billingCycle]]]);
 }
 
 /**

@@ -32,6 +32,7 @@ import {
   type Page,
 } from "./bill-lines";
 import type { Caller } from "./caller";
+import { keptWhere, type KeptConditions } from "./line-totals";
 import { parseInput } from "./validate";
 
 // A bill's kind (subscription | payg | refund) or an order's type (new, renewal, …): either matches.
@@ -99,16 +100,26 @@ function ordersBranch(accountId: string, conds: SQL[]): SQL {
 
 function paygBranch(accountId: string, cycle: string, productId?: string, lineFilters: SQL[] = []): SQL {
   const cols = COLUMNS.map(([name, , g]) => `${g} AS "${name}"`).join(", ");
-  const sums = AMOUNTS.map(([name, c]) => `sum(round(bl.${c}, 2)) AS "${name}"`).join(", ");
-  const product = productId ? sql`AND bl.product_id = ${productId}` : sql``;
-  const narrowed = sql.join(lineFilters.map((c) => sql` AND ${c}`), sql``);
-  return sql`SELECT ${sql.raw(cols)}
-    FROM (
-      SELECT bl.billing_cycle, bl.product_id, count(*) AS "lineCount", ${sql.raw(sums)}
+  let groups: SQL;
+  if (!lineFilters.length) {
+    // The kept totals (lib/data/line-totals.ts) have the bill's sums ready.
+    const conds: KeptConditions = [["billing_cycle", [cycle]], ["billing_method", ["payg"]], ...(productId ? [["product_id", [productId]] as KeptConditions[number]] : [])];
+    const sums = AMOUNTS.map(([name, c]) => `sum(t.${c}) AS "${name}"`).join(", ");
+    groups = sql`SELECT t.billing_cycle, t.product_id, sum(t.line_count) AS "lineCount", ${sql.raw(sums)}
+      FROM bill_line_totals t WHERE ${keptWhere(accountId, conds)}
+      GROUP BY t.billing_cycle, t.product_id`;
+  } else {
+    // Tag and resource-group filters are not among the kept dimensions: sum the matching lines.
+    const sums = AMOUNTS.map(([name, c]) => `sum(round(bl.${c}, 2)) AS "${name}"`).join(", ");
+    const product = productId ? sql`AND bl.product_id = ${productId}` : sql``;
+    const narrowed = sql.join(lineFilters.map((c) => sql` AND ${c}`), sql``);
+    groups = sql`SELECT bl.billing_cycle, bl.product_id, count(*) AS "lineCount", ${sql.raw(sums)}
       FROM bill_lines bl
       WHERE bl.account_id = ${accountId} AND bl.billing_cycle = ${cycle} AND bl.billing_method = 'payg' ${product}${narrowed}
-      GROUP BY bl.billing_cycle, bl.product_id
-    ) g
+      GROUP BY bl.billing_cycle, bl.product_id`;
+  }
+  return sql`SELECT ${sql.raw(cols)}
+    FROM (${groups}) g
     LEFT JOIN bills b ON b.account_id = ${accountId} AND b.billing_cycle = g.billing_cycle
       AND b.product_id = g.product_id AND b.billing_method = 'payg' AND b.bill_type = 'payg'
     LEFT JOIN products p ON p.id = g.product_id`;
@@ -239,6 +250,7 @@ export async function getBill(caller: Caller, id: string, input: unknown = {}, a
       sql`bl.billing_method = 'payg'`,
     ],
     options,
+    [["billing_cycle", [target[0]]], ["product_id", [target[1]]], ["billing_method", ["payg"]]],
   );
   return { ...toApiBill(bill, account.currency, account.timeZone), lines };
 }
@@ -247,7 +259,7 @@ export async function getBill(caller: Caller, id: string, input: unknown = {}, a
 
 /**
  * GET /api/v1/account. The balance is the ledger sum (never stored).
- *   outstandingAmount = Σ bill_lines.outstanding_amount + Σ (payable − paid) of unpaid orders
+ *   outstandingAmount = Σ bill_lines.outstanding_amount (kept in bill_line_totals) + Σ (payable − paid) of unpaid orders
  *                       (not yet expired: an unpaid order expires 24 h after it is placed)
  *   availableCredit   = balance + usable vouchers' remaining + usable coupons' remaining
  *                       + creditLimit − outstandingAmount
@@ -265,7 +277,7 @@ export async function getAccountSummary(caller: Caller, accountId?: string) {
       db,
       sql`SELECT
         (SELECT coalesce(sum(amount), 0) FROM ledger_entries WHERE account_id = ${id})::text AS balance,
-        (SELECT coalesce(sum(round(outstanding_amount, 2)), 0) FROM bill_lines WHERE account_id = ${id})::text AS lines,
+        (SELECT coalesce(sum(outstanding_amount), 0) FROM bill_line_totals WHERE account_id = ${id})::text AS lines,
         (SELECT coalesce(sum(round(payable_amount, 2) - round(paid_amount, 2)), 0) FROM orders
           WHERE account_id = ${id} AND status = 'unpaid'
             AND created_at > ${new Date(now.getTime() - UNPAID_ORDER_TTL_MS).toISOString()}::timestamptz)::text AS orders`,

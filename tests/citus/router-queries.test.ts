@@ -308,6 +308,10 @@ describe("every tenant query is a router query on one shard", () => {
       const first = await get(billLinesGET, `/api/v1/bill-lines?billingCycle=2026-10&limit=2&sort=${sort}`);
       if (first.json.nextToken) await get(billLinesGET, `/api/v1/bill-lines?billingCycle=2026-10&limit=2&sort=${sort}&nextToken=${first.json.nextToken}`);
     }
+    // Groups by instance: the page's groups come from the kept per-instance totals (and a cursor continues them).
+    const byInstance = "/api/v1/bill-lines?billingCycle=2026-10&groupBy=instanceId&granularity=MONTHLY&limit=1";
+    const grouped = await get(billLinesGET, byInstance);
+    if (grouped.json.nextToken) await get(billLinesGET, `${byInstance}&nextToken=${grouped.json.nextToken}`);
     const bills = await get(billsGET, "/api/v1/bills?billingCycle=2026-10");
     await get(billsGET, "/api/v1/bills?billingCycle=2026-10&type=payg&type=renewal&limit=1");
     await get(billsGET, "/api/v1/bills?billingCycle=2026-10&tagKey=team&tagValue=data&resourceGroup=analytics");

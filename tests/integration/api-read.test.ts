@@ -20,6 +20,7 @@ import { OPERATOR } from "@/lib/data/caller";
 import { createAccount, createApiKey } from "@/lib/data/operator";
 import { dec, sum } from "@/lib/money";
 import { uniq, useTestDatabase } from "./db";
+import { insertBillLines } from "./lines";
 
 const NOW = "2026-11-10T00:00:00Z";
 const AMOUNT_KEYS = [
@@ -166,8 +167,9 @@ describe("read API: bill lines, bills, account", () => {
     keyB = (await createApiKey(OPERATOR, { accountId: B, name: "reader", role: "finance" })).key;
 
     // B has lines with the same ids and instance ids as A's: only the account tells them apart.
-    await db.insert(billLines).values(linesOf(A));
-    await db.insert(billLines).values(
+    await insertBillLines(db, linesOf(A));
+    await insertBillLines(
+      db,
       linesOf(B)
         .filter((l) => l.productId === "cloud-phone" && l.lineType === "usage")
         .map((l) => ({ ...l, originalAmount: "9.99", pretaxAmount: "9.99", outstandingAmount: "9.99" })),

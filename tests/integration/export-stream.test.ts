@@ -13,6 +13,7 @@ import { OPERATOR, type Caller } from "@/lib/data/caller";
 import { createAccount } from "@/lib/data/operator";
 import { exportBillLines } from "@/lib/data/views/exports";
 import { uniq, useTestDatabase } from "./db";
+import { insertBillLines } from "./lines";
 
 // One connection: a connection the export left stuck would hang the next statement.
 process.env.DB_POOL_SIZE = "1";
@@ -38,7 +39,7 @@ describe("Billing Details export stream", () => {
       unitPrice: "0.02", priceUnit: "USD/GB-month", originalAmount: "0.03", pretaxAmount: "0.03", currency: "USD",
       ratedAt: new Date("2026-11-01T00:00:00Z"), dueAt: new Date("2026-11-01T00:00:00Z"),
     }));
-    for (let i = 0; i < rows.length; i += 500) await db.insert(billLines).values(rows.slice(i, i + 500));
+    for (let i = 0; i < rows.length; i += 500) await insertBillLines(db, rows.slice(i, i + 500));
   });
 
   it("sends every row once, and the connection serves the next statement", async () => {

@@ -29,6 +29,7 @@ import { csvCell, csvLine } from "@/lib/exports/csv";
 import { csvHeaderWords } from "@/lib/exports/headers";
 import { dec, sum } from "@/lib/money";
 import { uniq, useTestDatabase } from "./db";
+import { insertBillLines } from "./lines";
 
 const NOW = "2026-11-10T00:00:00Z";
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -104,9 +105,9 @@ describe("Bill Details views and exports", () => {
     await createAccount(OPERATOR, { id: A, name: "Views A", timeZone: "Asia/Shanghai" });
     await createAccount(OPERATOR, { id: B, name: "Views B" });
     keyA = (await createApiKey(OPERATOR, { accountId: A, name: "reader", role: "viewer" })).key;
-    await db.insert(billLines).values(lines(A));
+    await insertBillLines(db, lines(A));
     // B shares ids: only the account tells them apart.
-    await db.insert(billLines).values(lines(B).map((l) => ({ ...l, pretaxAmount: "99", originalAmount: "99" })));
+    await insertBillLines(db, lines(B).map((l) => ({ ...l, pretaxAmount: "99", originalAmount: "99" })));
     await db.insert(orders).values({ accountId: A, id: "ord-1", orderNo: "202610030001", instanceId: "cre-1",
       productId: "container-registry-enterprise", orderType: "new", months: 1, originalAmount: "113", payableAmount: "113",
       paidAmount: "113", status: "paid", createdAt: new Date("2026-10-03T01:00:00Z") });

@@ -18,6 +18,7 @@ import { COMMANDS } from "@/lib/ops/commands";
 import { sum } from "@/lib/money";
 import { useTestDatabase } from "./db";
 import { fixtures } from "./overdue-fixtures";
+import { insertBillLines } from "./lines";
 
 process.env.BILLING_TEST_CLOCK = "1";
 
@@ -40,7 +41,7 @@ describe("top-up", () => {
         pretaxAmount: amount, outstandingAmount: amount, currency: "USD" as const, dueAt: due, settledAt: due, ratedAt: due,
       };
     };
-    await f.db().insert(billLines).values([mk("2026-03", "30.00"), mk("2026-01", "10.00"), mk("2026-02", "20.00")]);
+    await insertBillLines(f.db(), [mk("2026-03", "30.00"), mk("2026-01", "10.00"), mk("2026-02", "20.00")]);
     await f.db().update(accounts).set({ overdueSince: new Date("2026-01-15T00:00:00Z"), testClockNow: new Date("2026-04-01T00:00:00Z") }).where(eq(accounts.id, a.id));
     return a;
   }

@@ -31,31 +31,36 @@ export async function getOverview(caller: Caller, accountId?: string, filters: u
   const db = await getDb();
   const id = account.id;
 
+  // The kept totals (lib/data/line-totals.ts) answer the money cards always, and the
+  // trend and costliest instances when no tag / group filter narrows them (those scan the lines).
+  const kept = !allocationFilters(f).length;
+  const lines = (table: string) => sql.raw(kept ? `${table} bl` : "bill_lines bl");
+  const pretax = sql.raw(kept ? "bl.pretax_amount" : "round(bl.pretax_amount, 2)");
   const [summary, [spend], trend, top, expiring] = await Promise.all([
     getAccountSummary(caller, accountId),
     query<{ metered: string; oneOff: string; last: string }>(
       db,
       sql`SELECT
-        coalesce(sum(round(pretax_amount, 2)) FILTER (WHERE billing_cycle = ${cycle} AND line_type = 'usage'), 0)::text AS metered,
-        coalesce(sum(round(pretax_amount, 2)) FILTER (WHERE billing_cycle = ${cycle} AND line_type <> 'usage'), 0)::text AS "oneOff",
-        coalesce(sum(round(pretax_amount, 2)) FILTER (WHERE billing_cycle = ${previous}), 0)::text AS last
-      FROM bill_lines WHERE account_id = ${id} AND billing_cycle IN (${cycle}, ${previous})`,
+        coalesce(sum(pretax_amount) FILTER (WHERE billing_cycle = ${cycle} AND line_type = 'usage'), 0)::text AS metered,
+        coalesce(sum(pretax_amount) FILTER (WHERE billing_cycle = ${cycle} AND line_type <> 'usage'), 0)::text AS "oneOff",
+        coalesce(sum(pretax_amount) FILTER (WHERE billing_cycle = ${previous}), 0)::text AS last
+      FROM bill_line_totals WHERE account_id = ${id} AND billing_cycle IN (${cycle}, ${previous})`,
     ),
     query<{ cycle: string; productId: string; productName: string; amount: string }>(
       db,
       sql`SELECT bl.billing_cycle AS cycle, bl.product_id AS "productId", coalesce(min(p.name), bl.product_id) AS "productName",
-          sum(round(bl.pretax_amount, 2))::text AS amount
-        FROM bill_lines bl LEFT JOIN products p ON p.id = bl.product_id
+          sum(${pretax})::text AS amount
+        FROM ${lines("bill_line_totals")} LEFT JOIN products p ON p.id = bl.product_id
         WHERE bl.account_id = ${id} AND bl.billing_cycle >= ${firstOfTrend} AND bl.billing_cycle <= ${cycle}${narrowed}
         GROUP BY bl.billing_cycle, bl.product_id ORDER BY 1, 2`,
     ),
     query<{ instanceId: string; instanceName: string; productName: string; amount: string }>(
       db,
       sql`SELECT bl.instance_id AS "instanceId", min(bl.instance_name) AS "instanceName",
-          coalesce(min(p.name), min(bl.product_id)) AS "productName", sum(round(bl.pretax_amount, 2))::text AS amount
-        FROM bill_lines bl LEFT JOIN products p ON p.id = bl.product_id
+          coalesce(min(p.name), min(bl.product_id)) AS "productName", sum(${pretax})::text AS amount
+        FROM ${lines("bill_line_instance_totals")} LEFT JOIN products p ON p.id = bl.product_id
         WHERE bl.account_id = ${id} AND bl.billing_cycle = ${cycle}${narrowed}
-        GROUP BY bl.instance_id ORDER BY sum(round(bl.pretax_amount, 2)) DESC, bl.instance_id COLLATE "C" LIMIT 5`,
+        GROUP BY bl.instance_id ORDER BY sum(${pretax}) DESC, bl.instance_id COLLATE "C" LIMIT 5`,
     ),
     query<{ id: string; name: string; productName: string; expiresAt: string; autoRenew: boolean }>(
       db,

@@ -10,6 +10,7 @@ import { accountNow } from "@/lib/clock";
 import { getAccount } from "../account";
 import { allocationFields, allocationFilters, CYCLE, needsTagKey, NO_GROUP, queryInput, tagValueSql, UNTAGGED } from "../bill-lines";
 import type { Caller } from "../caller";
+import { keptTableFor, keptWhere } from "../line-totals";
 import { parseInput } from "../validate";
 
 export const SUMMARY_DIMENSIONS = ["productId", "productDetail", "billingMethod", "regionId", "instanceId", "resourceGroup", "tag"] as const;
@@ -62,6 +63,51 @@ function summarySql(accountId: string, q: SummaryQuery, now: Date): SQL {
     ORDER BY sum(round(bl.pretax_amount, 2)) DESC, ${sql.raw(key)} COLLATE "C" NULLS LAST`;
 }
 
+/** The kept-totals column and label of a dimension the kept tables have. */
+const KEPT_KEY: Partial<Record<SummaryDimension, [string, string]>> = {
+  productId: ["product_id", "coalesce(min(p.name), t.product_id)"],
+  productDetail: ["product_detail", "t.product_detail"],
+  billingMethod: ["billing_method", "t.billing_method"],
+  regionId: ["region_id", "coalesce(min(r.name), t.region_id)"],
+  instanceId: ["instance_id", "min(t.instance_name)"],
+};
+
+/**
+ * The same rows from the kept totals, when there is no tag / group filter and
+ * the dimension is kept (null otherwise: summarySql scans the lines). Overdue is
+ * what is outstanding less what is outstanding on lines not yet due at `now` —
+ * those few are read from the lines (by the account/due-time index).
+ */
+function keptSummarySql(accountId: string, q: SummaryQuery, now: Date): SQL | null {
+  const kept = KEPT_KEY[q.dimension];
+  if (!kept || allocationFilters(q).length) return null;
+  const [column, label] = kept;
+  const table = keptTableFor(["billing_cycle", column])!;
+  const amount = (c: string) => `sum(t.${c})`;
+  return sql`WITH g AS (
+      SELECT t.${sql.raw(column)} AS key, ${sql.raw(label)} AS label, sum(t.line_count)::int AS "lineCount",
+        ${sql.raw(amount("original_amount"))} AS original, ${sql.raw(amount("discount_amount"))} AS discount,
+        ${sql.raw(amount("pretax_amount"))} AS pretax,
+        ${sql.raw(["paid_from_balance", "deducted_by_resource_plan", "deducted_by_coupons", "deducted_by_vouchers"].map(amount).join(" + "))} AS paid,
+        ${sql.raw(amount("outstanding_amount"))} AS outstanding
+      FROM ${sql.raw(table)} t
+        LEFT JOIN products p ON p.id = t.product_id
+        LEFT JOIN regions r ON r.id = t.region_id
+      WHERE ${keptWhere(accountId, [["billing_cycle", [q.billingCycle]]])}
+      GROUP BY t.${sql.raw(column)}
+    ), not_due AS (
+      SELECT bl.${sql.raw(column)} AS key, sum(round(bl.outstanding_amount, 2)) AS outstanding
+      FROM bill_lines bl
+      WHERE bl.account_id = ${accountId} AND bl.due_at > ${now.toISOString()}::timestamptz AND bl.billing_cycle = ${q.billingCycle}
+      GROUP BY bl.${sql.raw(column)}
+    )
+    SELECT g.key, g.label, g."lineCount", g.original::text AS "originalAmount", g.discount::text AS "discountAmount",
+      g.pretax::text AS "pretaxAmount", g.paid::text AS "paidAmount", g.outstanding::text AS "outstandingAmount",
+      (g.outstanding - coalesce(n.outstanding, 0))::text AS "overdueAmount"
+    FROM g LEFT JOIN not_due n ON n.key = g.key
+    ORDER BY g.pretax DESC, g.key COLLATE "C" NULLS LAST`;
+}
+
 function toRow(r: Record<string, unknown>): SummaryRow {
   return { ...(r as SummaryRow), lineCount: Number(r.lineCount) };
 }
@@ -69,7 +115,8 @@ function toRow(r: Record<string, unknown>): SummaryRow {
 export async function summaryQuery(caller: Caller, input: unknown, accountId?: string) {
   const account = await getAccount(caller, accountId);
   const q = parseInput(summaryQuerySchema, queryInput(input));
-  return { query: q, sql: summarySql(account.id, q, accountNow(account)), toRow };
+  const now = accountNow(account);
+  return { query: q, sql: keptSummarySql(account.id, q, now) ?? summarySql(account.id, q, now), toRow };
 }
 
 /** All groups (a cycle has at most as many as it has instances) and their totals. */

@@ -1,0 +1,122 @@
+// The kept totals of bill_lines (bill_line_totals, bill_line_instance_totals;
+// docs/scaling.md#kept-bill-line-totals): the one place that writes them.
+//
+// Every statement that writes bill_lines runs through keepLineTotals with the
+// ids of the lines it may touch. The lines' groups are summed before and after
+// the write (primary-key look-ups, never a scan of the cycle) and the difference
+// is added to the kept rows, in the same transaction — so the totals always equal
+// a GROUP BY over bill_lines, whatever the write changed (amounts, day, detail,
+// name, or the line itself). Sums are of amounts rounded to cents, as the views
+// total them. A group whose count reaches 0 is deleted.
+//
+// Concurrent writers of one account's lines are serialised by the account's
+// lock (lib/db-lock); the kept rows themselves are updated with row locks, so
+// even unserialised writers of different lines add up correctly.
+import { sql } from "drizzle-orm";
+import { query, type DbOrTx } from "@/db/client";
+
+/** The bill_lines money columns the views total. */
+export const LINE_AMOUNT_COLUMNS = [
+  "original_amount",
+  "discount_amount",
+  "pretax_amount",
+  "deducted_by_resource_plan",
+  "deducted_by_coupons",
+  "deducted_by_vouchers",
+  "paid_from_balance",
+  "outstanding_amount",
+] as const;
+
+/** Each kept table and the bill_lines columns it groups by (after account_id). */
+export const KEPT_TABLES = {
+  bill_line_totals: ["billing_cycle", "bill_date", "product_id", "billing_method", "line_type", "region_id", "billable_item_id", "product_detail"],
+  bill_line_instance_totals: ["billing_cycle", "instance_id", "product_id", "region_id", "billing_method", "instance_name"],
+} as const;
+type KeptTable = keyof typeof KEPT_TABLES;
+
+const SUM_EXPRS = LINE_AMOUNT_COLUMNS.map((c) => `sum(round(bl.${c}, 2))`);
+const VALUE_COLS = ["line_count", ...LINE_AMOUNT_COLUMNS];
+/** A key column as text (a day as YYYY-MM-DD, whatever the driver makes of dates). */
+const asText = (c: string, alias: string) => (c === "bill_date" ? `to_char(${alias}.${c}, 'YYYY-MM-DD')` : `${alias}.${c}`);
+const fromText = (c: string) => (c === "bill_date" ? `d.${c}::date` : `d.${c}`);
+
+type GroupRow = Record<string, string>;
+
+const TABLES = Object.keys(KEPT_TABLES) as KeptTable[];
+const ALL_KEYS = [...new Set(TABLES.flatMap((t) => KEPT_TABLES[t]))];
+/** A column only bill_line_totals groups by: grouping() of it tells the two sets apart. */
+const T1_ONLY = "bill_date";
+
+/**
+ * The groups of the lines with these ids, for both kept tables in one pass
+ * (GROUPING SETS): key columns, line_count and sums, all as text.
+ */
+async function groupsOf(tx: DbOrTx, accountId: string, ids: string[]): Promise<Map<KeptTable, GroupRow[]>> {
+  const cols = [
+    `grouping(bl.${T1_ONLY}) AS set`,
+    ...ALL_KEYS.map((c) => `${asText(c, "bl")} AS ${c}`),
+    "count(*)::text AS line_count",
+    ...SUM_EXPRS.map((e, i) => `${e}::text AS ${LINE_AMOUNT_COLUMNS[i]}`),
+  ];
+  const sets = TABLES.map((t) => `(${KEPT_TABLES[t].map((c) => `bl.${c}`).join(", ")})`).join(", ");
+  const rows = await query<GroupRow & { set: number }>(
+    tx,
+    sql`SELECT ${sql.raw(cols.join(", "))}
+      FROM bill_lines bl WHERE bl.account_id = ${accountId} AND bl.id IN (SELECT json_array_elements_text(${JSON.stringify(ids)}::json))
+      GROUP BY GROUPING SETS (${sql.raw(sets)})`,
+  );
+  const out = new Map<KeptTable, GroupRow[]>(TABLES.map((t) => [t, []]));
+  for (const r of rows) {
+    const table = Number(r.set) === 0 ? "bill_line_totals" : "bill_line_instance_totals";
+    out.get(table)!.push(Object.fromEntries(["line_count", ...LINE_AMOUNT_COLUMNS, ...KEPT_TABLES[table]].map((c) => [c, r[c]])));
+  }
+  return out;
+}
+
+/** Adds `after − before` of each group to the kept table; deletes the groups left empty. */
+async function applyDelta(tx: DbOrTx, table: KeptTable, accountId: string, before: GroupRow[], after: GroupRow[]) {
+  if (!before.length && !after.length) return;
+  const keys = KEPT_TABLES[table];
+  const delta = JSON.stringify([...after.map((r) => ({ ...r, sign: 1 })), ...before.map((r) => ({ ...r, sign: -1 }))]);
+  const rows = sql`json_to_recordset(${delta}::json) AS d(${sql.raw([...keys.map((c) => `${c} text`), ...VALUE_COLS.map((c) => `${c} numeric`), "sign int"].join(", "))})`;
+  const keyList = keys.join(", ");
+  const sums = VALUE_COLS.map((c) => `sum(d.sign * d.${c})${c === "line_count" ? "::bigint" : ""}`).join(", ");
+  const set = VALUE_COLS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(", ");
+  await tx.execute(sql`INSERT INTO ${sql.raw(table)} (account_id, ${sql.raw(keyList)}, ${sql.raw(VALUE_COLS.join(", "))})
+    SELECT ${accountId}, ${sql.raw(keys.map(fromText).join(", "))}, ${sql.raw(sums)} FROM ${rows}
+    GROUP BY ${sql.raw(keys.map((c) => `d.${c}`).join(", "))}
+    HAVING ${sql.raw(VALUE_COLS.map((c) => `sum(d.sign * d.${c}) <> 0`).join(" OR "))}
+    ON CONFLICT (account_id, ${sql.raw(keyList)}) DO UPDATE SET ${sql.raw(set)}`);
+  // Only a group that lost lines can be left empty.
+  const net = new Map<string, number>();
+  for (const [rows, sign] of [[after, 1], [before, -1]] as const) {
+    for (const r of rows) {
+      const k = JSON.stringify(keys.map((c) => r[c]));
+      net.set(k, (net.get(k) ?? 0) + sign * Number(r.line_count));
+    }
+  }
+  if (![...net.values()].some((n) => n < 0)) return;
+  await tx.execute(sql`DELETE FROM ${sql.raw(table)} t USING (SELECT DISTINCT ${sql.raw(keys.map((c) => `${fromText(c)} AS ${c}`).join(", "))} FROM ${rows}) k
+    WHERE t.account_id = ${accountId} AND t.line_count = 0 AND ${sql.raw(keys.map((c) => `t.${c} = k.${c}`).join(" AND "))}`);
+}
+
+/**
+ * Runs `write` (statements on bill_lines that touch at most the lines `ids`) and
+ * keeps the totals of those lines' groups, in the caller's transaction.
+ */
+export async function keepLineTotals<T>(tx: DbOrTx, accountId: string, ids: readonly string[], write: () => Promise<T>): Promise<T> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return write();
+  const chunks: string[][] = [];
+  for (let i = 0; i < unique.length; i += 5000) chunks.push(unique.slice(i, i + 5000));
+  const collect = async () => {
+    const all = new Map<KeptTable, GroupRow[]>(TABLES.map((t) => [t, []]));
+    for (const c of chunks) for (const [t, rows] of await groupsOf(tx, accountId, c)) all.get(t)!.push(...rows);
+    return all;
+  };
+  const before = await collect();
+  const result = await write();
+  const after = await collect();
+  for (const table of TABLES) await applyDelta(tx, table, accountId, before.get(table)!, after.get(table)!);
+  return result;
+}
