@@ -9,11 +9,9 @@ export function TableFrame({ children, label, testId, bare = false }: { children
   );
 }
 
-const cell = "px-3 py-2 align-top";
-
 export function Th({ children, right = false, className = "", ...rest }: { children: React.ReactNode; right?: boolean; className?: string } & React.ThHTMLAttributes<HTMLTableCellElement>) {
   return (
-    <th scope="col" {...rest} className={`${cell} whitespace-nowrap border-b border-line bg-surface font-medium text-muted ${right ? "text-right" : "text-left"} ${className}`}>
+    <th scope="col" {...rest} className={`${right ? "th th-r" : "th"}${className ? ` ${className}` : ""}`}>
       {children}
     </th>
   );

@@ -54,10 +54,27 @@ function defaultOwner(): string {
   return `node ${path.basename(process.argv[1] ?? "")}`.trim();
 }
 
-async function openPostgres(url: string, onQuery?: (text: string, params: unknown[]) => void): Promise<DbHandle> {
+/**
+ * postgres.js options for a DATABASE_URL. A `host` parameter naming a
+ * directory (`postgres://app@localhost:5432/app?host=/var/run/postgresql`, as
+ * libpq and node-postgres read it) connects over the server's Unix socket:
+ * on one machine that skips the loopback TCP stack, a measurable share of a
+ * page's CPU at ~10 statements a page.
+ */
+export function postgresTarget(url: string): { url: string; path?: string } {
+  const parsed = new URL(url);
+  const dir = parsed.searchParams.get("host");
+  if (!dir?.startsWith("/")) return { url };
+  parsed.searchParams.delete("host");
+  return { url: parsed.toString(), path: `${dir.replace(/\/$/, "")}/.s.PGSQL.${parsed.port || "5432"}` };
+}
+
+async function openPostgres(databaseUrl: string, onQuery?: (text: string, params: unknown[]) => void): Promise<DbHandle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
+  const { url, path: socket } = postgresTarget(databaseUrl);
   const client = postgres(url, {
+    ...(socket ? { path: socket } : {}),
     max: Number(process.env.DB_POOL_SIZE ?? 10),
     onnotice: () => {},
     ...(onQuery ? { debug: (_connection: number, text: string, params: unknown[]) => onQuery(text, params) } : {}),
@@ -67,7 +84,7 @@ async function openPostgres(url: string, onQuery?: (text: string, params: unknow
   return {
     db,
     kind: "postgres",
-    url,
+    url: databaseUrl,
     close: () => client.end({ timeout: 5 }),
     copyRows: (table, columns, rows) => copyPostgres(client, table, columns, rows),
     copyRowsIn: (tx, table, columns, rows) => copyPostgresIn(sessionClient<import("postgres").Sql>(tx), table, columns, rows),
@@ -246,7 +263,8 @@ export async function migrateDatabase(handle: DbHandle): Promise<void> {
   if (handle.kind === "postgres" && handle.url) {
     // Web servers and workers start side by side: one migrates, the others wait and find nothing to do.
     const { default: postgres } = await import("postgres");
-    const lockConn = postgres(handle.url, { max: 1, onnotice: () => {} });
+    const target = postgresTarget(handle.url);
+    const lockConn = postgres(target.url, { max: 1, onnotice: () => {}, ...(target.path ? { path: target.path } : {}) });
     try {
       await lockConn`select pg_advisory_lock(${MIGRATE_LOCK})`;
       return await migrateUnlocked(handle);

@@ -3,18 +3,15 @@ import { LocaleSwitcher } from "@/components/locale-switcher";
 import { SideNav } from "@/components/side-nav";
 import { SignOutButton } from "@/components/sign-out-button";
 import { AlertsBell } from "@/components/alerts/bell";
-import { unreadAlertCount } from "@/lib/data/alerts";
 import { OverdueBanner } from "@/components/overdue/banner";
-import { getAccount, getOverdueBanner } from "@/lib/data/account";
+import { consoleShell } from "./shell";
 import { getFormat } from "@/i18n/server";
 import { setLocaleAction } from "../locale-actions";
 import { pageCaller } from "./page-caller";
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const caller = await pageCaller();
-  const [account, overdue, unread, t, f] = await Promise.all([
-    getAccount(caller), getOverdueBanner(caller), unreadAlertCount(caller), getTranslations(), getFormat(),
-  ]);
+  const [{ account, overdue, unread }, t, f] = await Promise.all([consoleShell(caller), getTranslations(), getFormat()]);
   const user = caller.kind === "user" ? caller : null;
   return (
     <div className="flex min-h-screen flex-col">

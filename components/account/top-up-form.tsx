@@ -7,7 +7,7 @@ import { useActionState, useRef } from "react";
 import type { ActionResult, ActionState } from "@/lib/action-result";
 
 export function TopUpForm({ action, currency }: { action: (prev: ActionState, form: FormData) => Promise<ActionResult>; currency: string }) {
-  const t = useTranslations("account");
+  const t = useTranslations("topUp");
   const key = useRef<string | null>(null);
   const [state, formAction, pending] = useActionState(async (prev: ActionState, form: FormData): Promise<ActionState> => {
     key.current ??= crypto.randomUUID();
@@ -19,11 +19,11 @@ export function TopUpForm({ action, currency }: { action: (prev: ActionState, fo
   return (
     <form action={formAction} className="flex flex-wrap items-end gap-2" data-testid="top-up-form">
       <label className="text-xs">
-        <span className="block text-muted">{t("topUpAmount", { currency })}</span>
+        <span className="block text-muted">{t("amount", { currency })}</span>
         <input name="amount" required inputMode="decimal" placeholder="100.00" className="w-32 rounded border border-line px-2 py-1.5" />
       </label>
       <button disabled={pending} className="rounded bg-brand px-3 py-1.5 font-semibold text-white disabled:opacity-50">
-        {pending ? t("toppingUp") : t("topUp")}
+        {pending ? t("pending") : t("submit")}
       </button>
       {state?.error && <p role="alert" className="w-full text-sm text-red-700">{state.error}</p>}
       {state?.ok && <p role="status" className="w-full text-sm text-green-800">{state.ok}</p>}

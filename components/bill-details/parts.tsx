@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useFormat } from "@/i18n/format";
+import { MultiSelectField, SelectField } from "./choice-fields";
 
 export { TableFrame, Td, Th } from "@/components/table";
 
@@ -44,54 +45,22 @@ export function Field({ label, children }: { label: string; children: React.Reac
   );
 }
 
-export const inputClass = "rounded border border-line bg-white px-2 py-1.5 text-sm text-ink min-w-0 max-w-full";
+export { inputClass } from "./styles";
 
 export function Select({ name, value, options, label, allLabel }: {
   name: string; value: string | string[] | undefined; label: string; allLabel?: string; options: readonly (readonly [string, string])[];
 }) {
-  return (
-    <Field label={label}>
-      <select name={name} defaultValue={one(value) ?? ""} className={inputClass}>
-        {allLabel !== undefined && <option value="">{allLabel}</option>}
-        {options.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
-      </select>
-    </Field>
-  );
+  return <SelectField name={name} label={label} value={one(value) ?? ""} options={options} allLabel={allLabel} />;
 }
 
-/**
- * Several values of one filter: a disclosure of checkboxes inside the GET form,
- * so each ticked box becomes a repeated URL parameter (`?regionId=a&regionId=b`).
- * Works with the keyboard and without JavaScript.
- */
+/** Several values of one filter (see MultiSelectField); the summary is worded here, on the server. */
 export function MultiSelect({ name, value, options, label, allLabel }: {
   name: string; value: string | string[] | undefined; label: string; allLabel: string; options: readonly (readonly [string, string])[];
 }) {
   const t = useTranslations("filters");
   const chosen = many(value);
-  const known = new Set(options.map(([v]) => v));
   const summary = chosen.length === 0 ? allLabel : chosen.length === 1 ? (options.find(([v]) => v === chosen[0])?.[1] ?? chosen[0]) : t("selected", { count: chosen.length });
-  return (
-    <div className="flex min-w-0 flex-col gap-1 text-xs text-muted">
-      <span aria-hidden="true">{label}</span>
-      <details className="group relative" data-testid={`filter-${name}`}>
-        <summary aria-label={`${label}: ${summary}`} className={`${inputClass} flex cursor-pointer list-none items-center justify-between gap-2 sm:min-w-40`}>
-          <span className="truncate">{summary}</span><span aria-hidden="true" className="text-muted">▾</span>
-        </summary>
-        <fieldset className="absolute left-0 z-20 mt-1 max-h-72 w-72 max-w-[calc(100vw-2rem)] overflow-y-auto rounded-lg border border-line bg-white p-2 text-sm text-ink shadow-lg">
-          <legend className="sr-only">{label}</legend>
-          {options.map(([v, l]) => (
-            <label key={v} className="flex items-center gap-2 rounded px-1 py-1 hover:bg-surface">
-              <input type="checkbox" name={name} value={v} defaultChecked={chosen.includes(v)} />
-              <span>{l}</span>
-            </label>
-          ))}
-          {/* Values from a shared URL that are not in the list stay applied. */}
-          {chosen.filter((v) => !known.has(v)).map((v) => <input key={v} type="hidden" name={name} value={v} />)}
-        </fieldset>
-      </details>
-    </div>
-  );
+  return <MultiSelectField name={name} label={label} summary={summary} chosen={chosen} options={options} />;
 }
 
 /** A GET form: its fields become the URL, so every filter is shareable and the back button works. */

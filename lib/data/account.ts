@@ -93,14 +93,29 @@ export async function getOverdueStatus(caller: Caller, accountId?: string) {
 }
 export type OverdueStatus = Awaited<ReturnType<typeof getOverdueStatus>>;
 
-/** What the banner on every console page needs: null unless overdue. */
-export async function getOverdueBanner(caller: Caller, accountId?: string) {
-  const account = await getAccount(caller, accountId);
-  if (!account.overdueSince) return null;
+/**
+ * What the frame of every console page shows, in one round trip: the account,
+ * the overdue banner (null unless overdue: the outstanding amount, summed only
+ * then) and the caller's unread alert count (alerts after their last read).
+ */
+export async function getConsoleShell(caller: Caller, accountId?: string) {
+  const id = tenantOf(caller, accountId);
+  const userId = caller.kind === "user" ? caller.userId : null;
   const db = await getDb();
-  const [owed] = await db
-    .select({ total: sql<string>`coalesce(sum(${billLines.outstandingAmount}), 0)` })
-    .from(billLines)
-    .where(and(eq(billLines.accountId, account.id), gt(billLines.outstandingAmount, "0")));
-  return { since: account.overdueSince, amount: roundMoney(owed.total), currency: account.currency, timeZone: account.timeZone };
+  const [row] = await db
+    .select({
+      account: accounts,
+      owed: sql<string | null>`case when ${accounts.overdueSince} is not null then
+        (select coalesce(sum(outstanding_amount), 0)::text from bill_lines where account_id = ${id} and outstanding_amount > 0) end`,
+      unread: sql<number>`(select count(*)::int from alerts a where a.account_id = ${id} and a.created_at >
+        coalesce((select r.read_until from alert_reads r where r.account_id = ${id} and r.user_id = ${userId}), '-infinity'::timestamptz))`,
+    })
+    .from(accounts)
+    .where(eq(accounts.id, id));
+  if (!row) throw new NotFoundError(`Account ${id} not found.`);
+  const { account, owed } = row;
+  const overdue = account.overdueSince && owed !== null
+    ? { since: account.overdueSince, amount: roundMoney(owed), currency: account.currency, timeZone: account.timeZone }
+    : null;
+  return { account, overdue, unread: Number(row.unread) };
 }

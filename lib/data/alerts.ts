@@ -2,7 +2,7 @@ import "server-only";
 // Alert rules (low balance, budgets, overdue warnings), the alerts they fired,
 // unread counts, and the cycle forecast. Anyone in the account reads; admins
 // and finance change rules. The jobs evaluate the rules (lib/alerts).
-import { and, count, desc, eq, gt, sql } from "drizzle-orm";
+import { and, count, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { ALERT_KINDS, alertReads, alertRules, alerts, alertStates, products, type AlertRule } from "@/db/schema";
@@ -156,17 +156,6 @@ export async function listAlerts(caller: Caller, input: unknown = {}, accountId?
     }),
     n,
   );
-}
-
-export async function unreadAlertCount(caller: Caller, accountId?: string): Promise<number> {
-  const id = tenantOf(caller, accountId);
-  const read = await readUntil(caller, id);
-  const db = await getDb();
-  const [r] = await db
-    .select({ n: count() })
-    .from(alerts)
-    .where(and(eq(alerts.accountId, id), ...(read ? [gt(alerts.createdAt, read)] : [])));
-  return r.n;
 }
 
 /** The signed-in user has seen everything up to now (the database's clock, as alerts' created_at). */

@@ -9,7 +9,8 @@ import { findApiKeyHash } from "./logins";
 
 /** Who is asking: every lib/data function takes one and authorizes on it. */
 export type Caller =
-  | { kind: "user"; accountId: string; userId: string; role: Role; email: string; name: string }
+  // A session caller carries the user's saved language (read with the session check); others look it up.
+  | { kind: "user"; accountId: string; userId: string; role: Role; email: string; name: string; locale?: string | null }
   | { kind: "api-key"; accountId: string; apiKeyId: string; role: Role }
   | { kind: "operator"; operatorId?: string; operatorName?: string };
 

@@ -15,12 +15,17 @@ const localeSchema = z.enum(LOCALES, { error: `must be one of ${LOCALES.join(", 
 /** The caller's saved language, or null (none saved, or not a signed-in user). */
 export async function getLocalePreference(caller: Caller): Promise<Locale | null> {
   if (caller.kind !== "user") return null;
+  if (caller.locale !== undefined) return parsedLocale(caller.locale);
   const db = await getDb();
   const [row] = await db
     .select({ locale: users.locale })
     .from(users)
     .where(and(eq(users.accountId, tenantOf(caller)), eq(users.id, caller.userId)));
-  const parsed = localeSchema.safeParse(row?.locale);
+  return parsedLocale(row?.locale);
+}
+
+function parsedLocale(saved: unknown): Locale | null {
+  const parsed = localeSchema.safeParse(saved);
   return parsed.success ? parsed.data : null;
 }
 
@@ -29,5 +34,7 @@ export async function saveLocalePreference(caller: Caller, locale: unknown): Pro
   const value = parseInput(z.object({ locale: localeSchema }), { locale }).locale;
   const db = await getDb();
   await db.update(users).set({ locale: value }).where(and(eq(users.accountId, tenantOf(caller)), eq(users.id, caller.userId)));
+  // The request's session caller carries the language it read: the page re-rendered after the switch speaks the new one.
+  if (caller.locale !== undefined) caller.locale = value;
   return value;
 }

@@ -22,7 +22,7 @@ export async function sessionCaller(): Promise<TenantCaller | null> {
     .from(users)
     .where(and(eq(users.accountId, token.accountId), eq(users.id, token.userId)));
   if (!user || user.disabledAt || user.sessionVersion !== token.sessionVersion) return null;
-  return { kind: "user", accountId: user.accountId, userId: user.id, role: user.role, email: user.email, name: user.name };
+  return { kind: "user", accountId: user.accountId, userId: user.id, role: user.role, email: user.email, name: user.name, locale: user.locale };
 }
 
 export async function requireSessionCaller(): Promise<TenantCaller> {

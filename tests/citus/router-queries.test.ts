@@ -66,9 +66,9 @@ import { setInstanceTags, tagChoices } from "@/lib/data/tags";
 import { getCostAllocation } from "@/lib/data/views/allocation";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { fixedClock, realClock, setSystemClock } from "@/lib/clock";
-import { getAccount, getAccountOverview, getBalance, getOverdueBanner, getOverdueStatus } from "@/lib/data/account";
+import { getAccount, getAccountOverview, getBalance, getConsoleShell, getOverdueStatus } from "@/lib/data/account";
 import {
-  budgetProducts, createAlertRule, deleteAlertRule, getAlertRule, getForecast, listAlertRules, listAlerts, listBudgets, markAlertsRead, unreadAlertCount,
+  budgetProducts, createAlertRule, deleteAlertRule, getAlertRule, getForecast, listAlertRules, listAlerts, listBudgets, markAlertsRead,
 } from "@/lib/data/alerts";
 import { listAudit } from "@/lib/data/audit";
 import { authenticateCredentials, endSessions } from "@/lib/data/auth";
@@ -351,7 +351,7 @@ describe("every tenant query is a router query on one shard", () => {
     await getBalance(me);
     await getAccountOverview(me);
     await getOverdueStatus(me);
-    await getOverdueBanner(me);
+    await getConsoleShell(me);
     await getOverview(me);
     await getForecast(me);
     await getAccountSummary(me);
@@ -377,7 +377,6 @@ describe("every tenant query is a router query on one shard", () => {
     await listAudit(me, {});
     await listAudit(me, { limit: 1 });
     await listAlerts(me, {});
-    await unreadAlertCount(me);
     await markAlertsRead(me);
     await listAlertRules(me, {});
     const rule = await createAlertRule(me, { kind: "budget", amount: "1.00", forecastThresholds: [100] });
@@ -439,7 +438,7 @@ describe("every tenant query is a router query on one shard", () => {
     ok(await post(usagePOST, "/api/v1/usage", { records: [usage("eg-huge", "oss-1", "internet-egress", "900000", "2026-12-01T10:00:00Z", "2026-12-01T11:00:00Z", { network: "internet" })] }));
     await clock("2026-12-04T00:00:00Z");
     await get(overdueGET, "/api/v1/account/overdue");
-    await getOverdueBanner(me);
+    await getConsoleShell(me);
     await getOverview(me);
     await advanceTestClock(me, { now: "2026-12-10T00:00:00Z" });
     await clock("2026-12-31T00:00:00Z");

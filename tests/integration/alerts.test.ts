@@ -7,7 +7,8 @@ vi.mock("next-auth", async (orig) => ({ ...(await orig<object>()), getServerSess
 import { and, asc, eq } from "drizzle-orm";
 import { alerts, webhookEvents } from "@/db/schema";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
-import { createAlertRule, getForecast, listAlerts, listBudgets, markAlertsRead, unreadAlertCount } from "@/lib/data/alerts";
+import { createAlertRule, getForecast, listAlerts, listBudgets, markAlertsRead } from "@/lib/data/alerts";
+import { getConsoleShell, getOverdueStatus } from "@/lib/data/account";
 import { topUp } from "@/lib/data/top-ups";
 import { getAccountSummary } from "@/lib/data/bills";
 import { createWebhookEndpoint } from "@/lib/data/webhooks";
@@ -147,8 +148,15 @@ describe("alerts", () => {
     await f.phone(a.id, new Date("2026-03-01T02:00:00Z"));
     await f.instance(a.id, { id: "cr", productId: "container-registry-enterprise", spec: "basic", regionId: "cn-beijing", billingMethod: "subscription", createdAt: new Date("2026-03-01T02:00:00Z"), expiresAt: new Date("2027-03-01T00:00:00Z") });
     await createAlertRule(a.caller, { kind: "overdue" });
+    expect((await getConsoleShell(a.caller)).overdue).toBeNull();
     await f.clock(a.caller, at(1));
     expect((await fired(a.id)).map((x) => [x.key, x.at.toISOString()])).toEqual([[`overdue:${O.toISOString()}`, O.toISOString()]]);
+    // The console's frame in one read: the banner's amount is what the account's overdue status says is owed.
+    const shell = await getConsoleShell(a.caller);
+    expect(shell.overdue).toMatchObject({ since: O, currency: shell.account.currency });
+    expect(shell.overdue!.amount.toFixed(2)).toBe((await getOverdueStatus(a.caller)).outstanding.toFixed(2));
+    expect(shell.overdue!.amount.gt(0)).toBe(true);
+    expect(shell.unread).toBe(1);
 
     await f.clock(a.caller, at(100)); // 68 h before the release: the 72 h warning
     await f.clock(a.caller, at(145)); // 23 h before: the 24 h warning
@@ -182,11 +190,11 @@ describe("alerts", () => {
     await f.phone(a.id, MAR1);
     await createAlertRule(a.caller, { kind: "budget", amount: "20", actualThresholds: [50, 100], forecastThresholds: [] });
     await f.clock(a.caller, day(4));
-    expect(await unreadAlertCount(a.caller)).toBe(2);
+    expect((await getConsoleShell(a.caller)).unread).toBe(2);
     await markAlertsRead(a.caller);
-    expect(await unreadAlertCount(a.caller)).toBe(0);
+    expect((await getConsoleShell(a.caller)).unread).toBe(0);
     const viewer = { ...a.caller, role: "viewer" as const, userId: "u-viewer" };
-    expect(await unreadAlertCount(viewer)).toBe(2);
+    expect((await getConsoleShell(viewer)).unread).toBe(2);
     await expect(createAlertRule(viewer, { kind: "overdue" })).rejects.toMatchObject({ status: 403 });
     await expect(createAlertRule(a.caller, { kind: "budget", amount: "-1" })).rejects.toMatchObject({ status: 400 });
     await expect(createAlertRule(a.caller, { kind: "budget", amount: "10", productId: "nope" })).rejects.toMatchObject({ status: 400 });

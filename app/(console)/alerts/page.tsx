@@ -4,11 +4,11 @@ import { alertText } from "@/components/alerts/alert-text";
 import { AlertsView } from "@/components/alerts/alerts-view";
 import { PageHeader } from "@/components/ui";
 import { getFormat } from "@/i18n/server";
-import { getAccount } from "@/lib/data/account";
 import { budgetProducts, listAlertRules, listAlerts, listBudgets } from "@/lib/data/alerts";
 import { RUN_RATE_DAYS } from "@/lib/alerts/forecast";
 import { pageCaller } from "../page-caller";
 import { createRuleAction, deleteRuleAction, markReadAction } from "./actions";
+import { consoleAccount } from "../shell";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("nav"))("alerts") };
@@ -19,7 +19,7 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
   const sp = await searchParams;
   const nextToken = typeof sp.nextToken === "string" ? sp.nextToken : undefined;
   const [account, history, rules, budgets, products, tn, to, ta, f] = await Promise.all([
-    getAccount(caller),
+    consoleAccount(caller),
     listAlerts(caller, { limit: 50, nextToken }),
     listAlertRules(caller),
     listBudgets(caller),

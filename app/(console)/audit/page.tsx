@@ -4,10 +4,10 @@ import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { Card, Empty, PageHeader } from "@/components/ui";
 import { AuditTable } from "@/components/lifecycle/audit-table";
-import { getAccount } from "@/lib/data/account";
 import { listAudit } from "@/lib/data/audit";
 import { ForbiddenError } from "@/lib/errors";
 import { pageCaller } from "../page-caller";
+import { consoleAccount } from "../shell";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("nav"))("audit") };
@@ -40,7 +40,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
 async function AuditEntries({ before }: { before?: string }) {
   const caller = await pageCaller();
   const [account, page, t] = await Promise.all([
-    getAccount(caller),
+    consoleAccount(caller),
     listAudit(caller, { before }).catch((e) => {
       if (e instanceof ForbiddenError) return null;
       throw e;

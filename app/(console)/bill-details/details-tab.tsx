@@ -1,10 +1,10 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
-import { Fragment } from "react";
 import { ColumnPicker } from "@/components/bill-details/column-picker";
 import { PeriodsTable } from "@/components/bill-details/periods";
+import { LinesTable, type LineColumn, type LineCell, type LineRow } from "@/components/bill-details/lines-table";
 import {
-  ExportLink, Field, FilterForm, Money, MultiSelect, Notice, TokenPager, Select, TableFrame, Td, Th, Toolbar, hrefWith, inputClass, many,
+  ExportLink, Field, FilterForm, Money, MultiSelect, Notice, TokenPager, Select, Td, Th, Toolbar, hrefWith, inputClass, many,
 } from "@/components/bill-details/parts";
 import { getFormat } from "@/i18n/server";
 import { DETAIL_COLUMNS, resolveColumns } from "@/lib/exports/columns";
@@ -14,7 +14,7 @@ import { listInstances } from "@/lib/data/instances";
 import { getColumnPreference } from "@/lib/data/views/columns";
 import { filterChoices } from "@/lib/data/views/facets";
 import { tagChoices } from "@/lib/data/tags";
-import { AllocationFilters, TagList } from "@/components/bill-details/allocation-filters";
+import { AllocationFilters } from "@/components/bill-details/allocation-filters";
 import { BILLING_METHODS } from "@/db/schema";
 import { saveColumns } from "./actions";
 import { attempt, clean, param, type TabProps } from "./tab-context";
@@ -48,26 +48,48 @@ export async function DetailsTab({ caller, params, currency, cycles, locale }: T
   const grouped = param(params, "groupBy") || param(params, "statisticItem") === "instance" || param(params, "statisticItem") === "product" || param(params, "granularity") === "MONTHLY";
 
   const groupBy = param(params, "groupBy");
-  // Grouped by a tag or the resource group: the group is the row's first cell, untagged / no group said as such.
-  const groupCell = (row: BillLineRow) =>
-    groupBy === "tag"
-      ? (row.tagValue ?? <span className="text-muted">{tt("untagged")}</span>)
-      : (row.resourceGroup ?? <span className="text-muted">{tt("noGroup")}</span>);
   const groupColumn = groupBy === "tag" || groupBy === "resourceGroup";
-  const cell = (row: BillLineRow, key: string, kind: string) => {
-    if (key === "tags") return grouped && row.tags === null ? <span className="text-muted">—</span> : <TagList tags={row.tags} />;
-    if (key === "resourceGroup" && row.resourceGroup === null && !grouped) return <span className="text-muted">{tt("noGroup")}</span>;
+  // Every cell formatted here, to a string: the rows go to the table as data.
+  const cell = (row: BillLineRow, key: string, kind: string): LineCell => {
+    if (key === "tags") {
+      if (grouped && row.tags === null) return null;
+      const tags = Object.entries(row.tags ?? {});
+      return tags.length ? tags.map(([k, v]) => (v ? `${k}=${v}` : k)) : { muted: tt("untagged") };
+    }
+    if (key === "resourceGroup" && row.resourceGroup === null && !grouped) return { muted: tt("noGroup") };
     const v = row[key as keyof BillLineRow] as string | null;
-    if (kind === "amount") return <Money value={v} currency={currency} />;
-    if (v === null || v === undefined) return <span className="text-muted">—</span>;
+    if (v === null || v === undefined) return null;
+    if (kind === "amount") return f.money(v, currency);
     if (kind === "quantity") return f.quantity(v);
     if (key === "billingMethod") return (BILLING_METHODS as readonly string[]).includes(v) ? tm(v as (typeof BILLING_METHODS)[number]) : v;
     if (key === "billingDate") return f.day(v);
-    // The instance's page is where an admin sees and edits its tags.
-    if (key === "instanceId") return <Link href={`/resources/${encodeURIComponent(v)}`} className="underline">{v}</Link>;
     return v;
   };
+  // Grouped by a tag or the resource group: the group is the row's first cell, untagged / no group said as such.
+  const groupCell = (row: BillLineRow): LineCell =>
+    groupBy === "tag" ? (row.tagValue ?? { muted: tt("untagged") }) : (row.resourceGroup ?? { muted: tt("noGroup") });
   const multiLine = result.data?.data.some((r) => r.lineCount > 1);
+  const lineColumns: LineColumn[] = [
+    ...(groupColumn ? [{ right: false }] : []),
+    // The instance's page is where an admin sees and edits its tags.
+    ...columns.map((c) => (c.key === "instanceId" ? { right: false, linkPrefix: "/resources/" } : { right: c.kind !== "text" })),
+    ...(multiLine ? [{ right: true }] : []),
+  ];
+  const expandedId = param(params, "expand");
+  const openRow = result.data?.data.find((r) => r.id === expandedId);
+  const lineRows: LineRow[] = (result.data?.data ?? []).map((row) => {
+    const periods = row.periods ?? [];
+    const open = expandedId === row.id;
+    const offset = groupColumn ? 1 : 0;
+    // Only the keys a row needs: every key is sent to the browser 50 times.
+    const out: LineRow = {
+      cells: [...(groupColumn ? [groupCell(row)] : []), ...columns.map((c) => cell(row, c.key, c.kind)), ...(multiLine ? [f.count(row.lineCount)] : [])],
+    };
+    const negative = columns.flatMap((c, i) => (c.kind === "amount" && (row[c.key as keyof BillLineRow] as string | null)?.startsWith("-") ? [i + offset] : []));
+    if (negative.length) out.negative = negative;
+    if (periods.length) out.expand = { id: row.id, label: t(open ? "hidePeriods" : "showPeriods", { count: periods.length }), open };
+    return out;
+  });
 
   return (
     <>
@@ -112,74 +134,46 @@ export async function DetailsTab({ caller, params, currency, cycles, locale }: T
           {result.data.totalCount === 0 ? (
             <Notice kind="empty">{t("empty", { cycle: param(params, "billingCycle")! })}</Notice>
           ) : (
-            <TableFrame label={t("tableLabel")} testId="details-table">
-              <thead>
-                <tr>
-                  {groupColumn && <Th>{groupBy === "tag" ? `${tt("tagKey")}: ${param(params, "tagKey") ?? ""}` : tt("resourceGroup")}</Th>}
-                  {columns.map((c) => {
-                    const sortable = c.key in SORT_FIELDS;
-                    const active = sortField === c.key;
-                    const next = active && sortDir !== "desc" ? "desc" : "asc";
-                    return (
-                      <Th key={c.key} right={c.kind !== "text"} aria-sort={active ? (sortDir === "desc" ? "descending" : "ascending") : undefined}>
-                        {sortable ? (
-                          <Link href={hrefWith(base, params, { sort: `${c.key}:${next}`, nextToken: undefined, p: undefined })} className="hover:text-ink">
-                            {label(c.key)} {active ? <span aria-hidden="true">{sortDir === "desc" ? "↓" : "↑"}</span> : ""}
-                          </Link>
-                        ) : label(c.key)}
-                      </Th>
-                    );
-                  })}
-                  {multiLine && <Th right>{t("lineCount")}</Th>}
-                </tr>
-              </thead>
-              <tbody>
-                {result.data.data.map((row) => {
-                  const open = param(params, "expand") === row.id;
-                  const periods = row.periods ?? [];
-                  return (
-                    <Fragment key={row.id}>
-                      <tr className="hover:bg-surface">
-                        {groupColumn && <Td>{groupCell(row)}</Td>}
-                        {columns.map((c, i) => (
-                          <Td key={c.key} right={c.kind !== "text"}>
-                            {cell(row, c.key, c.kind)}
-                            {i === 0 && periods.length > 0 && (
-                              // The expanded line lives in the URL like every other view state.
-                              <Link href={hrefWith(base, params, { expand: open ? undefined : row.id })} scroll={false}
-                                className="ml-2 text-xs text-brand-dark hover:underline" aria-expanded={open} data-testid="expand-periods">
-                                {t(open ? "hidePeriods" : "showPeriods", { count: periods.length })}
-                              </Link>
-                            )}
-                          </Td>
-                        ))}
-                        {multiLine && <Td right>{f.count(row.lineCount)}</Td>}
-                      </tr>
-                      {open && periods.length > 0 && (
-                        <tr>
-                          <td colSpan={columns.length + (multiLine ? 1 : 0) + (groupColumn ? 1 : 0)} className="border-b border-line bg-surface">
-                            <PeriodsTable periods={periods} currency={currency} total={row.pretaxAmount} />
-                          </td>
-                        </tr>
-                      )}
-                    </Fragment>
-                  );
-                })}
-              </tbody>
-              <tfoot>
-                <tr className="bg-surface font-semibold" data-testid="totals-row">
-                  {groupColumn && <Td>{t("totalAllPages")}</Td>}
-                  {columns.map((c, i) => (
-                    <Td key={c.key} right={c.kind !== "text"}>
-                      {c.kind === "amount" ? (
-                        <span data-testid={`total-${c.key}`}><Money value={result.data.totals[c.key as keyof typeof result.data.totals]} currency={currency} /></span>
-                      ) : i === 0 && !groupColumn ? t("totalAllPages") : ""}
-                    </Td>
-                  ))}
-                  {multiLine && <Td>{""}</Td>}
-                </tr>
-              </tfoot>
-            </TableFrame>
+            <LinesTable label={t("tableLabel")} testId="details-table" columns={lineColumns} rows={lineRows}
+              expandAt={groupColumn ? 1 : 0} expandBase={hrefWith(base, params, { expand: undefined })}
+              expanded={openRow?.periods?.length ? <PeriodsTable periods={openRow.periods} currency={currency} total={openRow.pretaxAmount} /> : undefined}
+              head={
+                <thead>
+                  <tr>
+                    {groupColumn && <Th>{groupBy === "tag" ? `${tt("tagKey")}: ${param(params, "tagKey") ?? ""}` : tt("resourceGroup")}</Th>}
+                    {columns.map((c) => {
+                      const sortable = c.key in SORT_FIELDS;
+                      const active = sortField === c.key;
+                      const next = active && sortDir !== "desc" ? "desc" : "asc";
+                      return (
+                        <Th key={c.key} right={c.kind !== "text"} aria-sort={active ? (sortDir === "desc" ? "descending" : "ascending") : undefined}>
+                          {sortable ? (
+                            <Link href={hrefWith(base, params, { sort: `${c.key}:${next}`, nextToken: undefined, p: undefined })} className="hover:text-ink">
+                              {label(c.key)} {active ? <span aria-hidden="true">{sortDir === "desc" ? "↓" : "↑"}</span> : ""}
+                            </Link>
+                          ) : label(c.key)}
+                        </Th>
+                      );
+                    })}
+                    {multiLine && <Th right>{t("lineCount")}</Th>}
+                  </tr>
+                </thead>
+              }
+              foot={
+                <tfoot>
+                  <tr className="bg-surface font-semibold" data-testid="totals-row">
+                    {groupColumn && <Td>{t("totalAllPages")}</Td>}
+                    {columns.map((c, i) => (
+                      <Td key={c.key} right={c.kind !== "text"}>
+                        {c.kind === "amount" ? (
+                          <span data-testid={`total-${c.key}`}><Money value={result.data.totals[c.key as keyof typeof result.data.totals]} currency={currency} /></span>
+                        ) : i === 0 && !groupColumn ? t("totalAllPages") : ""}
+                      </Td>
+                    ))}
+                    {multiLine && <Td>{""}</Td>}
+                  </tr>
+                </tfoot>
+              } />
           )}
           <TokenPager base={base} params={params} pageNo={pageNo} pageSize={PAGE} shown={result.data.data.length}
             total={result.data.totalCount} nextToken={result.data.nextToken} />
@@ -188,3 +182,4 @@ export async function DetailsTab({ caller, params, currency, cycles, locale }: T
     </>
   );
 }
+

@@ -6,13 +6,13 @@ import { PageHeader } from "@/components/ui";
 import { TableSkeleton, type Params } from "@/components/bill-details/parts";
 import { cycleOf, shiftCycle } from "@/lib/billing/cycle";
 import { accountNow } from "@/lib/clock";
-import { getAccount } from "@/lib/data/account";
 import { pageCaller } from "../page-caller";
 import { BillsTab } from "./bills-tab";
 import { DetailsTab } from "./details-tab";
 import { UsageTab } from "./usage-tab";
 import { SummaryTab } from "./summary-tab";
 import { param } from "./tab-context";
+import { consoleAccount } from "../shell";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("nav"))("billDetails") };
@@ -22,7 +22,7 @@ const TABS = ["bills", "details", "usage", "summary"] as const;
 
 export default async function BillDetailsPage({ searchParams }: { searchParams: Promise<Params> }) {
   const caller = await pageCaller();
-  const [params, account, t, locale] = await Promise.all([searchParams, getAccount(caller), getTranslations("billDetails"), getLocale()]);
+  const [params, account, t, locale] = await Promise.all([searchParams, consoleAccount(caller), getTranslations("billDetails"), getLocale()]);
   const active = TABS.find((id) => id === param(params, "tab")) ?? TABS[0];
   const current = cycleOf(accountNow(account), account.timeZone);
   const cycle = param(params, "billingCycle") ?? current;

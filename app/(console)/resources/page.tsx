@@ -5,11 +5,12 @@ import { Empty, PageHeader, StatusBadge } from "@/components/ui";
 import { TableFrame, Td, Th } from "@/components/table";
 import { NextEvent } from "@/components/overdue/resource-status";
 import { getFormat } from "@/i18n/server";
-import { getAccount, getOverdueStatus } from "@/lib/data/account";
+import { getOverdueStatus } from "@/lib/data/account";
 import { listInstances, instanceFilters } from "@/lib/data/instances";
 import { BILLING_METHODS, INSTANCE_STATUSES } from "@/db/schema";
 import { TagList } from "@/components/bill-details/allocation-filters";
 import { pageCaller } from "../page-caller";
+import { consoleAccount } from "../shell";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("nav"))("resources") };
@@ -20,7 +21,7 @@ export default async function ResourcesPage({ searchParams }: { searchParams: Pr
   const params = await searchParams;
   const filters = instanceFilters.parse({ status: params.status || undefined, billingMethod: params.billingMethod || undefined });
   const [account, rows, overdue, t, ts, tm, f] = await Promise.all([
-    getAccount(caller), listInstances(caller, filters), getOverdueStatus(caller),
+    consoleAccount(caller), listInstances(caller, filters), getOverdueStatus(caller),
     getTranslations("resources"), getTranslations("status"), getTranslations("billingMethod"), getFormat(),
   ]);
   const nextOf = new Map(overdue.resources.map((r) => [r.id, r.next]));

@@ -6,7 +6,7 @@ import { Cause } from "@/components/overdue/cause";
 import { ResourceStatusTable } from "@/components/overdue/resource-status";
 import { getFormat } from "@/i18n/server";
 import type { Formatter } from "@/i18n/format";
-import { getAccount, getOverdueStatus } from "@/lib/data/account";
+import { getOverdueStatus } from "@/lib/data/account";
 import { getInstance } from "@/lib/data/instances";
 import { NotFoundError } from "@/lib/errors";
 import { pageCaller } from "../../page-caller";
@@ -14,12 +14,13 @@ import { LifecycleSection } from "./lifecycle";
 import { saveTagsAction } from "./actions";
 import { TagEditor } from "@/components/resources/tag-editor";
 import { TagList } from "@/components/bill-details/allocation-filters";
+import { consoleAccount } from "../../shell";
 
 export default async function ResourcePage({ params }: { params: Promise<{ id: string }> }) {
   const caller = await pageCaller();
   const { id } = await params;
   const [account, t, tm, ts, f] = await Promise.all([
-    getAccount(caller), getTranslations("resource"), getTranslations("billingMethod"), getTranslations("status"), getFormat(),
+    consoleAccount(caller), getTranslations("resource"), getTranslations("billingMethod"), getTranslations("status"), getFormat(),
   ]);
   const found = await getInstance(caller, decodeURIComponent(id)).catch((e) => {
     if (e instanceof NotFoundError) notFound();

@@ -3,12 +3,12 @@ import { getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/ui";
 import { EndpointDetail } from "@/components/webhooks/webhooks-view";
-import { getAccount } from "@/lib/data/account";
 import { getWebhookEndpoint, listDeliveries } from "@/lib/data/webhooks";
 import { getFormat } from "@/i18n/server";
 import { ForbiddenError, NotFoundError } from "@/lib/errors";
 import { pageCaller } from "../../page-caller";
 import { deleteEndpointAction, resendAction, toggleEndpointAction } from "../actions";
+import { consoleAccount } from "../../shell";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("webhooks"))("endpointTitle") };
@@ -19,7 +19,7 @@ export default async function EndpointPage({ params, searchParams }: { params: P
   const { id } = await params;
   const sp = await searchParams;
   const nextToken = typeof sp.nextToken === "string" ? sp.nextToken : undefined;
-  const [account, endpoint, deliveries] = await Promise.all([getAccount(caller), getWebhookEndpoint(caller, id), listDeliveries(caller, id, { nextToken })]).catch((e) => {
+  const [account, endpoint, deliveries] = await Promise.all([consoleAccount(caller), getWebhookEndpoint(caller, id), listDeliveries(caller, id, { nextToken })]).catch((e) => {
     if (e instanceof NotFoundError || e instanceof ForbiddenError) notFound();
     throw e;
   });
