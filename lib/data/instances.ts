@@ -45,6 +45,26 @@ export async function listInstances(caller: Caller, filtersInput: unknown = {}, 
   return rows.map((r) => ({ ...r, ...(tags.get(r.instance.id) ?? { tags: {}, resourceGroup: null }) }));
 }
 
+/** How many instances a picker lists; an account with more is filtered by typing ids. */
+export const INSTANCE_CHOICES = 500;
+
+/**
+ * The instance picker's choices: id and name, by name, at most INSTANCE_CHOICES.
+ * `complete` is false when the account has more (a big account's picker of
+ * thousands of boxes would be megabytes of page, so it becomes a text field).
+ */
+export async function instanceChoices(caller: Caller, accountId?: string) {
+  const account = tenantOf(caller, accountId);
+  const db = await getDb();
+  const rows = await db
+    .select({ id: instances.id, name: instances.name })
+    .from(instances)
+    .where(eq(instances.accountId, account))
+    .orderBy(asc(instances.name), asc(instances.id))
+    .limit(INSTANCE_CHOICES + 1);
+  return { options: rows.slice(0, INSTANCE_CHOICES), complete: rows.length <= INSTANCE_CHOICES };
+}
+
 /** One instance of the caller's account; another account's id is simply not found. */
 export async function getInstance(caller: Caller, id: string, accountId?: string) {
   const account = tenantOf(caller, accountId);

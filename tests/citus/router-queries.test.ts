@@ -76,7 +76,7 @@ import { listBillLines } from "@/lib/data/bill-lines";
 import { getAccountSummary, getBill, listBills } from "@/lib/data/bills";
 import { apiKeyCaller, OPERATOR, type TenantCaller } from "@/lib/data/caller";
 import { getCatalogView } from "@/lib/data/catalog";
-import { getInstance, getInstanceDetail, listInstances } from "@/lib/data/instances";
+import { getInstance, getInstanceDetail, instanceChoices, listInstances } from "@/lib/data/instances";
 import { ledgerExport, ledgerPage, listLedger } from "@/lib/data/ledger";
 import { cancelUnpaidOrder, lifecycleOptions, listOrders, payUnpaidOrder, quoteLifecycle, runLifecycleAction, setAutoRenew } from "@/lib/data/lifecycle";
 import { createAccount, createApiKey, createUser } from "@/lib/data/operator";
@@ -385,6 +385,7 @@ describe("every tenant query is a router query on one shard", () => {
     await budgetProducts();
     await deleteAlertRule(me, rule.id);
     await listInstances(me, { status: "active" });
+    await instanceChoices(me);
     for (const id of ["cp-payg", "cp-sub", "is-1", "cr-ee"]) {
       await getInstance(me, id);
       await getInstanceDetail(me, id);

@@ -10,7 +10,7 @@ import { getFormat } from "@/i18n/server";
 import { DETAIL_COLUMNS, resolveColumns } from "@/lib/exports/columns";
 import { csvHeaderWords } from "@/lib/exports/headers";
 import { listBillLines, SORT_FIELDS, type BillLineRow } from "@/lib/data/bill-lines";
-import { listInstances } from "@/lib/data/instances";
+import { instanceChoices } from "@/lib/data/instances";
 import { getColumnPreference } from "@/lib/data/views/columns";
 import { filterChoices } from "@/lib/data/views/facets";
 import { tagChoices } from "@/lib/data/tags";
@@ -28,7 +28,7 @@ export async function DetailsTab({ caller, params, currency, cycles, locale }: T
     attempt(() => listBillLines(caller, { ...input, limit: String(PAGE) })),
     getColumnPreference(caller, "bill-details"),
     filterChoices(caller),
-    listInstances(caller),
+    instanceChoices(caller),
     tagChoices(caller, param(params, "billingCycle")!),
     getTranslations("details"),
     getTranslations("billingMethod"),
@@ -106,8 +106,14 @@ export async function DetailsTab({ caller, params, currency, cycles, locale }: T
         <MultiSelect name="billingMethod" label={t("billingMethod")} allLabel={t("allMethods")} value={params.billingMethod}
           options={BILLING_METHODS.map((m) => [m, tm(m)])} />
         <MultiSelect name="regionId" label={t("region")} allLabel={t("allRegions")} value={params.regionId} options={choices.regions.map((r) => [r.id, r.name])} />
-        <MultiSelect name="instanceId" label={t("instance")} allLabel={t("allInstances")} value={params.instanceId}
-          options={instances.map(({ instance: i }) => [i.id, `${i.name} · ${i.id}`])} />
+        {instances.complete ? (
+          <MultiSelect name="instanceId" label={t("instance")} allLabel={t("allInstances")} value={params.instanceId}
+            options={instances.options.map((i) => [i.id, `${i.name} · ${i.id}`])} />
+        ) : (
+          <Field label={t("instanceIds")}>
+            <input name="instanceId" defaultValue={many(params.instanceId).join(", ")} placeholder={t("instanceIdsHint")} className={inputClass} />
+          </Field>
+        )}
         <Select name="billableItemId" label={t("item")} allLabel={t("allItems")} value={params.billableItemId} options={items.map((i) => [i.id, i.name])} />
         <AllocationFilters params={params} choices={tagChoicesOfCycle} />
         <Select name="groupBy" label={t("groupBy")} allLabel={t("noGrouping")} value={params.groupBy} options={GROUP_BY.map((g) => [g, t(`dimension.${g}`)])} />
