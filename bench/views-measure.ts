@@ -19,7 +19,11 @@ import { usageContentHash } from "@/lib/billing/usage";
 import { rebuildUsageRollups } from "@/lib/billing/usage-store";
 import { itemsByProduct, validateUsageRecord, type UsageContext, type ValidUsage } from "@/lib/billing/usage-validate";
 import { fixedClock, setSystemClock } from "@/lib/clock";
-import { getAccount } from "@/lib/data/account";
+import { getConsoleShell } from "@/lib/data/account";
+import { getForecast } from "@/lib/data/alerts";
+import { instanceChoices } from "@/lib/data/instances";
+import { tagChoices } from "@/lib/data/tags";
+import { getCostAllocation } from "@/lib/data/views/allocation";
 import { listBillLines } from "@/lib/data/bill-lines";
 import { getBill, listBills } from "@/lib/data/bills";
 import type { Caller } from "@/lib/data/caller";
@@ -213,16 +217,19 @@ export interface ExportFigures {
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
-/** What each tab's server component awaits (app/(console)/bill-details/*-tab.tsx, after page.tsx's getAccount). */
+/** What each tab's server component awaits (app/(console)/bill-details/*-tab.tsx, after the console frame's one read, getConsoleShell). */
 export function tabViews(caller: Caller, cycle: string): { tab: string; view: string; load: () => Promise<number> }[] {
   const c = { billingCycle: cycle };
   const page = async <T>(load: () => Promise<T>) => {
-    await getAccount(caller);
+    await getConsoleShell(caller);
     return load();
   };
   const details = (input: Record<string, string>) =>
     page(async () => {
-      const [r] = await Promise.all([listBillLines(caller, { ...c, ...input, limit: "50" }), getColumnPreference(caller, "bill-details"), filterChoices(caller)]);
+      const [r] = await Promise.all([
+        listBillLines(caller, { ...c, ...input, limit: "50" }), getColumnPreference(caller, "bill-details"), filterChoices(caller),
+        instanceChoices(caller), tagChoices(caller, cycle),
+      ]);
       return r.data.length;
     });
   const usage = (input: Record<string, string>) =>
@@ -254,7 +261,7 @@ export function tabViews(caller: Caller, cycle: string): { tab: string; view: st
     { tab: "Summary", view: "by instance", load: () => page(async () => (await getSummary(caller, { ...c, dimension: "instanceId" })).data.length) },
     {
       tab: "Overview",
-      view: "money, spend, trend, costliest instances",
+      view: "money, spend, trend, costliest instances, allocation, forecast",
       // Seen in the cycle's last minute, so the cycle is the current one (the bench's clock is at its end).
       load: () =>
         page(async () => {
@@ -262,7 +269,14 @@ export function tabViews(caller: Caller, cycle: string): { tab: string; view: st
           const end = Date.UTC(y, m, 1);
           setSystemClock(fixedClock(new Date(end - 60_000)));
           try {
-            const o = await getOverview(caller);
+            // As app/(console)/overview/page.tsx: the overview, then the cost allocation and tag choices of its cycle, beside the forecast.
+            const [o] = await Promise.all([
+              getOverview(caller).then(async (o) => {
+                await Promise.all([getCostAllocation(caller, { billingCycle: o.cycle, allocateBy: "resourceGroup" }), tagChoices(caller, o.cycle)]);
+                return o;
+              }),
+              getForecast(caller),
+            ]);
             return o.trend.rows.length + o.topInstances.length;
           } finally {
             setSystemClock(fixedClock(new Date(end)));
