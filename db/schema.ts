@@ -510,6 +510,25 @@ export const billLineInstanceTotals = pgTable(
   ],
 );
 
+/**
+ * Per cycle, resource group and tag set (cost allocation, the tag pickers): one
+ * row per distinct combination the lines carry. The group is '' when the lines
+ * are in none (names are never empty); the tag set is keyed by its md5, as a
+ * tag set can be longer than an index entry may be.
+ */
+export const billLineTagTotals = pgTable(
+  "bill_line_tag_totals",
+  {
+    accountId: text("account_id").notNull().references(() => accounts.id),
+    billingCycle: text("billing_cycle").notNull(),
+    resourceGroup: text("resource_group").notNull(),
+    tagsHash: text("tags_hash").notNull(),
+    tags: jsonb("tags").$type<Tags>().notNull(),
+    ...lineSums,
+  },
+  (t) => [primaryKey({ name: "bill_line_tag_totals_pkey", columns: [t.accountId, t.billingCycle, t.resourceGroup, t.tagsHash] })],
+);
+
 // The 4-hour periods behind a Cloud Phone day line. Each period is its own
 // charge, rounded once and settled at the instant it falls due; the day line
 // carries the sums. Keyed by (instance, item, period start): re-rating upserts

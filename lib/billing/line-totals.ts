@@ -1,4 +1,4 @@
-// The kept totals of bill_lines (bill_line_totals, bill_line_instance_totals;
+// The kept totals of bill_lines (bill_line_totals, bill_line_instance_totals, bill_line_tag_totals;
 // docs/scaling.md#kept-bill-line-totals): the one place that writes them.
 //
 // Every statement that writes bill_lines runs through keepLineTotals with the
@@ -31,34 +31,50 @@ export const LINE_AMOUNT_COLUMNS = [
 export const KEPT_TABLES = {
   bill_line_totals: ["billing_cycle", "bill_date", "product_id", "billing_method", "line_type", "region_id", "billable_item_id", "product_detail"],
   bill_line_instance_totals: ["billing_cycle", "instance_id", "product_id", "region_id", "billing_method", "instance_name"],
+  bill_line_tag_totals: ["billing_cycle", "resource_group", "tags_hash", "tags"],
 } as const;
 type KeptTable = keyof typeof KEPT_TABLES;
 
 const SUM_EXPRS = LINE_AMOUNT_COLUMNS.map((c) => `sum(round(bl.${c}, 2))`);
 const VALUE_COLS = ["line_count", ...LINE_AMOUNT_COLUMNS];
-/** A key column as text (a day as YYYY-MM-DD, whatever the driver makes of dates). */
-const asText = (c: string, alias: string) => (c === "bill_date" ? `to_char(${alias}.${c}, 'YYYY-MM-DD')` : `${alias}.${c}`);
-const fromText = (c: string) => (c === "bill_date" ? `d.${c}::date` : `d.${c}`);
+/**
+ * A key column as text from bill_lines: a day as YYYY-MM-DD (whatever the driver
+ * makes of dates), no resource group as '', the tag set and its md5.
+ */
+const DERIVED: Record<string, (alias: string) => string> = {
+  bill_date: (a) => `to_char(${a}.bill_date, 'YYYY-MM-DD')`,
+  resource_group: (a) => `coalesce(${a}.resource_group, '')`,
+  tags_hash: (a) => `md5(${a}.tags::text)`,
+  tags: (a) => `${a}.tags::text`,
+};
+const asText = (c: string, alias: string) => DERIVED[c]?.(alias) ?? `${alias}.${c}`;
+/** A kept key column's value computed from a bill_lines row aliased `alias`, as text. */
+export const keyFromLine = asText;
+const fromText = (c: string) => (c === "bill_date" ? `d.${c}::date` : c === "tags" ? `d.${c}::jsonb` : `d.${c}`);
+/** Carried along with its group, not part of the key: the tag set (its md5 is the key). */
+const CARRIED = new Set<string>(["tags"]);
+const conflictKeys = (table: KeptTable) => KEPT_TABLES[table].filter((c) => !CARRIED.has(c));
 
 type GroupRow = Record<string, string>;
 
 const TABLES = Object.keys(KEPT_TABLES) as KeptTable[];
 const ALL_KEYS = [...new Set(TABLES.flatMap((t) => KEPT_TABLES[t]))];
-/** A column only bill_line_totals groups by: grouping() of it tells the two sets apart. */
-const T1_ONLY = "bill_date";
+/** A column only that table groups by (one per table): grouping() of them tells the sets apart. */
+const OWN_KEY: Record<KeptTable, string> = { bill_line_totals: "bill_date", bill_line_instance_totals: "instance_id", bill_line_tag_totals: "tags_hash" };
 
 /**
  * The groups of the lines with these ids, for both kept tables in one pass
  * (GROUPING SETS): key columns, line_count and sums, all as text.
  */
 async function groupsOf(tx: DbOrTx, accountId: string, ids: string[]): Promise<Map<KeptTable, GroupRow[]>> {
+  // grouping(a, b, c) sets bit (2 - i) when the i-th is not grouped: each set leaves exactly its own key grouped.
   const cols = [
-    `grouping(bl.${T1_ONLY}) AS set`,
+    `grouping(${TABLES.map((t) => asText(OWN_KEY[t], "bl")).join(", ")}) AS set`,
     ...ALL_KEYS.map((c) => `${asText(c, "bl")} AS ${c}`),
     "count(*)::text AS line_count",
     ...SUM_EXPRS.map((e, i) => `${e}::text AS ${LINE_AMOUNT_COLUMNS[i]}`),
   ];
-  const sets = TABLES.map((t) => `(${KEPT_TABLES[t].map((c) => `bl.${c}`).join(", ")})`).join(", ");
+  const sets = TABLES.map((t) => `(${KEPT_TABLES[t].map((c) => asText(c, "bl")).join(", ")})`).join(", ");
   const rows = await query<GroupRow & { set: number }>(
     tx,
     sql`SELECT ${sql.raw(cols.join(", "))}
@@ -66,8 +82,10 @@ async function groupsOf(tx: DbOrTx, accountId: string, ids: string[]): Promise<M
       GROUP BY GROUPING SETS (${sql.raw(sets)})`,
   );
   const out = new Map<KeptTable, GroupRow[]>(TABLES.map((t) => [t, []]));
+  const bitsOf = (t: KeptTable) => TABLES.reduce((bits, other, i) => (other === t ? bits : bits | (1 << (TABLES.length - 1 - i))), 0);
+  const bySet = new Map(TABLES.map((t) => [bitsOf(t), t]));
   for (const r of rows) {
-    const table = Number(r.set) === 0 ? "bill_line_totals" : "bill_line_instance_totals";
+    const table = bySet.get(Number(r.set))!;
     out.get(table)!.push(Object.fromEntries(["line_count", ...LINE_AMOUNT_COLUMNS, ...KEPT_TABLES[table]].map((c) => [c, r[c]])));
   }
   return out;
@@ -80,24 +98,26 @@ async function applyDelta(tx: DbOrTx, table: KeptTable, accountId: string, befor
   const delta = JSON.stringify([...after.map((r) => ({ ...r, sign: 1 })), ...before.map((r) => ({ ...r, sign: -1 }))]);
   const rows = sql`json_to_recordset(${delta}::json) AS d(${sql.raw([...keys.map((c) => `${c} text`), ...VALUE_COLS.map((c) => `${c} numeric`), "sign int"].join(", "))})`;
   const keyList = keys.join(", ");
+  const conflictList = conflictKeys(table).join(", ");
   const sums = VALUE_COLS.map((c) => `sum(d.sign * d.${c})${c === "line_count" ? "::bigint" : ""}`).join(", ");
   const set = VALUE_COLS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(", ");
   await tx.execute(sql`INSERT INTO ${sql.raw(table)} (account_id, ${sql.raw(keyList)}, ${sql.raw(VALUE_COLS.join(", "))})
     SELECT ${accountId}, ${sql.raw(keys.map(fromText).join(", "))}, ${sql.raw(sums)} FROM ${rows}
     GROUP BY ${sql.raw(keys.map((c) => `d.${c}`).join(", "))}
     HAVING ${sql.raw(VALUE_COLS.map((c) => `sum(d.sign * d.${c}) <> 0`).join(" OR "))}
-    ON CONFLICT (account_id, ${sql.raw(keyList)}) DO UPDATE SET ${sql.raw(set)}`);
+    ON CONFLICT (account_id, ${sql.raw(conflictList)}) DO UPDATE SET ${sql.raw(set)}`);
   // Only a group that lost lines can be left empty.
   const net = new Map<string, number>();
   for (const [rows, sign] of [[after, 1], [before, -1]] as const) {
     for (const r of rows) {
-      const k = JSON.stringify(keys.map((c) => r[c]));
+      const k = JSON.stringify(conflictKeys(table).map((c) => r[c]));
       net.set(k, (net.get(k) ?? 0) + sign * Number(r.line_count));
     }
   }
   if (![...net.values()].some((n) => n < 0)) return;
-  await tx.execute(sql`DELETE FROM ${sql.raw(table)} t USING (SELECT DISTINCT ${sql.raw(keys.map((c) => `${fromText(c)} AS ${c}`).join(", "))} FROM ${rows}) k
-    WHERE t.account_id = ${accountId} AND t.line_count = 0 AND ${sql.raw(keys.map((c) => `t.${c} = k.${c}`).join(" AND "))}`);
+  const match = conflictKeys(table);
+  await tx.execute(sql`DELETE FROM ${sql.raw(table)} t USING (SELECT DISTINCT ${sql.raw(match.map((c) => `${fromText(c)} AS ${c}`).join(", "))} FROM ${rows}) k
+    WHERE t.account_id = ${accountId} AND t.line_count = 0 AND ${sql.raw(match.map((c) => `t.${c} = k.${c}`).join(" AND "))}`);
 }
 
 /**

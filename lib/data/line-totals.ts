@@ -3,7 +3,8 @@ import "server-only";
 // lines' own transactions): counts and sums for views whose filters and grouping
 // are all among a kept table's dimensions. A view with any other filter (tags,
 // resource group, zero-charge hiding, an order) scans bill_lines instead — the
-// callers fall back when `keptTableFor` answers null.
+// callers fall back when `keptTableFor` answers null. Cost allocation and the
+// tag pickers read the kept tag totals (keptTagLines).
 import { sql, type SQL } from "drizzle-orm";
 import { KEPT_TABLES, LINE_AMOUNT_COLUMNS } from "@/lib/billing/line-totals";
 
@@ -32,3 +33,13 @@ export function keptWhere(accountId: string, conds: KeptConditions): SQL {
 
 /** `sum(t.<amount>)` for each money column, named as the bill_lines column. */
 export const KEPT_AMOUNTS = LINE_AMOUNT_COLUMNS;
+
+/**
+ * The kept tag totals of one cycle shaped as bill_lines rows (`tags`,
+ * `resource_group` null when in none, `line_count`, `pretax_amount`), so the
+ * tag and group filters written for bill_lines apply to them unchanged.
+ */
+export function keptTagLines(accountId: string, billingCycle: string): SQL {
+  return sql`(SELECT t.tags, nullif(t.resource_group, '') AS resource_group, t.line_count, t.pretax_amount
+    FROM bill_line_tag_totals t WHERE t.account_id = ${accountId} AND t.billing_cycle = ${billingCycle})`;
+}

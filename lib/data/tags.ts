@@ -12,6 +12,7 @@ import { BadRequestError, NotFoundError } from "@/lib/errors";
 import { writeAudit } from "@/lib/lifecycle/audit";
 import { lockAccount } from "@/lib/lifecycle/orders";
 import { sortableId } from "@/lib/ids";
+import { keptTagLines } from "./line-totals";
 import { actorOf, requireRole, tenantOf, type Caller } from "./caller";
 import { instant, parseInput } from "./validate";
 
@@ -153,15 +154,14 @@ export async function tagChoices(caller: Caller, billingCycle: string, accountId
   const account = tenantOf(caller, accountId);
   const db = await getDb();
   const [pairs, groups] = await Promise.all([
+    // From the kept tag totals: one row per group and tag set of the cycle, not the cycle's lines.
     query<{ key: string; value: string }>(
       db,
-      sql`SELECT DISTINCT t.key, t.value FROM bill_lines bl, jsonb_each_text(bl.tags) t
-          WHERE bl.account_id = ${account} AND bl.billing_cycle = ${billingCycle}`,
+      sql`SELECT DISTINCT t.key, t.value FROM ${keptTagLines(account, billingCycle)} bl, jsonb_each_text(bl.tags) t`,
     ),
     query<{ group: string }>(
       db,
-      sql`SELECT DISTINCT bl.resource_group AS "group" FROM bill_lines bl
-          WHERE bl.account_id = ${account} AND bl.billing_cycle = ${billingCycle} AND bl.resource_group IS NOT NULL`,
+      sql`SELECT DISTINCT bl.resource_group AS "group" FROM ${keptTagLines(account, billingCycle)} bl WHERE bl.resource_group IS NOT NULL`,
     ),
   ]);
   // Code-point order, the same on every database locale.

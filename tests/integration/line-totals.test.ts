@@ -13,7 +13,7 @@ import { query, type DbOrTx } from "@/db/client";
 import { billLines, instances } from "@/db/schema";
 import { POST } from "@/app/api/v1/usage/route";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
-import { KEPT_TABLES, LINE_AMOUNT_COLUMNS, keepLineTotals } from "@/lib/billing/line-totals";
+import { KEPT_TABLES, LINE_AMOUNT_COLUMNS, keepLineTotals, keyFromLine } from "@/lib/billing/line-totals";
 import { runJobs } from "@/lib/jobs/run";
 import { fixedClock, realClock, setSystemClock } from "@/lib/clock";
 import { listBillLines, NO_GROUP } from "@/lib/data/bill-lines";
@@ -23,6 +23,8 @@ import { createAccount, createApiKey } from "@/lib/data/operator";
 import { adjustAccount } from "@/lib/data/operator-adjustments";
 import { registerInstance } from "@/lib/data/resource-events";
 import { topUp } from "@/lib/data/top-ups";
+import { setInstanceTags, tagChoices } from "@/lib/data/tags";
+import { getCostAllocation } from "@/lib/data/views/allocation";
 import { getOverview } from "@/lib/data/views/overview";
 import { getSummary } from "@/lib/data/views/summary";
 import { toFixedString } from "@/lib/money";
@@ -35,7 +37,8 @@ type Step =
   | { kind: "usage"; records: { instance: number; item: number; day: number; hour: number; units: number }[] }
   | { kind: "jobs"; days: number }
   | { kind: "topUp"; cents: number }
-  | { kind: "adjust"; credit: boolean; cents: number };
+  | { kind: "adjust"; credit: boolean; cents: number }
+  | { kind: "tags"; instance: number; team: number; group: number };
 
 const lineOf = (accountId: string, id: string, amount: string): typeof billLines.$inferInsert => ({
   accountId, id, billingCycle: "2026-03", billDate: "2026-03-02", lineType: "usage", productId: "nat-gateway", productDetail: "NAT",
@@ -60,6 +63,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant("jobs" as const), days: fc.integer({ min: 0, max: 9 }) }),
   fc.record({ kind: fc.constant("topUp" as const), cents: fc.integer({ min: 1, max: 5000 }) }),
   fc.record({ kind: fc.constant("adjust" as const), credit: fc.boolean(), cents: fc.integer({ min: 1, max: 900 }) }),
+  // 0: no such tag / no group.
+  fc.record({ kind: fc.constant("tags" as const), instance: fc.nat(1), team: fc.nat(2), group: fc.nat(2) }),
 );
 
 describe("kept bill-line totals", () => {
@@ -82,10 +87,11 @@ describe("kept bill-line totals", () => {
         sql.raw(`SELECT ${keyText}, line_count::text AS line_count, ${LINE_AMOUNT_COLUMNS.map((c) => `${c}::text AS ${c}`).join(", ")}
           FROM ${table} WHERE account_id = '${accountId}' ORDER BY ${order}`),
       );
+      const fromLine = keys.map((c) => `${keyFromLine(c, "bl")}::text AS ${c}`).join(", ");
       const lines = await query(
         on,
-        sql.raw(`SELECT ${keyText}, count(*)::text AS line_count, ${LINE_AMOUNT_COLUMNS.map((c) => `sum(round(${c}, 2))::text AS ${c}`).join(", ")}
-          FROM bill_lines WHERE account_id = '${accountId}' GROUP BY ${keys.join(", ")} ORDER BY ${order}`),
+        sql.raw(`SELECT * FROM (SELECT ${fromLine}, count(*)::text AS line_count, ${LINE_AMOUNT_COLUMNS.map((c) => `sum(round(${c}, 2))::text AS ${c}`).join(", ")}
+          FROM bill_lines bl WHERE account_id = '${accountId}' GROUP BY ${keys.map((_, i) => i + 1).join(", ")}) g ORDER BY ${order}`),
       );
       out.push({ table, kept, lines });
     }
@@ -132,6 +138,23 @@ describe("kept bill-line totals", () => {
       for (const dimension of ["productId", "regionId", "instanceId", "billingMethod", "productDetail"]) {
         expect((await getSummary(caller, { billingCycle: cycle, dimension })).data, dimension).toEqual((await getSummary(caller, { billingCycle: cycle, dimension, ...scan })).data);
       }
+      // Cost allocation and the tag pickers read the kept tag totals: the same as grouping the lines.
+      for (const input of [{}, { allocateBy: "tag", tagKey: "team" }, { tagKey: "team", tagValue: "t1" }, { resourceGroup: ["g1", NO_GROUP] }]) {
+        const got = await getCostAllocation(caller, { billingCycle: cycle, ...input });
+        const key = got.query.allocateBy === "tag" ? "(bl.tags ->> 'team')" : "bl.resource_group";
+        const filter = "tagValue" in input ? "AND bl.tags ->> 'team' = 't1'" : "resourceGroup" in input ? "AND (bl.resource_group = 'g1' OR bl.resource_group IS NULL)" : "";
+        const expected = await query<{ key: string | null; lineCount: number; amount: string }>(db(), sql.raw(
+          `SELECT ${key} AS key, count(*)::int AS "lineCount", sum(round(pretax_amount, 2))::text AS amount FROM bill_lines bl
+           WHERE account_id = '${A}' AND billing_cycle = '${cycle}' ${filter} GROUP BY 1 ORDER BY sum(round(pretax_amount, 2)) DESC, ${key} COLLATE "C" NULLS LAST`));
+        expect(got.data, JSON.stringify(input)).toEqual(expected.map((r) => ({ key: r.key, lineCount: Number(r.lineCount), amount: toFixedString(r.amount) })));
+      }
+      const choices = await tagChoices(caller, cycle);
+      const pairs = await query<{ key: string; value: string }>(db(), sql`SELECT t.key, t.value FROM bill_lines bl, jsonb_each_text(bl.tags) t
+        WHERE bl.account_id = ${A} AND bl.billing_cycle = ${cycle} GROUP BY t.key, t.value ORDER BY t.key COLLATE "C", t.value COLLATE "C"`);
+      expect(choices.keys.flatMap((k) => k.values.map((value) => ({ key: k.key, value })))).toEqual(pairs);
+      const groups = await query<{ g: string }>(db(), sql`SELECT resource_group AS g FROM bill_lines
+        WHERE account_id = ${A} AND billing_cycle = ${cycle} AND resource_group IS NOT NULL GROUP BY resource_group ORDER BY resource_group COLLATE "C"`);
+      expect(choices.resourceGroups).toEqual(groups.map((r) => r.g));
       const bills = await listBills(caller, { billingCycle: cycle });
       expect(bills).toEqual(await listBills(caller, { billingCycle: cycle, ...scan }));
       for (const b of bills.data) expect(await getBill(caller, String(b.id))).toEqual(await getBill(caller, String(b.id), scan));
@@ -183,6 +206,10 @@ describe("kept bill-line totals", () => {
             await runJobs(db(), { now: new Date(now), accountIds: [A] });
           } else if (s.kind === "topUp") {
             await topUp(OPERATOR, { amount: (s.cents / 100).toFixed(2), at: new Date(now) }, A);
+          } else if (s.kind === "tags") {
+            // Lines rated from here on carry the new tags and group (a tag set may also be empty).
+            const tags = s.team ? { team: `t${s.team}`, env: "prod" } : {};
+            await setInstanceTags(OPERATOR, METERED[s.instance].id, { tags, resourceGroup: s.group ? `g${s.group}` : null }, A);
           } else {
             // A correction to January, once it has closed (none when January billed no NAT Gateway).
             now = Math.max(now, START + 32 * DAY);
@@ -208,12 +235,14 @@ describe("kept bill-line totals", () => {
     // Lines stored before the kept tables existed: written without keeping totals.
     await db().insert(billLines).values([
       { ...lineOf(A, "x", "0.005"), instanceName: "old name" },
-      lineOf(A, "y", "1.115"),
-      { ...lineOf(A, "z", "2.5"), billDate: "2026-03-09", productDetail: "NAT large" },
+      { ...lineOf(A, "y", "1.115"), tags: { team: "a" }, resourceGroup: "g1" },
+      { ...lineOf(A, "z", "2.5"), billDate: "2026-03-09", productDetail: "NAT large", tags: { team: "a" }, resourceGroup: "g1" },
     ]);
-    const migration = await readFile(new URL("../../db/migrations/0011_bill_line_totals.sql", import.meta.url), "utf8");
+    const migration = (
+      await Promise.all(["0011_bill_line_totals", "0012_bill_line_tag_totals"].map((m) => readFile(new URL(`../../db/migrations/${m}.sql`, import.meta.url), "utf8")))
+    ).join("--> statement-breakpoint");
     const backfill = migration.split("--> statement-breakpoint").filter((s) => /^\s*(--[^\n]*\n)*\s*INSERT INTO/i.test(s));
-    expect(backfill).toHaveLength(2);
+    expect(backfill).toHaveLength(3);
     await db().transaction(async (tx) => {
       // As the migration runs: empty tables, then its INSERT … SELECT over every account's lines.
       for (const table of Object.keys(KEPT_TABLES)) await tx.execute(sql.raw(`DELETE FROM ${table}`));
