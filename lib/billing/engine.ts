@@ -33,9 +33,21 @@ interface Ctx {
   allocations: Map<string, Assignment[]>;
 }
 
-export async function rateAccount(tx: Tx, account: Account, catalog: Catalog, now: Date): Promise<{ lines: number; removed: number }> {
+/**
+ * `known.instances`: every instance of the account as the caller has just read
+ * it in this transaction (the billing jobs), so it is not read again;
+ * `known.periods` false: the account has no bill_line_periods row.
+ * `periods` is how many charge periods were written (still open).
+ */
+export async function rateAccount(
+  tx: Tx,
+  account: Account,
+  catalog: Catalog,
+  now: Date,
+  known: { instances?: Instance[]; periods?: boolean } = {},
+): Promise<{ lines: number; removed: number; periods: number }> {
   const ctx: Ctx = { account, catalog, now, tz: account.timeZone, lines: new Map(), periods: new Map(), allocations: await loadAllocations(tx, account.id) };
-  const rows = await selectRows(tx, ctx);
+  const rows = await selectRows(tx, ctx, known.instances);
   const ruleCtx: RuleCtx = {
     tz: ctx.tz,
     now,
@@ -54,9 +66,9 @@ export async function rateAccount(tx: Tx, account: Account, catalog: Catalog, no
   }
 
   const removed = await writeLines(tx, ctx);
-  await writePeriods(tx, ctx);
+  const periods = await writePeriods(tx, ctx, known.periods === false);
   await ensureBills(tx, ctx);
-  return { lines: ctx.lines.size, removed };
+  return { lines: ctx.lines.size, removed, periods };
 }
 
 // ── Selecting what the rules rate ────────────────────────────────────────────
@@ -82,9 +94,9 @@ function rulesSelecting(s: Selection) {
   return sql.join(names.map((n) => sql`${n}`), sql`, `);
 }
 
-async function selectRows(tx: Tx, ctx: Ctx): Promise<Rows> {
+async function selectRows(tx: Tx, ctx: Ctx, known?: Instance[]): Promise<Rows> {
   const out: Rows = { instances: new Map(), "daily-usage": new Map(), "usage-events": new Map(), "usage-intervals": new Map() };
-  const insts = await tx.select().from(instances).where(eq(instances.accountId, ctx.account.id));
+  const insts = known ?? (await tx.select().from(instances).where(eq(instances.accountId, ctx.account.id)));
   const byId = new Map(insts.map((i) => [i.id, i]));
   for (const inst of insts) if (inst.createdAt <= ctx.now) push(out.instances, inst.productId, inst);
   const until = ctx.now.toISOString();
@@ -237,8 +249,10 @@ async function writeLines(tx: Tx, ctx: Ctx): Promise<number> {
   return stale.length;
 }
 
-/** Upsert the periods; settled ones are final, unsettled ones no longer produced go. */
-async function writePeriods(tx: Tx, ctx: Ctx) {
+/** Upsert the periods; settled ones are final, unsettled ones no longer produced go. Returns how many were written. */
+async function writePeriods(tx: Tx, ctx: Ctx, none: boolean): Promise<number> {
+  // The caller knows the account has no period rows: with none produced either, there is nothing to write or remove.
+  if (none && !ctx.periods.size) return 0;
   // A day line settled as a whole (before its periods were recorded) keeps that
   // settlement: its periods are not written, or settlement would charge them again.
   const lineIds = [...new Set([...ctx.periods.values()].map((p) => p.lineId))];
@@ -276,6 +290,7 @@ async function writePeriods(tx: Tx, ctx: Ctx) {
       .delete(billLinePeriods)
       .where(and(eq(billLinePeriods.accountId, ctx.account.id), isNull(billLinePeriods.settledAt), inArray(billLinePeriods.id, stale.slice(i, i + 1000))));
   }
+  return rows.length;
 }
 
 // ── Late usage: adjustments to settled lines ─────────────────────────────────

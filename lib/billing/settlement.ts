@@ -92,25 +92,42 @@ async function syncPeriodLines(tx: Tx, accountId: string, lineIds: string[], clo
 }
 
 /**
+ * What the caller (the billing jobs) already knows the account lacks, so its
+ * reads are skipped: `periods` false — no bill_line_periods row at all;
+ * `instruments` false — no resource plan, coupon or voucher.
+ */
+export interface SettleHints {
+  periods: boolean;
+  instruments: boolean;
+}
+
+/**
  * Settle everything that has fallen due by `now`, oldest first: bill lines,
  * and each Cloud Phone period at its own due instant (a day line of periods
  * only closes when its day ends, carrying their sums). Stops at the unit that
  * makes the account overdue and returns its instant, so the caller can stop
  * billing what overdue stops and rate again.
  */
-export async function settleDueLines(tx: Tx, accountId: string, now: Date): Promise<{ settled: number; overdueAt: Date | null; paygStopAt: Date | null }> {
+export async function settleDueLines(
+  tx: Tx,
+  accountId: string,
+  now: Date,
+  known: SettleHints = { periods: true, instruments: true },
+): Promise<{ settled: number; overdueAt: Date | null; paygStopAt: Date | null }> {
   const account = await lockAccount(tx, accountId);
   const [dueLines, duePeriods, periodLines] = await Promise.all([
     tx
       .select()
       .from(billLines)
       .where(and(eq(billLines.accountId, accountId), isNull(billLines.settledAt), lte(billLines.dueAt, now))),
-    tx
-      .select({ p: billLinePeriods, detail: billLines.productDetail })
-      .from(billLinePeriods)
-      .innerJoin(billLines, and(eq(billLines.accountId, billLinePeriods.accountId), eq(billLines.id, billLinePeriods.lineId)))
-      .where(and(eq(billLinePeriods.accountId, accountId), isNull(billLinePeriods.settledAt), lte(billLinePeriods.dueAt, now))),
-    periodLineIds(tx, accountId),
+    known.periods
+      ? tx
+          .select({ p: billLinePeriods, detail: billLines.productDetail })
+          .from(billLinePeriods)
+          .innerJoin(billLines, and(eq(billLines.accountId, billLinePeriods.accountId), eq(billLines.id, billLinePeriods.lineId)))
+          .where(and(eq(billLinePeriods.accountId, accountId), isNull(billLinePeriods.settledAt), lte(billLinePeriods.dueAt, now)))
+      : [],
+    known.periods ? periodLineIds(tx, accountId) : new Set<string>(),
   ]);
   if (!dueLines.length && !duePeriods.length) return { settled: 0, overdueAt: null, paygStopAt: null };
   const units: (Unit & { close?: boolean })[] = [
@@ -140,7 +157,7 @@ export async function settleDueLines(tx: Tx, accountId: string, now: Date): Prom
   // Periods before the day line they add up to: it closes after the last of them.
   units.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || (a.close ? 1 : 0) - (b.close ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
-  const before = await loadInstruments(tx, accountId);
+  const before = await loadInstruments(tx, accountId, known.instruments);
   let state = before;
   let outstandingBefore = await outstandingTotal(tx, accountId);
   const updates: { unit: Unit; set: Settlement }[] = [];
