@@ -46,8 +46,10 @@ export async function rateAccount(
   now: Date,
   known: { instances?: Instance[]; periods?: boolean } = {},
 ): Promise<{ lines: number; removed: number; periods: number }> {
-  const ctx: Ctx = { account, catalog, now, tz: account.timeZone, lines: new Map(), periods: new Map(), allocations: await loadAllocations(tx, account.id) };
-  const rows = await selectRows(tx, ctx, known.instances);
+  // Sent together: statements of one transaction run in order on its connection, so they
+  // go out as one batch (pipelined) and cost one round trip, not five.
+  const [allocations, rows] = await Promise.all([loadAllocations(tx, account.id), selectRows(tx, account, now, known.instances)]);
+  const ctx: Ctx = { account, catalog, now, tz: account.timeZone, lines: new Map(), periods: new Map(), allocations };
   const ruleCtx: RuleCtx = {
     tz: ctx.tz,
     now,
@@ -94,43 +96,44 @@ function rulesSelecting(s: Selection) {
   return sql.join(names.map((n) => sql`${n}`), sql`, `);
 }
 
-async function selectRows(tx: Tx, ctx: Ctx, known?: Instance[]): Promise<Rows> {
+async function selectRows(tx: Tx, account: Account, now: Date, known?: Instance[]): Promise<Rows> {
   const out: Rows = { instances: new Map(), "daily-usage": new Map(), "usage-events": new Map(), "usage-intervals": new Map() };
-  const insts = known ?? (await tx.select().from(instances).where(eq(instances.accountId, ctx.account.id)));
+  const until = now.toISOString();
+  const [insts, daily, events, intervals] = await Promise.all([
+    known ?? tx.select().from(instances).where(eq(instances.accountId, account.id)),
+    query<{ instance_id: string; item_id: string; day: string; network: string | null; quantity: string }>(
+      tx,
+      sql`select u.instance_id, u.item_id, to_char(u.start_at at time zone ${account.timeZone}, 'YYYY-MM-DD') as day,
+                 u.attributes->>'network' as network, sum(u.quantity)::text as quantity
+          from usage_records u join billable_items b on b.id = u.item_id
+          where u.account_id = ${account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("daily-usage")})
+          group by 1, 2, 3, 4`,
+    ),
+    query<{ id: string; instance_id: string; item_id: string; start_at: Date | string; quantity: string }>(
+      tx,
+      sql`select u.id, u.instance_id, u.item_id, u.start_at, u.quantity::text as quantity
+          from usage_records u join billable_items b on b.id = u.item_id
+          where u.account_id = ${account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("usage-events")})`,
+    ),
+    query<{ instance_id: string; item_id: string; digest: string | null; bytes: string | null; start_at: Date | string; end_at: Date | string }>(
+      tx,
+      sql`select u.instance_id, u.item_id, u.attributes->>'layerDigest' as digest, u.attributes->>'bytes' as bytes, u.start_at, u.end_at
+          from usage_records u join billable_items b on b.id = u.item_id
+          where u.account_id = ${account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("usage-intervals")})`,
+    ),
+  ]);
   const byId = new Map(insts.map((i) => [i.id, i]));
-  for (const inst of insts) if (inst.createdAt <= ctx.now) push(out.instances, inst.productId, inst);
-  const until = ctx.now.toISOString();
-
-  const daily = await query<{ instance_id: string; item_id: string; day: string; network: string | null; quantity: string }>(
-    tx,
-    sql`select u.instance_id, u.item_id, to_char(u.start_at at time zone ${ctx.tz}, 'YYYY-MM-DD') as day,
-               u.attributes->>'network' as network, sum(u.quantity)::text as quantity
-        from usage_records u join billable_items b on b.id = u.item_id
-        where u.account_id = ${ctx.account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("daily-usage")})
-        group by 1, 2, 3, 4`,
-  );
+  for (const inst of insts) if (inst.createdAt <= now) push(out.instances, inst.productId, inst);
   for (const r of daily) {
     const inst = byId.get(r.instance_id);
     if (inst) push(out["daily-usage"], r.item_id, { inst, day: r.day, network: r.network as Network | null, quantity: dec(r.quantity) });
   }
 
-  const events = await query<{ id: string; instance_id: string; item_id: string; start_at: Date | string; quantity: string }>(
-    tx,
-    sql`select u.id, u.instance_id, u.item_id, u.start_at, u.quantity::text as quantity
-        from usage_records u join billable_items b on b.id = u.item_id
-        where u.account_id = ${ctx.account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("usage-events")})`,
-  );
   for (const r of events) {
     const inst = byId.get(r.instance_id);
     if (inst) push(out["usage-events"], r.item_id, { inst, id: r.id, at: new Date(r.start_at), quantity: dec(r.quantity) });
   }
 
-  const intervals = await query<{ instance_id: string; item_id: string; digest: string | null; bytes: string | null; start_at: Date | string; end_at: Date | string }>(
-    tx,
-    sql`select u.instance_id, u.item_id, u.attributes->>'layerDigest' as digest, u.attributes->>'bytes' as bytes, u.start_at, u.end_at
-        from usage_records u join billable_items b on b.id = u.item_id
-        where u.account_id = ${ctx.account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("usage-intervals")})`,
-  );
   for (const r of intervals) {
     const inst = byId.get(r.instance_id);
     if (inst) push(out["usage-intervals"], r.item_id, { inst, digest: r.digest ?? "", bytes: r.bytes ?? "0", from: new Date(r.start_at), to: new Date(r.end_at) });
@@ -234,13 +237,16 @@ async function upsertLines(tx: Tx, lines: LineInsert[]) {
 
 async function writeLines(tx: Tx, ctx: Ctx): Promise<number> {
   // A settled line is final (docs/billing-rules.md#finality-and-adjustments): what the inputs now produce beyond it is billed as a late-usage adjustment.
-  const { write, adjustments, staleAdjustments } = await lateUsage(tx, ctx);
+  // Unsettled usage lines that the inputs no longer produce (e.g. billing stopped at an overdue instant):
+  // read with the settled ones, in one round trip — the upsert adds only lines the inputs produce.
+  const [{ write, adjustments, staleAdjustments }, existing] = await Promise.all([
+    lateUsage(tx, ctx),
+    tx
+      .select({ id: billLines.id })
+      .from(billLines)
+      .where(and(eq(billLines.accountId, ctx.account.id), isNull(billLines.settledAt), eq(billLines.lineType, "usage"), not(like(billLines.id, "order|%")))),
+  ]);
   await upsertLines(tx, [...write, ...adjustments]);
-  // Unsettled usage lines that the inputs no longer produce (e.g. billing stopped at an overdue instant).
-  const existing = await tx
-    .select({ id: billLines.id })
-    .from(billLines)
-    .where(and(eq(billLines.accountId, ctx.account.id), isNull(billLines.settledAt), eq(billLines.lineType, "usage"), not(like(billLines.id, "order|%"))));
   const stale = [...existing.map((r) => r.id).filter((id) => !ctx.lines.has(id)), ...staleAdjustments];
   for (let i = 0; i < stale.length; i += 1000) {
     const ids = stale.slice(i, i + 1000);

@@ -114,8 +114,9 @@ export async function settleDueLines(
   now: Date,
   known: SettleHints = { periods: true, instruments: true },
 ): Promise<{ settled: number; overdueAt: Date | null; paygStopAt: Date | null }> {
-  const account = await lockAccount(tx, accountId);
-  const [dueLines, duePeriods, periodLines] = await Promise.all([
+  // One round trip: a transaction's statements run one after another in the order sent, the lock first.
+  const [account, dueLines, duePeriods, periodLines, before, outstanding] = await Promise.all([
+    lockAccount(tx, accountId),
     tx
       .select()
       .from(billLines)
@@ -128,6 +129,8 @@ export async function settleDueLines(
           .where(and(eq(billLinePeriods.accountId, accountId), isNull(billLinePeriods.settledAt), lte(billLinePeriods.dueAt, now)))
       : [],
     known.periods ? periodLineIds(tx, accountId) : new Set<string>(),
+    loadInstruments(tx, accountId, known.instruments),
+    outstandingTotal(tx, accountId),
   ]);
   if (!dueLines.length && !duePeriods.length) return { settled: 0, overdueAt: null, paygStopAt: null };
   const units: (Unit & { close?: boolean })[] = [
@@ -157,9 +160,8 @@ export async function settleDueLines(
   // Periods before the day line they add up to: it closes after the last of them.
   units.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || (a.close ? 1 : 0) - (b.close ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
-  const before = await loadInstruments(tx, accountId, known.instruments);
   let state = before;
-  let outstandingBefore = await outstandingTotal(tx, accountId);
+  let outstandingBefore = outstanding;
   const updates: { unit: Unit; set: Settlement }[] = [];
   const ledger: LedgerRow[] = [];
   const close = new Set<string>();
