@@ -18,6 +18,7 @@ import { evaluateAlerts } from "@/lib/alerts/evaluate";
 import { NotFoundError } from "@/lib/errors";
 import { knowEndpoints } from "@/lib/webhooks/outbox";
 import { probeAccount } from "./probe";
+import { progressReporter } from "./progress";
 
 export interface AccountJobResult {
   accountId: string;
@@ -120,7 +121,15 @@ async function policyInstances(tx: Tx, accountId: string): Promise<PolicyInstanc
  */
 export async function runJobs(
   db: Db,
-  opts: { now: Date | ((a: Account) => Date); accountIds?: string[]; log?: (s: string) => void; concurrency?: number },
+  opts: {
+    now: Date | ((a: Account) => Date);
+    accountIds?: string[];
+    log?: (s: string) => void;
+    concurrency?: number;
+    /** A progress line (done / total, rate, time left) every `progressEveryMs` (default 5 s) and at the end. */
+    progress?: (line: string) => void;
+    progressEveryMs?: number;
+  },
 ): Promise<AccountJobResult[]> {
   const catalog = await catalogFromDb(db);
   // The account ids first (the one cross-account read), then each account by its id:
@@ -137,6 +146,7 @@ export async function runJobs(
   const failures: { accountId: string; error: unknown }[] = [];
   let next = 0;
   let done = 0;
+  const tick = opts.progress ? progressReporter(targets.length, opts.progress, opts.progressEveryMs) : () => {};
   const worker = async () => {
     while (next < targets.length) {
       const i = next++;
@@ -150,6 +160,7 @@ export async function runJobs(
         // One account's failure (its transaction rolled back) must not stop the others' billing.
         failures.push({ accountId: account.id, error });
         opts.log?.(`[${++done}/${targets.length}] ${account.id}: FAILED, nothing written: ${(error as Error).message}`);
+        tick(false);
         continue;
       }
       results[i] = r;
@@ -157,6 +168,7 @@ export async function runJobs(
         `[${++done}/${targets.length}] ${account.id}: ${r.lines} lines rated, ${r.settled} settled` +
           `${r.overdueAt ? `, overdue since ${r.overdueAt.toISOString()}` : ""} (${Date.now() - t0} ms)`,
       );
+      tick(true);
     }
   };
   const workers = Math.max(1, Math.min(Math.trunc(opts.concurrency ?? 1), targets.length));
