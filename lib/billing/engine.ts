@@ -103,11 +103,13 @@ async function selectRows(tx: Tx, account: Account, now: Date, known?: Instance[
     known ?? tx.select().from(instances).where(eq(instances.accountId, account.id)),
     query<{ instance_id: string; item_id: string; day: string; network: string | null; quantity: string }>(
       tx,
-      sql`select u.instance_id, u.item_id, to_char(u.start_at at time zone ${account.timeZone}, 'YYYY-MM-DD') as day,
-                 u.attributes->>'network' as network, sum(u.quantity)::text as quantity
-          from usage_records u join billable_items b on b.id = u.item_id
-          where u.account_id = ${account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("daily-usage")})
-          group by 1, 2, 3, 4`,
+      // Grouped by the local date (4 bytes, no per-row formatting); written as text once per group.
+      sql`select instance_id, item_id, to_char(day, 'YYYY-MM-DD') as day, network, quantity from (
+            select u.instance_id, u.item_id, (u.start_at at time zone ${account.timeZone})::date as day,
+                   u.attributes->>'network' as network, sum(u.quantity)::text as quantity
+            from usage_records u join billable_items b on b.id = u.item_id
+            where u.account_id = ${account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("daily-usage")})
+            group by 1, 2, 3, 4) d`,
     ),
     query<{ id: string; instance_id: string; item_id: string; start_at: Date | string; quantity: string }>(
       tx,
