@@ -386,30 +386,34 @@ async function ensureBills(tx: Tx, ctx: Ctx) {
   );
   if (!keys.length) return;
   const billType = (m: BillingMethod) => (m === "subscription" ? "subscription" : m === "free" ? "free" : "payg");
-  await tx
-    .insert(bills)
-    .values(
-      keys.map((k) => ({
-        accountId: ctx.account.id,
-        id: billIdOf(k.billing_cycle, k.product_id, k.billing_method),
-        billingCycle: k.billing_cycle,
-        productId: k.product_id,
-        billingMethod: k.billing_method,
-        billType: billType(k.billing_method),
-      })),
-    )
-    .onConflictDoNothing();
-  // A cycle closes after its last day: its bills are final from then on.
-  for (const cycle of new Set(keys.map((k) => k.billing_cycle))) {
-    if (cycleBounds(cycle, ctx.tz).end <= ctx.now) {
-      const closed = await tx
-        .update(bills)
-        .set({ status: "closed", closedAt: cycleBounds(cycle, ctx.tz).end })
-        .where(and(eq(bills.accountId, ctx.account.id), eq(bills.billingCycle, cycle), eq(bills.status, "open")))
-        .returning();
-      for (const b of closed) {
-        await emitEvent(tx, ctx.account.id, "bill.closed", { billId: b.id, billingCycle: b.billingCycle, productId: b.productId, billingMethod: b.billingMethod, billType: b.billType, closedAt: b.closedAt?.toISOString() }, b.closedAt ?? ctx.now);
-      }
-    }
+  // The insert and the closing updates go out together (one round trip), the insert first:
+  // a transaction's statements run in the order sent, so new bills of a finished cycle close too.
+  const [, ...closing] = await Promise.all([
+    tx
+      .insert(bills)
+      .values(
+        keys.map((k) => ({
+          accountId: ctx.account.id,
+          id: billIdOf(k.billing_cycle, k.product_id, k.billing_method),
+          billingCycle: k.billing_cycle,
+          productId: k.product_id,
+          billingMethod: k.billing_method,
+          billType: billType(k.billing_method),
+        })),
+      )
+      .onConflictDoNothing(),
+    // A cycle closes after its last day: its bills are final from then on.
+    ...[...new Set(keys.map((k) => k.billing_cycle))]
+      .filter((cycle) => cycleBounds(cycle, ctx.tz).end <= ctx.now)
+      .map((cycle) =>
+        tx
+          .update(bills)
+          .set({ status: "closed", closedAt: cycleBounds(cycle, ctx.tz).end })
+          .where(and(eq(bills.accountId, ctx.account.id), eq(bills.billingCycle, cycle), eq(bills.status, "open")))
+          .returning(),
+      ),
+  ]);
+  for (const b of closing.flat()) {
+    await emitEvent(tx, ctx.account.id, "bill.closed", { billId: b.id, billingCycle: b.billingCycle, productId: b.productId, billingMethod: b.billingMethod, billType: b.billType, closedAt: b.closedAt?.toISOString() }, b.closedAt ?? ctx.now);
   }
 }
