@@ -67,9 +67,9 @@ export async function rateAccount(
     for (const p of out.periods ?? []) addPeriod(ctx, item, p);
   }
 
-  const removed = await writeLines(tx, ctx);
+  const { removed, keys } = await writeLines(tx, ctx);
   const periods = await writePeriods(tx, ctx, known.periods === false);
-  await ensureBills(tx, ctx);
+  await ensureBills(tx, ctx, keys);
   return { lines: ctx.lines.size, removed, periods };
 }
 
@@ -222,22 +222,29 @@ const INSERT_COLUMNS = [
  * json_to_recordset (binding 24 parameters per line costs far more, and caps a
  * statement at ~2,700 lines). Settled lines are final and left as they are.
  */
-async function upsertLines(tx: Tx, lines: LineInsert[]) {
+function upsertLines(tx: Tx, lines: LineInsert[]) {
   const cols = INSERT_COLUMNS.map((c) => billLines[c]);
   const names = sql.raw(cols.map((c) => `"${c.name}"`).join(", "));
   const defs = sql.raw(cols.map((c) => `"${c.name}" ${c.getSQLType()}`).join(", "));
   const set = sql.raw(AMOUNT_COLUMNS.map((c) => `"${billLines[c].name}" = excluded."${billLines[c].name}"`).join(", "));
+  const statements = [];
   for (let i = 0; i < lines.length; i += 5000) {
     const rows = lines.slice(i, i + 5000).map((l) =>
       Object.fromEntries(INSERT_COLUMNS.map((c, j) => [cols[j].name, l[c] instanceof Date ? l[c].toISOString() : (l[c] ?? null)])),
     );
-    await tx.execute(sql`insert into bill_lines (${names})
-      select ${names} from json_to_recordset(${JSON.stringify(rows)}::json) as x(${defs})
-      on conflict (account_id, id) do update set ${set} where bill_lines.settled_at is null`);
+    statements.push(
+      tx.execute(sql`insert into bill_lines (${names})
+        select ${names} from json_to_recordset(${JSON.stringify(rows)}::json) as x(${defs})
+        on conflict (account_id, id) do update set ${set} where bill_lines.settled_at is null`),
+    );
   }
+  return statements;
 }
 
-async function writeLines(tx: Tx, ctx: Ctx): Promise<number> {
+type BillKey = { billing_cycle: string; product_id: string; billing_method: BillingMethod };
+
+/** Writes the lines; returns how many went stale and the bill keys (cycle, product, method) of the lines left. */
+async function writeLines(tx: Tx, ctx: Ctx): Promise<{ removed: number; keys: BillKey[] }> {
   // A settled line is final (docs/billing-rules.md#finality-and-adjustments): what the inputs now produce beyond it is billed as a late-usage adjustment.
   // Unsettled usage lines that the inputs no longer produce (e.g. billing stopped at an overdue instant):
   // read with the settled ones, in one round trip — the upsert adds only lines the inputs produce.
@@ -248,13 +255,22 @@ async function writeLines(tx: Tx, ctx: Ctx): Promise<number> {
       .from(billLines)
       .where(and(eq(billLines.accountId, ctx.account.id), isNull(billLines.settledAt), eq(billLines.lineType, "usage"), not(like(billLines.id, "order|%")))),
   ]);
-  await upsertLines(tx, [...write, ...adjustments]);
   const stale = [...existing.map((r) => r.id).filter((id) => !ctx.lines.has(id)), ...staleAdjustments];
+  const deletes = [];
   for (let i = 0; i < stale.length; i += 1000) {
     const ids = stale.slice(i, i + 1000);
-    await tx.execute(sql`delete from bill_lines where account_id = ${ctx.account.id} and settled_at is null and id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`);
+    deletes.push(tx.execute(sql`delete from bill_lines where account_id = ${ctx.account.id} and settled_at is null and id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`));
   }
-  return stale.length;
+  // Upserts, deletes, then the bill keys they leave, sent together (one round trip): a
+  // transaction's statements run in the order sent, so the keys see the writes.
+  const results = await Promise.all([
+    ...upsertLines(tx, [...write, ...adjustments]),
+    ...deletes,
+    tx.execute(sql`select distinct billing_cycle, product_id, billing_method from bill_lines where account_id = ${ctx.account.id}`),
+  ]);
+  const last = results.at(-1) as unknown;
+  const keys = (Array.isArray(last) ? last : (last as { rows: BillKey[] }).rows) as BillKey[];
+  return { removed: stale.length, keys };
 }
 
 /** Upsert the periods; settled ones are final, unsettled ones no longer produced go. Returns how many were written. */
@@ -379,11 +395,8 @@ function adjustmentLine(ctx: Ctx, line: LineInsert, amount: Decimal, quantity: D
   };
 }
 
-async function ensureBills(tx: Tx, ctx: Ctx) {
-  const keys = await query<{ billing_cycle: string; product_id: string; billing_method: BillingMethod }>(
-    tx,
-    sql`select distinct billing_cycle, product_id, billing_method from bill_lines where account_id = ${ctx.account.id}`,
-  );
+/** A bill for every (cycle, product, method) the account's lines have; finished cycles' bills close. */
+async function ensureBills(tx: Tx, ctx: Ctx, keys: BillKey[]) {
   if (!keys.length) return;
   const billType = (m: BillingMethod) => (m === "subscription" ? "subscription" : m === "free" ? "free" : "payg");
   // The insert and the closing updates go out together (one round trip), the insert first:
