@@ -71,13 +71,14 @@ async function periodLineIds(tx: Tx, accountId: string): Promise<Set<string>> {
 
 /**
  * A day line of periods carries the sums of its periods' settlements; `close`
- * marks the lines whose day has ended as settled (at their due instant).
+ * marks the lines whose day has ended as settled (at their due instant). Unsent statements.
  */
-async function syncPeriodLines(tx: Tx, accountId: string, lineIds: string[], close: Set<string> = new Set()) {
+function syncPeriodLines(tx: Tx, accountId: string, lineIds: string[], close: Set<string> = new Set()) {
+  const statements = [];
   for (let i = 0; i < lineIds.length; i += 500) {
     const ids = lineIds.slice(i, i + 500);
     const closing = ids.filter((id) => close.has(id));
-    await tx.execute(sql`
+    statements.push(tx.execute(sql`
       update bill_lines as l set
         deducted_by_resource_plan = s.plan, deducted_by_coupons = s.coupons, deducted_by_vouchers = s.vouchers,
         paid_from_balance = s.balance, outstanding_amount = s.outstanding,
@@ -87,8 +88,9 @@ async function syncPeriodLines(tx: Tx, accountId: string, lineIds: string[], clo
             from bill_line_periods
             where account_id = ${accountId} and settled_at is not null and line_id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})
             group by line_id) as s
-      where l.account_id = ${accountId} and l.id = s.line_id`);
+      where l.account_id = ${accountId} and l.id = s.line_id`));
   }
+  return statements;
 }
 
 /**
@@ -215,10 +217,14 @@ export async function settleDueLines(
     if (overdueAt || paygStopAt) break;
   }
 
-  await writeSettlements(tx, accountId, "bill_lines", updates.filter((u) => u.unit.table === "bill_lines"));
-  await writeSettlements(tx, accountId, "bill_line_periods", updates.filter((u) => u.unit.table === "bill_line_periods"));
-  await syncPeriodLines(tx, accountId, [...touched], close);
-  await insertLedger(tx, ledger);
+  // Sent together, in this order (a transaction runs its statements in the order sent): the day
+  // lines of periods sum their periods after those are written.
+  await Promise.all([
+    ...writeSettlements(tx, accountId, "bill_lines", updates.filter((u) => u.unit.table === "bill_lines")),
+    ...writeSettlements(tx, accountId, "bill_line_periods", updates.filter((u) => u.unit.table === "bill_line_periods")),
+    ...syncPeriodLines(tx, accountId, [...touched], close),
+    ...insertLedger(tx, ledger),
+  ]);
   await saveInstruments(tx, accountId, before, state);
   if (overdueAt || paygStopAt) {
     await tx
@@ -242,9 +248,11 @@ interface Settlement {
 /**
  * One UPDATE … FROM json_to_recordset per chunk instead of one statement per
  * row: the chunk travels as one JSON parameter (binding 7 per row cost more
- * than the update).
+ * than the update). The statements are returned unsent (drizzle sends on await) for the caller to
+ * send with others in one round trip.
  */
-async function writeSettlements(tx: Tx, accountId: string, table: Unit["table"], updates: { unit: Unit; set: Settlement }[]) {
+function writeSettlements(tx: Tx, accountId: string, table: Unit["table"], updates: { unit: Unit; set: Settlement }[]) {
+  const statements = [];
   for (let i = 0; i < updates.length; i += 5000) {
     const rows = updates.slice(i, i + 5000).map(({ unit, set }) => ({
       id: unit.id,
@@ -255,18 +263,20 @@ async function writeSettlements(tx: Tx, accountId: string, table: Unit["table"],
       outstanding: set.outstanding,
       settled_at: set.settledAt.toISOString(),
     }));
-    await tx.execute(sql`
+    statements.push(tx.execute(sql`
       update ${sql.identifier(table)} as l set
         deducted_by_resource_plan = v.plan, deducted_by_coupons = v.coupons, deducted_by_vouchers = v.vouchers,
         paid_from_balance = v.balance, outstanding_amount = v.outstanding, settled_at = v.settled_at
       from json_to_recordset(${JSON.stringify(rows)}::json)
         as v(id text, plan numeric, coupons numeric, vouchers numeric, balance numeric, outstanding numeric, settled_at timestamptz)
-      where l.account_id = ${accountId} and l.id = v.id`);
+      where l.account_id = ${accountId} and l.id = v.id`));
   }
+  return statements;
 }
 
-/** The ledger entries of a settlement run, as one JSON parameter per chunk; an entry already written stays as it is. */
-async function insertLedger(tx: Tx, entries: LedgerRow[]) {
+/** The ledger entries of a settlement run, as one JSON parameter per chunk (unsent, like writeSettlements'); an entry already written stays as it is. */
+function insertLedger(tx: Tx, entries: LedgerRow[]) {
+  const statements = [];
   for (let i = 0; i < entries.length; i += 5000) {
     const rows = entries.slice(i, i + 5000).map((e) => ({
       account_id: e.accountId,
@@ -279,13 +289,14 @@ async function insertLedger(tx: Tx, entries: LedgerRow[]) {
       memo: e.memo ?? "",
       at: e.at.toISOString(),
     }));
-    await tx.execute(sql`
+    statements.push(tx.execute(sql`
       insert into ledger_entries (account_id, id, entry_type, amount, currency, reference_type, reference_id, memo, at)
       select account_id, id, entry_type, amount, currency, reference_type, reference_id, memo, at
       from json_to_recordset(${JSON.stringify(rows)}::json)
         as x(account_id text, id text, entry_type text, amount numeric, currency text, reference_type text, reference_id text, memo text, at timestamptz)
-      on conflict do nothing`);
+      on conflict do nothing`));
   }
+  return statements;
 }
 
 /**
@@ -475,7 +486,7 @@ async function creditAndPayOutstanding(
       .set({ paidFromBalance: toFixedString(dec(unit.paid).plus(p.amount)), outstandingAmount: toFixedString(unit.outstanding.minus(p.amount)) })
       .where(and(eq(unit.table.accountId, accountId), eq(unit.table.id, p.id)));
   }
-  await syncPeriodLines(tx, accountId, [...periodLines]);
+  await Promise.all(syncPeriodLines(tx, accountId, [...periodLines]));
   if (payments.length) {
     const key = entry.idempotencyKey ?? entry.id;
     const memo = entry.entryType === "top_up" ? "Outstanding paid by top-up" : "Outstanding paid by credit";
