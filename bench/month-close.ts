@@ -75,9 +75,29 @@ async function cloneAccount(handle: DbHandle, template: string, ids: string[]): 
   for (const t of tables) await copy(t.table_name, cols(t.columns), "account_id");
 }
 
+/** CPU ms used so far by this process and by the server's processes (Linux /proc; null elsewhere). */
+async function cpuTimes(handle: DbHandle): Promise<{ node: number; server: number | null }> {
+  const u = process.cpuUsage();
+  const node = (u.user + u.system) / 1000;
+  if (handle.kind !== "postgres") return { node, server: null };
+  try {
+    const { readFileSync } = await import("node:fs");
+    const pids = await query<{ pid: number }>(handle.db, sql`select pid from pg_stat_activity`);
+    let ticks = 0;
+    for (const { pid } of pids) {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(f[11]) + Number(f[12]);
+    }
+    return { node, server: ticks * 10 };
+  } catch {
+    return { node, server: null };
+  }
+}
+
 export async function runMonthClose(
   handle: DbHandle,
-  opts: { accounts: number; gen: GenerateOptions; tag: string; log: (s: string) => void; progressEvery?: number },
+  opts: { accounts: number; gen: GenerateOptions; tag: string; log: (s: string) => void; progressEveryMs?: number },
 ): Promise<MonthCloseFigures> {
   const t0 = performance.now();
   const template = `close-${opts.tag}-0`;
@@ -88,22 +108,25 @@ export async function runMonthClose(
   const setupSeconds = (performance.now() - t0) / 1000;
   opts.log(`  month close: ${opts.accounts.toLocaleString("en-US")} accounts set up in ${setupSeconds.toFixed(1)} s`);
 
-  const every = opts.progressEvery ?? Math.max(1, Math.round(opts.accounts / 20));
+  const cpu0 = await cpuTimes(handle);
   const t1 = performance.now();
-  let done = 0;
   const results = await runJobs(handle.db, {
     now: benchPeriod(opts.gen).until,
     accountIds: [template, ...ids],
     concurrency: jobsConcurrency(handle.kind),
     log: (line) => {
-      done++;
-      if (done % every === 0 || done === opts.accounts || line.includes("FAILED")) {
-        const s = (performance.now() - t1) / 1000;
-        opts.log(`  month close: ${done.toLocaleString("en-US")}/${opts.accounts.toLocaleString("en-US")} accounts, ${s.toFixed(1)} s (${(done / s).toFixed(0)} accounts/s)`);
-      }
+      if (line.includes("FAILED")) opts.log(`  month close: ${line}`);
     },
+    progress: (line) => opts.log(`  month close: ${line}`),
+    progressEveryMs: opts.progressEveryMs ?? 5000,
   });
   const seconds = (performance.now() - t1) / 1000;
+  const cpu1 = await cpuTimes(handle);
+  // CPU per account (this process, and the server's processes) is what a loaded, shared machine distorts least.
+  opts.log(
+    `  month close: CPU per account: node ${((cpu1.node - cpu0.node) / opts.accounts).toFixed(2)} ms, ` +
+      `server ${cpu1.server === null || cpu0.server === null ? "?" : ((cpu1.server - cpu0.server) / opts.accounts).toFixed(2)} ms`,
+  );
   return {
     accounts: opts.accounts,
     instances: opts.accounts * CLOSE_INSTANCES,

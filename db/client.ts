@@ -78,9 +78,12 @@ async function openPostgres(databaseUrl: string, onQuery?: (text: string, params
     max: Number(process.env.DB_POOL_SIZE ?? 10),
     onnotice: () => {},
     ...(onQuery ? { debug: (_connection: number, text: string, params: unknown[]) => onQuery(text, params) } : {}),
-    connection: { TimeZone: "UTC" },
+    // Statements are prepared (preparing() below) for the parse and round trip they save, but
+    // planned per execution as before: a generic plan ignores the account's parameter values
+    // (settlement's UPDATE … FROM (VALUES …) went from under 1 ms to 6 ms with one).
+    connection: { TimeZone: "UTC", plan_cache_mode: "force_custom_plan" },
   });
-  const db = drizzle(client, { schema }) as unknown as Db;
+  const db = drizzle(preparing(client), { schema }) as unknown as Db;
   return {
     db,
     kind: "postgres",
@@ -114,6 +117,34 @@ async function openPostgres(databaseUrl: string, onQuery?: (text: string, params
       })();
     },
   };
+}
+
+type PgClient = import("postgres").Sql;
+
+/**
+ * Drizzle sends each statement unnamed (`prepare: false`), so postgres.js
+ * parses it, waits for its parameter types (a round trip), then binds it, and
+ * the server plans it afresh every time: a billing job's 30-odd statements per
+ * account paid that for every account. Named, the statement is parsed and
+ * described once per connection and its plan can be reused. postgres.js keeps
+ * them per connection (dropped with it, max_lifetime) and re-prepares one the
+ * schema has invalidated.
+ */
+function preparing(client: PgClient): PgClient {
+  return new Proxy(client, {
+    get(target, prop) {
+      if (prop === "unsafe") {
+        return (query: string, params?: unknown[], options?: object) => target.unsafe(query, params as never, { ...options, prepare: true });
+      }
+      if (prop === "begin" || prop === "savepoint") {
+        return (...args: unknown[]) => {
+          const fn = args.at(-1) as (tx: PgClient) => unknown;
+          return (Reflect.get(target, prop) as (...a: unknown[]) => unknown)(...args.slice(0, -1), (tx: PgClient) => fn(preparing(tx)));
+        };
+      }
+      return Reflect.get(target, prop);
+    },
+  });
 }
 
 async function openPglite(dataDir: string, loadDataDir: Blob | undefined, owner: string): Promise<DbHandle> {

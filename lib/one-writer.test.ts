@@ -38,7 +38,7 @@ describe("one writer", () => {
   });
 
   it("writes the kept bill-line totals in lib/billing/line-totals.ts only, and every bill_lines write keeps them", () => {
-    expect(occurrences(/(INSERT INTO|DELETE FROM|UPDATE) \$\{sql\.raw\(table\)\}|bill_line(_instance)?_totals\b[^"]*(SET|VALUES)|\.(insert|update|delete)\(\s*billLine(Instance)?Totals\s*\)/i)).toEqual({ "lib/billing/line-totals.ts": 2 });
+    expect(occurrences(/(INSERT INTO|DELETE FROM|UPDATE) \$\{sql\.raw\(table\)\}|bill_line(_instance|_tag)?_totals\b[^"]*(SET|VALUES)|\.(insert|update|delete)\(\s*billLine(Instance|Tag)?Totals\s*\)/i)).toEqual({ "lib/billing/line-totals.ts": 2 });
     // Each statement that writes bill_lines sits in a keepLineTotals call (lib/billing/line-totals.ts).
     const writes = occurrences(/\.(insert|update|delete)\(\s*(billLines|unit\.table)\s*\)|(insert into|update|delete from) (bill_lines|\$\{sql\.identifier\(table\)\})(?!\w)/i);
     const kept = occurrences(/keepLineTotals\(/);

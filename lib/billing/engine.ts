@@ -34,9 +34,23 @@ interface Ctx {
   allocations: Map<string, Assignment[]>;
 }
 
-export async function rateAccount(tx: Tx, account: Account, catalog: Catalog, now: Date): Promise<{ lines: number; removed: number }> {
-  const ctx: Ctx = { account, catalog, now, tz: account.timeZone, lines: new Map(), periods: new Map(), allocations: await loadAllocations(tx, account.id) };
-  const rows = await selectRows(tx, ctx);
+/**
+ * `known.instances`: every instance of the account as the caller has just read
+ * it in this transaction (the billing jobs), so it is not read again;
+ * `known.periods` false: the account has no bill_line_periods row.
+ * `periods` is how many charge periods were written (still open).
+ */
+export async function rateAccount(
+  tx: Tx,
+  account: Account,
+  catalog: Catalog,
+  now: Date,
+  known: { instances?: Instance[]; periods?: boolean } = {},
+): Promise<{ lines: number; removed: number; periods: number }> {
+  // Sent together: statements of one transaction run in order on its connection, so they
+  // go out as one batch (pipelined) and cost one round trip, not five.
+  const [allocations, rows] = await Promise.all([loadAllocations(tx, account.id), selectRows(tx, account, now, known.instances)]);
+  const ctx: Ctx = { account, catalog, now, tz: account.timeZone, lines: new Map(), periods: new Map(), allocations };
   const ruleCtx: RuleCtx = {
     tz: ctx.tz,
     now,
@@ -54,10 +68,10 @@ export async function rateAccount(tx: Tx, account: Account, catalog: Catalog, no
     for (const p of out.periods ?? []) addPeriod(ctx, item, p);
   }
 
-  const removed = await writeLines(tx, ctx);
-  await writePeriods(tx, ctx);
-  await ensureBills(tx, ctx);
-  return { lines: ctx.lines.size, removed };
+  const { removed, keys } = await writeLines(tx, ctx);
+  const periods = await writePeriods(tx, ctx, known.periods === false);
+  await ensureBills(tx, ctx, keys);
+  return { lines: ctx.lines.size, removed, periods };
 }
 
 // ── Selecting what the rules rate ────────────────────────────────────────────
@@ -83,43 +97,46 @@ function rulesSelecting(s: Selection) {
   return sql.join(names.map((n) => sql`${n}`), sql`, `);
 }
 
-async function selectRows(tx: Tx, ctx: Ctx): Promise<Rows> {
+async function selectRows(tx: Tx, account: Account, now: Date, known?: Instance[]): Promise<Rows> {
   const out: Rows = { instances: new Map(), "daily-usage": new Map(), "usage-events": new Map(), "usage-intervals": new Map() };
-  const insts = await tx.select().from(instances).where(eq(instances.accountId, ctx.account.id));
+  const until = now.toISOString();
+  const [insts, daily, events, intervals] = await Promise.all([
+    known ?? tx.select().from(instances).where(eq(instances.accountId, account.id)),
+    query<{ instance_id: string; item_id: string; day: string; network: string | null; quantity: string }>(
+      tx,
+      // Grouped by the local date (4 bytes, no per-row formatting); written as text once per group.
+      sql`select instance_id, item_id, to_char(day, 'YYYY-MM-DD') as day, network, quantity from (
+            select u.instance_id, u.item_id, (u.start_at at time zone ${account.timeZone})::date as day,
+                   u.attributes->>'network' as network, sum(u.quantity)::text as quantity
+            from usage_records u join billable_items b on b.id = u.item_id
+            where u.account_id = ${account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("daily-usage")})
+            group by 1, 2, 3, 4) d`,
+    ),
+    query<{ id: string; instance_id: string; item_id: string; start_at: Date | string; quantity: string }>(
+      tx,
+      sql`select u.id, u.instance_id, u.item_id, u.start_at, u.quantity::text as quantity
+          from usage_records u join billable_items b on b.id = u.item_id
+          where u.account_id = ${account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("usage-events")})`,
+    ),
+    query<{ instance_id: string; item_id: string; digest: string | null; bytes: string | null; start_at: Date | string; end_at: Date | string }>(
+      tx,
+      sql`select u.instance_id, u.item_id, u.attributes->>'layerDigest' as digest, u.attributes->>'bytes' as bytes, u.start_at, u.end_at
+          from usage_records u join billable_items b on b.id = u.item_id
+          where u.account_id = ${account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("usage-intervals")})`,
+    ),
+  ]);
   const byId = new Map(insts.map((i) => [i.id, i]));
-  for (const inst of insts) if (inst.createdAt <= ctx.now) push(out.instances, inst.productId, inst);
-  const until = ctx.now.toISOString();
-
-  const daily = await query<{ instance_id: string; item_id: string; day: string; network: string | null; quantity: string }>(
-    tx,
-    sql`select u.instance_id, u.item_id, to_char(u.start_at at time zone ${ctx.tz}, 'YYYY-MM-DD') as day,
-               u.attributes->>'network' as network, sum(u.quantity)::text as quantity
-        from usage_records u join billable_items b on b.id = u.item_id
-        where u.account_id = ${ctx.account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("daily-usage")})
-        group by 1, 2, 3, 4`,
-  );
+  for (const inst of insts) if (inst.createdAt <= now) push(out.instances, inst.productId, inst);
   for (const r of daily) {
     const inst = byId.get(r.instance_id);
     if (inst) push(out["daily-usage"], r.item_id, { inst, day: r.day, network: r.network as Network | null, quantity: dec(r.quantity) });
   }
 
-  const events = await query<{ id: string; instance_id: string; item_id: string; start_at: Date | string; quantity: string }>(
-    tx,
-    sql`select u.id, u.instance_id, u.item_id, u.start_at, u.quantity::text as quantity
-        from usage_records u join billable_items b on b.id = u.item_id
-        where u.account_id = ${ctx.account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("usage-events")})`,
-  );
   for (const r of events) {
     const inst = byId.get(r.instance_id);
     if (inst) push(out["usage-events"], r.item_id, { inst, id: r.id, at: new Date(r.start_at), quantity: dec(r.quantity) });
   }
 
-  const intervals = await query<{ instance_id: string; item_id: string; digest: string | null; bytes: string | null; start_at: Date | string; end_at: Date | string }>(
-    tx,
-    sql`select u.instance_id, u.item_id, u.attributes->>'layerDigest' as digest, u.attributes->>'bytes' as bytes, u.start_at, u.end_at
-        from usage_records u join billable_items b on b.id = u.item_id
-        where u.account_id = ${ctx.account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("usage-intervals")})`,
-  );
   for (const r of intervals) {
     const inst = byId.get(r.instance_id);
     if (inst) push(out["usage-intervals"], r.item_id, { inst, digest: r.digest ?? "", bytes: r.bytes ?? "0", from: new Date(r.start_at), to: new Date(r.end_at) });
@@ -206,41 +223,70 @@ const INSERT_COLUMNS = [
  * json_to_recordset (binding 24 parameters per line costs far more, and caps a
  * statement at ~2,700 lines). Settled lines are final and left as they are.
  */
-async function upsertLines(tx: Tx, lines: LineInsert[]) {
+function upsertLines(tx: Tx, lines: LineInsert[]) {
   const cols = INSERT_COLUMNS.map((c) => billLines[c]);
   const names = sql.raw(cols.map((c) => `"${c.name}"`).join(", "));
   const defs = sql.raw(cols.map((c) => `"${c.name}" ${c.getSQLType()}`).join(", "));
   const set = sql.raw(AMOUNT_COLUMNS.map((c) => `"${billLines[c].name}" = excluded."${billLines[c].name}"`).join(", "));
+  const statements = [];
   for (let i = 0; i < lines.length; i += 5000) {
     const rows = lines.slice(i, i + 5000).map((l) =>
       Object.fromEntries(INSERT_COLUMNS.map((c, j) => [cols[j].name, l[c] instanceof Date ? l[c].toISOString() : (l[c] ?? null)])),
     );
-    const accountId = String(rows[0].account_id);
-    await keepLineTotals(tx, accountId, rows.map((r) => String(r.id)), () => tx.execute(sql`insert into bill_lines (${names})
-      select ${names} from json_to_recordset(${JSON.stringify(rows)}::json) as x(${defs})
-      on conflict (account_id, id) do update set ${set} where bill_lines.settled_at is null`));
+    statements.push(
+      tx.execute(sql`insert into bill_lines (${names})
+        select ${names} from json_to_recordset(${JSON.stringify(rows)}::json) as x(${defs})
+        on conflict (account_id, id) do update set ${set} where bill_lines.settled_at is null`),
+    );
   }
+  return statements;
 }
 
-async function writeLines(tx: Tx, ctx: Ctx): Promise<number> {
+type BillKey = { billing_cycle: string; product_id: string; billing_method: BillingMethod };
+
+/** Writes the lines; returns how many went stale and the bill keys (cycle, product, method) of the lines left. */
+async function writeLines(tx: Tx, ctx: Ctx): Promise<{ removed: number; keys: BillKey[] }> {
   // A settled line is final (docs/billing-rules.md#finality-and-adjustments): what the inputs now produce beyond it is billed as a late-usage adjustment.
-  const { write, adjustments, staleAdjustments } = await lateUsage(tx, ctx);
-  await upsertLines(tx, [...write, ...adjustments]);
-  // Unsettled usage lines that the inputs no longer produce (e.g. billing stopped at an overdue instant).
-  const existing = await tx
-    .select({ id: billLines.id })
-    .from(billLines)
-    .where(and(eq(billLines.accountId, ctx.account.id), isNull(billLines.settledAt), eq(billLines.lineType, "usage"), not(like(billLines.id, "order|%"))));
+  // Unsettled usage lines that the inputs no longer produce (e.g. billing stopped at an overdue instant):
+  // read with the settled ones, in one round trip — the upsert adds only lines the inputs produce.
+  const [{ write, adjustments, staleAdjustments }, existing] = await Promise.all([
+    lateUsage(tx, ctx),
+    tx
+      .select({ id: billLines.id })
+      .from(billLines)
+      .where(and(eq(billLines.accountId, ctx.account.id), isNull(billLines.settledAt), eq(billLines.lineType, "usage"), not(like(billLines.id, "order|%")))),
+  ]);
   const stale = [...existing.map((r) => r.id).filter((id) => !ctx.lines.has(id)), ...staleAdjustments];
-  for (let i = 0; i < stale.length; i += 1000) {
-    const ids = stale.slice(i, i + 1000);
-    await keepLineTotals(tx, ctx.account.id, ids, () => tx.execute(sql`delete from bill_lines where account_id = ${ctx.account.id} and settled_at is null and id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`));
-  }
-  return stale.length;
+  const upserted = [...write, ...adjustments];
+  const deletes = () => {
+    const out = [];
+    for (let i = 0; i < stale.length; i += 1000) {
+      const ids = stale.slice(i, i + 1000);
+      out.push(tx.execute(sql`delete from bill_lines where account_id = ${ctx.account.id} and settled_at is null and id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`));
+    }
+    return out;
+  };
+  // Upserts, deletes, then the bill keys they leave, sent together (one round trip): a
+  // transaction's statements run in the order sent, so the keys see the writes. The kept
+  // totals follow the upserted lines and the deleted ones (disjoint sets; none deleted: no cost).
+  const results = await keepLineTotals(tx, ctx.account.id, upserted.map((l) => l.id), () =>
+    keepLineTotals(tx, ctx.account.id, stale, () =>
+      Promise.all([
+        ...upsertLines(tx, upserted),
+        ...deletes(),
+        tx.execute(sql`select distinct billing_cycle, product_id, billing_method from bill_lines where account_id = ${ctx.account.id}`),
+      ]),
+    ),
+  );
+  const last = results.at(-1) as unknown;
+  const keys = (Array.isArray(last) ? last : (last as { rows: BillKey[] }).rows) as BillKey[];
+  return { removed: stale.length, keys };
 }
 
-/** Upsert the periods; settled ones are final, unsettled ones no longer produced go. */
-async function writePeriods(tx: Tx, ctx: Ctx) {
+/** Upsert the periods; settled ones are final, unsettled ones no longer produced go. Returns how many were written. */
+async function writePeriods(tx: Tx, ctx: Ctx, none: boolean): Promise<number> {
+  // The caller knows the account has no period rows: with none produced either, there is nothing to write or remove.
+  if (none && !ctx.periods.size) return 0;
   // A day line settled as a whole (before its periods were recorded) keeps that
   // settlement: its periods are not written, or settlement would charge them again.
   const lineIds = [...new Set([...ctx.periods.values()].map((p) => p.lineId))];
@@ -278,6 +324,7 @@ async function writePeriods(tx: Tx, ctx: Ctx) {
       .delete(billLinePeriods)
       .where(and(eq(billLinePeriods.accountId, ctx.account.id), isNull(billLinePeriods.settledAt), inArray(billLinePeriods.id, stale.slice(i, i + 1000))));
   }
+  return rows.length;
 }
 
 // ── Late usage: adjustments to settled lines ─────────────────────────────────
@@ -358,37 +405,38 @@ function adjustmentLine(ctx: Ctx, line: LineInsert, amount: Decimal, quantity: D
   };
 }
 
-async function ensureBills(tx: Tx, ctx: Ctx) {
-  const keys = await query<{ billing_cycle: string; product_id: string; billing_method: BillingMethod }>(
-    tx,
-    sql`select distinct billing_cycle, product_id, billing_method from bill_lines where account_id = ${ctx.account.id}`,
-  );
+/** A bill for every (cycle, product, method) the account's lines have; finished cycles' bills close. */
+async function ensureBills(tx: Tx, ctx: Ctx, keys: BillKey[]) {
   if (!keys.length) return;
   const billType = (m: BillingMethod) => (m === "subscription" ? "subscription" : m === "free" ? "free" : "payg");
-  await tx
-    .insert(bills)
-    .values(
-      keys.map((k) => ({
-        accountId: ctx.account.id,
-        id: billIdOf(k.billing_cycle, k.product_id, k.billing_method),
-        billingCycle: k.billing_cycle,
-        productId: k.product_id,
-        billingMethod: k.billing_method,
-        billType: billType(k.billing_method),
-      })),
-    )
-    .onConflictDoNothing();
-  // A cycle closes after its last day: its bills are final from then on.
-  for (const cycle of new Set(keys.map((k) => k.billing_cycle))) {
-    if (cycleBounds(cycle, ctx.tz).end <= ctx.now) {
-      const closed = await tx
-        .update(bills)
-        .set({ status: "closed", closedAt: cycleBounds(cycle, ctx.tz).end })
-        .where(and(eq(bills.accountId, ctx.account.id), eq(bills.billingCycle, cycle), eq(bills.status, "open")))
-        .returning();
-      for (const b of closed) {
-        await emitEvent(tx, ctx.account.id, "bill.closed", { billId: b.id, billingCycle: b.billingCycle, productId: b.productId, billingMethod: b.billingMethod, billType: b.billType, closedAt: b.closedAt?.toISOString() }, b.closedAt ?? ctx.now);
-      }
-    }
+  // The insert and the closing updates go out together (one round trip), the insert first:
+  // a transaction's statements run in the order sent, so new bills of a finished cycle close too.
+  const [, ...closing] = await Promise.all([
+    tx
+      .insert(bills)
+      .values(
+        keys.map((k) => ({
+          accountId: ctx.account.id,
+          id: billIdOf(k.billing_cycle, k.product_id, k.billing_method),
+          billingCycle: k.billing_cycle,
+          productId: k.product_id,
+          billingMethod: k.billing_method,
+          billType: billType(k.billing_method),
+        })),
+      )
+      .onConflictDoNothing(),
+    // A cycle closes after its last day: its bills are final from then on.
+    ...[...new Set(keys.map((k) => k.billing_cycle))]
+      .filter((cycle) => cycleBounds(cycle, ctx.tz).end <= ctx.now)
+      .map((cycle) =>
+        tx
+          .update(bills)
+          .set({ status: "closed", closedAt: cycleBounds(cycle, ctx.tz).end })
+          .where(and(eq(bills.accountId, ctx.account.id), eq(bills.billingCycle, cycle), eq(bills.status, "open")))
+          .returning(),
+      ),
+  ]);
+  for (const b of closing.flat()) {
+    await emitEvent(tx, ctx.account.id, "bill.closed", { billId: b.id, billingCycle: b.billingCycle, productId: b.productId, billingMethod: b.billingMethod, billType: b.billType, closedAt: b.closedAt?.toISOString() }, b.closedAt ?? ctx.now);
   }
 }

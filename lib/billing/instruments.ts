@@ -14,12 +14,13 @@ export interface Instruments {
   balance: Decimal;
 }
 
-export async function loadInstruments(tx: Tx, accountId: string): Promise<Instruments> {
+/** `held: false`: the caller knows the account holds no plan, coupon or voucher; only the balance is read. */
+export async function loadInstruments(tx: Tx, accountId: string, held = true): Promise<Instruments> {
   // Row locks: concurrent settlements of one account queue behind each other.
   const [planRows, couponRows, voucherRows, [bal]] = await Promise.all([
-    tx.select().from(resourcePlans).where(eq(resourcePlans.accountId, accountId)).for("update"),
-    tx.select().from(coupons).where(eq(coupons.accountId, accountId)).for("update"),
-    tx.select().from(vouchers).where(eq(vouchers.accountId, accountId)).for("update"),
+    held ? tx.select().from(resourcePlans).where(eq(resourcePlans.accountId, accountId)).for("update") : [],
+    held ? tx.select().from(coupons).where(eq(coupons.accountId, accountId)).for("update") : [],
+    held ? tx.select().from(vouchers).where(eq(vouchers.accountId, accountId)).for("update") : [],
     tx
       .select({ balance: sql<string>`coalesce(sum(${ledgerEntries.amount}), 0)` })
       .from(ledgerEntries)

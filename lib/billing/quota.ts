@@ -79,6 +79,11 @@ export async function packageQuotas(db: DbOrTx, accountId: string, catalog: Cata
  * lifecycle reads attributes.quotaUsedUpAt). Idempotent: the same usage gives
  * the same instant; an instance that already left "active" keeps what it had.
  */
+/** Whether refreshPackageQuotas has anything to look at among these instances (the same test as its query). */
+export function hasQuotaPackages(catalog: Catalog, insts: Pick<Instance, "productId" | "status" | "billingMethod">[]): boolean {
+  return insts.some((i) => i.status === "active" && i.billingMethod !== "free" && quotaItem(catalog, i.productId) !== null);
+}
+
 export async function refreshPackageQuotas(tx: Tx, accountId: string, catalog: Catalog, now: Date): Promise<void> {
   const productIds = catalog.products.filter((p) => quotaItem(catalog, p.id)).map((p) => p.id);
   if (!productIds.length) return;

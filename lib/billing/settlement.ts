@@ -72,13 +72,14 @@ async function periodLineIds(tx: Tx, accountId: string): Promise<Set<string>> {
 
 /**
  * A day line of periods carries the sums of its periods' settlements; `close`
- * marks the lines whose day has ended as settled (at their due instant).
+ * marks the lines whose day has ended as settled (at their due instant). Unsent statements.
  */
-async function syncPeriodLines(tx: Tx, accountId: string, lineIds: string[], close: Set<string> = new Set()) {
+function syncPeriodLines(tx: Tx, accountId: string, lineIds: string[], close: Set<string> = new Set()) {
+  const statements = [];
   for (let i = 0; i < lineIds.length; i += 500) {
     const ids = lineIds.slice(i, i + 500);
     const closing = ids.filter((id) => close.has(id));
-    await keepLineTotals(tx, accountId, ids, () => tx.execute(sql`
+    statements.push(tx.execute(sql`
       update bill_lines as l set
         deducted_by_resource_plan = s.plan, deducted_by_coupons = s.coupons, deducted_by_vouchers = s.vouchers,
         paid_from_balance = s.balance, outstanding_amount = s.outstanding,
@@ -90,6 +91,17 @@ async function syncPeriodLines(tx: Tx, accountId: string, lineIds: string[], clo
             group by line_id) as s
       where l.account_id = ${accountId} and l.id = s.line_id`));
   }
+  return statements;
+}
+
+/**
+ * What the caller (the billing jobs) already knows the account lacks, so its
+ * reads are skipped: `periods` false — no bill_line_periods row at all;
+ * `instruments` false — no resource plan, coupon or voucher.
+ */
+export interface SettleHints {
+  periods: boolean;
+  instruments: boolean;
 }
 
 /**
@@ -99,19 +111,29 @@ async function syncPeriodLines(tx: Tx, accountId: string, lineIds: string[], clo
  * makes the account overdue and returns its instant, so the caller can stop
  * billing what overdue stops and rate again.
  */
-export async function settleDueLines(tx: Tx, accountId: string, now: Date): Promise<{ settled: number; overdueAt: Date | null; paygStopAt: Date | null }> {
-  const account = await lockAccount(tx, accountId);
-  const [dueLines, duePeriods, periodLines] = await Promise.all([
+export async function settleDueLines(
+  tx: Tx,
+  accountId: string,
+  now: Date,
+  known: SettleHints = { periods: true, instruments: true },
+): Promise<{ settled: number; overdueAt: Date | null; paygStopAt: Date | null }> {
+  // One round trip: a transaction's statements run one after another in the order sent, the lock first.
+  const [account, dueLines, duePeriods, periodLines, before, outstanding] = await Promise.all([
+    lockAccount(tx, accountId),
     tx
       .select()
       .from(billLines)
       .where(and(eq(billLines.accountId, accountId), isNull(billLines.settledAt), lte(billLines.dueAt, now))),
-    tx
-      .select({ p: billLinePeriods, detail: billLines.productDetail })
-      .from(billLinePeriods)
-      .innerJoin(billLines, and(eq(billLines.accountId, billLinePeriods.accountId), eq(billLines.id, billLinePeriods.lineId)))
-      .where(and(eq(billLinePeriods.accountId, accountId), isNull(billLinePeriods.settledAt), lte(billLinePeriods.dueAt, now))),
-    periodLineIds(tx, accountId),
+    known.periods
+      ? tx
+          .select({ p: billLinePeriods, detail: billLines.productDetail })
+          .from(billLinePeriods)
+          .innerJoin(billLines, and(eq(billLines.accountId, billLinePeriods.accountId), eq(billLines.id, billLinePeriods.lineId)))
+          .where(and(eq(billLinePeriods.accountId, accountId), isNull(billLinePeriods.settledAt), lte(billLinePeriods.dueAt, now)))
+      : [],
+    known.periods ? periodLineIds(tx, accountId) : new Set<string>(),
+    loadInstruments(tx, accountId, known.instruments),
+    outstandingTotal(tx, accountId),
   ]);
   if (!dueLines.length && !duePeriods.length) return { settled: 0, overdueAt: null, paygStopAt: null };
   const units: (Unit & { close?: boolean })[] = [
@@ -141,9 +163,8 @@ export async function settleDueLines(tx: Tx, accountId: string, now: Date): Prom
   // Periods before the day line they add up to: it closes after the last of them.
   units.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || (a.close ? 1 : 0) - (b.close ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
-  const before = await loadInstruments(tx, accountId);
   let state = before;
-  let outstandingBefore = await outstandingTotal(tx, accountId);
+  let outstandingBefore = outstanding;
   const updates: { unit: Unit; set: Settlement }[] = [];
   const ledger: LedgerRow[] = [];
   const close = new Set<string>();
@@ -197,11 +218,18 @@ export async function settleDueLines(tx: Tx, accountId: string, now: Date): Prom
     if (overdueAt || paygStopAt) break;
   }
 
-  await writeSettlements(tx, accountId, "bill_lines", updates.filter((u) => u.unit.table === "bill_lines"));
-  await writeSettlements(tx, accountId, "bill_line_periods", updates.filter((u) => u.unit.table === "bill_line_periods"));
-  await syncPeriodLines(tx, accountId, [...touched], close);
-  // Chunked: one statement may bind at most 65,534 parameters (9 per entry).
-  for (let i = 0; i < ledger.length; i += 1000) await tx.insert(ledgerEntries).values(ledger.slice(i, i + 1000)).onConflictDoNothing();
+  // Sent together, in this order (a transaction runs its statements in the order sent): the day
+  // lines of periods sum their periods after those are written.
+  // The kept totals follow the lines settled here and the day lines of periods summed here.
+  const lineUpdates = updates.filter((u) => u.unit.table === "bill_lines");
+  await keepLineTotals(tx, accountId, [...lineUpdates.map((u) => u.unit.id), ...touched], () =>
+    Promise.all([
+      ...writeSettlements(tx, accountId, "bill_lines", lineUpdates),
+      ...writeSettlements(tx, accountId, "bill_line_periods", updates.filter((u) => u.unit.table === "bill_line_periods")),
+      ...syncPeriodLines(tx, accountId, [...touched], close),
+      ...insertLedger(tx, ledger),
+    ]),
+  );
   await saveInstruments(tx, accountId, before, state);
   if (overdueAt || paygStopAt) {
     await tx
@@ -222,25 +250,58 @@ interface Settlement {
   settledAt: Date;
 }
 
-/** One UPDATE … FROM (VALUES …) per chunk instead of one statement per row. */
-async function writeSettlements(tx: Tx, accountId: string, table: Unit["table"], updates: { unit: Unit; set: Settlement }[]) {
-  for (let i = 0; i < updates.length; i += 500) {
-    const chunk = updates.slice(i, i + 500);
-    const values = sql.join(
-      chunk.map(
-        ({ unit, set }) =>
-          sql`(${unit.id}, ${set.plan}::numeric, ${set.coupons}::numeric, ${set.vouchers}::numeric, ${set.balance}::numeric, ${set.outstanding}::numeric, ${set.settledAt.toISOString()}::timestamptz)`,
-      ),
-      sql`, `,
-    );
-    const write = () => tx.execute(sql`
+/**
+ * One UPDATE … FROM json_to_recordset per chunk instead of one statement per
+ * row: the chunk travels as one JSON parameter (binding 7 per row cost more
+ * than the update). The statements are returned unsent (drizzle sends on await) for the caller to
+ * send with others in one round trip.
+ */
+function writeSettlements(tx: Tx, accountId: string, table: Unit["table"], updates: { unit: Unit; set: Settlement }[]) {
+  const statements = [];
+  for (let i = 0; i < updates.length; i += 5000) {
+    const rows = updates.slice(i, i + 5000).map(({ unit, set }) => ({
+      id: unit.id,
+      plan: set.plan,
+      coupons: set.coupons,
+      vouchers: set.vouchers,
+      balance: set.balance,
+      outstanding: set.outstanding,
+      settled_at: set.settledAt.toISOString(),
+    }));
+    statements.push(tx.execute(sql`
       update ${sql.identifier(table)} as l set
         deducted_by_resource_plan = v.plan, deducted_by_coupons = v.coupons, deducted_by_vouchers = v.vouchers,
         paid_from_balance = v.balance, outstanding_amount = v.outstanding, settled_at = v.settled_at
-      from (values ${values}) as v(id, plan, coupons, vouchers, balance, outstanding, settled_at)
-      where l.account_id = ${accountId} and l.id = v.id`);
-    await (table === "bill_lines" ? keepLineTotals(tx, accountId, chunk.map((u) => u.unit.id), write) : write());
+      from json_to_recordset(${JSON.stringify(rows)}::json)
+        as v(id text, plan numeric, coupons numeric, vouchers numeric, balance numeric, outstanding numeric, settled_at timestamptz)
+      where l.account_id = ${accountId} and l.id = v.id`));
   }
+  return statements;
+}
+
+/** The ledger entries of a settlement run, as one JSON parameter per chunk (unsent, like writeSettlements'); an entry already written stays as it is. */
+function insertLedger(tx: Tx, entries: LedgerRow[]) {
+  const statements = [];
+  for (let i = 0; i < entries.length; i += 5000) {
+    const rows = entries.slice(i, i + 5000).map((e) => ({
+      account_id: e.accountId,
+      id: e.id,
+      entry_type: e.entryType,
+      amount: e.amount,
+      currency: e.currency,
+      reference_type: e.referenceType ?? null,
+      reference_id: e.referenceId ?? null,
+      memo: e.memo ?? "",
+      at: e.at.toISOString(),
+    }));
+    statements.push(tx.execute(sql`
+      insert into ledger_entries (account_id, id, entry_type, amount, currency, reference_type, reference_id, memo, at)
+      select account_id, id, entry_type, amount, currency, reference_type, reference_id, memo, at
+      from json_to_recordset(${JSON.stringify(rows)}::json)
+        as x(account_id text, id text, entry_type text, amount numeric, currency text, reference_type text, reference_id text, memo text, at timestamptz)
+      on conflict do nothing`));
+  }
+  return statements;
 }
 
 /**
@@ -423,17 +484,20 @@ async function creditAndPayOutstanding(
   const available = balance.gt(0) ? balance : ZERO;
   const { payments } = settleOutstandingOldestFirst(owed, available);
   const byId = new Map(owed.map((l) => [l.id, l]));
+  // The lines paid here and the day lines of periods paid here are disjoint: each keeps its own totals.
   const paidLines = payments.filter((p) => byId.get(p.id)!.table === billLines).map((p) => p.id);
-  await keepLineTotals(tx, accountId, paidLines, async () => {
-    for (const p of payments) {
-      const unit = byId.get(p.id)!;
-      await tx
-        .update(unit.table)
-        .set({ paidFromBalance: toFixedString(dec(unit.paid).plus(p.amount)), outstandingAmount: toFixedString(unit.outstanding.minus(p.amount)) })
-        .where(and(eq(unit.table.accountId, accountId), eq(unit.table.id, p.id)));
-    }
-  });
-  await syncPeriodLines(tx, accountId, [...periodLines]);
+  await keepLineTotals(tx, accountId, paidLines, () =>
+    keepLineTotals(tx, accountId, [...periodLines], async () => {
+      for (const p of payments) {
+        const unit = byId.get(p.id)!;
+        await tx
+          .update(unit.table)
+          .set({ paidFromBalance: toFixedString(dec(unit.paid).plus(p.amount)), outstandingAmount: toFixedString(unit.outstanding.minus(p.amount)) })
+          .where(and(eq(unit.table.accountId, accountId), eq(unit.table.id, p.id)));
+      }
+      await Promise.all(syncPeriodLines(tx, accountId, [...periodLines]));
+    }),
+  );
   if (payments.length) {
     const key = entry.idempotencyKey ?? entry.id;
     const memo = entry.entryType === "top_up" ? "Outstanding paid by top-up" : "Outstanding paid by credit";

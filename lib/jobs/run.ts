@@ -4,17 +4,21 @@
 // billing, so they sit above all four (docs/architecture.md).
 import { asc, eq } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
-import { accounts, type Account } from "@/db/schema";
+import { accounts, instances, products, type Account } from "@/db/schema";
 import { catalogFromDb } from "@/lib/billing/catalog-db";
 import type { Catalog } from "@/lib/billing/catalog";
 import { rateAccount } from "@/lib/billing/engine";
-import { refreshPackageQuotas } from "@/lib/billing/quota";
+import { hasQuotaPackages, refreshPackageQuotas } from "@/lib/billing/quota";
 import { settleDueLines } from "@/lib/billing/settlement";
-import { renewAtExpiry } from "@/lib/lifecycle/auto-renew";
+import { dueForRenewal, renewAtExpiry } from "@/lib/lifecycle/auto-renew";
 import { expireUnpaidOrders } from "@/lib/lifecycle/orders";
-import { advanceTimelines, clearOverdueIfPaidDown, onAccountOverdue, onPaygStopped } from "@/lib/overdue/transitions";
+import { advanceTimelines, clearOverdueIfPaidDown, onAccountOverdue, onPaygStopped, type PolicyInstance } from "@/lib/overdue/transitions";
 import { refreshSuspensionQuota } from "@/lib/overdue/refresh-quota";
 import { evaluateAlerts } from "@/lib/alerts/evaluate";
+import { NotFoundError } from "@/lib/errors";
+import { knowEndpoints } from "@/lib/webhooks/outbox";
+import { probeAccount } from "./probe";
+import { progressReporter } from "./progress";
 
 export interface AccountJobResult {
   accountId: string;
@@ -27,46 +31,86 @@ export async function runAccountJobs(tx: Tx, account: Account, catalog: Catalog,
   let lines = 0;
   let settled = 0;
   let overdueAt: Date | null = null;
+  // What the account has, read once (./probe.ts): a step with nothing to act on is skipped.
+  const known = await probeAccount(tx, account.id);
+  if (!known) throw new NotFoundError(`Account ${account.id} not found.`);
+  knowEndpoints(tx, account.id, known.endpoints);
+  // The instances as read; null once a step may have changed them (read again when next needed).
+  let insts: PolicyInstance[] | null = known.instances;
+  const current = async () => (insts ??= await policyInstances(tx, account.id));
+  let instruments = known.instruments;
+  let periods = known.periods;
+  // The account row as read, while no step has written it.
+  let fresh: Account | null = known.account;
+
   // Lifecycle: subscriptions that reached their end date renew (auto-renewal, funds permitting) or expire.
-  await renewAtExpiry(tx, account.id, catalog, now);
+  if (known.instances.some((i) => dueForRenewal(i, now))) {
+    await renewAtExpiry(tx, account.id, catalog, now);
+    // A renewal places and pays an order: instances, instruments and the account may all have moved.
+    insts = null;
+    fresh = null;
+    instruments = true;
+  }
   // Unpaid orders are not held open: 24 hours after placing they expire.
-  await expireUnpaidOrders(tx, account.id, now);
+  if (known.unpaidOrders) await expireUnpaidOrders(tx, account.id, now);
+  // Packages whose quota metered usage has used up: their retention timeline starts at that instant.
+  if (hasQuotaPackages(catalog, await current())) {
+    await refreshPackageQuotas(tx, account.id, catalog, now);
+    insts = null;
+  }
+  // Releases already due from states entered in earlier runs come first, so nothing is rated past them.
+  if ((await advanceTimelines(tx, account.id, now, await current())).length) insts = null;
   // Overdue stops billing at its instant, which changes what is rated: go
   // round until settlement finds nothing new (at most once per overdue start).
-  // Packages whose quota metered usage has used up: their retention timeline starts at that instant.
-  await refreshPackageQuotas(tx, account.id, catalog, now);
-  // Releases already due from states entered in earlier runs come first, so nothing is rated past them.
-  await advanceTimelines(tx, account.id, now);
   for (let round = 0; round < 6; round++) {
-    const [fresh] = await tx.select().from(accounts).where(eq(accounts.id, account.id));
-    lines = (await rateAccount(tx, fresh, catalog, now)).lines;
+    const acct = fresh ?? (await selectAccount(tx, account.id));
+    fresh = null;
+    const rated = await rateAccount(tx, acct, catalog, now, { instances: insts ?? undefined, periods });
+    lines = rated.lines;
+    if (rated.periods) periods = true;
     // The quota comes from last cycle's rated lines: on a first run they exist only now.
-    if (round === 0) await refreshSuspensionQuota(tx, fresh, now);
-    const r = await settleDueLines(tx, account.id, now);
+    if (round === 0) await refreshSuspensionQuota(tx, acct, now);
+    const r = await settleDueLines(tx, account.id, now, { periods, instruments });
     settled += r.settled;
     if (!r.overdueAt && !r.paygStopAt) break;
+    insts = null;
     if (r.overdueAt) {
       overdueAt = r.overdueAt;
       await onAccountOverdue(tx, account.id, r.overdueAt);
     }
     if (r.paygStopAt) await onPaygStopped(tx, account.id, r.paygStopAt);
   }
-  // Outstanding paid down within the credit limit by other means: no longer overdue.
-  await clearOverdueIfPaidDown(tx, account.id, now);
+  // Outstanding paid down within the credit limit by other means: no longer overdue (only an overdue account can be).
+  if ((known.account.overdueSince || overdueAt) && (await clearOverdueIfPaidDown(tx, account.id, now))) insts = null;
   // ── overdue timelines (lib/overdue) for states entered in this run: releases after restriction, overdue or retention ──
-  if ((await advanceTimelines(tx, account.id, now)).some((t) => t.to === "released")) {
+  if ((await advanceTimelines(tx, account.id, now, await current())).some((t) => t.to === "released")) {
     // A release ends billing at its instant: rate again so nothing runs past it.
-    const [fresh] = await tx.select().from(accounts).where(eq(accounts.id, account.id));
-    lines = (await rateAccount(tx, fresh, catalog, now)).lines;
-    const r = await settleDueLines(tx, account.id, now);
+    const acct = await selectAccount(tx, account.id);
+    const rated = await rateAccount(tx, acct, catalog, now, { periods });
+    lines = rated.lines;
+    if (rated.periods) periods = true;
+    const r = await settleDueLines(tx, account.id, now, { periods, instruments });
     settled += r.settled;
     if (r.overdueAt) await onAccountOverdue(tx, account.id, (overdueAt = r.overdueAt));
     if (r.paygStopAt) await onPaygStopped(tx, account.id, r.paygStopAt);
   }
-  const [end] = await tx.select().from(accounts).where(eq(accounts.id, account.id));
-  await evaluateAlerts(tx, end, now);
+  if (known.alertRules) await evaluateAlerts(tx, await selectAccount(tx, account.id), now);
   await tx.update(accounts).set({ jobsRunUntil: now }).where(eq(accounts.id, account.id));
   return { accountId: account.id, lines, settled, overdueAt };
+}
+
+async function selectAccount(tx: Tx, id: string): Promise<Account> {
+  const [a] = await tx.select().from(accounts).where(eq(accounts.id, id));
+  return a;
+}
+
+async function policyInstances(tx: Tx, accountId: string): Promise<PolicyInstance[]> {
+  const rows = await tx
+    .select({ instance: instances, overduePolicy: products.overduePolicy })
+    .from(instances)
+    .innerJoin(products, eq(products.id, instances.productId))
+    .where(eq(instances.accountId, accountId));
+  return rows.map((r) => ({ ...r.instance, overduePolicy: r.overduePolicy }));
 }
 
 /**
@@ -77,7 +121,15 @@ export async function runAccountJobs(tx: Tx, account: Account, catalog: Catalog,
  */
 export async function runJobs(
   db: Db,
-  opts: { now: Date | ((a: Account) => Date); accountIds?: string[]; log?: (s: string) => void; concurrency?: number },
+  opts: {
+    now: Date | ((a: Account) => Date);
+    accountIds?: string[];
+    log?: (s: string) => void;
+    concurrency?: number;
+    /** A progress line (done / total, rate, time left) every `progressEveryMs` (default 5 s) and at the end. */
+    progress?: (line: string) => void;
+    progressEveryMs?: number;
+  },
 ): Promise<AccountJobResult[]> {
   const catalog = await catalogFromDb(db);
   // The account ids first (the one cross-account read), then each account by its id:
@@ -94,6 +146,7 @@ export async function runJobs(
   const failures: { accountId: string; error: unknown }[] = [];
   let next = 0;
   let done = 0;
+  const tick = opts.progress ? progressReporter(targets.length, opts.progress, opts.progressEveryMs) : () => {};
   const worker = async () => {
     while (next < targets.length) {
       const i = next++;
@@ -107,6 +160,7 @@ export async function runJobs(
         // One account's failure (its transaction rolled back) must not stop the others' billing.
         failures.push({ accountId: account.id, error });
         opts.log?.(`[${++done}/${targets.length}] ${account.id}: FAILED, nothing written: ${(error as Error).message}`);
+        tick(false);
         continue;
       }
       results[i] = r;
@@ -114,6 +168,7 @@ export async function runJobs(
         `[${++done}/${targets.length}] ${account.id}: ${r.lines} lines rated, ${r.settled} settled` +
           `${r.overdueAt ? `, overdue since ${r.overdueAt.toISOString()}` : ""} (${Date.now() - t0} ms)`,
       );
+      tick(true);
     }
   };
   const workers = Math.max(1, Math.min(Math.trunc(opts.concurrency ?? 1), targets.length));

@@ -19,6 +19,11 @@ export interface ExpiryResult {
   expired: number;
 }
 
+/** The instances renewAtExpiry acts on at `now` (the same test as its query), for callers that hold them already. */
+export function dueForRenewal(inst: Pick<Instance, "billingMethod" | "status" | "releasedAt" | "expiresAt">, now: Date): boolean {
+  return inst.billingMethod === "subscription" && (inst.status === "active" || inst.status === "restricted") && inst.releasedAt === null && inst.expiresAt !== null && inst.expiresAt <= now;
+}
+
 export async function renewAtExpiry(tx: Tx, accountId: string, catalog: Catalog, now: Date): Promise<ExpiryResult> {
   const account = await lockAccount(tx, accountId);
   const due = await tx

@@ -145,7 +145,13 @@ Object.assign(COMMANDS, {
       const now = instant(values.now, "now");
       const account = str(values.account);
       const t0 = Date.now();
-      const results = await runJobs(handle.db, { now, accountIds: account ? [account] : undefined, log, concurrency: jobsConcurrency(handle.kind) });
+      const results = await runJobs(handle.db, {
+        now,
+        accountIds: account ? [account] : undefined,
+        log,
+        concurrency: jobsConcurrency(handle.kind),
+        ...(account ? {} : { progress: log }),
+      });
       if (account && !results.length) throw new NotFoundError(`Account ${account} does not exist.`);
       log(`Jobs ran up to ${now.toISOString()} for ${results.length} account(s) in ${Date.now() - t0} ms.`);
     },

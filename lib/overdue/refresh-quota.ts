@@ -4,7 +4,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { accounts, billLines, type Account } from "@/db/schema";
 import { cycleOf, shiftCycle } from "@/lib/billing/cycle";
-import { toFixedString } from "@/lib/money";
+import { dec, toFixedString } from "@/lib/money";
 import { suspensionQuota } from "@/lib/billing/overdue-quota";
 
 export async function refreshSuspensionQuota(tx: Tx, account: Account, now: Date): Promise<string> {
@@ -14,6 +14,7 @@ export async function refreshSuspensionQuota(tx: Tx, account: Account, now: Date
     .from(billLines)
     .where(and(eq(billLines.accountId, account.id), eq(billLines.billingCycle, last), eq(billLines.billingMethod, "payg")));
   const quota = toFixedString(suspensionQuota([row.spent]));
-  await tx.update(accounts).set({ suspensionQuota: quota }).where(eq(accounts.id, account.id));
+  // Same cycle, same value: most runs have nothing to write.
+  if (!dec(account.suspensionQuota).equals(quota)) await tx.update(accounts).set({ suspensionQuota: quota }).where(eq(accounts.id, account.id));
   return quota;
 }

@@ -10,7 +10,12 @@ import { outstandingTotal } from "@/lib/billing/settlement";
 import { dueTransitions, onOverdueStart, overdueRule, type Transition } from "./machine";
 import { policyFor, type OverdueRule } from "./policies";
 
-type Row = Instance & { overduePolicy: string };
+/** An instance with its product's overdue policy. */
+export type PolicyInstance = Instance & { overduePolicy: string };
+type Row = PolicyInstance;
+
+/** Not released: what the timelines and overdue act on. */
+export const isLive = (i: Pick<Instance, "status" | "releasedAt">) => i.status !== "released" && i.releasedAt === null;
 
 async function liveInstances(tx: Tx, accountId: string): Promise<Row[]> {
   const rows = await tx
@@ -52,9 +57,10 @@ export async function onPaygStopped(tx: Tx, accountId: string, at: Date): Promis
 }
 
 /** Run the timelines up to `now`: releases after restriction, overdue or retention; package ends. */
-export async function advanceTimelines(tx: Tx, accountId: string, now: Date): Promise<Transition[]> {
+/** `known`: the account's instances as just read in this transaction (the billing jobs), not read again. */
+export async function advanceTimelines(tx: Tx, accountId: string, now: Date, known?: PolicyInstance[]): Promise<Transition[]> {
   const done: Transition[] = [];
-  for (const inst of await liveInstances(tx, accountId)) {
+  for (const inst of known ? known.filter(isLive) : await liveInstances(tx, accountId)) {
     const policy = policyFor(inst.overduePolicy);
     let cur = inst;
     for (const t of dueTransitions(inst, policy, now)) {

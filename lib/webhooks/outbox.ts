@@ -19,16 +19,32 @@ export const WEBHOOK_EVENT_TYPES = [
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
+type Endpoint = { id: string; events: string[] };
+const known = new WeakMap<DbOrTx, Map<string, Endpoint[]>>();
+
+/**
+ * The account's enabled endpoints, read once by a caller that runs many steps
+ * in one transaction and writes no endpoint in it (the billing jobs): the
+ * events of that transaction use them instead of reading them again.
+ */
+export function knowEndpoints(tx: DbOrTx, accountId: string, endpoints: Endpoint[]): void {
+  const byAccount = known.get(tx) ?? new Map<string, Endpoint[]>();
+  byAccount.set(accountId, endpoints);
+  known.set(tx, byAccount);
+}
+
 /**
  * Record an event for the account's endpoints. `occurredAt` is the billing
  * instant (test clock); deliveries are due at once in wall-clock time. With no
  * endpoint subscribed to the type nothing is written (the jobs emit often).
  */
 export async function emitEvent(tx: DbOrTx, accountId: string, type: WebhookEventType, data: Record<string, unknown>, occurredAt: Date): Promise<string | null> {
-  const endpoints = await tx
-    .select({ id: webhookEndpoints.id, events: webhookEndpoints.events })
-    .from(webhookEndpoints)
-    .where(and(eq(webhookEndpoints.accountId, accountId), eq(webhookEndpoints.enabled, true)));
+  const endpoints =
+    known.get(tx)?.get(accountId) ??
+    (await tx
+      .select({ id: webhookEndpoints.id, events: webhookEndpoints.events })
+      .from(webhookEndpoints)
+      .where(and(eq(webhookEndpoints.accountId, accountId), eq(webhookEndpoints.enabled, true))));
   const targets = endpoints.filter((e) => e.events.includes(type));
   if (!targets.length) return null;
   const id = sortableId("evt");

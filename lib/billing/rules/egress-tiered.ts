@@ -112,7 +112,11 @@ export function rateEgress(input: { records: readonly EgressRecord[]; tiers: rea
   const lines = [...byKey.values()].sort((a, b) => cmp(a.day, b.day) || cmp(a.instanceId, b.instanceId) || cmp(a.network, b.network));
 
   const byDay = new Map<Day, EgressLine[]>();
-  for (const l of lines) byDay.set(l.day, [...(byDay.get(l.day) ?? []), l]);
+  for (const l of lines) {
+    const group = byDay.get(l.day);
+    if (group) group.push(l);
+    else byDay.set(l.day, [l]);
+  }
   let cycle = "";
   let cumulative = dec(0);
   let billed = dec(0); // round(tiered(cumulative)) so far this cycle

@@ -135,7 +135,9 @@ export function phoneDayLines(periods: readonly PhonePeriod[], tz: string = DEFA
   const byDay = new Map<Day, PhonePeriod[]>();
   for (const p of periods) {
     const day = dayOf(p.dueAt, tz);
-    byDay.set(day, [...(byDay.get(day) ?? []), p]);
+    const group = byDay.get(day);
+    if (group) group.push(p);
+    else byDay.set(day, [p]);
   }
   return [...byDay.keys()].sort().map((day) => {
     const ps = byDay.get(day)!;

@@ -118,24 +118,26 @@ export function uniteLayers(intervals: readonly LayerInterval[], until: Date): U
 /** Per-day GB-month lines for one registry/bucket, sorted by day. */
 export function rateStorage(input: StorageInput): StorageDayLine[] {
   const tz = input.tz ?? DEFAULT_TZ;
-  const mbMs = new Map<Day, Decimal>();
-  const add = (day: Day, v: Decimal) => mbMs.set(day, (mbMs.get(day) ?? dec(0)).plus(v));
+  // MB × ms are whole numbers: summed exactly as BigInt, one Decimal per day.
+  const mbMs = new Map<Day, bigint>();
+  const add = (day: Day, v: bigint) => mbMs.set(day, (mbMs.get(day) ?? 0n) + v);
   const window = input.cycle ? dayBounds(`${input.cycle}-01`, tz).start.getTime() : -Infinity;
 
   for (const u of uniteLayers(input.intervals, input.until)) {
+    const mb = BigInt(u.mb.toFixed(0));
     // Days before the wanted cycle are skipped, but the round-up still sees the
     // whole interval, so the figures match a rating of every day.
     let cursor = Math.max(u.start, window);
     while (cursor < u.end) {
       const day = dayOf(new Date(cursor), tz);
       const pieceEnd = Math.min(dayBounds(day, tz).end.getTime(), u.end);
-      add(day, u.mb.times(pieceEnd - cursor));
+      add(day, mb * BigInt(pieceEnd - cursor));
       cursor = pieceEnd;
     }
     if (!u.open) {
       const elapsed = u.end - u.start;
       const extra = Math.ceil(elapsed / HOUR_MS) * HOUR_MS - elapsed;
-      if (extra > 0) add(dayOf(new Date(u.end - 1), tz), u.mb.times(extra));
+      if (extra > 0) add(dayOf(new Date(u.end - 1), tz), mb * BigInt(extra));
     }
   }
 
@@ -146,7 +148,7 @@ export function rateStorage(input: StorageInput): StorageDayLine[] {
     const dim = daysInCycle(cycle);
     const start = dayBounds(day, tz).start;
     const unitPrice = dec(typeof input.pricePerGbMonth === "function" ? input.pricePerGbMonth(start) : input.pricePerGbMonth);
-    const mbSeconds = mbMs.get(day)!.div(1000);
+    const mbSeconds = dec(mbMs.get(day)!.toString()).div(1000);
     const denominator = dec(MB_PER_GB * 86400 * dim);
     lines.push({
       day,
@@ -168,7 +170,11 @@ export const storageGbMonthRule = defineRule({
   select: "usage-intervals",
   rate(ctx, item, rows) {
     const byInstance = new Map<string, UsageInterval[]>();
-    for (const r of rows) byInstance.set(r.inst.id, [...(byInstance.get(r.inst.id) ?? []), r]);
+    for (const r of rows) {
+      const group = byInstance.get(r.inst.id);
+      if (group) group.push(r);
+      else byInstance.set(r.inst.id, [r]);
+    }
     const lines: LineDraft[] = [];
     for (const group of byInstance.values()) {
       const inst = group[0].inst;
