@@ -16,7 +16,7 @@ import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { KEPT_TABLES, LINE_AMOUNT_COLUMNS, keepLineTotals, keyFromLine } from "@/lib/billing/line-totals";
 import { runJobs } from "@/lib/jobs/run";
 import { fixedClock, realClock, setSystemClock } from "@/lib/clock";
-import { listBillLines, NO_GROUP } from "@/lib/data/bill-lines";
+import { listBillLines, NO_GROUP, UNTAGGED } from "@/lib/data/bill-lines";
 import { getAccountSummary, getBill, listBills } from "@/lib/data/bills";
 import { OPERATOR, type Caller } from "@/lib/data/caller";
 import { createAccount, createApiKey } from "@/lib/data/operator";
@@ -103,11 +103,11 @@ describe("kept bill-line totals", () => {
 
   /**
    * Every view that reads the kept totals answers exactly as when it sums the
-   * lines: a filter on "no resource group" (every line here) makes it scan them.
+   * lines: a filter on "without the tag never-set" (every line here) makes it scan them.
    */
   async function viewsAgree(A: string) {
     const caller: Caller = { kind: "user", accountId: A, userId: "u", role: "admin", email: "u@example.com", name: "U" };
-    const scan = { resourceGroup: NO_GROUP };
+    const scan = { tagKey: "never-set", tagValue: UNTAGGED };
     for (const cycle of ["2026-01", "2026-02"]) {
       const options: Record<string, string>[] = [
         {},
