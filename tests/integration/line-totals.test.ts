@@ -225,7 +225,8 @@ describe("kept bill-line totals", () => {
         const [{ n }] = await query<{ n: number }>(db(), sql`select count(*)::int as n from bill_lines where account_id = ${A}`);
         if (steps.some((s) => s.kind === "jobs" && s.days > 0)) expect(n).toBeGreaterThan(0);
       }),
-      { numRuns: 12 },
+      // A fixed seed: CI runs the same twelve histories (FC_SEED=random explores new ones).
+      { numRuns: 12, ...(process.env.FC_SEED === "random" ? {} : { seed: Number(process.env.FC_SEED ?? 20261130) }) },
     );
   });
 
