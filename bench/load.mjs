@@ -1,7 +1,8 @@
 // `npm run bench:load` (through bench/load.sh, which starts two web servers, two
 // workers and nginx): 50 readers mixing pages and API reads plus one writer
 // ingesting 1,000-record usage batches, first against one server directly, then
-// against both through nginx. Prints requests/s, latency percentiles (autocannon
+// against both through nginx. Before that, each page and API read alone (4
+// connections), as the page targets are stated. Prints requests/s, latency percentiles (autocannon
 // has p97.5, not p95), errors, and records accepted vs stored.
 // Env: BASE (nginx), WEB1, API_KEY, DATABASE_URL (from scripts/two-servers.sh);
 // LOAD_SECONDS (60), LOAD_READERS (50).
@@ -105,6 +106,34 @@ async function run(label, base) {
   };
 }
 
+/**
+ * Each request alone against one server: 4 connections for 10 s (PAGE_SECONDS), as the page targets
+ * are stated (Billing Details ≥ 60 req/s, Overview ≥ 100 req/s, page HTML ≤ 100 KB for 50 rows).
+ */
+async function pages(base) {
+  const cookie = await signIn(base);
+  const auth = { authorization: `Bearer ${API_KEY}` };
+  const list = [
+    ["Billing Details page (50 rows)", `/bill-details?tab=details&billingCycle=${cycle}`, { cookie }],
+    ["Overview page", "/overview", { cookie }],
+    ["GET /api/v1/bill-lines (50 rows)", `/api/v1/bill-lines?billingCycle=${cycle}&limit=50`, auth],
+    ["GET /api/v1/account", "/api/v1/account", auth],
+    ["GET /api/v1/openapi.json (no database)", "/api/v1/openapi.json", {}],
+  ];
+  const out = [];
+  for (const [label, path, headers] of list) {
+    const body = await (await fetch(base + path, { headers })).text();
+    const r = await autocannon({ url: base + path, connections: 4, duration: Number(process.env.PAGE_SECONDS ?? 10), headers });
+    out.push({ label, reqPerSec: r.requests.average, p50: r.latency.p50, p97_5: r.latency.p97_5, bytes: Buffer.byteLength(body), errors: r.errors + r.timeouts + r.non2xx });
+  }
+  console.log(`\nEach request alone, 4 connections, ${process.env.PAGE_SECONDS ?? 10} s, one server; load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+  console.log("| request | req/s | p50 ms | p97.5 ms | response bytes | errors |");
+  console.log("| --- | --- | --- | --- | --- | --- |");
+  for (const r of out) console.log(`| ${r.label} | ${r.reqPerSec.toFixed(1)} | ${r.p50} | ${r.p97_5} | ${r.bytes.toLocaleString("en")} | ${r.errors} |`);
+  return out.some((r) => r.errors > 0);
+}
+
+const pageErrors = await pages(WEB1);
 const rows = [await run("one server", WEB1), await run("two servers (nginx)", BASE)];
 console.log(`\n${readers} readers + 1 writer, ${seconds} s each; ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 console.log("| target | req/s | p50 ms | p90 ms | p97.5 ms | p99 ms | read errors | batches | writer errors | records accepted | records stored |");
@@ -112,6 +141,6 @@ console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 for (const r of rows) {
   console.log(`| ${r.label} | ${r.reqPerSec.toFixed(1)} | ${r.p50} | ${r.p90} | ${r.p97_5} | ${r.p99} | ${r.errors} | ${r.batches} | ${r.writerErrors} | ${r.accepted} | ${r.stored} |`);
 }
-const bad = rows.some((r) => r.errors > 0 || r.writerErrors > 0 || r.accepted !== r.stored);
+const bad = pageErrors || rows.some((r) => r.errors > 0 || r.writerErrors > 0 || r.accepted !== r.stored);
 if (bad) console.log("FAIL: errors, or records stored differ from records accepted.");
 process.exit(bad ? 1 : 0);

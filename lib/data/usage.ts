@@ -101,7 +101,8 @@ async function storedHashes(db: DbOrTx, accountId: string, ids: readonly string[
   if (!ids.length) return new Map();
   const rows = await query<{ id: string; content_hash: string }>(
     db,
-    sql`select id, content_hash from usage_records where account_id = ${accountId} and id = any(${textArray(ids)})`,
+    // One primary-key probe per id: with `id = any(…)` the planner may read the whole account when its statistics lag a fast ingest.
+    sql`select r.id, r.content_hash from unnest(${textArray(ids)}) as n(id) join usage_records r on r.account_id = ${accountId} and r.id = n.id`,
   );
   return new Map(rows.map((r) => [r.id, r.content_hash]));
 }
