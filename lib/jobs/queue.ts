@@ -137,6 +137,9 @@ export async function fanOutTick(boss: PgBoss, db: Db, log: (s: string) => void,
   return ids.length;
 }
 
+/** Account jobs a worker slot fetches at once (each still completed or failed on its own). */
+export const ACCOUNT_BATCH = 16;
+
 export interface WorkerOptions {
   /** Account jobs run at once in this process. */
   concurrency?: number;
@@ -155,16 +158,22 @@ export async function startQueueWorker(boss: PgBoss, db: Db, opts: WorkerOptions
     const n = await fanOutTick(boss, db, log, job.data.accountIds);
     log(`Billing tick: ${n} account job(s) queued.`);
   });
+  // pg-boss waits out the polling interval after every fetch, even a full one: one job per fetch
+  // would cap a worker slot at one account per interval. A slot fetches up to ACCOUNT_BATCH jobs and
+  // settles each on its own (completed with its output, or failed for a retry), so one account's
+  // failure never touches the others of its batch.
   for (let i = 0; i < Math.max(1, opts.concurrency ?? 2); i++) {
-    await boss.work<{ accountId: string }>(ACCOUNT_QUEUE, { pollingIntervalSeconds }, async ([job]) => {
-      const t0 = Date.now();
-      try {
-        const out = await runQueuedAccount(db, job.data.accountId, name);
-        log(`${job.data.accountId}: ${out.lines ?? 0} lines rated, ${out.settled ?? 0} settled (${Date.now() - t0} ms)`);
-        return out;
-      } catch (e) {
-        if (!(e instanceof AccountBusyError)) log(`${job.data.accountId}: FAILED, nothing written: ${(e as Error).message}`);
-        throw e;
+    await boss.work<{ accountId: string }>(ACCOUNT_QUEUE, { pollingIntervalSeconds, batchSize: ACCOUNT_BATCH }, async (jobs) => {
+      for (const job of jobs) {
+        const t0 = Date.now();
+        try {
+          const out = await runQueuedAccount(db, job.data.accountId, name);
+          log(`${job.data.accountId}: ${out.lines ?? 0} lines rated, ${out.settled ?? 0} settled (${Date.now() - t0} ms)`);
+          await boss.complete(ACCOUNT_QUEUE, job.id, out);
+        } catch (e) {
+          if (!(e instanceof AccountBusyError)) log(`${job.data.accountId}: FAILED, nothing written: ${(e as Error).message}`);
+          await boss.fail(ACCOUNT_QUEUE, job.id, { message: (e as Error).message });
+        }
       }
     });
   }

@@ -14,7 +14,7 @@ import { migrateDatabase, openDatabase, query, type DbHandle } from "@/db/client
 import { hasCitus } from "@/db/citus";
 import { accounts, instances, ledgerEntries } from "@/db/schema";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
-import { ACCOUNT_LOCK_SPACE, ACCOUNT_QUEUE, AccountBusyError, QUEUE_SCHEMA, enqueueTick, openQueue, runQueuedAccount } from "@/lib/jobs/queue";
+import { ACCOUNT_BATCH, ACCOUNT_LOCK_SPACE, ACCOUNT_QUEUE, AccountBusyError, QUEUE_SCHEMA, enqueueTick, openQueue, runQueuedAccount } from "@/lib/jobs/queue";
 import { runJobs } from "@/lib/jobs/run";
 
 const N = 200;
@@ -212,7 +212,8 @@ describe("billing jobs on the queue, two worker processes (PostgreSQL)", () => {
     const w3 = await startWorker(url(), "w3");
     workers.push(w3);
 
-    // Hold every account row: w3's two runs stop mid-transaction at their first write to their account.
+    // Hold every account row: w3's two runs (one per slot) stop mid-transaction at their first write to
+    // their account; the rest of each slot's batch waits behind them, fetched and held by w3.
     const holder = postgres(url(), { max: 1, onnotice: () => {} });
     let release!: () => void;
     const released = new Promise<void>((r) => (release = r));
@@ -222,9 +223,9 @@ describe("billing jobs on the queue, two worker processes (PostgreSQL)", () => {
       await released;
     });
     expect(await enqueueTick(web1, 1, { accountIds: ids })).not.toBeNull();
-    const stuck = await until("w3 mid-job on two accounts", async () => {
+    const stuck = await until("w3 holding two batches of account jobs", async () => {
       const active = (await accountJobs(h, since)).filter((j) => j.state === "active");
-      return active.length === 2 && active.map((j) => j.key);
+      return active.length === Math.min(ids.length, 2 * ACCOUNT_BATCH) && active.map((j) => j.key);
     });
     // Started: within moments each reaches a write to its account and waits there.
     await new Promise((r) => setTimeout(r, 1500));
