@@ -486,6 +486,8 @@ export const billLineTotals = pgTable(
       name: "bill_line_totals_pkey",
       columns: [t.accountId, t.billingCycle, t.billDate, t.productId, t.billingMethod, t.lineType, t.regionId, t.billableItemId, t.productDetail],
     }),
+    // The forecast's run-rate window is a range of days whatever cycle its lines are in.
+    index("bill_line_totals_account_day_idx").on(t.accountId, t.billDate),
   ],
 );
 

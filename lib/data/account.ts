@@ -1,7 +1,7 @@
 import "server-only";
-import { and, asc, eq, gt, ne, sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
-import { accounts, billLines, coupons, instances, ledgerEntries, products, users, vouchers } from "@/db/schema";
+import { and, asc, eq, ne, sql } from "drizzle-orm";
+import { getDb, query } from "@/db/client";
+import { accounts, coupons, instances, ledgerEntries, products, users, vouchers } from "@/db/schema";
 import { accountNow } from "@/lib/clock";
 import { dec, roundMoney } from "@/lib/money";
 import { blockedActions, nextEvent } from "@/lib/overdue/machine";
@@ -9,6 +9,7 @@ import { DAY_MS, policyFor } from "@/lib/overdue/policies";
 import { QUOTA_FORMULA } from "@/lib/billing/overdue-quota";
 import { NotFoundError } from "@/lib/errors";
 import { tenantOf, type Caller } from "./caller";
+import { keptOutstanding } from "./line-totals";
 
 export async function getAccount(caller: Caller, accountId?: string) {
   const id = tenantOf(caller, accountId);
@@ -60,10 +61,7 @@ export async function getOverdueStatus(caller: Caller, accountId?: string) {
       .innerJoin(products, eq(products.id, instances.productId))
       .where(and(eq(instances.accountId, account.id), ne(instances.status, "released")))
       .orderBy(asc(products.name), asc(instances.id)),
-    db
-      .select({ total: sql<string>`coalesce(sum(${billLines.outstandingAmount}), 0)` })
-      .from(billLines)
-      .where(and(eq(billLines.accountId, account.id), gt(billLines.outstandingAmount, "0"))),
+    query<{ total: string }>(db, sql`SELECT ${keptOutstanding(account.id)}::text AS total`),
   ]);
   const overdue = account.overdueSince !== null;
   const resources = rows.map(({ instance, productName, overduePolicy }) => {
@@ -106,7 +104,7 @@ export async function getConsoleShell(caller: Caller, accountId?: string) {
     .select({
       account: accounts,
       owed: sql<string | null>`case when ${accounts.overdueSince} is not null then
-        (select coalesce(sum(outstanding_amount), 0)::text from bill_lines where account_id = ${id} and outstanding_amount > 0) end`,
+        ${keptOutstanding(id)}::text end`,
       unread: sql<number>`(select count(*)::int from alerts a where a.account_id = ${id} and a.created_at >
         coalesce((select r.read_until from alert_reads r where r.account_id = ${id} and r.user_id = ${userId}), '-infinity'::timestamptz))`,
     })

@@ -1,0 +1,1 @@
+CREATE INDEX "bill_line_totals_account_day_idx" ON "bill_line_totals" USING btree ("account_id","bill_date");
