@@ -7,10 +7,10 @@
 // the same totals from lines stored before.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { readFile } from "node:fs/promises";
 import { query, type DbOrTx } from "@/db/client";
-import { billLines, instances } from "@/db/schema";
+import { accounts, billLines, instances } from "@/db/schema";
 import { POST } from "@/app/api/v1/usage/route";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { KEPT_TABLES, LINE_AMOUNT_COLUMNS, keepLineTotals, keyFromLine } from "@/lib/billing/line-totals";
@@ -29,6 +29,7 @@ import { getOverview } from "@/lib/data/views/overview";
 import { getSummary } from "@/lib/data/views/summary";
 import { toFixedString } from "@/lib/money";
 import { uniq, useTestDatabase } from "./db";
+import { expectSpendEqualsLines } from "./spend-from-lines";
 
 const DAY = 86_400_000;
 const START = new Date("2026-01-01T00:00:00Z").getTime();
@@ -164,6 +165,10 @@ describe("kept bill-line totals", () => {
     // The account's outstanding from the kept totals is the lines' own.
     const [{ s }] = await query<{ s: string }>(db(), sql`select coalesce(sum(round(outstanding_amount, 2)), 0)::text as s from bill_lines where account_id = ${A}`);
     expect((await getAccountSummary(caller)).outstanding.billLines).toBe(toFixedString(s));
+    // The forecast, budget spend, available credit and the shell's outstanding read the kept totals too.
+    const [account] = await db().select().from(accounts).where(eq(accounts.id, A));
+    const at = (days: number) => new Date(START + days * DAY + 5 * 3_600_000);
+    await expectSpendEqualsLines(db(), account, [at(1), at(9), at(33), at(40)], ["2026-01", "2026-02"], ["nat-gateway", "oss", "cloud-phone"]);
   }
 
   it("equal a GROUP BY over the lines after every rating, settlement, top-up, late usage and adjustment", async () => {
