@@ -10,7 +10,7 @@ import type { SQL } from "drizzle-orm";
 import { acquireDbLock, defaultPgliteDir, type DbLock } from "@/lib/db-lock";
 import * as schema from "./schema";
 import { hasCitus, migrateCitus } from "./citus";
-import { copyRowsText, inlineStatement } from "./copy-out";
+import { copyRowsBytes, inlineStatement } from "./copy-out";
 
 export { defaultPgliteDir };
 
@@ -31,10 +31,10 @@ export interface DbHandle {
   /** The same COPY inside `tx` (a transaction of this handle's db), so it commits or rolls back with it. */
   copyRowsIn(tx: Tx, table: string, columns: string[], rows: AsyncIterable<string[]> | string[][]): Promise<number>;
   /**
-   * PostgreSQL only: the one-column rows of `statement` through COPY … TO STDOUT, as text chunks
-   * (db/copy-out.ts); null when its parameters cannot be written as literals.
+   * PostgreSQL only: the one-column rows of `statement` through COPY … TO STDOUT, their values
+   * concatenated in UTF-8 byte chunks (db/copy-out.ts); null when its parameters cannot be written as literals.
    */
-  copyOut?(statement: SQL): AsyncIterable<string> | null;
+  copyOut?(statement: SQL): AsyncIterable<Uint8Array> | null;
 }
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
@@ -100,7 +100,7 @@ async function openPostgres(databaseUrl: string, onQuery?: (text: string, params
         let done = false;
         try {
           // Not destroyed when the reader leaves early: the finally below must drain it.
-          yield* copyRowsText(readable.iterator({ destroyOnReturn: false }));
+          yield* copyRowsBytes(readable.iterator({ destroyOnReturn: false }));
           done = true;
           resumeAfterCopy(readable);
         } finally {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { sql } from "drizzle-orm";
-import { copyRowsText, inlineStatement, unescapeCopyField } from "./copy-out";
+import { copyRowsBytes, copyRowsText, inlineStatement, unescapeCopyField } from "./copy-out";
 
 /** COPY's text format for one field (PostgreSQL's CopyAttributeOutText). */
 function escapeCopy(s: string): string {
@@ -45,5 +45,30 @@ describe("copyRowsText", () => {
   });
   it("refuses output that ends inside a row", async () => {
     await expect(collect([new TextEncoder().encode("a\nb")])).rejects.toThrow(/inside a row/);
+  });
+});
+
+describe("copyRowsBytes", () => {
+  it("gives back the rows' values as UTF-8 bytes, whatever the chunk boundaries (also inside a character or an escape)", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.string({ unit: "binary" }), { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 6 }), async (rows, cuts) => {
+        const bytes = new TextEncoder().encode(rows.map((r) => `${escapeCopy(r)}\n`).join(""));
+        const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+        async function* gen() {
+          yield* [0, ...at].map((from, i) => bytes.subarray(from, i < at.length ? at[i] : bytes.length));
+        }
+        const parts: Uint8Array[] = [];
+        for await (const b of copyRowsBytes(gen())) parts.push(b);
+        expect(Buffer.concat(parts)).toEqual(Buffer.from(rows.join(""), "utf8"));
+      }),
+    );
+  });
+  it("refuses output that ends inside a row or an escape", async () => {
+    for (const text of ["a\nb", "a\n\\"]) {
+      const run = async () => {
+        for await (const _ of copyRowsBytes((async function* () { yield new TextEncoder().encode(text); })())) void _;
+      };
+      await expect(run()).rejects.toThrow(/inside a row/);
+    }
   });
 });

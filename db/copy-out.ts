@@ -30,23 +30,53 @@ export function unescapeCopyField(s: string): string {
   return s.indexOf("\\") < 0 ? s : s.replace(/\\(.)/g, (_, c: string) => UNESCAPE[c] ?? c);
 }
 
-/** COPY text output (chunks of bytes) → the rows' values concatenated, chunk by chunk. */
+/** Each byte after a backslash in COPY's text format → the byte it stands for (itself unless a control-character escape). */
+const UNESCAPE_BYTE = Uint8Array.from({ length: 256 }, (_, b) => {
+  const c = String.fromCharCode(b);
+  return c in UNESCAPE ? UNESCAPE[c].charCodeAt(0) : b;
+});
+const BACKSLASH = 0x5c;
+const NEWLINE = 0x0a;
+
+/**
+ * COPY text output (chunks of bytes) → the rows' values concatenated, as bytes,
+ * chunk by chunk. Byte-wise is exact for UTF-8: a backslash or newline byte is
+ * never part of a multi-byte character. No text decoding, splitting or
+ * re-encoding per row: one pass over each chunk.
+ */
+export async function* copyRowsBytes(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  let escaped = false; // the last chunk ended on a backslash
+  let inRow = false;
+  for await (const chunk of chunks) {
+    const out = new Uint8Array(chunk.length);
+    let o = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i];
+      if (escaped) {
+        out[o++] = UNESCAPE_BYTE[b];
+        escaped = false;
+        inRow = true;
+      } else if (b === BACKSLASH) {
+        escaped = inRow = true;
+      } else if (b === NEWLINE) {
+        inRow = false; // a row's end: an unescaped newline is never part of a value
+      } else {
+        out[o++] = b;
+        inRow = true;
+      }
+    }
+    if (o) yield out.subarray(0, o);
+  }
+  if (escaped || inRow) throw new Error("COPY output ended inside a row");
+}
+
+/** The same as text: COPY text output → the rows' values concatenated, chunk by chunk. */
 export async function* copyRowsText(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder();
-  let carry = "";
-  for await (const chunk of chunks) {
-    const text = carry + decoder.decode(chunk, { stream: true });
-    const end = text.lastIndexOf("\n");
-    if (end < 0) {
-      carry = text;
-      continue;
-    }
-    carry = text.slice(end + 1);
-    const rows = text.slice(0, end).split("\n");
-    let out = "";
-    for (const r of rows) out += unescapeCopyField(r);
-    yield out;
+  for await (const bytes of copyRowsBytes(chunks)) {
+    const text = decoder.decode(bytes, { stream: true });
+    if (text) yield text;
   }
-  carry += decoder.decode();
-  if (carry) throw new Error("COPY output ended inside a row");
+  const rest = decoder.decode();
+  if (rest) yield rest;
 }

@@ -5,7 +5,8 @@ const encoder = new TextEncoder();
 
 export class ExportCancelled extends Error {}
 
-export type Write = (chunk: string) => Promise<void>;
+/** Text is encoded as UTF-8; bytes (already UTF-8) are sent as they are. */
+export type Write = (chunk: string | Uint8Array) => Promise<void>;
 
 export function textStream(produce: (write: Write) => Promise<void>, highWaterMark = 8): ReadableStream<Uint8Array> {
   let wake: (() => void) | null = null;
@@ -19,7 +20,7 @@ export function textStream(produce: (write: Write) => Promise<void>, highWaterMa
       start(controller) {
         const write: Write = async (chunk) => {
           if (cancelled) throw new ExportCancelled();
-          controller.enqueue(encoder.encode(chunk));
+          controller.enqueue(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
           while (!cancelled && (controller.desiredSize ?? 1) <= 0) await new Promise<void>((r) => (wake = r));
           if (cancelled) throw new ExportCancelled();
         };

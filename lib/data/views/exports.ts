@@ -59,9 +59,17 @@ function detailCellExpr(c: DetailColumn, words: CsvHeaderWords): string {
 
 /** The Billing Details export's statement (one ready CSV line per row) and header; the benchmark COPYs the same statement. */
 export async function billLinesExportSql(caller: Caller, input: unknown, accountId?: string, words = EN) {
-  const account = await getAccount(caller, accountId);
-  const q = parseInput(billLinesQuerySchema, queryInput(input));
-  const chosen = resolveColumns(q.columns ?? (await getColumnPreference(caller, "bill-details")));
+  // The account and the saved column choice in one round trip's time; an unknown account still fails first.
+  const accountRead = getAccount(caller, accountId);
+  let q;
+  try {
+    q = parseInput(billLinesQuerySchema, queryInput(input));
+  } catch (e) {
+    await accountRead;
+    throw e;
+  }
+  const [account, saved] = await Promise.all([accountRead, q.columns ?? getColumnPreference(caller, "bill-details")]);
+  const chosen = resolveColumns(saved);
   // PostgreSQL writes each line (same cell rules as csvCell): JavaScript only joins them.
   const line = csvLineSql(chosen.map((c) => csvCellSql(detailCellExpr(c, words), c.kind)));
   const statement = allBillLinesSql(account.id, [sql`bl.billing_cycle = ${q.billingCycle}`], q, chosen.map((c) => c.key), `${line} AS line`);
