@@ -100,7 +100,9 @@ function rulesSelecting(s: Selection) {
 async function selectRows(tx: Tx, account: Account, now: Date, known?: Instance[]): Promise<Rows> {
   const out: Rows = { instances: new Map(), "daily-usage": new Map(), "usage-events": new Map(), "usage-intervals": new Map() };
   const until = now.toISOString();
-  const [insts, daily, events, intervals] = await Promise.all([
+  const [, insts, daily, events, intervals] = await Promise.all([
+    // For this transaction: a large account's aggregations and sorts stay in memory (4 MB by default).
+    tx.execute(sql`set local work_mem = '64MB'`),
     known ?? tx.select().from(instances).where(eq(instances.accountId, account.id)),
     query<{ instance_id: string; item_id: string; day: string; network: string | null; quantity: string }>(
       tx,
