@@ -11,6 +11,11 @@ import { query, type Db } from "@/db/client";
 
 export const STALE_ROWS = 10_000;
 
+/** `tuples`: pg_class.reltuples (-1: never analyzed); `changed`: rows written since the last analysis. */
+export function statsStale({ tuples, changed }: { tuples: number; changed: number }): boolean {
+  return tuples < 0 || (changed >= STALE_ROWS && changed >= 0.1 * tuples);
+}
+
 /** Runs ANALYZE on usage_records when its statistics are missing or stale; answers whether it did. Outside any transaction. */
 export async function analyzeUsageIfStale(db: Db): Promise<boolean> {
   // The table name goes as a parameter: this reads the server's statistics, no tenant rows.
@@ -21,10 +26,7 @@ export async function analyzeUsageIfStale(db: Db): Promise<boolean> {
         from pg_class c left join pg_stat_user_tables s on s.relid = c.oid
         where c.oid = to_regclass(${"usage_records"})`,
   );
-  if (!s) return false;
-  const tuples = Number(s.tuples);
-  const changed = Number(s.changed ?? 0);
-  if (tuples >= 0 && (changed < STALE_ROWS || changed < 0.1 * tuples)) return false;
+  if (!s || !statsStale({ tuples: Number(s.tuples), changed: Number(s.changed ?? 0) })) return false;
   // Only the columns the tenant queries filter, join and group on: half the time of every column (the jsonb attributes cost most).
   await db.execute(sql`analyze usage_records (account_id, instance_id, item_id, start_at)`);
   return true;
