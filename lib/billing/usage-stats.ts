@@ -19,12 +19,14 @@ export function statsStale({ tuples, changed }: { tuples: number; changed: numbe
 /** Runs ANALYZE on usage_records when its statistics are missing or stale; answers whether it did. Outside any transaction. */
 export async function analyzeUsageIfStale(db: Db): Promise<boolean> {
   // The table name goes as a parameter: this reads the server's statistics, no tenant rows.
-  // reltuples is -1 until the table is first analyzed (or vacuumed).
+  // reltuples is -1 until the table is first analyzed (or vacuumed). On a Citus cluster the
+  // rows live in the workers' shards, each analyzed by its own autovacuum, and the
+  // coordinator's table is an empty shell: nothing to analyze there.
   const [s] = await query<{ tuples: number; changed: string | null }>(
     db,
     sql`select c.reltuples::float8 as tuples, s.n_mod_since_analyze::text as changed
         from pg_class c left join pg_stat_user_tables s on s.relid = c.oid
-        where c.oid = to_regclass(${"usage_records"})`,
+        where c.oid = to_regclass(${"usage_records"}) and not exists (select 1 from pg_extension where extname = 'citus')`,
   );
   if (!s || !statsStale({ tuples: Number(s.tuples), changed: Number(s.changed ?? 0) })) return false;
   // Only the columns the tenant queries filter, join and group on: half the time of every column (the jsonb attributes cost most).
