@@ -10,6 +10,7 @@ import type { Catalog } from "@/lib/billing/catalog";
 import { rateAccount } from "@/lib/billing/engine";
 import { hasQuotaPackages, refreshPackageQuotas } from "@/lib/billing/quota";
 import { settleDueLines } from "@/lib/billing/settlement";
+import { analyzeUsageIfStale } from "@/lib/billing/usage-stats";
 import { dueForRenewal, renewAtExpiry } from "@/lib/lifecycle/auto-renew";
 import { expireUnpaidOrders } from "@/lib/lifecycle/orders";
 import { advanceTimelines, clearOverdueIfPaidDown, onAccountOverdue, onPaygStopped, type PolicyInstance } from "@/lib/overdue/transitions";
@@ -132,6 +133,8 @@ export async function runJobs(
   },
 ): Promise<AccountJobResult[]> {
   const catalog = await catalogFromDb(db);
+  // After a large load, fresh planner statistics before any account's rating reads its usage.
+  await analyzeUsageIfStale(db);
   // The account ids first (the one cross-account read), then each account by its id:
   // on Citus every query of an account's run stays on that account's shard.
   const ids = opts.accountIds

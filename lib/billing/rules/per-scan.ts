@@ -9,6 +9,7 @@
 import type Decimal from "decimal.js";
 import { dec, roundMoney, sum, ZERO } from "@/lib/money";
 import { DEFAULT_TZ, dayOf, type Cycle, type Day } from "../cycle";
+import type { Instance } from "@/db/schema";
 import { defineRule, type LineDraft } from "./contract";
 
 export interface Scan {
@@ -48,12 +49,16 @@ export function rateScans(input: { scans: readonly Scan[]; priceAt: (at: Date) =
     unique.set(s.id, s);
   }
   const groups = new Map<string, { day: Day; instanceId: string; scans: number; prices: Decimal[]; charges: Decimal[] }>();
+  // Scans share instants (metering sends them by the hour or minute): each instant is priced once.
+  const prices = new Map<number, Decimal>();
   for (const s of unique.values()) {
     const day = dayOf(s.at, tz);
-    const key = JSON.stringify([day, s.instanceId]);
+    // A day is fixed-width ("YYYY-MM-DD"), so day|instance is unambiguous.
+    const key = `${day}|${s.instanceId}`;
     const g = groups.get(key) ?? { day, instanceId: s.instanceId, scans: 0, prices: [], charges: [] };
     const count = s.count ?? 1;
-    const price = scanPrice(s.at, input.priceAt, input.freeUntil ?? null);
+    let price = prices.get(s.at.getTime());
+    if (!price) prices.set(s.at.getTime(), (price = scanPrice(s.at, input.priceAt, input.freeUntil ?? null)));
     g.scans += count;
     g.prices.push(price);
     g.charges.push(price.times(count));
@@ -75,18 +80,21 @@ export const perScanRule = defineRule({
   rule: "per-scan",
   select: "usage-events",
   rate(ctx, item, events) {
-    // Each instance is priced by its own region and spec.
-    const byInstance = new Map(events.map((e) => [e.inst.id, e.inst]));
-    const first = new Map<string, Date>(); // the first scan of each line: its price names the line's price
+    // Each instance is priced by its own region and spec. One pass: each instance's scans, and
+    // the first scan of each of its days (that scan's price names the line's price).
+    const byInstance = new Map<string, { inst: Instance; scans: Scan[]; first: Map<Day, Date> }>();
     for (const e of events) {
-      const key = `${e.inst.id}|${dayOf(e.at, ctx.tz)}`;
-      if (!first.has(key) || e.at < first.get(key)!) first.set(key, e.at);
+      let g = byInstance.get(e.inst.id);
+      if (!g) byInstance.set(e.inst.id, (g = { inst: e.inst, scans: [], first: new Map() }));
+      g.scans.push({ id: e.id, instanceId: e.inst.id, at: e.at, count: e.quantity.toNumber() });
+      const day = dayOf(e.at, ctx.tz);
+      const first = g.first.get(day);
+      if (!first || e.at < first) g.first.set(day, e.at);
     }
     const out: LineDraft[] = [];
-    for (const inst of byInstance.values()) {
-      const own = events.filter((e) => e.inst.id === inst.id);
+    for (const { inst, scans, first } of byInstance.values()) {
       for (const l of rateScans({
-        scans: own.map((e) => ({ id: e.id, instanceId: inst.id, at: e.at, count: e.quantity.toNumber() })),
+        scans,
         priceAt: (t) => ctx.price(inst, item, t).unitPrice,
         freeUntil: item.freeUntil ?? null,
         tz: ctx.tz,
@@ -100,7 +108,7 @@ export const perScanRule = defineRule({
           unitPrice: l.unitPrice ?? (quantity.isZero() ? ZERO : l.amount.div(quantity)),
           amount: l.amount,
           // A day with scans on both sides of a price change has no single price.
-          priceId: l.unitPrice ? ctx.price(inst, item, first.get(`${inst.id}|${l.day}`)!).id : null,
+          priceId: l.unitPrice ? ctx.price(inst, item, first.get(l.day)!).id : null,
         });
       }
     }

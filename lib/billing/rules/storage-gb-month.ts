@@ -80,9 +80,15 @@ function ms(d: Date): number {
 export function uniteLayers(intervals: readonly LayerInterval[], until: Date): United[] {
   const cap = ms(until);
   const byDigest = new Map<string, { bytes: Decimal; spans: { start: number; end: number; open: boolean }[] }>();
+  // A layer's samples repeat its size: each distinct size string is parsed and checked once.
+  const sizes = new Map<string, Decimal>();
   for (const iv of intervals) {
-    const bytes = dec(iv.bytes);
-    if (!bytes.isInteger() || bytes.lt(0)) throw new RangeError(`layer ${iv.digest}: bytes must be a whole number ≥ 0`);
+    let bytes = typeof iv.bytes === "string" ? sizes.get(iv.bytes) : undefined;
+    if (!bytes) {
+      bytes = dec(iv.bytes);
+      if (!bytes.isInteger() || bytes.lt(0)) throw new RangeError(`layer ${iv.digest}: bytes must be a whole number ≥ 0`);
+      if (typeof iv.bytes === "string") sizes.set(iv.bytes, bytes);
+    }
     const start = ms(iv.from);
     const to = iv.to === null ? null : ms(iv.to);
     if (to !== null && to < start) throw new RangeError(`layer ${iv.digest}: 'to' is before 'from'`);
@@ -115,6 +121,31 @@ export function uniteLayers(intervals: readonly LayerInterval[], until: Date): U
   return out;
 }
 
+/**
+ * The statistic day holding an instant (ms), with its bounds: the days met so
+ * far are kept sorted, so the zone arithmetic runs once per day, not once per
+ * piece of every interval.
+ */
+function dayLookup(tz: string): (t: number) => { start: number; end: number; day: Day } {
+  const days: { start: number; end: number; day: Day }[] = [];
+  return (t) => {
+    // The first day ending after t (days are disjoint: sorted by start is sorted by end).
+    let lo = 0;
+    let hi = days.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (days[mid].end <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < days.length && days[lo].start <= t) return days[lo];
+    const day = dayOf(new Date(t), tz);
+    const b = dayBounds(day, tz);
+    const entry = { start: b.start.getTime(), end: b.end.getTime(), day };
+    days.splice(lo, 0, entry);
+    return entry;
+  };
+}
+
 /** Per-day GB-month lines for one registry/bucket, sorted by day. */
 export function rateStorage(input: StorageInput): StorageDayLine[] {
   const tz = input.tz ?? DEFAULT_TZ;
@@ -122,22 +153,26 @@ export function rateStorage(input: StorageInput): StorageDayLine[] {
   const mbMs = new Map<Day, bigint>();
   const add = (day: Day, v: bigint) => mbMs.set(day, (mbMs.get(day) ?? 0n) + v);
   const window = input.cycle ? dayBounds(`${input.cycle}-01`, tz).start.getTime() : -Infinity;
+  const dayAt = dayLookup(tz);
+  // A digest's stretches share one size (one Decimal): converted once.
+  const mbOf = new Map<Decimal, bigint>();
 
   for (const u of uniteLayers(input.intervals, input.until)) {
-    const mb = BigInt(u.mb.toFixed(0));
+    let mb = mbOf.get(u.mb);
+    if (mb === undefined) mbOf.set(u.mb, (mb = BigInt(u.mb.toFixed(0))));
     // Days before the wanted cycle are skipped, but the round-up still sees the
     // whole interval, so the figures match a rating of every day.
     let cursor = Math.max(u.start, window);
     while (cursor < u.end) {
-      const day = dayOf(new Date(cursor), tz);
-      const pieceEnd = Math.min(dayBounds(day, tz).end.getTime(), u.end);
-      add(day, mb * BigInt(pieceEnd - cursor));
+      const d = dayAt(cursor);
+      const pieceEnd = Math.min(d.end, u.end);
+      add(d.day, mb * BigInt(pieceEnd - cursor));
       cursor = pieceEnd;
     }
     if (!u.open) {
       const elapsed = u.end - u.start;
       const extra = Math.ceil(elapsed / HOUR_MS) * HOUR_MS - elapsed;
-      if (extra > 0) add(dayOf(new Date(u.end - 1), tz), mb * BigInt(extra));
+      if (extra > 0) add(dayAt(u.end - 1).day, mb * BigInt(extra));
     }
   }
 
@@ -179,7 +214,7 @@ export const storageGbMonthRule = defineRule({
     for (const group of byInstance.values()) {
       const inst = group[0].inst;
       const days = rateStorage({
-        intervals: group.map((r) => ({ digest: r.digest, bytes: r.bytes, from: r.from, to: r.to })),
+        intervals: group,
         pricePerGbMonth: (at) => ctx.price(inst, item, at).unitPrice,
         until: ctx.now,
         tz: ctx.tz,
