@@ -188,9 +188,16 @@ export async function runJobs(
   return ok;
 }
 
-/** Accounts run at a time: several transactions on PostgreSQL's pool, one on PGlite's single connection. */
-export function jobsConcurrency(kind: "pglite" | "postgres"): number {
-  return kind === "postgres" ? 4 : 1;
+/**
+ * Accounts run at a time: one on PGlite's single connection; on PostgreSQL 8
+ * transactions of the pool (DB_POOL_SIZE, default 10), two connections left for
+ * whatever else the process serves. More in flight means more of the round trips'
+ * waiting overlapped and more statements per socket write: at a month close 8 cost
+ * less Node CPU per account than 4 and ran more accounts per second.
+ */
+export function jobsConcurrency(kind: "pglite" | "postgres", poolSize = Number(process.env.DB_POOL_SIZE ?? 10)): number {
+  if (kind === "pglite") return 1;
+  return Math.max(1, Math.min(8, (Number.isFinite(poolSize) ? poolSize : 10) - 2));
 }
 
 /** Some accounts' jobs failed (each rolled back); the others' ran and are in `results`. */
