@@ -191,9 +191,9 @@ export async function runJobs(
 /**
  * Accounts run at a time: one on PGlite's single connection; on PostgreSQL 8
  * transactions of the pool (DB_POOL_SIZE, default 10), two connections left for
- * whatever else the process serves. More in flight means more of the round trips'
- * waiting overlapped and more statements per socket write: at a month close 8 cost
- * less Node CPU per account than 4 and ran more accounts per second.
+ * whatever else the process serves. An account is ~18 round trips, each a wait
+ * for the server: with 4 in flight a quiet month close left Node idle a third of
+ * the time; more in flight overlaps more of those waits (CPU per account is the same).
  */
 export function jobsConcurrency(kind: "pglite" | "postgres", poolSize = Number(process.env.DB_POOL_SIZE ?? 10)): number {
   if (kind === "pglite") return 1;
