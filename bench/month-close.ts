@@ -75,8 +75,21 @@ async function cloneAccount(handle: DbHandle, template: string, ids: string[]): 
   for (const t of tables) await copy(t.table_name, cols(t.columns), "account_id");
 }
 
+/** The template account (built through lib/data) and its `accounts - 1` copies, tagged `close-<tag>-<n>`. */
+export async function setUpCloseAccounts(
+  handle: DbHandle,
+  opts: { accounts: number; gen: GenerateOptions; tag: string },
+): Promise<{ template: string; ids: string[]; perAccount: number }> {
+  const template = `close-${opts.tag}-0`;
+  const perAccount = await buildTemplate(template, opts.gen);
+  const ids = Array.from({ length: opts.accounts - 1 }, (_, i) => `close-${opts.tag}-${i + 1}`);
+  for (let i = 0; i < ids.length; i += 2000) await cloneAccount(handle, template, ids.slice(i, i + 2000));
+  await handle.db.execute(sql`analyze`);
+  return { template, ids, perAccount };
+}
+
 /** CPU ms used so far by this process and by the server's processes (Linux /proc; null elsewhere). */
-async function cpuTimes(handle: DbHandle): Promise<{ node: number; server: number | null }> {
+export async function cpuTimes(handle: DbHandle): Promise<{ node: number; server: number | null }> {
   const u = process.cpuUsage();
   const node = (u.user + u.system) / 1000;
   if (handle.kind !== "postgres") return { node, server: null };
@@ -100,11 +113,7 @@ export async function runMonthClose(
   opts: { accounts: number; gen: GenerateOptions; tag: string; log: (s: string) => void; progressEveryMs?: number },
 ): Promise<MonthCloseFigures> {
   const t0 = performance.now();
-  const template = `close-${opts.tag}-0`;
-  const perAccount = await buildTemplate(template, opts.gen);
-  const ids = Array.from({ length: opts.accounts - 1 }, (_, i) => `close-${opts.tag}-${i + 1}`);
-  for (let i = 0; i < ids.length; i += 2000) await cloneAccount(handle, template, ids.slice(i, i + 2000));
-  await handle.db.execute(sql`analyze`);
+  const { template, ids, perAccount } = await setUpCloseAccounts(handle, opts);
   const setupSeconds = (performance.now() - t0) / 1000;
   opts.log(`  month close: ${opts.accounts.toLocaleString("en-US")} accounts set up in ${setupSeconds.toFixed(1)} s`);
 

@@ -42,7 +42,7 @@ export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
 /** `owner` names this process in the embedded folder's lock (shown to whoever finds it held). */
 /** `onQuery` (PostgreSQL only) sees every statement sent, with its parameters: tests use it to check query plans. */
 export async function openDatabase(
-  opts: { url?: string; dataDir?: string; loadDataDir?: Blob; owner?: string; onQuery?: (text: string, params: unknown[]) => void } = {},
+  opts: { url?: string; dataDir?: string; loadDataDir?: Blob; owner?: string; onQuery?: (text: string, params: unknown[], connection?: number) => void } = {},
 ): Promise<DbHandle> {
   if (opts.url) return openPostgres(opts.url, opts.onQuery);
   return openPglite(opts.dataDir ?? defaultPgliteDir(), opts.loadDataDir, opts.owner ?? defaultOwner());
@@ -69,7 +69,7 @@ export function postgresTarget(url: string): { url: string; path?: string } {
   return { url: parsed.toString(), path: `${dir.replace(/\/$/, "")}/.s.PGSQL.${parsed.port || "5432"}` };
 }
 
-async function openPostgres(databaseUrl: string, onQuery?: (text: string, params: unknown[]) => void): Promise<DbHandle> {
+async function openPostgres(databaseUrl: string, onQuery?: (text: string, params: unknown[], connection?: number) => void): Promise<DbHandle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const { url, path: socket } = postgresTarget(databaseUrl);
@@ -77,7 +77,7 @@ async function openPostgres(databaseUrl: string, onQuery?: (text: string, params
     ...(socket ? { path: socket } : {}),
     max: Number(process.env.DB_POOL_SIZE ?? 10),
     onnotice: () => {},
-    ...(onQuery ? { debug: (_connection: number, text: string, params: unknown[]) => onQuery(text, params) } : {}),
+    ...(onQuery ? { debug: (connection: number, text: string, params: unknown[]) => onQuery(text, params, connection) } : {}),
     // Statements are prepared (preparing() below) for the parse and round trip they save, but
     // planned per execution as before: a generic plan ignores the account's parameter values
     // (settlement's UPDATE … FROM (VALUES …) went from under 1 ms to 6 ms with one).

@@ -137,6 +137,7 @@ export async function keepLineTotals<T>(tx: DbOrTx, accountId: string, ids: read
   const before = await collect();
   const result = await write();
   const after = await collect();
-  for (const table of TABLES) await applyDelta(tx, table, accountId, before.get(table)!, after.get(table)!);
+  // The three tables are independent: their writes go out together (pipelined on the transaction's connection).
+  await Promise.all(TABLES.map((table) => applyDelta(tx, table, accountId, before.get(table)!, after.get(table)!)));
   return result;
 }

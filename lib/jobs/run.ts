@@ -18,7 +18,7 @@ import { refreshSuspensionQuota } from "@/lib/overdue/refresh-quota";
 import { evaluateAlerts } from "@/lib/alerts/evaluate";
 import { NotFoundError } from "@/lib/errors";
 import { knowEndpoints } from "@/lib/webhooks/outbox";
-import { probeAccount } from "./probe";
+import { probeAccount, type AccountProbe } from "./probe";
 import { progressReporter } from "./progress";
 
 export interface AccountJobResult {
@@ -29,12 +29,17 @@ export interface AccountJobResult {
 }
 
 export async function runAccountJobs(tx: Tx, account: Account, catalog: Catalog, now: Date): Promise<AccountJobResult> {
-  let lines = 0;
-  let settled = 0;
-  let overdueAt: Date | null = null;
   // What the account has, read once (./probe.ts): a step with nothing to act on is skipped.
   const known = await probeAccount(tx, account.id);
   if (!known) throw new NotFoundError(`Account ${account.id} not found.`);
+  return runProbedJobs(tx, known, catalog, now);
+}
+
+async function runProbedJobs(tx: Tx, known: AccountProbe, catalog: Catalog, now: Date): Promise<AccountJobResult> {
+  const { account } = known;
+  let lines = 0;
+  let settled = 0;
+  let overdueAt: Date | null = null;
   knowEndpoints(tx, account.id, known.endpoints);
   // The instances as read; null once a step may have changed them (read again when next needed).
   let insts: PolicyInstance[] | null = known.instances;
@@ -135,56 +140,67 @@ export async function runJobs(
   const catalog = await catalogFromDb(db);
   // After a large load, fresh planner statistics before any account's rating reads its usage.
   await analyzeUsageIfStale(db);
-  // The account ids first (the one cross-account read), then each account by its id:
-  // on Citus every query of an account's run stays on that account's shard.
+  // The account ids first (the one cross-account read), then each account by its id in its own
+  // transaction (the probe reads and locks it): on Citus every query of an account's run stays on
+  // that account's shard, and no serial pass reads every account before the first one runs.
   const ids = opts.accountIds
     ? [...new Set(opts.accountIds)].sort()
     : (await db.select({ id: accounts.id }).from(accounts).orderBy(asc(accounts.id))).map((a) => a.id);
-  const targets: Account[] = [];
-  for (const id of ids) {
-    const [account] = await db.select().from(accounts).where(eq(accounts.id, id));
-    if (account) targets.push(account);
-  }
-  const results: (AccountJobResult | undefined)[] = new Array(targets.length);
+  const results: (AccountJobResult | null | undefined)[] = new Array(ids.length);
   const failures: { accountId: string; error: unknown }[] = [];
   let next = 0;
   let done = 0;
-  const tick = opts.progress ? progressReporter(targets.length, opts.progress, opts.progressEveryMs) : () => {};
+  const tick = opts.progress ? progressReporter(ids.length, opts.progress, opts.progressEveryMs) : () => {};
+  const nowFor = (a: Account) => (typeof opts.now === "function" ? opts.now(a) : opts.now);
   const worker = async () => {
-    while (next < targets.length) {
+    while (next < ids.length) {
       const i = next++;
-      const account = targets[i];
-      const now = typeof opts.now === "function" ? opts.now(account) : opts.now;
+      const id = ids[i];
       const t0 = Date.now();
-      let r: AccountJobResult;
+      let r: AccountJobResult | null;
       try {
-        r = await db.transaction((tx) => runAccountJobs(tx, account, catalog, now));
+        r = await db.transaction(async (tx) => {
+          const known = await probeAccount(tx, id);
+          // Gone since it was listed (or never there): nothing to run.
+          return known ? runProbedJobs(tx, known, catalog, nowFor(known.account)) : null;
+        });
       } catch (error) {
         // One account's failure (its transaction rolled back) must not stop the others' billing.
-        failures.push({ accountId: account.id, error });
-        opts.log?.(`[${++done}/${targets.length}] ${account.id}: FAILED, nothing written: ${(error as Error).message}`);
+        failures.push({ accountId: id, error });
+        opts.log?.(`[${++done}/${ids.length}] ${id}: FAILED, nothing written: ${(error as Error).message}`);
         tick(false);
         continue;
       }
       results[i] = r;
-      opts.log?.(
-        `[${++done}/${targets.length}] ${account.id}: ${r.lines} lines rated, ${r.settled} settled` +
-          `${r.overdueAt ? `, overdue since ${r.overdueAt.toISOString()}` : ""} (${Date.now() - t0} ms)`,
-      );
+      if (r) {
+        opts.log?.(
+          `[${++done}/${ids.length}] ${id}: ${r.lines} lines rated, ${r.settled} settled` +
+            `${r.overdueAt ? `, overdue since ${r.overdueAt.toISOString()}` : ""} (${Date.now() - t0} ms)`,
+        );
+      } else {
+        opts.log?.(`[${++done}/${ids.length}] ${id}: no such account`);
+      }
       tick(true);
     }
   };
-  const workers = Math.max(1, Math.min(Math.trunc(opts.concurrency ?? 1), targets.length));
+  const workers = Math.max(1, Math.min(Math.trunc(opts.concurrency ?? 1), ids.length));
   await Promise.all(Array.from({ length: workers }, worker));
-  const ok = results.filter((r): r is AccountJobResult => r !== undefined);
-  if (failures.length === 1 && targets.length === 1) throw failures[0].error;
+  const ok = results.filter((r): r is AccountJobResult => !!r);
+  if (failures.length === 1 && ids.length === 1) throw failures[0].error;
   if (failures.length) throw new JobsFailedError(failures, ok);
   return ok;
 }
 
-/** Accounts run at a time: several transactions on PostgreSQL's pool, one on PGlite's single connection. */
-export function jobsConcurrency(kind: "pglite" | "postgres"): number {
-  return kind === "postgres" ? 4 : 1;
+/**
+ * Accounts run at a time: one on PGlite's single connection; on PostgreSQL 8
+ * transactions of the pool (DB_POOL_SIZE, default 10), two connections left for
+ * whatever else the process serves. An account is ~18 round trips, each a wait
+ * for the server: with 4 in flight a quiet month close left Node idle a third of
+ * the time; more in flight overlaps more of those waits (CPU per account is the same).
+ */
+export function jobsConcurrency(kind: "pglite" | "postgres", poolSize = Number(process.env.DB_POOL_SIZE ?? 10)): number {
+  if (kind === "pglite") return 1;
+  return Math.max(1, Math.min(8, (Number.isFinite(poolSize) ? poolSize : 10) - 2));
 }
 
 /** Some accounts' jobs failed (each rolled back); the others' ran and are in `results`. */

@@ -75,7 +75,9 @@ function startWorker(url: string, name: string): Promise<Worker> {
       BILLING_WORKER_NAME: name,
       BILLING_WORKER_CONCURRENCY: "2",
       BILLING_QUEUE_POLL_SECONDS: "0.5",
-      BILLING_QUEUE_EXPIRE_SECONDS: "4",
+      // A slot runs its batch of ACCOUNT_BATCH jobs one after another, all active from the fetch: the
+      // expiry must outlast a whole batch on a loaded machine, or its tail is retried (retry_count > 0).
+      BILLING_QUEUE_EXPIRE_SECONDS: "20",
       BILLING_QUEUE_RETRY_DELAY_SECONDS: "1",
       BILLING_QUEUE_MAINTENANCE_SECONDS: "1",
     },
