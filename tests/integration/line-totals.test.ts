@@ -32,6 +32,15 @@ import { uniq, useTestDatabase } from "./db";
 import { expectSpendEqualsLines } from "./spend-from-lines";
 
 const DAY = 86_400_000;
+/**
+ * Histories per run (FC_RUNS explores more). Each one rates, settles and reads
+ * every view twice: on the shared 2-core machine under load twelve took up to
+ * 77 s, past the project's 60 s per test, so the property test has its own limit
+ * (a guard against a hang, not a speed target).
+ */
+const RUNS = Number(process.env.FC_RUNS ?? 12);
+const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : NaN;
+const REPLAY = Number.isInteger(seed) ? { seed, ...(process.env.FC_PATH ? { path: process.env.FC_PATH } : {}) } : {};
 const START = new Date("2026-01-01T00:00:00Z").getTime();
 
 type Step =
@@ -51,6 +60,26 @@ const lineOf = (accountId: string, id: string, amount: string): typeof billLines
 const METERED = [
   { id: "nat-1", items: ["instance"] },
   { id: "oss-1", items: ["storage", "internet-egress"] },
+];
+
+/**
+ * Histories random seeds once failed on, run first every time: a region whose
+ * only line was not yet due summed its overdue as "0" when the Summary scanned
+ * the lines, "0.00" from the kept totals.
+ */
+const FOUND: [Step[], number][] = [
+  [
+    [
+      { kind: "usage", records: [{ instance: 0, item: 0, day: 0, hour: 0, units: 1 }] },
+      { kind: "adjust", credit: false, cents: 1 },
+      { kind: "jobs", days: 0 },
+      { kind: "usage", records: [{ instance: 0, item: 0, day: 32, hour: 0, units: 1 }] },
+      { kind: "topUp", cents: 1 },
+      { kind: "topUp", cents: 1 },
+      { kind: "adjust", credit: false, cents: 1 },
+    ],
+    0,
+  ],
 ];
 
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -231,9 +260,24 @@ describe("kept bill-line totals", () => {
         const [{ n }] = await query<{ n: number }>(db(), sql`select count(*)::int as n from bill_lines where account_id = ${A}`);
         if (steps.some((s) => s.kind === "jobs" && s.days > 0)) expect(n).toBeGreaterThan(0);
       }),
-      // A fixed seed: CI runs the same twelve histories (FC_SEED=random explores new ones).
-      { numRuns: 12, ...(process.env.FC_SEED === "random" ? {} : { seed: Number(process.env.FC_SEED ?? 20261130) }) },
+      // New histories every run: a failure prints its seed and path, FC_SEED=<seed> FC_PATH=<path> replays it.
+      { numRuns: RUNS, ...REPLAY, examples: FOUND },
     );
+  }, Math.max(300_000, RUNS * 25_000));
+
+  it("the Summary's overdue of a group with no line due yet is 0.00, from the kept totals and from the lines", async () => {
+    const A = uniq("keptod");
+    setSystemClock(fixedClock("2026-03-02T12:00:00Z"));
+    await createAccount(OPERATOR, { id: A, name: "Not due", timeZone: "UTC" });
+    // Due tomorrow (lineOf), and one already due in another region.
+    const lines = [lineOf(A, "later", "1.234"), { ...lineOf(A, "due", "2.005"), regionId: "eu-central-1", dueAt: new Date("2026-03-02T00:00:00Z") }];
+    await keepLineTotals(db(), A, ["later", "due"], () => db().insert(billLines).values(lines));
+    const caller: Caller = { kind: "user", accountId: A, userId: "u", role: "admin", email: "u@example.com", name: "U" };
+    for (const scan of [{}, { tagKey: "never-set", tagValue: UNTAGGED }]) {
+      const { data } = await getSummary(caller, { billingCycle: "2026-03", dimension: "regionId", ...scan });
+      const amounts = Object.fromEntries(data.map((r) => [r.key, [r.outstandingAmount, r.overdueAmount]]));
+      expect(amounts, JSON.stringify(scan)).toEqual({ "cn-hangzhou": ["1.23", "0.00"], "eu-central-1": ["2.01", "2.01"] });
+    }
   });
 
   it("the migration's backfill builds the same totals from the lines already stored", async () => {

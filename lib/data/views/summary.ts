@@ -54,7 +54,8 @@ function summarySql(accountId: string, q: SummaryQuery, now: Date): SQL {
       sum(round(bl.paid_from_balance, 2) + round(bl.deducted_by_resource_plan, 2) + round(bl.deducted_by_coupons, 2)
         + round(bl.deducted_by_vouchers, 2))::text AS "paidAmount",
       sum(round(bl.outstanding_amount, 2))::text AS "outstandingAmount",
-      sum(CASE WHEN bl.due_at <= ${now.toISOString()}::timestamptz THEN round(bl.outstanding_amount, 2) ELSE 0 END)::text AS "overdueAmount"
+      -- 0.00, not 0: a group with no line due yet still sums to an amount with cents.
+      sum(CASE WHEN bl.due_at <= ${now.toISOString()}::timestamptz THEN round(bl.outstanding_amount, 2) ELSE 0.00 END)::text AS "overdueAmount"
     FROM bill_lines bl
       LEFT JOIN products p ON p.id = bl.product_id
       LEFT JOIN regions r ON r.id = bl.region_id
