@@ -118,6 +118,8 @@ export async function settleDueLines(
   known: SettleHints = { periods: true, instruments: true },
 ): Promise<{ settled: number; overdueAt: Date | null; paygStopAt: Date | null }> {
   // One round trip: a transaction's statements run one after another in the order sent, the lock first.
+  // The jobs' probe already holds the lock, so it never waits here (statements pipelined behind a lock
+  // wait can read from before the holder committed: lib/jobs/probe.ts).
   const [account, dueLines, duePeriods, periodLines, before, outstanding] = await Promise.all([
     lockAccount(tx, accountId),
     tx
