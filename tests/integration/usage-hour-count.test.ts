@@ -3,6 +3,7 @@
 // included), over several days and a DST change, its count and every group
 // equal a GROUP BY of the raw records by the zone's hour; and the writer's
 // incremental `hours` equals what a rebuild computes, in a half-hour zone too.
+import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { sql } from "drizzle-orm";
@@ -135,5 +136,32 @@ describe("hourly usage view count", () => {
       expect(r.data).toHaveLength(hours);
       expect(r.data.every((row) => row.records === 2)).toBe(true);
     }
+  });
+
+  it("the migration's backfill gives every day the hours the writer kept", async () => {
+    const ids: string[] = [];
+    for (const zone of ZONES) {
+      const id = uniq("hour-backfill");
+      ids.push(id);
+      await createAccount(OPERATOR, { id, name: "Backfill", timeZone: zone });
+      // Every 37 minutes over the 4 days (New York's DST change among them), in two overlapping batches.
+      const recs: Rec[] = Array.from({ length: 160 }, (_, n) => ({ id: `r-${n}`, instance: n % 3, item: (n >> 2) % 3, minute: n * 37, quantity: "1.5" }));
+      await store(id, zone, recs.filter((_, n) => n % 2 === 0));
+      await store(id, zone, recs);
+    }
+    const kept = await Promise.all(ids.map(dailyRollup));
+    expect(kept.every((rows) => rows.some((r) => !r.k.endsWith("|0")))).toBe(true);
+    const migration = await readFile(new URL("../../db/migrations/0013_usage_daily_hours.sql", import.meta.url), "utf8");
+    const backfill = migration.split("--> statement-breakpoint").filter((s) => /^\s*(--[^\n]*\n)*\s*UPDATE/i.test(s));
+    expect(backfill).toHaveLength(1);
+    await t.handle().db.transaction(async (tx) => {
+      // As the migration runs: the column added as 0, then its UPDATE over every account's hourly rows.
+      await tx.execute(sql`update usage_daily set hours = 0`);
+      await tx.execute(sql.raw(backfill[0]));
+      for (const [n, id] of ids.entries())
+        expect(await query<{ k: string }>(tx, sql`select day::text || '|' || instance_id || '|' || item_id || '|' || quantity::text || '|' || records || '|' || hours as k
+          from usage_daily where account_id = ${id} order by 1`)).toEqual(kept[n]);
+      tx.rollback();
+    }).catch((e: Error) => expect(e.message).toMatch(/rollback/i));
   });
 });
