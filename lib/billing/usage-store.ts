@@ -53,9 +53,11 @@ export async function addStoredUsageToRollups(db: DbOrTx, accountId: string, tim
   if (ids.length) await addToRollups(db, accountId, timeZone, ids.join(SEP));
 }
 
-/** The UTC hour `h` lies wholly inside one local day of `timeZone` (always, where offsets are whole hours). */
-const hourInsideDay = (h: SQL, timeZone: string) =>
-  sql`(${h} at time zone ${timeZone})::date = ((${h} + interval '1 hour' - interval '1 microsecond') at time zone ${timeZone})::date`;
+/**
+ * The UTC hour `h` lies wholly inside one local day of `timeZone`: it starts at
+ * 23:00 local or earlier (always, where offsets are whole hours; one conversion).
+ */
+const hourInsideDay = (h: SQL, timeZone: string) => sql`(${h} at time zone ${timeZone})::time <= time '23:00'`;
 
 /**
  * Adds the account's records with these ids (SEP-joined) to both rollups. Each
@@ -80,9 +82,9 @@ async function addToRollups(db: DbOrTx, accountId: string, timeZone: string, ids
     select account_id, day, instance_id, item_id, sum(quantity), sum(records),
       count(*) filter (where ${hourInsideDay(sql`hour`, timeZone)} and records = (select h.records from usage_hourly h
         where h.account_id = ${accountId} and h.hour = g.hour and h.instance_id = g.instance_id and h.item_id = g.item_id))
-    from (select r.account_id, (r.start_at at time zone ${timeZone})::date as day, date_trunc('hour', r.start_at, 'UTC') as hour,
-            r.instance_id, r.item_id, sum(r.quantity) as quantity, count(*) as records
-          from ${rows} group by 1, 2, 3, 4, 5) g
+    from (select r.account_id, (r.start_at at time zone ${timeZone})::date as day, r.instance_id, r.item_id,
+            date_trunc('hour', r.start_at, 'UTC') as hour, sum(r.quantity) as quantity, count(*) as records
+          from ${rows} group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5) g
     group by 1, 2, 3, 4 order by 1, 2, 3, 4
     on conflict (account_id, day, instance_id, item_id)
     do update set quantity = d.quantity + excluded.quantity, records = d.records + excluded.records, hours = d.hours + excluded.hours`);
