@@ -1,14 +1,14 @@
 // The one way usage records are stored. The rollups behind the Usage Records
 // tab (usage_hourly, usage_daily) are kept by this writer in the caller's
 // transaction: the ids the insert actually added (re-sent ids are skipped) are
-// summed into both with INSERT … SELECT … ON CONFLICT DO UPDATE from
-// usage_records of the one account. No trigger — statement triggers with
-// transition tables do not run on distributed tables — and the same SQL runs on
-// PGlite, PostgreSQL and Citus, where both rollup statements run inside the
+// summed into both with INSERT … ON CONFLICT DO UPDATE from usage_records of
+// the one account. No trigger — statement triggers with transition tables do
+// not run on distributed tables. On Citus both rollup statements run inside the
 // account's shard (the tables are co-located). Rollup rows are upserted in key
 // order, so concurrent batches lock them in one order and cannot deadlock.
 import { sql, type SQL } from "drizzle-orm";
 import { query, type DbOrTx } from "@/db/client";
+import { hasCitus } from "@/db/citus";
 
 // Columns travel as one text parameter each, split in SQL by string_to_array:
 // whatever the batch size it is a handful of parameters, and splitting on a
@@ -63,14 +63,54 @@ const hourInsideDay = (h: SQL, timeZone: string) => sql`(${h} at time zone ${tim
  * Adds the account's records with these ids (SEP-joined) to both rollups. Each
  * id is a primary-key probe: a filter `id = any(…)` let the planner read all
  * of the account's records when the table's statistics lagged a large load.
- * Two plain INSERT … SELECT statements (not data-modifying CTEs, which Citus
- * would pull through the coordinator) each go whole to the account's shard.
+ * Two ways, the same rollups: PostgreSQL and PGlite run one statement of
+ * data-modifying CTEs (the records read once, one round trip: faster ingest
+ * of large batches); Citus pulls such a statement through the
+ * coordinator, so there two plain INSERT … SELECT statements each go whole to
+ * the account's shard.
+ */
+async function addToRollups(db: DbOrTx, accountId: string, timeZone: string, ids: string): Promise<void> {
+  await ((await hasCitus(db)) ? addToRollupsCitus : addToRollupsOneStatement)(db, accountId, timeZone, ids);
+}
+
+/**
+ * usage_daily.hours counts the hourly rows the upsert created: a row it
+ * inserted has no xmax, one it updated carries the updater's (a concurrent
+ * batch's insert of the same hour is seen as an update here).
+ */
+async function addToRollupsOneStatement(db: DbOrTx, accountId: string, timeZone: string, ids: string): Promise<void> {
+  await db.execute(sql`with src as (
+      select r.start_at, r.instance_id collate "C" as instance_id, r.item_id collate "C" as item_id, r.quantity
+      from unnest(string_to_array(${ids}, ${SEP})) as n(id) join usage_records r on r.account_id = ${accountId} and r.id = n.id),
+    batch as (
+      select date_trunc('hour', start_at, 'UTC') as hour, instance_id, item_id, sum(quantity) as quantity, count(*) as records
+      from src group by 1, 2, 3),
+    hourly as (
+      insert into usage_hourly as h (account_id, hour, instance_id, item_id, quantity, records)
+      select ${accountId}, hour, instance_id, item_id, quantity, records from batch order by 2, 3, 4
+      on conflict (account_id, hour, instance_id, item_id)
+      do update set quantity = h.quantity + excluded.quantity, records = h.records + excluded.records
+      returning hour, instance_id, item_id, xmax = 0 as inserted),
+    -- A union, not a join: the planner cannot size CTEs and would nest loops.
+    daily as (
+      select (start_at at time zone ${timeZone})::date as day, instance_id, item_id, quantity, 1 as records, 0 as hours from src
+      union all
+      select (hour at time zone ${timeZone})::date, instance_id, item_id, 0, 0, 1
+      from hourly where inserted and ${hourInsideDay(sql`hour`, timeZone)})
+    insert into usage_daily as d (account_id, day, instance_id, item_id, quantity, records, hours)
+    select ${accountId}, day, instance_id, item_id, sum(quantity), sum(records), sum(hours)
+    from daily group by 2, 3, 4 order by 2, 3, 4
+    on conflict (account_id, day, instance_id, item_id)
+    do update set quantity = d.quantity + excluded.quantity, records = d.records + excluded.records, hours = d.hours + excluded.hours`);
+}
+
+/**
  * usage_daily.hours counts the hourly rows the first statement created: after
  * it, a row this transaction holds is new exactly when its records are this
  * batch's (a row that existed already had some). A scalar subquery per group
  * keeps that a primary-key probe, never a scan of the account's hourly rows.
  */
-async function addToRollups(db: DbOrTx, accountId: string, timeZone: string, ids: string): Promise<void> {
+async function addToRollupsCitus(db: DbOrTx, accountId: string, timeZone: string, ids: string): Promise<void> {
   const rows = sql`unnest(string_to_array(${ids}, ${SEP})) as n(id) join usage_records r on r.account_id = ${accountId} and r.id = n.id`;
   await db.execute(sql`insert into usage_hourly as h (account_id, hour, instance_id, item_id, quantity, records)
     select r.account_id, date_trunc('hour', r.start_at, 'UTC'), r.instance_id, r.item_id, sum(r.quantity), count(*)
