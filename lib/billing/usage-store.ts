@@ -79,6 +79,9 @@ async function addToRollups(db: DbOrTx, accountId: string, timeZone: string, ids
  * batch's insert of the same hour is seen as an update here).
  */
 async function addToRollupsOneStatement(db: DbOrTx, accountId: string, timeZone: string, ids: string): Promise<void> {
+  // The planner overestimates the CTEs (~10× on 100k records) and would spend
+  // ~0.45 s compiling the statement with JIT, more than the one statement saves.
+  await db.execute(sql`set local jit = off`);
   await db.execute(sql`with src as (
       select r.start_at, r.instance_id collate "C" as instance_id, r.item_id collate "C" as item_id, r.quantity
       from unnest(string_to_array(${ids}, ${SEP})) as n(id) join usage_records r on r.account_id = ${accountId} and r.id = n.id),
