@@ -337,6 +337,10 @@ export const usageDaily = pgTable(
     itemId: textC("item_id").notNull(),
     quantity: usageSum("quantity").notNull(),
     records: bigint("records", { mode: "number" }).notNull(),
+    // usage_hourly rows of this day, instance and item whose UTC hour lies
+    // wholly inside the day (every hour, in a zone with whole-hour offsets):
+    // their sum over whole days counts the hourly view's groups exactly.
+    hours: integer("hours").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.accountId, t.day, t.instanceId, t.itemId] })],
 );

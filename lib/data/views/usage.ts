@@ -71,9 +71,10 @@ const list = (values: string[]) => sql.join(values.map((v) => sql`${v}`), sql`, 
 /**
  * The groups as (k, instance_id, item_id, quantity, records) — k sorts the
  * buckets; `ORDER BY 1, 2, 3` is the page order, which the rollups' primary
- * keys serve — with the SQL that labels k.
+ * keys serve — with the SQL that labels k, and optionally a cheaper exact count
+ * of the groups than counting them.
  */
-function groupsSql(accountId: string, timeZone: string, q: UsageQuery): { groups: SQL; label: (k: SQL) => SQL } {
+function groupsSql(accountId: string, timeZone: string, q: UsageQuery): { groups: SQL; label: (k: SQL) => SQL; count?: SQL } {
   const r = range(q, timeZone);
   const items: SQL[] = [];
   if (q.productId?.length) items.push(sql`item_id IN (SELECT id FROM billable_items WHERE product_id IN (${list(q.productId)}))`);
@@ -98,10 +99,14 @@ function groupsSql(accountId: string, timeZone: string, q: UsageQuery): { groups
   const hourLabel = (k: SQL) => sql`to_char(${k} AT TIME ZONE ${timeZone}, 'YYYY-MM-DD HH24:00')`;
   const instants = (col: SQL) => [sql`${col} >= ${r.start.toISOString()}::timestamptz`, sql`${col} < ${r.end.toISOString()}::timestamptz`];
   if (wholeHourOffsets(timeZone, r)) {
+    // Every local day of the range is whole UTC hours (23, 24 or 25), so its
+    // hourly rows are the ones usage_daily.hours counts: ~24× fewer rows to sum.
     return {
       groups: sql`SELECT hour AS k, instance_id, item_id, quantity, records FROM usage_hourly
         WHERE ${where(...instants(sql`hour`))}`,
       label: hourLabel,
+      count: sql`SELECT coalesce(sum(hours), 0)::text AS n FROM usage_daily
+        WHERE ${where(sql`day >= ${r.fromDay}::date`, sql`day <= ${r.toDay}::date`)}`,
     };
   }
   return {
@@ -132,13 +137,13 @@ function toRow(r: Record<string, unknown>): UsageRow {
 export async function listUsage(caller: Caller, input: unknown, accountId?: string) {
   const account = await getAccount(caller, accountId);
   const q = parseInput(usageQuerySchema, queryInput(input));
-  const { groups, label } = groupsSql(account.id, account.timeZone, q);
+  const { groups, label, count } = groupsSql(account.id, account.timeZone, q);
   const db = await getDb();
   // The page is cut from the rollup in its key order before names are joined,
-  // so only `limit` rows are looked up; the total is a separate index count.
+  // so only `limit` rows are looked up; the total is a separate query.
   const [rows, [{ n }]] = await Promise.all([
     query<Record<string, unknown>>(db, namedSql(account.id, sql`${groups} ORDER BY 1, 2, 3 LIMIT ${q.limit} OFFSET ${(q.page - 1) * q.limit}`, label)),
-    query<{ n: string }>(db, sql`SELECT count(*)::text AS n FROM (${groups}) c`),
+    query<{ n: string }>(db, count ?? sql`SELECT count(*)::text AS n FROM (${groups}) c`),
   ]);
   return { query: q, data: rows.map(toRow), totalCount: Number(n), timeZone: account.timeZone };
 }
