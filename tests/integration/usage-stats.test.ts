@@ -7,7 +7,6 @@ import { query } from "@/db/client";
 import { accounts, instances } from "@/db/schema";
 import { insertUsageRows } from "@/db/seed/insert-usage";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
-import { analyzeUsageIfStale } from "@/lib/billing/usage-stats";
 import { runJobs } from "@/lib/jobs/run";
 import { uniq, useTestDatabase } from "./db";
 
@@ -18,7 +17,9 @@ describe("usage_records statistics before rating", () => {
     await loadCatalog(db(), await readCatalogFile());
   });
 
-  it("the jobs leave usage_records analyzed on the columns rating filters and groups by; then nothing is stale", async () => {
+  // Not asserted: that nothing is stale right after. Other connections report their writes to the
+  // server's statistics up to a second later, which can count as changes since this analysis.
+  it("the jobs leave usage_records analyzed on the columns rating filters and groups by", async () => {
     const a = uniq("stats");
     const at = new Date("2026-04-01T00:00:00Z");
     await db().insert(accounts).values({ id: a, name: a, currency: "USD" });
@@ -35,6 +36,5 @@ describe("usage_records statistics before rating", () => {
     expect(Number(tuples)).toBeGreaterThanOrEqual(20);
     const stats = await query<{ attname: string }>(db(), sql`select attname from pg_stats where tablename = 'usage_records' order by attname`);
     expect(stats.map((s) => s.attname)).toEqual(expect.arrayContaining(["account_id", "instance_id", "item_id", "start_at"]));
-    expect(await analyzeUsageIfStale(db())).toBe(false);
   });
 });
