@@ -5,8 +5,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { query } from "@/db/client";
 import { accounts, instances } from "@/db/schema";
+import { hasCitus } from "@/db/citus";
 import { insertUsageRows } from "@/db/seed/insert-usage";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
+import { analyzeUsageIfStale } from "@/lib/billing/usage-stats";
 import { runJobs } from "@/lib/jobs/run";
 import { uniq, useTestDatabase } from "./db";
 
@@ -32,6 +34,11 @@ describe("usage_records statistics before rating", () => {
       })),
     );
     await runJobs(db(), { now: new Date("2026-04-03T00:00:00Z"), accountIds: [a] });
+    if (await hasCitus(db())) {
+      // The rows live in the workers' shards, which analyze themselves; the coordinator's table is a shell.
+      expect(await analyzeUsageIfStale(db())).toBe(false);
+      return;
+    }
     const [{ tuples }] = await query<{ tuples: number }>(db(), sql`select reltuples::float8 as tuples from pg_class where oid = to_regclass('usage_records')`);
     expect(Number(tuples)).toBeGreaterThanOrEqual(20);
     const stats = await query<{ attname: string }>(db(), sql`select attname from pg_stats where tablename = 'usage_records' order by attname`);
