@@ -48,9 +48,22 @@ export async function storeUsage(db: DbOrTx, accountId: string, timeZone: string
   return ids.split(SEP).length;
 }
 
-/** Adds records the caller stored itself (a COPY in its transaction) to both rollups: `ids` must be new, each once. */
-export async function addStoredUsageToRollups(db: DbOrTx, accountId: string, timeZone: string, ids: readonly string[]): Promise<void> {
-  if (ids.length) await addToRollups(db, accountId, timeZone, ids.join(SEP));
+/** What the rollups need of a record. */
+export interface RollupRecord {
+  id: string;
+  instanceId: string;
+  itemId: string;
+  quantity: string;
+  startAt: Date;
+}
+
+/**
+ * Adds records the caller stored itself (a COPY in its transaction) to both
+ * rollups: each must be new, and once. On PostgreSQL and PGlite they travel as
+ * values (nothing is read back); on Citus by id (see addToRollups).
+ */
+export async function addStoredUsageToRollups(db: DbOrTx, accountId: string, timeZone: string, records: readonly RollupRecord[]): Promise<void> {
+  if (records.length) await addToRollups(db, accountId, timeZone, records.map((r) => r.id).join(SEP), records);
 }
 
 /**
@@ -69,11 +82,20 @@ const hourInsideDay = (h: SQL, timeZone: string) => sql`(${h} at time zone ${tim
  * coordinator, so there two plain INSERT … SELECT statements each go whole to
  * the account's shard.
  */
-async function addToRollups(db: DbOrTx, accountId: string, timeZone: string, ids: string): Promise<void> {
+async function addToRollups(db: DbOrTx, accountId: string, timeZone: string, ids: string, values?: readonly RollupRecord[]): Promise<void> {
   // Sent together (one round trip). The planner overestimates the one statement's CTEs (~10× on
   // 100k records) and would spend ~0.45 s compiling it with JIT, more than the statement saves.
   const [citus] = await Promise.all([hasCitus(db), db.execute(sql`set local jit = off`)]);
-  await (citus ? addToRollupsCitus : addToRollupsOneStatement)(db, accountId, timeZone, ids);
+  if (citus) return addToRollupsCitus(db, accountId, timeZone, ids);
+  // Joining the ids back to usage_records is planned as a scan of the account's records once it holds
+  // millions (the batch's ids are a guess to the planner): the caller's values, when it has them, cost nothing to find.
+  const source = values
+    ? sql`(select u.s::timestamptz as start_at, u.i as instance_id, u.t as item_id, u.q::numeric as quantity
+        from unnest(${textArray(values.map((r) => r.startAt.toISOString()))}, ${textArray(values.map((r) => r.instanceId))},
+          ${textArray(values.map((r) => r.itemId))}, ${textArray(values.map((r) => r.quantity))}) as u(s, i, t, q)) r`
+    : sql`(select r.start_at, r.instance_id, r.item_id, r.quantity
+        from unnest(string_to_array(${ids}, ${SEP})) as n(id) join usage_records r on r.account_id = ${accountId} and r.id = n.id) r`;
+  await addToRollupsOneStatement(db, accountId, timeZone, source);
 }
 
 /**
@@ -81,10 +103,9 @@ async function addToRollups(db: DbOrTx, accountId: string, timeZone: string, ids
  * inserted has no xmax, one it updated carries the updater's (a concurrent
  * batch's insert of the same hour is seen as an update here).
  */
-async function addToRollupsOneStatement(db: DbOrTx, accountId: string, timeZone: string, ids: string): Promise<void> {
+async function addToRollupsOneStatement(db: DbOrTx, accountId: string, timeZone: string, source: SQL): Promise<void> {
   await db.execute(sql`with src as (
-      select r.start_at, r.instance_id collate "C" as instance_id, r.item_id collate "C" as item_id, r.quantity
-      from unnest(string_to_array(${ids}, ${SEP})) as n(id) join usage_records r on r.account_id = ${accountId} and r.id = n.id),
+      select r.start_at, r.instance_id collate "C" as instance_id, r.item_id collate "C" as item_id, r.quantity from ${source}),
     batch as (
       select date_trunc('hour', start_at, 'UTC') as hour, instance_id, item_id, sum(quantity) as quantity, count(*) as records
       from src group by 1, 2, 3),

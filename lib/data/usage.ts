@@ -22,7 +22,7 @@ import {
   type UsageIssue,
   type ValidUsage,
 } from "@/lib/billing/usage-validate";
-import { addStoredUsageToRollups, storeUsage, textArray } from "@/lib/billing/usage-store";
+import { addStoredUsageToRollups, storeUsage, textArray, type RollupRecord } from "@/lib/billing/usage-store";
 import { isoInstant } from "@/lib/billing/usage";
 import { requireRole, tenantOf, type Caller } from "./caller";
 
@@ -200,7 +200,7 @@ export async function ingestUsage(caller: Caller, body: unknown, accountId?: str
     // The looked-up ids are new: COPY them (about half the cost of INSERT … SELECT unnest) and add them to the rollups.
     accepted = await db.transaction(async (tx) => {
       await handle.copyRowsIn(tx, "usage_records", USAGE_COLUMNS, rows.map((r) => [account, ...valuesOf(r)]));
-      await addStoredUsageToRollups(tx, account, acct.timeZone, rows.map((r) => r.id));
+      await addStoredUsageToRollups(tx, account, acct.timeZone, rows);
       return rows.length;
     });
   } catch (e) {
@@ -354,27 +354,28 @@ async function importDirect(job: ImportJob, source: AsyncIterable<SourceRecord>)
   const { handle, account } = job;
   const scan: Scan = { read: 0, issues: [], issueCount: 0 };
   const records = validRecords(source, job.ctx, scan, job.opts, job.seconds);
-  // Slices bound the ids held for the rollups (and PGlite's COPY blob).
+  // Slices bound the records held for the rollups (and PGlite's COPY blob).
   const sliceSize = job.opts.sliceRecords ?? (handle.kind === "postgres" ? IMPORT_SLICE_LINES : PGLITE_CHUNK);
   try {
     const accepted = await handle.db.transaction(async (tx) => {
       let n = 0;
       for (let done = false; !done; ) {
-        const ids: string[] = [];
+        const kept: RollupRecord[] = [];
         const slice = async function* () {
-          while (ids.length < sliceSize) {
+          while (kept.length < sliceSize) {
             const next = await records.next();
             if (next.done) {
               done = true;
               return;
             }
-            ids.push(next.value.record.id);
+            const { id, instanceId, itemId, quantity, startAt } = next.value.record;
+            kept.push({ id, instanceId, itemId, quantity, startAt });
             yield [account, ...valuesOf(next.value.record)];
           }
         };
         await handle.copyRowsIn(tx, "usage_records", USAGE_COLUMNS, slice());
-        await addStoredUsageToRollups(tx, account, job.timeZone, ids);
-        n += ids.length;
+        await addStoredUsageToRollups(tx, account, job.timeZone, kept);
+        n += kept.length;
       }
       endOfScan(scan); // rolls back what the slices wrote
       return n;

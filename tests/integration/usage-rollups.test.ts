@@ -9,7 +9,7 @@ import { sql } from "drizzle-orm";
 import { query, type DbOrTx } from "@/db/client";
 import { usageRecords } from "@/db/schema";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
-import { rebuildUsageRollups, storeUsage } from "@/lib/billing/usage-store";
+import { addStoredUsageToRollups, rebuildUsageRollups, storeUsage } from "@/lib/billing/usage-store";
 import { dayOf } from "@/lib/billing/cycle";
 import { fixedClock, realClock, setSystemClock } from "@/lib/clock";
 import { OPERATOR, type Caller } from "@/lib/data/caller";
@@ -130,6 +130,22 @@ describe("usage rollups", () => {
     expect(sum([...oneDay.rows.values()]).toFixed(6)).toBe(sum(want.map((r) => r.quantity as string)).toFixed(6));
     const oss = await tab(A, "day", { productId: "oss" });
     expect([...oss.rows.keys()].every((k) => k.endsWith("|oss.storage") || k.endsWith("|oss.traffic.internet"))).toBe(true);
+  });
+
+  it("keeps the same sums when the caller stored the records itself and passes their values (the API's and the import's COPY path)", async () => {
+    const A = uniq("rollup-values");
+    await createAccount(OPERATOR, { id: A, name: "Values", timeZone: "Europe/Berlin" });
+    const recs: Rec[] = [];
+    for (let n = 0, m = 0; m < 31 * 24 * 60 + 60; n++, m += 130) recs.push(record(A, n, m, n % 3, (n >> 1) % 3, `${(n % 13) + 0.125}`));
+    for (let i = 0; i < recs.length; i += 50) {
+      const batch = recs.slice(i, i + 50);
+      await t.handle().db.transaction(async (tx) => {
+        await tx.insert(usageRecords).values(batch);
+        await addStoredUsageToRollups(tx, A, "Europe/Berlin",
+          batch.map((r) => ({ id: r.id, instanceId: r.instanceId, itemId: r.itemId, quantity: r.quantity as string, startAt: r.startAt as Date })));
+      });
+    }
+    expect(await expectRollupsExact(A, "Europe/Berlin")).toHaveLength(recs.length);
   });
 
   it("reads the raw records for hours in a half-hour zone, with the same totals as the days", async () => {
