@@ -101,8 +101,13 @@ async function storedHashes(db: DbOrTx, accountId: string, ids: readonly string[
   if (!ids.length) return new Map();
   const rows = await query<{ id: string; content_hash: string }>(
     db,
-    // One primary-key probe per id: with `id = any(…)` the planner may read the whole account when its statistics lag a fast ingest.
-    sql`select r.id, r.content_hash from unnest(${textArray(ids)}) as n(id) join usage_records r on r.account_id = ${accountId} and r.id = n.id`,
+    // One primary-key probe per id, whatever the statistics say: a scalar subquery is never turned into a
+    // join. As a join (or `id = any(…)`) the planner read all the account's records for each batch once it
+    // held millions, and an ingest slowed as the account grew. OFFSET 0 keeps the probe from being repeated in the filter.
+    sql`select id, content_hash from (
+        select n.id, (select r.content_hash from usage_records r where r.account_id = ${accountId} and r.id = n.id) as content_hash
+        from unnest(${textArray(ids)}) as n(id) offset 0) s
+      where content_hash is not null`,
   );
   return new Map(rows.map((r) => [r.id, r.content_hash]));
 }
