@@ -21,6 +21,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import { query, type Db } from "@/db/client";
 import { accounts } from "@/db/schema";
 import { catalogFromDb } from "@/lib/billing/catalog-db";
+import { analyzeUsageIfStale } from "@/lib/billing/usage-stats";
 import { accountNow } from "@/lib/clock";
 import { deliverPending } from "@/lib/webhooks/deliver";
 import { runAccountJobs, type AccountJobResult } from "./run";
@@ -123,6 +124,12 @@ export async function runQueuedAccount(db: Db, accountId: string, worker: string
 
 /** A tick: one job per account (an account with one still waiting keeps that one), then webhook deliveries. `only` limits it to some accounts (tests). */
 export async function fanOutTick(boss: PgBoss, db: Db, log: (s: string) => void, only?: string[]): Promise<number> {
+  // Fresh planner statistics after a large load, before the accounts' rating reads its usage (as runJobs does).
+  try {
+    if (await analyzeUsageIfStale(db)) log("usage_records analyzed (its statistics were missing or stale).");
+  } catch (e) {
+    log(`Analyzing usage_records failed: ${(e as Error).message}`);
+  }
   const all = (await db.select({ id: accounts.id }).from(accounts).orderBy(asc(accounts.id))).map((a) => a.id);
   const ids = only ? all.filter((id) => only.includes(id)) : all;
   for (let i = 0; i < ids.length; i += 1000) {
