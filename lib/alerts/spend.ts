@@ -5,6 +5,7 @@ import { sql } from "drizzle-orm";
 import { query, type DbOrTx } from "@/db/client";
 import type { Account } from "@/db/schema";
 import { cycleBounds, cycleOf, dayBounds, dayOf, type Cycle } from "@/lib/billing/cycle";
+import { keptOutstanding } from "@/lib/billing/line-totals";
 import { dec } from "@/lib/money";
 import { UNPAID_ORDER_TTL_MS } from "@/lib/lifecycle/orders";
 import { forecastCycleEnd, RUN_RATE_DAYS, type Forecast } from "./forecast";
@@ -78,7 +79,7 @@ export async function availableCredit(tx: DbOrTx, account: Pick<Account, "id" | 
       + (SELECT coalesce(sum(remaining), 0) FROM vouchers WHERE account_id = ${account.id} AND valid_from <= ${at}::timestamptz AND expires_at > ${at}::timestamptz AND remaining > 0)
       + (SELECT coalesce(sum(remaining), 0) FROM coupons WHERE account_id = ${account.id} AND valid_from <= ${at}::timestamptz AND expires_at > ${at}::timestamptz AND remaining > 0)
       + ${account.creditLimit}::numeric
-      - (SELECT coalesce(sum(outstanding_amount), 0) FROM bill_line_totals WHERE account_id = ${account.id})
+      - ${keptOutstanding(account.id)}
       - (SELECT coalesce(sum(round(payable_amount, 2) - round(paid_amount, 2)), 0) FROM orders WHERE account_id = ${account.id} AND status = 'unpaid'
           AND created_at > ${new Date(now.getTime() - UNPAID_ORDER_TTL_MS).toISOString()}::timestamptz)
     )::text AS available`,

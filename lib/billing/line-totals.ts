@@ -12,7 +12,7 @@
 // Concurrent writers of one account's lines are serialised by the account's
 // lock (lib/db-lock); the kept rows themselves are updated with row locks, so
 // even unserialised writers of different lines add up correctly.
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { query, type DbOrTx } from "@/db/client";
 
 /** The bill_lines money columns the views total. */
@@ -140,4 +140,15 @@ export async function keepLineTotals<T>(tx: DbOrTx, accountId: string, ids: read
   // The three tables are independent: their writes go out together (pipelined on the transaction's connection).
   await Promise.all(TABLES.map((table) => applyDelta(tx, table, accountId, before.get(table)!, after.get(table)!)));
   return result;
+}
+
+/**
+ * What the account's bill lines still owe, Σ outstanding_amount over lines with
+ * outstanding_amount > 0, from the kept totals. Equal, not approximate: every
+ * writer of outstanding_amount stores a 2-dp amount (settlement rounds it once)
+ * that is never negative (a payment never exceeds what a line owes, a credit
+ * line owes 0), so the kept sums of round(x, 2) over all lines are the same sum.
+ */
+export function keptOutstanding(accountId: string): SQL {
+  return sql`(SELECT coalesce(sum(t.outstanding_amount), 0) FROM bill_line_totals t WHERE t.account_id = ${accountId})`;
 }

@@ -7,6 +7,7 @@ import "server-only";
 // tag pickers read the kept tag totals (keptTagLines).
 import { sql, type SQL } from "drizzle-orm";
 import { KEPT_TABLES, LINE_AMOUNT_COLUMNS } from "@/lib/billing/line-totals";
+export { keptOutstanding } from "@/lib/billing/line-totals";
 
 export type KeptTable = keyof typeof KEPT_TABLES;
 /** Equality / IN conditions on bill_lines columns (besides account_id). */
@@ -42,15 +43,4 @@ export const KEPT_AMOUNTS = LINE_AMOUNT_COLUMNS;
 export function keptTagLines(accountId: string, billingCycle: string): SQL {
   return sql`(SELECT t.tags, nullif(t.resource_group, '') AS resource_group, t.line_count, t.pretax_amount
     FROM bill_line_tag_totals t WHERE t.account_id = ${accountId} AND t.billing_cycle = ${billingCycle})`;
-}
-
-/**
- * What the account's bill lines still owe, Σ outstanding_amount over lines with
- * outstanding_amount > 0, from the kept totals. Equal, not approximate: every
- * writer of outstanding_amount stores a 2-dp amount (settlement rounds it once)
- * that is never negative (a payment never exceeds what a line owes, a credit
- * line owes 0), so the kept sums of round(x, 2) over all lines are the same sum.
- */
-export function keptOutstanding(accountId: string): SQL {
-  return sql`(SELECT coalesce(sum(t.outstanding_amount), 0) FROM bill_line_totals t WHERE t.account_id = ${accountId})`;
 }
