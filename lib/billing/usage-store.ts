@@ -1,8 +1,8 @@
 // The one way usage records are stored. The rollups behind the Usage Records
 // tab (usage_hourly, usage_daily) are kept by this writer in the caller's
-// transaction: the ids the insert actually added (re-sent ids are skipped) are
-// summed into both with INSERT … ON CONFLICT DO UPDATE from usage_records of
-// the one account. No trigger — statement triggers with transition tables do
+// transaction: the records the insert actually added (re-sent ids are skipped)
+// are summed into both with INSERT … ON CONFLICT DO UPDATE — read back from
+// usage_records by id, or passed as values by a caller that COPYed them. No trigger — statement triggers with transition tables do
 // not run on distributed tables. On Citus both rollup statements run inside the
 // account's shard (the tables are co-located). Rollup rows are upserted in key
 // order, so concurrent batches lock them in one order and cannot deadlock.
@@ -73,10 +73,8 @@ export async function addStoredUsageToRollups(db: DbOrTx, accountId: string, tim
 const hourInsideDay = (h: SQL, timeZone: string) => sql`(${h} at time zone ${timeZone})::time <= time '23:00'`;
 
 /**
- * Adds the account's records with these ids (SEP-joined) to both rollups. Each
- * id is a primary-key probe: a filter `id = any(…)` let the planner read all
- * of the account's records when the table's statistics lagged a large load.
- * Two ways, the same rollups: PostgreSQL and PGlite run one statement of
+ * Adds the account's records with these ids (SEP-joined), or the given values
+ * of those records, to both rollups. Two ways, the same rollups: PostgreSQL and PGlite run one statement of
  * data-modifying CTEs (the records read once, one round trip: faster ingest
  * of large batches); Citus pulls such a statement through the
  * coordinator, so there two plain INSERT … SELECT statements each go whole to
