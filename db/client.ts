@@ -188,7 +188,7 @@ async function copyPostgres(client: import("postgres").Sql, table: string, colum
     let chunk = "";
     for await (const row of rows as AsyncIterable<string[]>) {
       n++;
-      chunk += row.map(copyEscape).join("\t") + "\n";
+      chunk += copyLine(row);
       if (chunk.length >= 65_536) {
         yield chunk;
         chunk = "";
@@ -227,7 +227,7 @@ async function copyPostgresIn(client: import("postgres").Sql, table: string, col
   try {
     for await (const row of rows as AsyncIterable<string[]>) {
       n++;
-      chunk += row.map(copyEscape).join("\t") + "\n";
+      chunk += copyLine(row);
       if (chunk.length >= 65_536) {
         if (!writable.write(chunk)) await Promise.race([once(writable, "drain"), done]);
         chunk = "";
@@ -257,7 +257,7 @@ async function copyPglite(
   let n = 0;
   for await (const row of rows as AsyncIterable<string[]>) {
     n++;
-    parts.push(row.map(copyEscape).join("\t") + "\n");
+    parts.push(copyLine(row));
   }
   await client.query(`COPY ${table} (${columns.join(",")}) FROM '/dev/blob'`, [], { blob: new Blob(parts) });
   return n;
@@ -280,6 +280,13 @@ async function startPglite(dataDir: string | undefined, loadDataDir: Blob | unde
  */
 export function resumeAfterCopy(readable: import("node:stream").Readable): void {
   (readable as unknown as { _read?: (n: number) => void })._read?.(0);
+}
+
+/** One row in COPY text format, tab-separated and newline-ended (no intermediate array). */
+function copyLine(row: readonly (string | null)[]): string {
+  let line = copyEscape(row[0]);
+  for (let i = 1; i < row.length; i++) line += "\t" + copyEscape(row[i]);
+  return line + "\n";
 }
 
 /** COPY text format: \N for null, backslash escapes for specials. */

@@ -54,7 +54,8 @@ export interface RollupRecord {
   instanceId: string;
   itemId: string;
   quantity: string;
-  startAt: Date;
+  /** The start instant as toISOString() writes it. */
+  startIso: string;
 }
 
 /**
@@ -89,7 +90,7 @@ async function addToRollups(db: DbOrTx, accountId: string, timeZone: string, ids
   // millions (the batch's ids are a guess to the planner): the caller's values, when it has them, cost nothing to find.
   const source = values
     ? sql`(select u.s::timestamptz as start_at, u.i as instance_id, u.t as item_id, u.q::numeric as quantity
-        from unnest(${textArray(values.map((r) => r.startAt.toISOString()))}, ${textArray(values.map((r) => r.instanceId))},
+        from unnest(${textArray(values.map((r) => r.startIso))}, ${textArray(values.map((r) => r.instanceId))},
           ${textArray(values.map((r) => r.itemId))}, ${textArray(values.map((r) => r.quantity))}) as u(s, i, t, q)) r`
     : sql`(select r.start_at, r.instance_id, r.item_id, r.quantity
         from unnest(string_to_array(${ids}, ${SEP})) as n(id) join usage_records r on r.account_id = ${accountId} and r.id = n.id) r`;

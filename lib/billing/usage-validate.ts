@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { dec } from "@/lib/money";
 import type { D } from "@/lib/money";
-import { usageContentHash } from "./usage";
+import { contentHashOf } from "./usage";
 import { findBadText } from "@/lib/text";
 
 export const USAGE_BATCH_MAX = 10_000;
@@ -29,25 +29,37 @@ export interface UsageIssue {
   message: string;
 }
 
+/**
+ * A record's instants, as Dates and as the epoch milliseconds and ISO text the
+ * checks, the hash and the COPY use. The Dates come from a cache shared by the
+ * records with the same instant text: read them, never change them. (Next's
+ * server replaces the Date constructor; there `getTime()` on a Date costs
+ * ~0.15 µs, so a batch's hot path reads the numbers and strings instead.)
+ */
+export interface UsageSpan {
+  startAt: Date;
+  endAt: Date;
+  startMs: number;
+  endMs: number;
+  startIso: string;
+  endIso: string;
+}
+
 /** A record that passed the shape checks: instants parsed, quantity normalised. */
-export interface ShapedUsage {
+export interface ShapedUsage extends UsageSpan {
   id: string;
   instanceId: string;
   item: string;
   quantity: D;
-  startAt: Date;
-  endAt: Date;
   attributes: Record<string, unknown> | null;
 }
 
 /** A record ready to store. */
-export interface ValidUsage {
+export interface ValidUsage extends UsageSpan {
   id: string;
   instanceId: string;
   itemId: string;
   quantity: string;
-  startAt: Date;
-  endAt: Date;
   attributes: Record<string, unknown> | null;
   contentHash: string;
 }
@@ -128,20 +140,33 @@ export function parseQuantity(v: string | number): D | string {
 // ISO 8601 date-time with an explicit offset: the instant must be unambiguous.
 const INSTANT_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:(Z)|([+-])(\d{2}):?(\d{2}))$/;
 
+/** A parsed instant: one shared Date (never changed), its epoch milliseconds and its ISO text. */
+interface Instant {
+  date: Date;
+  ms: number;
+  iso: string;
+}
+
 // A batch's instants repeat (the hours of a month): each distinct string is parsed once.
-const instantCache = new Map<string, number | string>();
+const instantCache = new Map<string, Instant | string>();
 const INSTANT_CACHE_MAX = 50_000;
 
-/** Parse an ISO 8601 instant with Z or an offset; calendar-checked, not left to Date.parse. */
-export function parseInstant(s: string): Date | string {
+/** The cached parse of `s`: its Instant, or why it is not one. */
+function instantOf(s: string): Instant | string {
   let v = instantCache.get(s);
   if (v === undefined) {
     const parsed = parseInstantUncached(s);
-    v = typeof parsed === "string" ? parsed : parsed.getTime();
+    v = typeof parsed === "string" ? parsed : { date: parsed, ms: parsed.getTime(), iso: parsed.toISOString() };
     if (instantCache.size >= INSTANT_CACHE_MAX) instantCache.clear();
     instantCache.set(s, v);
   }
-  return typeof v === "string" ? v : new Date(v);
+  return v;
+}
+
+/** Parse an ISO 8601 instant with Z or an offset; calendar-checked, not left to Date.parse. */
+export function parseInstant(s: string): Date | string {
+  const v = instantOf(s);
+  return typeof v === "string" ? v : new Date(v.ms);
 }
 
 function parseInstantUncached(s: string): Date | string {
@@ -218,17 +243,32 @@ export function checkUsageShape(raw: unknown): { record?: ShapedUsage; issues: U
   const issues: UsageIssue[] = [];
   const quantity = parseQuantity(r.quantity);
   if (typeof quantity === "string") issues.push({ field: "quantity", message: quantity });
-  const startAt = parseInstant(r.start);
-  if (typeof startAt === "string") issues.push({ field: "start", message: startAt });
-  const endAt = parseInstant(r.end);
-  if (typeof endAt === "string") issues.push({ field: "end", message: endAt });
+  const start = instantOf(r.start);
+  if (typeof start === "string") issues.push({ field: "start", message: start });
+  const end = instantOf(r.end);
+  if (typeof end === "string") issues.push({ field: "end", message: end });
   const attributes = r.attributes && Object.keys(r.attributes).length ? r.attributes : null;
   const badText = findBadText(attributes);
   if (badText) issues.push({ field: ["attributes", badText.path].filter(Boolean).join("."), message: badText.message });
   if (attributes && JSON.stringify(attributes).length > MAX_ATTRIBUTES_CHARS)
     issues.push({ field: "attributes", message: `must be at most ${MAX_ATTRIBUTES_CHARS} characters of JSON` });
-  if (issues.length || typeof quantity === "string" || typeof startAt === "string" || typeof endAt === "string") return { issues };
-  return { record: { id: r.id, instanceId: r.instanceId, item: r.item, quantity, startAt, endAt, attributes }, issues };
+  if (issues.length || typeof quantity === "string" || typeof start === "string" || typeof end === "string") return { issues };
+  return {
+    record: {
+      id: r.id,
+      instanceId: r.instanceId,
+      item: r.item,
+      quantity,
+      startAt: start.date,
+      endAt: end.date,
+      startMs: start.ms,
+      endMs: end.ms,
+      startIso: start.iso,
+      endIso: end.iso,
+      attributes,
+    },
+    issues,
+  };
 }
 
 // ── Phase 2: context ─────────────────────────────────────────────────────────
@@ -253,13 +293,21 @@ function resolveItem(r: ShapedUsage, instance: UsageInstance, ctx: UsageContext)
   return item;
 }
 
-const MS = (d: Date) => d.getTime();
+// The clock's now and an instance's created/released instants are compared with every record
+// of a batch: their milliseconds are read once per Date (these Dates are not changed while a batch is checked).
+const msOfDate = new WeakMap<Date, number>();
+const MS = (d: Date) => {
+  let ms = msOfDate.get(d);
+  if (ms === undefined) msOfDate.set(d, (ms = d.getTime()));
+  return ms;
+};
 
 /** Phase 2: the record against the account's instances, the item's rule and the clock. */
 export function checkUsageRecord(r: ShapedUsage, ctx: UsageContext): { record?: ValidUsage; issues: UsageIssue[] } {
   const issues: UsageIssue[] = [];
   const add = (field: string, message: string) => issues.push({ field, message });
-  const [start, end] = [MS(r.startAt), MS(r.endAt)];
+  const start = r.startMs;
+  const end = r.endMs;
 
   if (end < start) add("end", "must not be before start");
   else if (end - start > MAX_SPAN_MS) add("end", "a record may span at most 31 days");
@@ -293,8 +341,23 @@ export function checkUsageRecord(r: ShapedUsage, ctx: UsageContext): { record?: 
 
   if (issues.length) return { issues };
   const quantity = r.quantity.toFixed();
-  const base = { instanceId: r.instanceId, itemId: item.id, quantity, startAt: r.startAt, endAt: r.endAt, attributes };
-  return { record: { id: r.id, ...base, contentHash: usageContentHash(base, true) }, issues };
+  return {
+    record: {
+      id: r.id,
+      instanceId: r.instanceId,
+      itemId: item.id,
+      quantity,
+      startAt: r.startAt,
+      endAt: r.endAt,
+      startMs: start,
+      endMs: end,
+      startIso: r.startIso,
+      endIso: r.endIso,
+      attributes,
+      contentHash: contentHashOf(r.instanceId, item.id, quantity, r.startIso, r.endIso, attributes),
+    },
+    issues,
+  };
 }
 
 const GB_BYTES = BigInt(1024 ** 3);

@@ -17,7 +17,19 @@ export interface UsageRow {
 /** `canonicalQuantity`: the quantity is already Decimal#toFixed()'s form (the validator's), so it is not parsed again. */
 export function usageContentHash(r: Omit<UsageRow, "accountId" | "id">, canonicalQuantity = false): string {
   const quantity = canonicalQuantity ? r.quantity : dec(r.quantity).toFixed();
-  return sha256(`${r.instanceId}|${r.itemId}|${quantity}|${isoInstant(r.startAt)}|${isoInstant(r.endAt)}|${sortedJson(r.attributes)}`);
+  return contentHashOf(r.instanceId, r.itemId, quantity, isoInstant(r.startAt), isoInstant(r.endAt), r.attributes);
+}
+
+/** The content hash from its parts: the quantity in Decimal#toFixed()'s form, the instants as toISOString() writes them. */
+export function contentHashOf(
+  instanceId: string,
+  itemId: string,
+  quantity: string,
+  startIso: string,
+  endIso: string,
+  attributes: Record<string, unknown> | null,
+): string {
+  return sha256(`${instanceId}|${itemId}|${quantity}|${startIso}|${endIso}|${sortedJson(attributes)}`);
 }
 
 /**

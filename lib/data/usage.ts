@@ -23,7 +23,6 @@ import {
   type ValidUsage,
 } from "@/lib/billing/usage-validate";
 import { addStoredUsageToRollups, storeUsage, textArray, type RollupRecord } from "@/lib/billing/usage-store";
-import { isoInstant } from "@/lib/billing/usage";
 import { requireRole, tenantOf, type Caller } from "./caller";
 
 export interface IngestResult {
@@ -92,7 +91,7 @@ async function insertUsage(db: DbOrTx, accountId: string, timeZone: string, rows
     timeZone,
     sql`select * from unnest(
           ${col((r) => r.id)}, ${col((r) => r.instanceId)}, ${col((r) => r.itemId)}, ${col((r) => r.quantity)}::numeric[],
-          ${col((r) => isoInstant(r.startAt))}::timestamptz[], ${col((r) => isoInstant(r.endAt))}::timestamptz[],
+          ${col((r) => r.startIso)}::timestamptz[], ${col((r) => r.endIso)}::timestamptz[],
           ${col((r) => (r.attributes ? JSON.stringify(r.attributes) : null))}::jsonb[], ${col((r) => r.contentHash)})`,
   );
 }
@@ -121,8 +120,9 @@ function conflict(records: { index: number; id: string }[]): ConflictError {
   );
 }
 
-const valuesOf = (r: ValidUsage) =>
-  [r.id, r.instanceId, r.itemId, r.quantity, isoInstant(r.startAt), isoInstant(r.endAt), r.attributes ? JSON.stringify(r.attributes) : null, r.contentHash] as string[];
+/** A record's row for COPY into usage_records (USAGE_COLUMNS), built in one array. */
+const rowOf = (account: string, r: ValidUsage) =>
+  [account, r.id, r.instanceId, r.itemId, r.quantity, r.startIso, r.endIso, r.attributes ? JSON.stringify(r.attributes) : null, r.contentHash] as string[];
 
 const USAGE_COLUMNS = ["account_id", "id", "instance_id", "item_id", "quantity", "start_at", "end_at", "attributes", "content_hash"];
 
@@ -158,7 +158,14 @@ export async function ingestUsage(caller: Caller, body: unknown, accountId?: str
 
   const handle = await getHandle();
   const db = handle.db;
-  const instanceIds = [...new Set(shaped.flatMap((r) => (r ? [r.instanceId] : [])))];
+  const instanceSet = new Set<string>();
+  const idSet = new Set<string>();
+  for (const r of shaped) {
+    if (!r) continue;
+    instanceSet.add(r.instanceId);
+    idSet.add(r.id);
+  }
+  const instanceIds = [...instanceSet];
   const [acct, items, found, stored] = await Promise.all([
     loadAccount(db, account),
     usageItems(db),
@@ -168,7 +175,7 @@ export async function ingestUsage(caller: Caller, body: unknown, accountId?: str
           .from(instances)
           .where(and(eq(instances.accountId, account), sql`${instances.id} = any(${textArray(instanceIds)})`))
       : Promise.resolve([] as UsageInstance[]),
-    storedHashes(db, account, [...new Set(shaped.flatMap((r) => (r ? [r.id] : [])))]),
+    storedHashes(db, account, [...idSet]),
   ]);
   const byId = new Map(found.map((i) => [i.id, i]));
   const ctx: UsageContext = { now: accountNow(acct), instance: (id) => byId.get(id), itemsByProduct: items };
@@ -204,7 +211,7 @@ export async function ingestUsage(caller: Caller, body: unknown, accountId?: str
   try {
     // The looked-up ids are new: COPY them (about half the cost of INSERT … SELECT unnest) and add them to the rollups.
     accepted = await db.transaction(async (tx) => {
-      await handle.copyRowsIn(tx, "usage_records", USAGE_COLUMNS, rows.map((r) => [account, ...valuesOf(r)]));
+      await handle.copyRowsIn(tx, "usage_records", USAGE_COLUMNS, rows.map((r) => rowOf(account, r)));
       await addStoredUsageToRollups(tx, account, acct.timeZone, rows);
       return rows.length;
     });
@@ -373,9 +380,9 @@ async function importDirect(job: ImportJob, source: AsyncIterable<SourceRecord>)
               done = true;
               return;
             }
-            const { id, instanceId, itemId, quantity, startAt } = next.value.record;
-            kept.push({ id, instanceId, itemId, quantity, startAt });
-            yield [account, ...valuesOf(next.value.record)];
+            const { id, instanceId, itemId, quantity, startIso } = next.value.record;
+            kept.push({ id, instanceId, itemId, quantity, startIso });
+            yield rowOf(account, next.value.record);
           }
         };
         await handle.copyRowsIn(tx, "usage_records", USAGE_COLUMNS, slice());
@@ -404,7 +411,7 @@ async function importStaged(job: ImportJob, source: AsyncIterable<SourceRecord>)
   const db = handle.db;
   const scan: Scan = { read: 0, issues: [], issueCount: 0 };
   async function* rows(): AsyncGenerator<string[]> {
-    for await (const { line, record } of validRecords(source, job.ctx, scan, job.opts, job.seconds)) yield [String(line), ...valuesOf(record)];
+    for await (const { line, record } of validRecords(source, job.ctx, scan, job.opts, job.seconds)) yield [String(line), ...rowOf(account, record).slice(1)];
   }
 
   const table = `usage_import_${randomBytes(6).toString("hex")}`;

@@ -142,7 +142,7 @@ describe("usage rollups", () => {
       await t.handle().db.transaction(async (tx) => {
         await tx.insert(usageRecords).values(batch);
         await addStoredUsageToRollups(tx, A, "Europe/Berlin",
-          batch.map((r) => ({ id: r.id, instanceId: r.instanceId, itemId: r.itemId, quantity: r.quantity as string, startAt: r.startAt as Date })));
+          batch.map((r) => ({ id: r.id, instanceId: r.instanceId, itemId: r.itemId, quantity: r.quantity as string, startIso: (r.startAt as Date).toISOString() })));
       });
     }
     expect(await expectRollupsExact(A, "Europe/Berlin")).toHaveLength(recs.length);
