@@ -1,4 +1,4 @@
-// `npx tsx --conditions=react-server bench/http-profile.ts [--records N] [--cpu-prof DIR] [--pg-log FILE]`
+// `npx tsx --conditions=react-server bench/http-profile.ts [--records N] [--cpu-prof DIR] [--pg-log FILE] [--node-flags '…']`
 // CPU per record of the HTTP ingest path: `next start` (the production build) on a
 // throw-away PostgreSQL, 10,000 records per request, two keep-alive clients; then
 // the batches re-sent (all duplicates). Prints the CPU time the Node server and the
@@ -57,7 +57,7 @@ async function send(base: string, key: string, bodies: string[], clients = 2) {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { records: { type: "string" }, "cpu-prof": { type: "string" }, port: { type: "string" }, "pg-log": { type: "string" } } });
+  const { values } = parseArgs({ options: { records: { type: "string" }, "cpu-prof": { type: "string" }, port: { type: "string" }, "pg-log": { type: "string" }, "node-flags": { type: "string" } } });
   const records = Number(values.records ?? 100_000);
   const port = Number(values.port ?? 3931);
   const pg = startPostgres();
@@ -83,7 +83,8 @@ async function main() {
     }
     const base = `http://127.0.0.1:${port}`;
     const prof = values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(values["cpu-prof"])}`] : [];
-    server = spawn(process.execPath, [...prof, path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+    const extra = values["node-flags"] ? values["node-flags"].split(" ").filter(Boolean) : [];
+    server = spawn(process.execPath, [...prof, ...extra, path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
       detached: true,
       stdio: ["ignore", "ignore", "inherit"],
       env: {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { fastUsageShape, usageRecordSchema } from "./usage-validate";
+import { checkUsageShape, fastUsageShape, usageRecordSchema } from "./usage-validate";
 
 const good = { id: "r1", instanceId: "oss-1", item: "storage", quantity: "1.5", start: "2026-01-01T00:00:00Z", end: "2026-01-01T01:00:00Z" };
 const fieldValue = fc.oneof(
@@ -49,5 +49,27 @@ describe("the shape check's fast path", () => {
     expect(fastUsageShape(good)).toEqual(good);
     expect(fastUsageShape({ ...good, quantity: 2, attributes: { network: "vpc" } })).not.toBeNull();
     expect(fastUsageShape({ ...good, attributes: null })).not.toBeNull();
+  });
+});
+
+describe("the shape check's stored forms", () => {
+  const quantities = fc.oneof(
+    fc.tuple(fc.nat({ max: 1_000_000_000 }), fc.nat({ max: 999_999 }), fc.nat({ max: 6 })).map(([i, f, pad]) => `${i}.${String(f).padStart(pad, "0")}`),
+    fc.nat({ max: 1_000_000_000 }).map(String),
+    fc.constantFrom("0", "0.0", "00.5", "1.50", "010", " 2.5", "1000000000", "0.000001", "-0", "-0.0"),
+    fc.double({ min: 0, max: 1e9, noNaN: true }),
+  );
+  it("keeps the quantity as Decimal#toFixed() writes it, and the attributes as JSON.stringify does", () => {
+    fc.assert(
+      fc.property(quantities, fc.option(fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue(), { maxKeys: 3 })), (quantity, attributes) => {
+        const { record } = checkUsageShape({ ...good, quantity, attributes });
+        if (!record) return;
+        expect(record.quantityText).toBe(record.quantity.toFixed());
+        expect(record.attributesJson).toBe(record.attributes ? JSON.stringify(record.attributes) : null);
+        expect(record.startIso).toBe(record.startAt.toISOString());
+        expect(record.startMs).toBe(record.startAt.getTime());
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

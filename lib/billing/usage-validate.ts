@@ -51,7 +51,11 @@ export interface ShapedUsage extends UsageSpan {
   instanceId: string;
   item: string;
   quantity: D;
+  /** `quantity.toFixed()`, the form stored and hashed. */
+  quantityText: string;
   attributes: Record<string, unknown> | null;
+  /** `JSON.stringify(attributes)` (made once, for the size check), null without attributes. */
+  attributesJson: string | null;
 }
 
 /** A record ready to store. */
@@ -61,6 +65,8 @@ export interface ValidUsage extends UsageSpan {
   itemId: string;
   quantity: string;
   attributes: Record<string, unknown> | null;
+  /** `JSON.stringify(attributes)`, null without attributes. */
+  attributesJson: string | null;
   contentHash: string;
 }
 
@@ -122,6 +128,8 @@ export const usageRecordSchema = z.strictObject(
 );
 
 const DECIMAL_RE = /^-?\d+(\.\d+)?$/;
+// A quantity written as Decimal#toFixed() writes it (no sign, no leading or trailing zeros): its own canonical form.
+const CANONICAL_QUANTITY_RE = /^(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
 
 /** A quantity: ≥ 0, ≤ 1e9, at most 6 decimals. JSON numbers go through their string form. */
 export function parseQuantity(v: string | number): D | string {
@@ -250,7 +258,8 @@ export function checkUsageShape(raw: unknown): { record?: ShapedUsage; issues: U
   const attributes = r.attributes && Object.keys(r.attributes).length ? r.attributes : null;
   const badText = findBadText(attributes);
   if (badText) issues.push({ field: ["attributes", badText.path].filter(Boolean).join("."), message: badText.message });
-  if (attributes && JSON.stringify(attributes).length > MAX_ATTRIBUTES_CHARS)
+  const attributesJson = attributes ? JSON.stringify(attributes) : null;
+  if (attributesJson && attributesJson.length > MAX_ATTRIBUTES_CHARS)
     issues.push({ field: "attributes", message: `must be at most ${MAX_ATTRIBUTES_CHARS} characters of JSON` });
   if (issues.length || typeof quantity === "string" || typeof start === "string" || typeof end === "string") return { issues };
   return {
@@ -259,6 +268,7 @@ export function checkUsageShape(raw: unknown): { record?: ShapedUsage; issues: U
       instanceId: r.instanceId,
       item: r.item,
       quantity,
+      quantityText: typeof r.quantity === "string" && CANONICAL_QUANTITY_RE.test(r.quantity) ? r.quantity : quantity.toFixed(),
       startAt: start.date,
       endAt: end.date,
       startMs: start.ms,
@@ -266,6 +276,7 @@ export function checkUsageShape(raw: unknown): { record?: ShapedUsage; issues: U
       startIso: start.iso,
       endIso: end.iso,
       attributes,
+      attributesJson,
     },
     issues,
   };
@@ -340,7 +351,7 @@ export function checkUsageRecord(r: ShapedUsage, ctx: UsageContext): { record?: 
   if (EGRESS_RULES.has(item.rule)) attributes = checkNetwork(r, item, add);
 
   if (issues.length) return { issues };
-  const quantity = r.quantity.toFixed();
+  const quantity = r.quantityText;
   return {
     record: {
       id: r.id,
@@ -354,6 +365,8 @@ export function checkUsageRecord(r: ShapedUsage, ctx: UsageContext): { record?: 
       startIso: r.startIso,
       endIso: r.endIso,
       attributes,
+      // checkNetwork may add the implied network: then the stored JSON is made anew.
+      attributesJson: attributes === r.attributes ? r.attributesJson : attributes && JSON.stringify(attributes),
       contentHash: contentHashOf(r.instanceId, item.id, quantity, r.startIso, r.endIso, attributes),
     },
     issues,
@@ -377,11 +390,11 @@ function checkStorage(r: ShapedUsage, add: (field: string, message: string) => v
   // Exact integer arithmetic in millionths of a GB (a Decimal division per record
   // was the slowest step of a 10,000-record batch): round half-up to 6 dp, ± 1.
   const expected = (BigInt(bytes as number | string) * MICRO + GB_BYTES / BigInt(2)) / GB_BYTES;
-  const [int, frac = ""] = r.quantity.toFixed().split(".");
+  const [int, frac = ""] = r.quantityText.split(".");
   const given = BigInt(int + frac.padEnd(6, "0"));
   const diff = given - expected;
   if (diff > BigInt(1) || diff < BigInt(-1))
-    add("quantity", `must be the stored size in GB (bytes / 1024³ = ${dec(expected.toString()).div(1_000_000).toFixed()}), got ${r.quantity.toFixed()}`);
+    add("quantity", `must be the stored size in GB (bytes / 1024³ = ${dec(expected.toString()).div(1_000_000).toFixed()}), got ${r.quantityText}`);
 }
 
 /** Egress needs a network; an item named after its network (oss.vpc-egress) implies it. */

@@ -92,7 +92,7 @@ async function insertUsage(db: DbOrTx, accountId: string, timeZone: string, rows
     sql`select * from unnest(
           ${col((r) => r.id)}, ${col((r) => r.instanceId)}, ${col((r) => r.itemId)}, ${col((r) => r.quantity)}::numeric[],
           ${col((r) => r.startIso)}::timestamptz[], ${col((r) => r.endIso)}::timestamptz[],
-          ${col((r) => (r.attributes ? JSON.stringify(r.attributes) : null))}::jsonb[], ${col((r) => r.contentHash)})`,
+          ${col((r) => r.attributesJson)}::jsonb[], ${col((r) => r.contentHash)})`,
   );
 }
 
@@ -122,7 +122,7 @@ function conflict(records: { index: number; id: string }[]): ConflictError {
 
 /** A record's row for COPY into usage_records (USAGE_COLUMNS), built in one array. */
 const rowOf = (account: string, r: ValidUsage) =>
-  [account, r.id, r.instanceId, r.itemId, r.quantity, r.startIso, r.endIso, r.attributes ? JSON.stringify(r.attributes) : null, r.contentHash] as string[];
+  [account, r.id, r.instanceId, r.itemId, r.quantity, r.startIso, r.endIso, r.attributesJson, r.contentHash] as string[];
 
 const USAGE_COLUMNS = ["account_id", "id", "instance_id", "item_id", "quantity", "start_at", "end_at", "attributes", "content_hash"];
 
