@@ -202,6 +202,9 @@ type UsageRecordInput = z.infer<typeof usageRecordSchema>;
 
 const CONTROL_RE = /[\x00-\x1f\x7f]/;
 const okText = (v: unknown, max: number) => typeof v === "string" && v.length > 0 && v.length <= max && !CONTROL_RE.test(v);
+
+/** Whether `v` passes the schema's checks for an id (instanceId): every id of a valid record does. */
+export const isUsageId = (v: unknown): v is string => okText(v, 200);
 const isPlainObject = (v: unknown): v is Record<string, unknown> => {
   if (typeof v !== "object" || v === null) return false;
   const proto = Object.getPrototypeOf(v);

@@ -14,6 +14,7 @@ import {
   USAGE_BATCH_MAX,
   checkUsageRecord,
   checkUsageShape,
+  isUsageId,
   itemsByProduct,
   validateUsageRecord,
   type ShapedUsage,
@@ -149,24 +150,20 @@ export async function ingestUsage(caller: Caller, body: unknown, accountId?: str
   assertCanIngest(caller);
   const raw = recordsOf(body);
 
-  const issues: BatchIssue[] = [];
-  const shaped: (ShapedUsage | undefined)[] = raw.map((r, index) => {
-    const res = checkUsageShape(r);
-    for (const i of res.issues) issues.push({ index, ...i });
-    return res.record;
-  });
-
+  // The look-ups go out before the records are checked, so the database works meanwhile. They take
+  // every id that could be valid (a superset of the valid records' ids; the others refuse the batch anyway).
   const handle = await getHandle();
   const db = handle.db;
   const instanceSet = new Set<string>();
   const idSet = new Set<string>();
-  for (const r of shaped) {
-    if (!r) continue;
-    instanceSet.add(r.instanceId);
-    idSet.add(r.id);
+  for (const r of raw) {
+    if (r === null || typeof r !== "object") continue;
+    const { id, instanceId } = r as { id?: unknown; instanceId?: unknown };
+    if (isUsageId(instanceId)) instanceSet.add(instanceId);
+    if (isUsageId(id)) idSet.add(id);
   }
   const instanceIds = [...instanceSet];
-  const [acct, items, found, stored] = await Promise.all([
+  const lookups = Promise.all([
     loadAccount(db, account),
     usageItems(db),
     instanceIds.length
@@ -177,6 +174,15 @@ export async function ingestUsage(caller: Caller, body: unknown, accountId?: str
       : Promise.resolve([] as UsageInstance[]),
     storedHashes(db, account, [...idSet]),
   ]);
+  lookups.catch(() => {}); // awaited below; this only keeps a failure from being reported before then
+
+  const issues: BatchIssue[] = [];
+  const shaped: (ShapedUsage | undefined)[] = raw.map((r, index) => {
+    const res = checkUsageShape(r);
+    for (const i of res.issues) issues.push({ index, ...i });
+    return res.record;
+  });
+  const [acct, items, found, stored] = await lookups;
   const byId = new Map(found.map((i) => [i.id, i]));
   const ctx: UsageContext = { now: accountNow(acct), instance: (id) => byId.get(id), itemsByProduct: items };
 
