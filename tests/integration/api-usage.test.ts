@@ -186,6 +186,26 @@ describe("POST /api/v1/usage", () => {
     expect(res.json.error.details.issues.map((i: { index: number }) => i.index)).toEqual([1, 2]);
   });
 
+  it("refuses ids that are not storable text with a 400 naming them, though the look-ups start before the check", async () => {
+    const before = await count();
+    const stored = rec();
+    expect((await post({ records: [stored] })).status).toBe(200);
+    const bad = [
+      rec({ id: "a\u0000b" }),
+      rec({ id: "x\u001ey" }),
+      rec({ instanceId: "nat-1\u001enat-1" }),
+      rec({ id: "z".repeat(201) }),
+      rec({ id: 7 }),
+      // A stored id with other content next to a bad record: the bad record decides (400), not the conflict.
+      { ...stored, quantity: "2" },
+    ];
+    const res = await post({ records: [rec(), ...bad] });
+    expect(res.status).toBe(400);
+    expect(res.json.error.message).toMatch(/^records\[1\]\.id: must not contain control characters \(and 4 more problems\)\. Nothing was written\.$/);
+    expect(res.json.error.details.issues.map((i: { index: number; field: string }) => `${i.index}.${i.field}`)).toEqual(["1.id", "2.id", "3.instanceId", "4.id", "5.id"]);
+    expect(await count()).toBe(before + 1);
+  });
+
   it("refuses malformed JSON, a wrong envelope, an empty batch and a batch of 10,001", async () => {
     const before = await count();
     const bad = await post("{not json");
