@@ -1,7 +1,7 @@
 // Rating against the database: turns an account's usage and lifecycle into
 // bill lines up to `now` with the pure rules of ./rules, dispatched by each
 // catalog item's rule. The engine reads what each rule selects (instances,
-// usage per day, single usage events, stored intervals); the rule prices it. Lines carry
+// usage per day, single usage events, stored intervals united per layer); the rule prices it. Lines carry
 // deterministic ids, so rating again over the same inputs upserts identical
 // lines, whatever order the records arrived in. Settled lines are final and
 // never rewritten; unsettled lines that no longer follow from the inputs go.
@@ -14,7 +14,7 @@ import { dec, toFixedString, ZERO } from "@/lib/money";
 import type Decimal from "decimal.js";
 import { findPrice, type Catalog, type CatalogItem, type Rule } from "./catalog";
 import { billIdOf, cycleBounds, cycleOf, dayBounds, dayOf, type Day } from "./cycle";
-import type { DailyUsage, LineDraft, PeriodDraft, RuleCtx, Selection, UsageEvent, UsageInterval } from "./rules/contract";
+import type { DailyUsage, LineDraft, PeriodDraft, RuleCtx, Selection, UsageEvent, UsageStretch } from "./rules/contract";
 import type { Network } from "./rules/egress-tiered";
 import { RATING_RULES, ratingRule } from "./rules/index";
 import { allocationAt, loadAllocations, type Assignment } from "./tags";
@@ -83,7 +83,7 @@ interface Rows {
   /** By item id. */
   "daily-usage": Map<string, DailyUsage[]>;
   "usage-events": Map<string, UsageEvent[]>;
-  "usage-intervals": Map<string, UsageInterval[]>;
+  "usage-stretches": Map<string, UsageStretch[]>;
 }
 
 const push = <T>(m: Map<string, T[]>, key: string, v: T) => {
@@ -99,9 +99,9 @@ function rulesSelecting(s: Selection) {
 }
 
 async function selectRows(tx: Tx, account: Account, now: Date, known?: Instance[]): Promise<Rows> {
-  const out: Rows = { instances: new Map(), "daily-usage": new Map(), "usage-events": new Map(), "usage-intervals": new Map() };
+  const out: Rows = { instances: new Map(), "daily-usage": new Map(), "usage-events": new Map(), "usage-stretches": new Map() };
   const until = now.toISOString();
-  const [, insts, daily, events, intervals] = await Promise.all([
+  const [, insts, daily, events, stretches] = await Promise.all([
     // For this transaction: a large account's aggregations and sorts stay in memory (4 MB by default).
     tx.execute(sql`set local work_mem = '64MB'`),
     known ?? tx.select().from(instances).where(eq(instances.accountId, account.id)),
@@ -121,11 +121,31 @@ async function selectRows(tx: Tx, account: Account, now: Date, known?: Instance[
           from usage_records u join billable_items b on b.id = u.item_id
           where u.account_id = ${account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("usage-events")})`,
     ),
-    query<{ instance_id: string; item_id: string; digest: string | null; bytes: string | null; start_at: Date | string; end_at: Date | string }>(
+    query<{ instance_id: string; item_id: string; digest: string; bytes: string; backwards: boolean; start_at: Date | string | null; end_at: Date | string | null; open: boolean | null }>(
       tx,
-      sql`select u.instance_id, u.item_id, u.attributes->>'layerDigest' as digest, u.attributes->>'bytes' as bytes, u.start_at, u.end_at
-          from usage_records u join billable_items b on b.id = u.item_id
-          where u.account_id = ${account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("usage-intervals")})`,
+      // Each layer's samples united here (range_agg merges overlapping and touching spans),
+      // so a few stretches per layer travel instead of every sample. Spans are clipped at
+      // `until` and cut to whole milliseconds, as the instants the rule sees. A sample that
+      // runs past `until` (and holds time before it) makes the stretch ending there open.
+      // Sizes: the largest well-formed one; a malformed one is passed on for the rule to reject.
+      // A layer with no time before `until` still returns one row (null span), so it is checked.
+      sql`select g.instance_id, g.item_id, g.digest, coalesce(g.bad_bytes, g.max_bytes::text, '0') as bytes, g.backwards,
+                 lower(s.r) as start_at, upper(s.r) as end_at, upper(s.r) = ${until}::timestamptz and g.any_open as open
+          from (
+            select instance_id, item_id, digest,
+                   max(case when bytes ~ '^[0-9]+$' then bytes::numeric end) as max_bytes,
+                   min(bytes) filter (where bytes !~ '^[0-9]+$') as bad_bytes,
+                   bool_or(e < s) as backwards,
+                   bool_or(e > ${until}::timestamptz and s < ${until}::timestamptz) as any_open,
+                   range_agg(tstzrange(s, greatest(s, least(e, ${until}::timestamptz)))) as spans
+            from (
+              select u.instance_id, u.item_id, coalesce(u.attributes->>'layerDigest', '') as digest, u.attributes->>'bytes' as bytes,
+                     date_trunc('milliseconds', u.start_at) as s, date_trunc('milliseconds', u.end_at) as e
+              from usage_records u join billable_items b on b.id = u.item_id
+              where u.account_id = ${account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("usage-stretches")})
+            ) u
+            group by 1, 2, 3
+          ) g left join lateral unnest(g.spans) as s(r) on true`,
     ),
   ]);
   const byId = new Map(insts.map((i) => [i.id, i]));
@@ -140,9 +160,12 @@ async function selectRows(tx: Tx, account: Account, now: Date, known?: Instance[
     if (inst) push(out["usage-events"], r.item_id, { inst, id: r.id, at: new Date(r.start_at), quantity: dec(r.quantity) });
   }
 
-  for (const r of intervals) {
+  for (const r of stretches) {
     const inst = byId.get(r.instance_id);
-    if (inst) push(out["usage-intervals"], r.item_id, { inst, digest: r.digest ?? "", bytes: r.bytes ?? "0", from: new Date(r.start_at), to: new Date(r.end_at) });
+    if (!inst) continue;
+    const from = r.start_at === null ? null : new Date(r.start_at);
+    const to = r.end_at === null ? null : new Date(r.end_at);
+    push(out["usage-stretches"], r.item_id, { inst, digest: r.digest, bytes: r.bytes, backwards: r.backwards, from, to, open: r.open === true });
   }
   return out;
 }

@@ -14,7 +14,7 @@ export type Selection =
   | "instances" // the instances of the item's product (lifecycle-driven rules)
   | "daily-usage" // usage summed per (instance, local day, network)
   | "usage-events" // each usage record with its instant (priced one by one)
-  | "usage-intervals" // each usage record as a stored interval (storage layers)
+  | "usage-stretches" // stored intervals united per (instance, item, digest) into disjoint stretches (storage layers)
   | "none"; // not rated from usage (subscriptions are rated per order; quotas are not charged)
 
 export interface DailyUsage {
@@ -29,18 +29,28 @@ export interface UsageEvent {
   at: Date;
   quantity: Decimal;
 }
-export interface UsageInterval {
+/**
+ * One stretch of a digest's stored intervals, united (overlapping or touching)
+ * and clipped at the rating instant. `bytes` is the largest size any sample of
+ * the digest gave (or the first malformed one, for the rule to reject); `from`
+ * and `to` are null for a digest whose samples hold no time before the rating
+ * instant; `open` when a sample in the stretch runs past it.
+ */
+export interface UsageStretch {
   inst: Instance;
   digest: string;
   bytes: string;
-  from: Date;
-  to: Date;
+  /** A sample of the digest ends before it starts. */
+  backwards: boolean;
+  from: Date | null;
+  to: Date | null;
+  open: boolean;
 }
 export interface RowsOf {
   instances: Instance;
   "daily-usage": DailyUsage;
   "usage-events": UsageEvent;
-  "usage-intervals": UsageInterval;
+  "usage-stretches": UsageStretch;
   none: never;
 }
 

@@ -22,7 +22,7 @@
 import type Decimal from "decimal.js";
 import { dec, round6, roundMoney, type DecimalInput } from "@/lib/money";
 import { DEFAULT_TZ, dayBounds, dayOf, daysInCycle, type Cycle, type Day } from "../cycle";
-import { defineRule, type LineDraft, type UsageInterval } from "./contract";
+import { defineRule, type LineDraft, type UsageStretch } from "./contract";
 
 const BYTES_PER_MB = 1024 * 1024;
 const MB_PER_GB = 1024;
@@ -37,10 +37,29 @@ export interface LayerInterval {
   to: Date | null;
 }
 
+/**
+ * A digest's stretch as the database unites it: the samples' spans clipped at
+ * `until`, overlapping or touching ones merged; `bytes` the largest size of
+ * the digest's samples; from/to null when the digest holds no time.
+ */
+export interface LayerStretch {
+  digest: string;
+  bytes: DecimalInput;
+  /** Some sample of the digest ends before it starts. */
+  backwards?: boolean;
+  from: Date | null;
+  to: Date | null;
+  /** A sample in the stretch was still stored at `until`. */
+  open: boolean;
+}
+
 export type PriceSource = Decimal | ((at: Date) => Decimal);
 
 export interface StorageInput {
-  intervals: readonly LayerInterval[];
+  /** The samples, united here (the reference), or … */
+  intervals?: readonly LayerInterval[];
+  /** … the stretches already united (by the database); one of the two. */
+  stretches?: readonly LayerStretch[];
   /** Price per GB-month, or the catalog lookup by instant. */
   pricePerGbMonth: PriceSource;
   /** Rate up to this instant; later storage is ignored. */
@@ -76,22 +95,30 @@ function ms(d: Date): number {
   return t;
 }
 
+/** A layer size, checked; each distinct size string is parsed and checked once (`sizes` caches it). */
+function layerBytes(sizes: Map<string, Decimal>, digest: string, raw: DecimalInput): Decimal {
+  let bytes = typeof raw === "string" ? sizes.get(raw) : undefined;
+  if (!bytes) {
+    bytes = dec(raw);
+    if (!bytes.isInteger() || bytes.lt(0)) throw new RangeError(`layer ${digest}: bytes must be a whole number ≥ 0`);
+    if (typeof raw === "string") sizes.set(raw, bytes);
+  }
+  return bytes;
+}
+
+const backwardsError = (digest: string) => new RangeError(`layer ${digest}: 'to' is before 'from'`);
+
 /** Merge each digest's intervals (clipped to `until`) into disjoint stretches. */
 export function uniteLayers(intervals: readonly LayerInterval[], until: Date): United[] {
   const cap = ms(until);
   const byDigest = new Map<string, { bytes: Decimal; spans: { start: number; end: number; open: boolean }[] }>();
-  // A layer's samples repeat its size: each distinct size string is parsed and checked once.
+  // A layer's samples repeat its size.
   const sizes = new Map<string, Decimal>();
   for (const iv of intervals) {
-    let bytes = typeof iv.bytes === "string" ? sizes.get(iv.bytes) : undefined;
-    if (!bytes) {
-      bytes = dec(iv.bytes);
-      if (!bytes.isInteger() || bytes.lt(0)) throw new RangeError(`layer ${iv.digest}: bytes must be a whole number ≥ 0`);
-      if (typeof iv.bytes === "string") sizes.set(iv.bytes, bytes);
-    }
+    const bytes = layerBytes(sizes, iv.digest, iv.bytes);
     const start = ms(iv.from);
     const to = iv.to === null ? null : ms(iv.to);
-    if (to !== null && to < start) throw new RangeError(`layer ${iv.digest}: 'to' is before 'from'`);
+    if (to !== null && to < start) throw backwardsError(iv.digest);
     const open = to === null || to > cap;
     const end = open ? cap : to;
     const entry = byDigest.get(iv.digest) ?? { bytes, spans: [] };
@@ -117,6 +144,25 @@ export function uniteLayers(intervals: readonly LayerInterval[], until: Date): U
       }
     }
     if (cur) out.push(cur);
+  }
+  return out;
+}
+
+/** Stretches united by the database, checked and sized as uniteLayers does. */
+export function fromStretches(stretches: readonly LayerStretch[]): United[] {
+  const sizes = new Map<string, Decimal>();
+  // One MB Decimal per size, so rateStorage converts each size to BigInt once.
+  const mbs = new Map<Decimal, Decimal>();
+  const out: United[] = [];
+  for (const s of stretches) {
+    const bytes = layerBytes(sizes, s.digest, s.bytes);
+    if (s.backwards) throw backwardsError(s.digest);
+    if (!s.from || !s.to) continue;
+    let mb = mbs.get(bytes);
+    if (!mb) mbs.set(bytes, (mb = bytes.div(BYTES_PER_MB).ceil()));
+    const start = ms(s.from);
+    const end = ms(s.to);
+    if (start < end) out.push({ mb, start, end, open: s.open });
   }
   return out;
 }
@@ -157,7 +203,8 @@ export function rateStorage(input: StorageInput): StorageDayLine[] {
   // A digest's stretches share one size (one Decimal): converted once.
   const mbOf = new Map<Decimal, bigint>();
 
-  for (const u of uniteLayers(input.intervals, input.until)) {
+  const united = input.stretches ? fromStretches(input.stretches) : uniteLayers(input.intervals ?? [], input.until);
+  for (const u of united) {
     let mb = mbOf.get(u.mb);
     if (mb === undefined) mbOf.set(u.mb, (mb = BigInt(u.mb.toFixed(0))));
     // Days before the wanted cycle are skipped, but the round-up still sees the
@@ -202,9 +249,9 @@ export function rateStorage(input: StorageInput): StorageDayLine[] {
 
 export const storageGbMonthRule = defineRule({
   rule: "storage-gb-month",
-  select: "usage-intervals",
+  select: "usage-stretches",
   rate(ctx, item, rows) {
-    const byInstance = new Map<string, UsageInterval[]>();
+    const byInstance = new Map<string, UsageStretch[]>();
     for (const r of rows) {
       const group = byInstance.get(r.inst.id);
       if (group) group.push(r);
@@ -214,7 +261,7 @@ export const storageGbMonthRule = defineRule({
     for (const group of byInstance.values()) {
       const inst = group[0].inst;
       const days = rateStorage({
-        intervals: group,
+        stretches: group,
         pricePerGbMonth: (at) => ctx.price(inst, item, at).unitPrice,
         until: ctx.now,
         tz: ctx.tz,
