@@ -77,7 +77,7 @@ export async function rateAccount(
 
 // ── Selecting what the rules rate ────────────────────────────────────────────
 
-interface Rows {
+export interface Rows {
   /** By product id. */
   instances: Map<string, Instance[]>;
   /** By item id. */
@@ -98,7 +98,8 @@ function rulesSelecting(s: Selection) {
   return sql.join(names.map((n) => sql`${n}`), sql`, `);
 }
 
-async function selectRows(tx: Tx, account: Account, now: Date, known?: Instance[]): Promise<Rows> {
+/** What each rule reads, by selection (exported for the tests that hold the SQL to the rules' references). */
+export async function selectRows(tx: Tx, account: Account, now: Date, known?: Instance[]): Promise<Rows> {
   const out: Rows = { instances: new Map(), "daily-usage": new Map(), "usage-events": new Map(), "usage-stretches": new Map() };
   const until = now.toISOString();
   const [, insts, daily, events, stretches] = await Promise.all([
