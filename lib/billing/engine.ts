@@ -14,7 +14,7 @@ import { dec, toFixedString, ZERO } from "@/lib/money";
 import type Decimal from "decimal.js";
 import { findPrice, type Catalog, type CatalogItem, type Rule } from "./catalog";
 import { billIdOf, cycleBounds, cycleOf, dayBounds, dayOf, type Day } from "./cycle";
-import type { DailyUsage, LineDraft, PeriodDraft, RuleCtx, Selection, UsageEvent, UsageStretch } from "./rules/contract";
+import type { DailyUsage, LineDraft, PeriodDraft, RuleCtx, Selection, UsageEvent, UsageLayer } from "./rules/contract";
 import type { Network } from "./rules/egress-tiered";
 import { RATING_RULES, ratingRule } from "./rules/index";
 import { allocationAt, loadAllocations, type Assignment } from "./tags";
@@ -83,7 +83,7 @@ export interface Rows {
   /** By item id. */
   "daily-usage": Map<string, DailyUsage[]>;
   "usage-events": Map<string, UsageEvent[]>;
-  "usage-stretches": Map<string, UsageStretch[]>;
+  "usage-layers": Map<string, UsageLayer[]>;
 }
 
 const push = <T>(m: Map<string, T[]>, key: string, v: T) => {
@@ -100,9 +100,9 @@ function rulesSelecting(s: Selection) {
 
 /** What each rule reads, by selection (exported for the tests that hold the SQL to the rules' references). */
 export async function selectRows(tx: Tx, account: Account, now: Date, known?: Instance[]): Promise<Rows> {
-  const out: Rows = { instances: new Map(), "daily-usage": new Map(), "usage-events": new Map(), "usage-stretches": new Map() };
+  const out: Rows = { instances: new Map(), "daily-usage": new Map(), "usage-events": new Map(), "usage-layers": new Map() };
   const until = now.toISOString();
-  const [, insts, daily, events, stretches] = await Promise.all([
+  const [, insts, daily, events, , layers] = await Promise.all([
     // For this transaction: a large account's aggregations and sorts stay in memory (4 MB by default).
     tx.execute(sql`set local work_mem = '64MB'`),
     known ?? tx.select().from(instances).where(eq(instances.accountId, account.id)),
@@ -122,32 +122,34 @@ export async function selectRows(tx: Tx, account: Account, now: Date, known?: In
           from usage_records u join billable_items b on b.id = u.item_id
           where u.account_id = ${account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("usage-events")})`,
     ),
-    query<{ instance_id: string; item_id: string; digest: string; bytes: string; backwards: boolean; start_at: Date | string | null; end_at: Date | string | null; open: boolean | null }>(
+    // Hashed, not sorted: the planner prices range_agg's state at 8 kB a group and would sort
+    // every sample by its text keys; the real state is a few hundred bytes a layer.
+    tx.execute(sql`set local enable_sort = off`),
+    query<{ instance_id: string; item_id: string; digest: string; bytes: string; bad_bytes: boolean; backwards: boolean; open: boolean; spans: string | null }>(
       tx,
-      // Each layer's samples united here (range_agg merges overlapping and touching spans),
-      // so a few stretches per layer travel instead of every sample. Spans are clipped at
-      // `until` and cut to whole milliseconds, as the instants the rule sees. A sample that
-      // runs past `until` (and holds time before it) makes the stretch ending there open.
-      // Sizes: the largest well-formed one; a malformed one is passed on for the rule to reject.
-      // A layer with no time before `until` still returns one row (null span), so it is checked.
-      sql`select g.instance_id, g.item_id, g.digest, coalesce(g.bad_bytes, g.max_bytes::text, '0') as bytes, g.backwards,
-                 lower(s.r) as start_at, upper(s.r) as end_at, upper(s.r) = ${until}::timestamptz and g.any_open as open
+      // Each layer's samples united here (range_agg merges overlapping and touching spans):
+      // one row a layer, its stretches as epoch ms in one text, instead of a row a sample.
+      // Spans are clipped at `until` and cut to whole milliseconds, as the instants the rule
+      // sees. A size that is not a number (never stored by ingest) fails the statement.
+      sql`select instance_id, item_id, digest, coalesce(max_bytes::text, '0') as bytes, bad_bytes, backwards, open,
+                 (select string_agg((extract(epoch from lower(r)) * 1000)::bigint || ',' || (extract(epoch from upper(r)) * 1000)::bigint, ',')
+                  from unnest(spans) r) as spans
           from (
-            select instance_id, item_id, digest,
-                   max(case when bytes ~ '^[0-9]+$' then bytes::numeric end) as max_bytes,
-                   min(bytes) filter (where bytes !~ '^[0-9]+$') as bad_bytes,
+            select instance_id, item_id, digest, max(bytes) as max_bytes,
+                   coalesce(bool_or(bytes < 0 or bytes <> trunc(bytes)), false) as bad_bytes,
                    bool_or(e < s) as backwards,
-                   bool_or(e > ${until}::timestamptz and s < ${until}::timestamptz) as any_open,
+                   bool_or(e > ${until}::timestamptz and s < ${until}::timestamptz) as open,
                    range_agg(tstzrange(s, greatest(s, least(e, ${until}::timestamptz)))) as spans
             from (
-              select u.instance_id, u.item_id, coalesce(u.attributes->>'layerDigest', '') as digest, u.attributes->>'bytes' as bytes,
+              select u.instance_id, u.item_id, coalesce(u.attributes->>'layerDigest', '') as digest, (u.attributes->>'bytes')::numeric as bytes,
                      date_trunc('milliseconds', u.start_at) as s, date_trunc('milliseconds', u.end_at) as e
               from usage_records u join billable_items b on b.id = u.item_id
-              where u.account_id = ${account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("usage-stretches")})
+              where u.account_id = ${account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("usage-layers")})
             ) u
             group by 1, 2, 3
-          ) g left join lateral unnest(g.spans) as s(r) on true`,
+          ) g`,
     ),
+    tx.execute(sql`set local enable_sort to default`),
   ]);
   const byId = new Map(insts.map((i) => [i.id, i]));
   for (const inst of insts) if (inst.createdAt <= now) push(out.instances, inst.productId, inst);
@@ -161,12 +163,10 @@ export async function selectRows(tx: Tx, account: Account, now: Date, known?: In
     if (inst) push(out["usage-events"], r.item_id, { inst, id: r.id, at: new Date(r.start_at), quantity: dec(r.quantity) });
   }
 
-  for (const r of stretches) {
+  for (const r of layers) {
     const inst = byId.get(r.instance_id);
-    if (!inst) continue;
-    const from = r.start_at === null ? null : new Date(r.start_at);
-    const to = r.end_at === null ? null : new Date(r.end_at);
-    push(out["usage-stretches"], r.item_id, { inst, digest: r.digest, bytes: r.bytes, backwards: r.backwards, from, to, open: r.open === true });
+    const spans = r.spans ? r.spans.split(",").map(Number) : [];
+    if (inst) push(out["usage-layers"], r.item_id, { inst, digest: r.digest, bytes: r.bytes, badBytes: r.bad_bytes, backwards: r.backwards, spans, open: r.open });
   }
   return out;
 }

@@ -9,7 +9,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import { accounts, billLines, instances } from "@/db/schema";
 import { loadCatalog, readCatalogFile, type Catalog } from "@/lib/billing/catalog";
 import { rateAccount, selectRows } from "@/lib/billing/engine";
-import { fromStretches, rateStorage, uniteLayers, type LayerInterval, type United } from "@/lib/billing/rules/storage-gb-month";
+import { fromUnitedLayers, rateStorage, uniteLayers, type LayerInterval, type United } from "@/lib/billing/rules/storage-gb-month";
 import { usageContentHash } from "@/lib/billing/usage";
 import { storeUsage } from "@/lib/billing/usage-store";
 import { dec } from "@/lib/money";
@@ -111,7 +111,7 @@ describe("storage stretches united in SQL", () => {
         const ref = reference(xs, untilMs);
 
         const rows = await db().transaction((tx) => selectRows(tx, acct, now));
-        const got = fromStretches(rows["usage-stretches"].get(ITEM) ?? []).map(key).sort();
+        const got = fromUnitedLayers(rows["usage-layers"].get(ITEM) ?? [], now).map(key).sort();
         expect(got).toEqual(uniteLayers(ref, now).map(key).sort());
 
         await db().transaction((tx) => rateAccount(tx, acct, catalog, now));
@@ -138,7 +138,7 @@ describe("storage stretches united in SQL", () => {
     ];
     const acct = await account("UTC", xs);
     const rows = await db().transaction((tx) => selectRows(tx, acct, now));
-    expect(fromStretches(rows["usage-stretches"].get(ITEM) ?? []).map(key)).toEqual([`${T0}|${T0 + 1.5 * HOUR}|1024|false`]);
+    expect(fromUnitedLayers(rows["usage-layers"].get(ITEM) ?? [], now).map(key)).toEqual([`${T0}|${T0 + 1.5 * HOUR}|1024|false`]);
     expect(uniteLayers(reference(xs, 1.5 * HOUR), now).map(key)).toEqual([`${T0}|${T0 + 1.5 * HOUR}|1024|false`]);
   });
 
@@ -147,6 +147,9 @@ describe("storage stretches united in SQL", () => {
     const now = new Date(T0 + 10 * HOUR);
     const bad = await account("UTC", [base, { ...base, bytes: "12.5" }, { ...base, bytes: 5 }]);
     await expect(db().transaction((tx) => rateAccount(tx, bad, catalog, now))).rejects.toThrow("layer sha256:a: bytes must be a whole number ≥ 0");
+    // A negative size beside a larger, valid one (the largest is what the rule bills).
+    const negative = await account("UTC", [{ ...base, bytes: 5 }, { ...base, bytes: "-1" }]);
+    await expect(db().transaction((tx) => rateAccount(tx, negative, catalog, now))).rejects.toThrow("layer sha256:a: bytes must be a whole number ≥ 0");
     // Backwards, and on a digest whose only sample holds no time before `until`: still checked.
     const back = await account("UTC", [{ ...base, digest: "sha256:b", bytes: 1, startMs: 2 * HOUR, lenMs: -HOUR }]);
     await expect(db().transaction((tx) => rateAccount(tx, back, catalog, now))).rejects.toThrow("layer sha256:b: 'to' is before 'from'");

@@ -14,7 +14,7 @@ export type Selection =
   | "instances" // the instances of the item's product (lifecycle-driven rules)
   | "daily-usage" // usage summed per (instance, local day, network)
   | "usage-events" // each usage record with its instant (priced one by one)
-  | "usage-stretches" // stored intervals united per (instance, item, digest) into disjoint stretches (storage layers)
+  | "usage-layers" // stored intervals united per (instance, item, layer digest) into disjoint stretches
   | "none"; // not rated from usage (subscriptions are rated per order; quotas are not charged)
 
 export interface DailyUsage {
@@ -30,27 +30,29 @@ export interface UsageEvent {
   quantity: Decimal;
 }
 /**
- * One stretch of a digest's stored intervals, united (overlapping or touching)
- * and clipped at the rating instant. `bytes` is the largest size any sample of
- * the digest gave (or the first malformed one, for the rule to reject); `from`
- * and `to` are null for a digest whose samples hold no time before the rating
- * instant; `open` when a sample in the stretch runs past it.
+ * One layer (digest) of an instance's item, its stored samples united in the
+ * database: spans clipped at the rating instant, overlapping or touching ones
+ * merged, instants cut to whole milliseconds.
  */
-export interface UsageStretch {
+export interface UsageLayer {
   inst: Instance;
   digest: string;
+  /** The largest size any sample gave, in bytes ("0" when none gave one). */
   bytes: string;
-  /** A sample of the digest ends before it starts. */
+  /** Some sample's size is not a whole number ≥ 0. */
+  badBytes: boolean;
+  /** Some sample ends before it starts. */
   backwards: boolean;
-  from: Date | null;
-  to: Date | null;
+  /** The disjoint stretches as epoch milliseconds: start, end, start, end, … (none when no sample holds time before the rating instant). */
+  spans: readonly number[];
+  /** Some sample runs past the rating instant (from before it): the stretch ending there is open. */
   open: boolean;
 }
 export interface RowsOf {
   instances: Instance;
   "daily-usage": DailyUsage;
   "usage-events": UsageEvent;
-  "usage-stretches": UsageStretch;
+  "usage-layers": UsageLayer;
   none: never;
 }
 

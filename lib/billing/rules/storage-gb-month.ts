@@ -22,7 +22,7 @@
 import type Decimal from "decimal.js";
 import { dec, round6, roundMoney, type DecimalInput } from "@/lib/money";
 import { DEFAULT_TZ, dayBounds, dayOf, daysInCycle, type Cycle, type Day } from "../cycle";
-import { defineRule, type LineDraft, type UsageStretch } from "./contract";
+import { defineRule, type LineDraft, type UsageLayer } from "./contract";
 
 const BYTES_PER_MB = 1024 * 1024;
 const MB_PER_GB = 1024;
@@ -37,19 +37,18 @@ export interface LayerInterval {
   to: Date | null;
 }
 
-/**
- * A digest's stretch as the database unites it: the samples' spans clipped at
- * `until`, overlapping or touching ones merged; `bytes` the largest size of
- * the digest's samples; from/to null when the digest holds no time.
- */
-export interface LayerStretch {
+/** A layer whose samples the database has united (see UsageLayer). */
+export interface UnitedLayer {
   digest: string;
+  /** The largest size of the layer's samples. */
   bytes: DecimalInput;
-  /** Some sample of the digest ends before it starts. */
+  /** Some sample's size is not a whole number ≥ 0. */
+  badBytes?: boolean;
+  /** Some sample ends before it starts. */
   backwards?: boolean;
-  from: Date | null;
-  to: Date | null;
-  /** A sample in the stretch was still stored at `until`. */
+  /** Disjoint stretches, clipped at `until`, as epoch ms: start, end, start, end, … */
+  spans: readonly number[];
+  /** Some sample was still stored at `until`: the stretch ending there is open. */
   open: boolean;
 }
 
@@ -58,8 +57,8 @@ export type PriceSource = Decimal | ((at: Date) => Decimal);
 export interface StorageInput {
   /** The samples, united here (the reference), or … */
   intervals?: readonly LayerInterval[];
-  /** … the stretches already united (by the database); one of the two. */
-  stretches?: readonly LayerStretch[];
+  /** … the layers already united (by the database); one of the two. */
+  layers?: readonly UnitedLayer[];
   /** Price per GB-month, or the catalog lookup by instant. */
   pricePerGbMonth: PriceSource;
   /** Rate up to this instant; later storage is ignored. */
@@ -100,12 +99,13 @@ function layerBytes(sizes: Map<string, Decimal>, digest: string, raw: DecimalInp
   let bytes = typeof raw === "string" ? sizes.get(raw) : undefined;
   if (!bytes) {
     bytes = dec(raw);
-    if (!bytes.isInteger() || bytes.lt(0)) throw new RangeError(`layer ${digest}: bytes must be a whole number ≥ 0`);
+    if (!bytes.isInteger() || bytes.lt(0)) throw badBytesError(digest);
     if (typeof raw === "string") sizes.set(raw, bytes);
   }
   return bytes;
 }
 
+const badBytesError = (digest: string) => new RangeError(`layer ${digest}: bytes must be a whole number ≥ 0`);
 const backwardsError = (digest: string) => new RangeError(`layer ${digest}: 'to' is before 'from'`);
 
 /** Merge each digest's intervals (clipped to `until`) into disjoint stretches. */
@@ -148,21 +148,23 @@ export function uniteLayers(intervals: readonly LayerInterval[], until: Date): U
   return out;
 }
 
-/** Stretches united by the database, checked and sized as uniteLayers does. */
-export function fromStretches(stretches: readonly LayerStretch[]): United[] {
+/** Layers united by the database, checked and sized as uniteLayers does. */
+export function fromUnitedLayers(layers: readonly UnitedLayer[], until: Date): United[] {
+  const cap = ms(until);
   const sizes = new Map<string, Decimal>();
   // One MB Decimal per size, so rateStorage converts each size to BigInt once.
   const mbs = new Map<Decimal, Decimal>();
   const out: United[] = [];
-  for (const s of stretches) {
-    const bytes = layerBytes(sizes, s.digest, s.bytes);
-    if (s.backwards) throw backwardsError(s.digest);
-    if (!s.from || !s.to) continue;
+  for (const l of layers) {
+    if (l.badBytes) throw badBytesError(l.digest);
+    const bytes = layerBytes(sizes, l.digest, l.bytes);
+    if (l.backwards) throw backwardsError(l.digest);
     let mb = mbs.get(bytes);
     if (!mb) mbs.set(bytes, (mb = bytes.div(BYTES_PER_MB).ceil()));
-    const start = ms(s.from);
-    const end = ms(s.to);
-    if (start < end) out.push({ mb, start, end, open: s.open });
+    for (let i = 0; i + 1 < l.spans.length; i += 2) {
+      const [start, end] = [l.spans[i], l.spans[i + 1]];
+      if (start < end) out.push({ mb, start, end, open: l.open && end === cap });
+    }
   }
   return out;
 }
@@ -203,7 +205,7 @@ export function rateStorage(input: StorageInput): StorageDayLine[] {
   // A digest's stretches share one size (one Decimal): converted once.
   const mbOf = new Map<Decimal, bigint>();
 
-  const united = input.stretches ? fromStretches(input.stretches) : uniteLayers(input.intervals ?? [], input.until);
+  const united = input.layers ? fromUnitedLayers(input.layers, input.until) : uniteLayers(input.intervals ?? [], input.until);
   for (const u of united) {
     let mb = mbOf.get(u.mb);
     if (mb === undefined) mbOf.set(u.mb, (mb = BigInt(u.mb.toFixed(0))));
@@ -249,9 +251,9 @@ export function rateStorage(input: StorageInput): StorageDayLine[] {
 
 export const storageGbMonthRule = defineRule({
   rule: "storage-gb-month",
-  select: "usage-stretches",
+  select: "usage-layers",
   rate(ctx, item, rows) {
-    const byInstance = new Map<string, UsageStretch[]>();
+    const byInstance = new Map<string, UsageLayer[]>();
     for (const r of rows) {
       const group = byInstance.get(r.inst.id);
       if (group) group.push(r);
@@ -261,7 +263,7 @@ export const storageGbMonthRule = defineRule({
     for (const group of byInstance.values()) {
       const inst = group[0].inst;
       const days = rateStorage({
-        stretches: group,
+        layers: group,
         pricePerGbMonth: (at) => ctx.price(inst, item, at).unitPrice,
         until: ctx.now,
         tz: ctx.tz,
