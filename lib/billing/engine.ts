@@ -136,7 +136,8 @@ export async function selectRows(tx: Tx, account: Account, now: Date, known?: In
                   from unnest(spans) r) as spans
           from (
             select instance_id, item_id, digest, max(bytes) as max_bytes,
-                   coalesce(bool_or(bytes < 0 or bytes <> trunc(bytes)), false) as bad_bytes,
+                   -- Whole and ≥ 0, checked once a layer where it can be (trunc only for a fraction written out).
+                   coalesce(min(bytes) < 0 or bool_or(case when scale(bytes) > 0 then bytes <> trunc(bytes) else false end), false) as bad_bytes,
                    bool_or(e < s) as backwards,
                    bool_or(e > ${until}::timestamptz and s < ${until}::timestamptz) as open,
                    range_agg(tstzrange(s, greatest(s, least(e, ${until}::timestamptz)))) as spans
