@@ -1,7 +1,7 @@
 // Rating against the database: turns an account's usage and lifecycle into
 // bill lines up to `now` with the pure rules of ./rules, dispatched by each
 // catalog item's rule. The engine reads what each rule selects (instances,
-// usage per day, single usage events, stored intervals united per layer); the rule prices it. Lines carry
+// usage per day, usage per instant, stored intervals united per layer); the rule prices it. Lines carry
 // deterministic ids, so rating again over the same inputs upserts identical
 // lines, whatever order the records arrived in. Settled lines are final and
 // never rewritten; unsettled lines that no longer follow from the inputs go.
@@ -82,7 +82,7 @@ export interface Rows {
   instances: Map<string, Instance[]>;
   /** By item id. */
   "daily-usage": Map<string, DailyUsage[]>;
-  "usage-events": Map<string, UsageEvent[]>;
+  "usage-instants": Map<string, UsageEvent[]>;
   "usage-layers": Map<string, UsageLayer[]>;
 }
 
@@ -100,7 +100,7 @@ function rulesSelecting(s: Selection) {
 
 /** What each rule reads, by selection (exported for the tests that hold the SQL to the rules' references). */
 export async function selectRows(tx: Tx, account: Account, now: Date, known?: Instance[]): Promise<Rows> {
-  const out: Rows = { instances: new Map(), "daily-usage": new Map(), "usage-events": new Map(), "usage-layers": new Map() };
+  const out: Rows = { instances: new Map(), "daily-usage": new Map(), "usage-instants": new Map(), "usage-layers": new Map() };
   const until = now.toISOString();
   const [, insts, daily, events, , layers] = await Promise.all([
     // For this transaction: a large account's aggregations and sorts stay in memory (4 MB by default).
@@ -118,9 +118,12 @@ export async function selectRows(tx: Tx, account: Account, now: Date, known?: In
     ),
     query<{ id: string; instance_id: string; item_id: string; start_at: Date | string; quantity: string }>(
       tx,
-      sql`select u.id, u.instance_id, u.item_id, u.start_at, u.quantity::text as quantity
+      // Records that share an instance and an instant are priced alike: summed here, so each
+      // instant travels once (metering sends scans by the hour or minute).
+      sql`select min(u.id collate "C") as id, u.instance_id, u.item_id, u.start_at, sum(u.quantity)::text as quantity
           from usage_records u join billable_items b on b.id = u.item_id
-          where u.account_id = ${account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("usage-events")})`,
+          where u.account_id = ${account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("usage-instants")})
+          group by u.instance_id, u.item_id, u.start_at`,
     ),
     // Hashed, not sorted: the planner prices range_agg's state at 8 kB a group and would sort
     // every sample by its text keys; the real state is a few hundred bytes a layer.
@@ -161,7 +164,7 @@ export async function selectRows(tx: Tx, account: Account, now: Date, known?: In
 
   for (const r of events) {
     const inst = byId.get(r.instance_id);
-    if (inst) push(out["usage-events"], r.item_id, { inst, id: r.id, at: new Date(r.start_at), quantity: dec(r.quantity) });
+    if (inst) push(out["usage-instants"], r.item_id, { inst, id: r.id, at: new Date(r.start_at), quantity: dec(r.quantity) });
   }
 
   for (const r of layers) {

@@ -13,7 +13,7 @@ import type { PeriodReason } from "./phone-period";
 export type Selection =
   | "instances" // the instances of the item's product (lifecycle-driven rules)
   | "daily-usage" // usage summed per (instance, local day, network)
-  | "usage-events" // each usage record with its instant (priced one by one)
+  | "usage-instants" // usage summed per (instance, instant) (priced by its instant)
   | "usage-layers" // stored intervals united per (instance, item, layer digest) into disjoint stretches
   | "none"; // not rated from usage (subscriptions are rated per order; quotas are not charged)
 
@@ -23,8 +23,10 @@ export interface DailyUsage {
   network: Network | null;
   quantity: Decimal;
 }
+/** The records of one instance at one instant, summed. */
 export interface UsageEvent {
   inst: Instance;
+  /** One of the records' ids (they are unique per account, so it names this group alone). */
   id: string;
   at: Date;
   quantity: Decimal;
@@ -51,7 +53,7 @@ export interface UsageLayer {
 export interface RowsOf {
   instances: Instance;
   "daily-usage": DailyUsage;
-  "usage-events": UsageEvent;
+  "usage-instants": UsageEvent;
   "usage-layers": UsageLayer;
   none: never;
 }
