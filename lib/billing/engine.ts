@@ -133,13 +133,15 @@ export async function selectRows(tx: Tx, account: Account, now: Date, known?: In
       // Each layer's samples united here (range_agg merges overlapping and touching spans):
       // one row a layer, its stretches as epoch ms in one text, instead of a row a sample.
       // Spans are clipped at `until` and cut to whole milliseconds, as the instants the rule
-      // sees. A size that is not a number (never stored by ingest) fails the statement.
+      // sees; date_part's float epoch of a whole millisecond is within a microsecond of it, so
+      // round() gives it exactly (cheaper than numeric extract). Sizes are checked whole and
+      // ≥ 0 once a layer where they can be (trunc only for a fraction written out); a size that
+      // is not a number (never stored by ingest) fails the statement.
       sql`select instance_id, item_id, digest, coalesce(max_bytes::text, '0') as bytes, bad_bytes, backwards, open,
-                 (select string_agg((extract(epoch from lower(r)) * 1000)::bigint || ',' || (extract(epoch from upper(r)) * 1000)::bigint, ',')
+                 (select string_agg(round(date_part('epoch', lower(r)) * 1000)::bigint || ',' || round(date_part('epoch', upper(r)) * 1000)::bigint, ',')
                   from unnest(spans) r) as spans
           from (
             select instance_id, item_id, digest, max(bytes) as max_bytes,
-                   -- Whole and ≥ 0, checked once a layer where it can be (trunc only for a fraction written out).
                    coalesce(min(bytes) < 0 or bool_or(case when scale(bytes) > 0 then bytes <> trunc(bytes) else false end), false) as bad_bytes,
                    bool_or(e < s) as backwards,
                    bool_or(e > ${until}::timestamptz and s < ${until}::timestamptz) as open,
