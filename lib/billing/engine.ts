@@ -1,7 +1,7 @@
 // Rating against the database: turns an account's usage and lifecycle into
 // bill lines up to `now` with the pure rules of ./rules, dispatched by each
 // catalog item's rule. The engine reads what each rule selects (instances,
-// usage per day, single usage events, stored intervals); the rule prices it. Lines carry
+// usage per day, usage per instant, stored intervals united per layer); the rule prices it. Lines carry
 // deterministic ids, so rating again over the same inputs upserts identical
 // lines, whatever order the records arrived in. Settled lines are final and
 // never rewritten; unsettled lines that no longer follow from the inputs go.
@@ -14,7 +14,7 @@ import { dec, toFixedString, ZERO } from "@/lib/money";
 import type Decimal from "decimal.js";
 import { findPrice, type Catalog, type CatalogItem, type Rule } from "./catalog";
 import { billIdOf, cycleBounds, cycleOf, dayBounds, dayOf, type Day } from "./cycle";
-import type { DailyUsage, LineDraft, PeriodDraft, RuleCtx, Selection, UsageEvent, UsageInterval } from "./rules/contract";
+import type { DailyUsage, LineDraft, PeriodDraft, RuleCtx, Selection, UsageEvent, UsageLayer } from "./rules/contract";
 import type { Network } from "./rules/egress-tiered";
 import { RATING_RULES, ratingRule } from "./rules/index";
 import { allocationAt, loadAllocations, type Assignment } from "./tags";
@@ -77,13 +77,13 @@ export async function rateAccount(
 
 // ── Selecting what the rules rate ────────────────────────────────────────────
 
-interface Rows {
+export interface Rows {
   /** By product id. */
   instances: Map<string, Instance[]>;
   /** By item id. */
   "daily-usage": Map<string, DailyUsage[]>;
-  "usage-events": Map<string, UsageEvent[]>;
-  "usage-intervals": Map<string, UsageInterval[]>;
+  "usage-instants": Map<string, UsageEvent[]>;
+  "usage-layers": Map<string, UsageLayer[]>;
 }
 
 const push = <T>(m: Map<string, T[]>, key: string, v: T) => {
@@ -98,10 +98,11 @@ function rulesSelecting(s: Selection) {
   return sql.join(names.map((n) => sql`${n}`), sql`, `);
 }
 
-async function selectRows(tx: Tx, account: Account, now: Date, known?: Instance[]): Promise<Rows> {
-  const out: Rows = { instances: new Map(), "daily-usage": new Map(), "usage-events": new Map(), "usage-intervals": new Map() };
+/** What each rule reads, by selection (exported for the tests that hold the SQL to the rules' references). */
+export async function selectRows(tx: Tx, account: Account, now: Date, known?: Instance[]): Promise<Rows> {
+  const out: Rows = { instances: new Map(), "daily-usage": new Map(), "usage-instants": new Map(), "usage-layers": new Map() };
   const until = now.toISOString();
-  const [, insts, daily, events, intervals] = await Promise.all([
+  const [, insts, daily, events, , layers] = await Promise.all([
     // For this transaction: a large account's aggregations and sorts stay in memory (4 MB by default).
     tx.execute(sql`set local work_mem = '64MB'`),
     known ?? tx.select().from(instances).where(eq(instances.accountId, account.id)),
@@ -117,16 +118,44 @@ async function selectRows(tx: Tx, account: Account, now: Date, known?: Instance[
     ),
     query<{ id: string; instance_id: string; item_id: string; start_at: Date | string; quantity: string }>(
       tx,
-      sql`select u.id, u.instance_id, u.item_id, u.start_at, u.quantity::text as quantity
+      // Records that share an instance and an instant are priced alike: summed here, so each
+      // instant travels once (metering sends scans by the hour or minute).
+      sql`select min(u.id collate "C") as id, u.instance_id, u.item_id, u.start_at, sum(u.quantity)::text as quantity
           from usage_records u join billable_items b on b.id = u.item_id
-          where u.account_id = ${account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("usage-events")})`,
+          where u.account_id = ${account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("usage-instants")})
+          group by u.instance_id, u.item_id, u.start_at`,
     ),
-    query<{ instance_id: string; item_id: string; digest: string | null; bytes: string | null; start_at: Date | string; end_at: Date | string }>(
+    // Hashed, not sorted: the planner prices range_agg's state at 8 kB a group and would sort
+    // every sample by its text keys; the real state is a few hundred bytes a layer.
+    tx.execute(sql`set local enable_sort = off`),
+    query<{ instance_id: string; item_id: string; digest: string; bytes: string; bad_bytes: boolean; backwards: boolean; open: boolean; spans: string | null }>(
       tx,
-      sql`select u.instance_id, u.item_id, u.attributes->>'layerDigest' as digest, u.attributes->>'bytes' as bytes, u.start_at, u.end_at
-          from usage_records u join billable_items b on b.id = u.item_id
-          where u.account_id = ${account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("usage-intervals")})`,
+      // Each layer's samples united here (range_agg merges overlapping and touching spans):
+      // one row a layer, its stretches as epoch ms in one text, instead of a row a sample.
+      // Spans are clipped at `until` and cut to whole milliseconds, as the instants the rule
+      // sees; date_part's float epoch of a whole millisecond is within a microsecond of it, so
+      // round() gives it exactly (cheaper than numeric extract). Sizes are checked whole and
+      // ≥ 0 once a layer where they can be (trunc only for a fraction written out); a size that
+      // is not a number (never stored by ingest) fails the statement.
+      sql`select instance_id, item_id, digest, coalesce(max_bytes::text, '0') as bytes, bad_bytes, backwards, open,
+                 (select string_agg(round(date_part('epoch', lower(r)) * 1000)::bigint || ',' || round(date_part('epoch', upper(r)) * 1000)::bigint, ',')
+                  from unnest(spans) r) as spans
+          from (
+            select instance_id, item_id, digest, max(bytes) as max_bytes,
+                   coalesce(min(bytes) < 0 or bool_or(case when scale(bytes) > 0 then bytes <> trunc(bytes) else false end), false) as bad_bytes,
+                   bool_or(e < s) as backwards,
+                   bool_or(e > ${until}::timestamptz and s < ${until}::timestamptz) as open,
+                   range_agg(tstzrange(s, greatest(s, least(e, ${until}::timestamptz)))) as spans
+            from (
+              select u.instance_id, u.item_id, coalesce(u.attributes->>'layerDigest', '') as digest, (u.attributes->>'bytes')::numeric as bytes,
+                     date_trunc('milliseconds', u.start_at) as s, date_trunc('milliseconds', u.end_at) as e
+              from usage_records u join billable_items b on b.id = u.item_id
+              where u.account_id = ${account.id} and u.start_at <= ${until}::timestamptz and b.rule in (${rulesSelecting("usage-layers")})
+            ) u
+            group by 1, 2, 3
+          ) g`,
     ),
+    tx.execute(sql`set local enable_sort to default`),
   ]);
   const byId = new Map(insts.map((i) => [i.id, i]));
   for (const inst of insts) if (inst.createdAt <= now) push(out.instances, inst.productId, inst);
@@ -137,12 +166,13 @@ async function selectRows(tx: Tx, account: Account, now: Date, known?: Instance[
 
   for (const r of events) {
     const inst = byId.get(r.instance_id);
-    if (inst) push(out["usage-events"], r.item_id, { inst, id: r.id, at: new Date(r.start_at), quantity: dec(r.quantity) });
+    if (inst) push(out["usage-instants"], r.item_id, { inst, id: r.id, at: new Date(r.start_at), quantity: dec(r.quantity) });
   }
 
-  for (const r of intervals) {
+  for (const r of layers) {
     const inst = byId.get(r.instance_id);
-    if (inst) push(out["usage-intervals"], r.item_id, { inst, digest: r.digest ?? "", bytes: r.bytes ?? "0", from: new Date(r.start_at), to: new Date(r.end_at) });
+    const spans = r.spans ? r.spans.split(",").map(Number) : [];
+    if (inst) push(out["usage-layers"], r.item_id, { inst, digest: r.digest, bytes: r.bytes, badBytes: r.bad_bytes, backwards: r.backwards, spans, open: r.open });
   }
   return out;
 }

@@ -13,8 +13,8 @@ import type { PeriodReason } from "./phone-period";
 export type Selection =
   | "instances" // the instances of the item's product (lifecycle-driven rules)
   | "daily-usage" // usage summed per (instance, local day, network)
-  | "usage-events" // each usage record with its instant (priced one by one)
-  | "usage-intervals" // each usage record as a stored interval (storage layers)
+  | "usage-instants" // usage summed per (instance, instant) (priced by its instant)
+  | "usage-layers" // stored intervals united per (instance, item, layer digest) into disjoint stretches
   | "none"; // not rated from usage (subscriptions are rated per order; quotas are not charged)
 
 export interface DailyUsage {
@@ -23,24 +23,38 @@ export interface DailyUsage {
   network: Network | null;
   quantity: Decimal;
 }
+/** The records of one instance at one instant, summed. */
 export interface UsageEvent {
   inst: Instance;
+  /** One of the records' ids (they are unique per account, so it names this group alone). */
   id: string;
   at: Date;
   quantity: Decimal;
 }
-export interface UsageInterval {
+/**
+ * One layer (digest) of an instance's item, its stored samples united in the
+ * database: spans clipped at the rating instant, overlapping or touching ones
+ * merged, instants cut to whole milliseconds.
+ */
+export interface UsageLayer {
   inst: Instance;
   digest: string;
+  /** The largest size any sample gave, in bytes ("0" when none gave one). */
   bytes: string;
-  from: Date;
-  to: Date;
+  /** Some sample's size is not a whole number ≥ 0. */
+  badBytes: boolean;
+  /** Some sample ends before it starts. */
+  backwards: boolean;
+  /** The disjoint stretches as epoch milliseconds: start, end, start, end, … (none when no sample holds time before the rating instant). */
+  spans: readonly number[];
+  /** Some sample runs past the rating instant (from before it): the stretch ending there is open. */
+  open: boolean;
 }
 export interface RowsOf {
   instances: Instance;
   "daily-usage": DailyUsage;
-  "usage-events": UsageEvent;
-  "usage-intervals": UsageInterval;
+  "usage-instants": UsageEvent;
+  "usage-layers": UsageLayer;
   none: never;
 }
 

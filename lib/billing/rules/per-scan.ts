@@ -78,7 +78,7 @@ export function rateScans(input: { scans: readonly Scan[]; priceAt: (at: Date) =
 
 export const perScanRule = defineRule({
   rule: "per-scan",
-  select: "usage-events",
+  select: "usage-instants",
   rate(ctx, item, events) {
     // Each instance is priced by its own region and spec. One pass: each instance's scans, and
     // the first scan of each of its days (that scan's price names the line's price).

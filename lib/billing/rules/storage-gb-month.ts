@@ -22,7 +22,7 @@
 import type Decimal from "decimal.js";
 import { dec, round6, roundMoney, type DecimalInput } from "@/lib/money";
 import { DEFAULT_TZ, dayBounds, dayOf, daysInCycle, type Cycle, type Day } from "../cycle";
-import { defineRule, type LineDraft, type UsageInterval } from "./contract";
+import { defineRule, type LineDraft, type UsageLayer } from "./contract";
 
 const BYTES_PER_MB = 1024 * 1024;
 const MB_PER_GB = 1024;
@@ -37,10 +37,28 @@ export interface LayerInterval {
   to: Date | null;
 }
 
+/** A layer whose samples the database has united (see UsageLayer). */
+export interface UnitedLayer {
+  digest: string;
+  /** The largest size of the layer's samples. */
+  bytes: DecimalInput;
+  /** Some sample's size is not a whole number ≥ 0. */
+  badBytes?: boolean;
+  /** Some sample ends before it starts. */
+  backwards?: boolean;
+  /** Disjoint stretches, clipped at `until`, as epoch ms: start, end, start, end, … */
+  spans: readonly number[];
+  /** Some sample was still stored at `until`: the stretch ending there is open. */
+  open: boolean;
+}
+
 export type PriceSource = Decimal | ((at: Date) => Decimal);
 
 export interface StorageInput {
-  intervals: readonly LayerInterval[];
+  /** The samples, united here (the reference), or … */
+  intervals?: readonly LayerInterval[];
+  /** … the layers already united (by the database); one of the two. */
+  layers?: readonly UnitedLayer[];
   /** Price per GB-month, or the catalog lookup by instant. */
   pricePerGbMonth: PriceSource;
   /** Rate up to this instant; later storage is ignored. */
@@ -76,22 +94,31 @@ function ms(d: Date): number {
   return t;
 }
 
+/** A layer size, checked; each distinct size string is parsed and checked once (`sizes` caches it). */
+function layerBytes(sizes: Map<string, Decimal>, digest: string, raw: DecimalInput): Decimal {
+  let bytes = typeof raw === "string" ? sizes.get(raw) : undefined;
+  if (!bytes) {
+    bytes = dec(raw);
+    if (!bytes.isInteger() || bytes.lt(0)) throw badBytesError(digest);
+    if (typeof raw === "string") sizes.set(raw, bytes);
+  }
+  return bytes;
+}
+
+const badBytesError = (digest: string) => new RangeError(`layer ${digest}: bytes must be a whole number ≥ 0`);
+const backwardsError = (digest: string) => new RangeError(`layer ${digest}: 'to' is before 'from'`);
+
 /** Merge each digest's intervals (clipped to `until`) into disjoint stretches. */
 export function uniteLayers(intervals: readonly LayerInterval[], until: Date): United[] {
   const cap = ms(until);
   const byDigest = new Map<string, { bytes: Decimal; spans: { start: number; end: number; open: boolean }[] }>();
-  // A layer's samples repeat its size: each distinct size string is parsed and checked once.
+  // A layer's samples repeat its size.
   const sizes = new Map<string, Decimal>();
   for (const iv of intervals) {
-    let bytes = typeof iv.bytes === "string" ? sizes.get(iv.bytes) : undefined;
-    if (!bytes) {
-      bytes = dec(iv.bytes);
-      if (!bytes.isInteger() || bytes.lt(0)) throw new RangeError(`layer ${iv.digest}: bytes must be a whole number ≥ 0`);
-      if (typeof iv.bytes === "string") sizes.set(iv.bytes, bytes);
-    }
+    const bytes = layerBytes(sizes, iv.digest, iv.bytes);
     const start = ms(iv.from);
     const to = iv.to === null ? null : ms(iv.to);
-    if (to !== null && to < start) throw new RangeError(`layer ${iv.digest}: 'to' is before 'from'`);
+    if (to !== null && to < start) throw backwardsError(iv.digest);
     const open = to === null || to > cap;
     const end = open ? cap : to;
     const entry = byDigest.get(iv.digest) ?? { bytes, spans: [] };
@@ -117,6 +144,27 @@ export function uniteLayers(intervals: readonly LayerInterval[], until: Date): U
       }
     }
     if (cur) out.push(cur);
+  }
+  return out;
+}
+
+/** Layers united by the database, checked and sized as uniteLayers does. */
+export function fromUnitedLayers(layers: readonly UnitedLayer[], until: Date): United[] {
+  const cap = ms(until);
+  const sizes = new Map<string, Decimal>();
+  // One MB Decimal per size, so rateStorage converts each size to BigInt once.
+  const mbs = new Map<Decimal, Decimal>();
+  const out: United[] = [];
+  for (const l of layers) {
+    if (l.badBytes) throw badBytesError(l.digest);
+    const bytes = layerBytes(sizes, l.digest, l.bytes);
+    if (l.backwards) throw backwardsError(l.digest);
+    let mb = mbs.get(bytes);
+    if (!mb) mbs.set(bytes, (mb = bytes.div(BYTES_PER_MB).ceil()));
+    for (let i = 0; i + 1 < l.spans.length; i += 2) {
+      const [start, end] = [l.spans[i], l.spans[i + 1]];
+      if (start < end) out.push({ mb, start, end, open: l.open && end === cap });
+    }
   }
   return out;
 }
@@ -157,7 +205,8 @@ export function rateStorage(input: StorageInput): StorageDayLine[] {
   // A digest's stretches share one size (one Decimal): converted once.
   const mbOf = new Map<Decimal, bigint>();
 
-  for (const u of uniteLayers(input.intervals, input.until)) {
+  const united = input.layers ? fromUnitedLayers(input.layers, input.until) : uniteLayers(input.intervals ?? [], input.until);
+  for (const u of united) {
     let mb = mbOf.get(u.mb);
     if (mb === undefined) mbOf.set(u.mb, (mb = BigInt(u.mb.toFixed(0))));
     // Days before the wanted cycle are skipped, but the round-up still sees the
@@ -202,9 +251,9 @@ export function rateStorage(input: StorageInput): StorageDayLine[] {
 
 export const storageGbMonthRule = defineRule({
   rule: "storage-gb-month",
-  select: "usage-intervals",
+  select: "usage-layers",
   rate(ctx, item, rows) {
-    const byInstance = new Map<string, UsageInterval[]>();
+    const byInstance = new Map<string, UsageLayer[]>();
     for (const r of rows) {
       const group = byInstance.get(r.inst.id);
       if (group) group.push(r);
@@ -214,7 +263,7 @@ export const storageGbMonthRule = defineRule({
     for (const group of byInstance.values()) {
       const inst = group[0].inst;
       const days = rateStorage({
-        intervals: group,
+        layers: group,
         pricePerGbMonth: (at) => ctx.price(inst, item, at).unitPrice,
         until: ctx.now,
         tz: ctx.tz,
