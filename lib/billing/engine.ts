@@ -9,7 +9,7 @@ import { emitEvent } from "@/lib/webhooks/outbox";
 import { and, eq, inArray, isNull, like, not, sql } from "drizzle-orm";
 import { query, type Tx } from "@/db/client";
 import { billLinePeriods, billLines, bills, instances, type Account, type BillingMethod, type Instance } from "@/db/schema";
-import { keepLineTotals } from "./line-totals";
+import { keepLineTotals, preloadLineTotals } from "./line-totals";
 import { dec, toFixedString, ZERO } from "@/lib/money";
 import type Decimal from "decimal.js";
 import { findPrice, type Catalog, type CatalogItem, type Rule } from "./catalog";
@@ -262,12 +262,15 @@ async function writeLines(tx: Tx, ctx: Ctx): Promise<{ removed: number; keys: Bi
   // A settled line is final (docs/billing-rules.md#finality-and-adjustments): what the inputs now produce beyond it is billed as a late-usage adjustment.
   // Unsettled usage lines that the inputs no longer produce (e.g. billing stopped at an overdue instant):
   // read with the settled ones, in one round trip — the upsert adds only lines the inputs produce.
+  // Inside the jobs' deferral of the kept totals (lib/billing/line-totals.ts) the groups of the lines
+  // rated here are read in the same round trip (the ones added below are read when written).
   const [{ write, adjustments, staleAdjustments }, existing] = await Promise.all([
     lateUsage(tx, ctx),
     tx
       .select({ id: billLines.id })
       .from(billLines)
       .where(and(eq(billLines.accountId, ctx.account.id), isNull(billLines.settledAt), eq(billLines.lineType, "usage"), not(like(billLines.id, "order|%")))),
+    preloadLineTotals(tx, ctx.account.id, [...ctx.lines.keys()]),
   ]);
   const stale = [...existing.map((r) => r.id).filter((id) => !ctx.lines.has(id)), ...staleAdjustments];
   const upserted = [...write, ...adjustments];

@@ -9,6 +9,7 @@ import { catalogFromDb } from "@/lib/billing/catalog-db";
 import type { Catalog } from "@/lib/billing/catalog";
 import { rateAccount } from "@/lib/billing/engine";
 import { hasQuotaPackages, refreshPackageQuotas } from "@/lib/billing/quota";
+import { deferLineTotals } from "@/lib/billing/line-totals";
 import { settleDueLines } from "@/lib/billing/settlement";
 import { analyzeUsageIfStale } from "@/lib/billing/usage-stats";
 import { dueForRenewal, renewAtExpiry } from "@/lib/lifecycle/auto-renew";
@@ -71,12 +72,15 @@ async function runProbedJobs(tx: Tx, known: AccountProbe, catalog: Catalog, now:
   for (let round = 0; round < 6; round++) {
     const acct = fresh ?? (await selectAccount(tx, account.id));
     fresh = null;
-    const rated = await rateAccount(tx, acct, catalog, now, { instances: insts ?? undefined, periods });
-    lines = rated.lines;
-    if (rated.periods) periods = true;
-    // The quota comes from last cycle's rated lines: on a first run they exist only now.
-    if (round === 0) await refreshSuspensionQuota(tx, acct, now);
-    const r = await settleDueLines(tx, account.id, now, { periods, instruments });
+    // Rating and settling write the same lines: their kept totals are added once, after both.
+    const r = await deferLineTotals(tx, account.id, async () => {
+      const rated = await rateAccount(tx, acct, catalog, now, { instances: insts ?? undefined, periods });
+      lines = rated.lines;
+      if (rated.periods) periods = true;
+      // The quota comes from last cycle's rated lines: on a first run they exist only now.
+      if (round === 0) await refreshSuspensionQuota(tx, acct, now);
+      return settleDueLines(tx, account.id, now, { periods, instruments });
+    });
     settled += r.settled;
     if (!r.overdueAt && !r.paygStopAt) break;
     insts = null;
@@ -92,10 +96,12 @@ async function runProbedJobs(tx: Tx, known: AccountProbe, catalog: Catalog, now:
   if ((await advanceTimelines(tx, account.id, now, await current())).some((t) => t.to === "released")) {
     // A release ends billing at its instant: rate again so nothing runs past it.
     const acct = await selectAccount(tx, account.id);
-    const rated = await rateAccount(tx, acct, catalog, now, { periods });
-    lines = rated.lines;
-    if (rated.periods) periods = true;
-    const r = await settleDueLines(tx, account.id, now, { periods, instruments });
+    const r = await deferLineTotals(tx, account.id, async () => {
+      const rated = await rateAccount(tx, acct, catalog, now, { periods });
+      lines = rated.lines;
+      if (rated.periods) periods = true;
+      return settleDueLines(tx, account.id, now, { periods, instruments });
+    });
     settled += r.settled;
     if (r.overdueAt) await onAccountOverdue(tx, account.id, (overdueAt = r.overdueAt));
     if (r.paygStopAt) await onPaygStopped(tx, account.id, r.paygStopAt);
