@@ -6,10 +6,10 @@
 // lines, whatever order the records arrived in. Settled lines are final and
 // never rewritten; unsettled lines that no longer follow from the inputs go.
 import { emitEvent } from "@/lib/webhooks/outbox";
-import { and, eq, inArray, isNull, like, not, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, not, sql } from "drizzle-orm";
 import { query, type Tx } from "@/db/client";
 import { billLinePeriods, billLines, bills, instances, type Account, type BillingMethod, type Instance } from "@/db/schema";
-import { keepLineTotals } from "./line-totals";
+import { keepLineTotals, preloadLineTotals } from "./line-totals";
 import { dec, toFixedString, ZERO } from "@/lib/money";
 import type Decimal from "decimal.js";
 import { findPrice, type Catalog, type CatalogItem, type Rule } from "./catalog";
@@ -290,15 +290,22 @@ type BillKey = { billing_cycle: string; product_id: string; billing_method: Bill
 /** Writes the lines; returns how many went stale and the bill keys (cycle, product, method) of the lines left. */
 async function writeLines(tx: Tx, ctx: Ctx): Promise<{ removed: number; keys: BillKey[] }> {
   // A settled line is final (docs/billing-rules.md#finality-and-adjustments): what the inputs now produce beyond it is billed as a late-usage adjustment.
-  // Unsettled usage lines that the inputs no longer produce (e.g. billing stopped at an overdue instant):
-  // read with the settled ones, in one round trip — the upsert adds only lines the inputs produce.
-  const [{ write, adjustments, staleAdjustments }, existing] = await Promise.all([
-    lateUsage(tx, ctx),
-    tx
-      .select({ id: billLines.id })
-      .from(billLines)
-      .where(and(eq(billLines.accountId, ctx.account.id), isNull(billLines.settledAt), eq(billLines.lineType, "usage"), not(like(billLines.id, "order|%")))),
+  // Unsettled usage lines that the inputs no longer produce (e.g. billing stopped at an overdue instant) go.
+  // One read of the account's usage lines and late-usage adjustments serves both. Inside the jobs' deferral of
+  // the kept totals (lib/billing/line-totals.ts) the groups of the lines rated here are read in the
+  // same round trip (the ones added below are read when written).
+  const [rows] = await Promise.all([
+    query<LineState>(
+      tx,
+      sql`select id, pretax_amount::text as pretax, usage_quantity::text as quantity, line_type = 'adjustment' as adjustment, settled_at is not null as settled
+          from bill_lines
+          where account_id = ${ctx.account.id} and id not like 'order|%'
+            and (line_type = 'usage' or (line_type = 'adjustment' and id like ${`%${LATE}%`}))`,
+    ),
+    preloadLineTotals(tx, ctx.account.id, [...ctx.lines.keys()]),
   ]);
+  const { write, adjustments, staleAdjustments } = lateUsage(ctx, rows.filter((r) => r.settled || r.adjustment));
+  const existing = rows.filter((r) => !r.settled && !r.adjustment);
   const stale = [...existing.map((r) => r.id).filter((id) => !ctx.lines.has(id)), ...staleAdjustments];
   const upserted = [...write, ...adjustments];
   const deletes = () => {
@@ -384,14 +391,17 @@ const LATE = "|late|";
  * difference is billed: a smaller target (a tier shifted by earlier late
  * traffic) would be a credit, which settlement does not take on a line.
  */
-async function lateUsage(tx: Tx, ctx: Ctx): Promise<{ write: LineInsert[]; adjustments: LineInsert[]; staleAdjustments: string[] }> {
-  const settled = await query<{ id: string; pretax: string; quantity: string; adjustment: boolean; settled: boolean }>(
-    tx,
-    sql`select id, pretax_amount::text as pretax, usage_quantity::text as quantity, line_type = 'adjustment' as adjustment, settled_at is not null as settled
-        from bill_lines
-        where account_id = ${ctx.account.id} and id not like 'order|%'
-          and ((settled_at is not null and line_type = 'usage') or (line_type = 'adjustment' and id like ${`%${LATE}%`}))`,
-  );
+/** A usage line or late-usage adjustment as writeLines reads it. */
+interface LineState {
+  id: string;
+  pretax: string;
+  quantity: string;
+  adjustment: boolean;
+  settled: boolean;
+}
+
+/** `settled`: the account's settled usage lines and all its late-usage adjustments. */
+function lateUsage(ctx: Ctx, settled: LineState[]): { write: LineInsert[]; adjustments: LineInsert[]; staleAdjustments: string[] } {
   if (!settled.length) return { write: [...ctx.lines.values()], adjustments: [], staleAdjustments: [] };
   const done = new Map<string, { pretax: Decimal; quantity: Decimal; n: number }>();
   const pending: string[] = [];

@@ -120,25 +120,90 @@ async function applyDelta(tx: DbOrTx, table: KeptTable, accountId: string, befor
     WHERE t.account_id = ${accountId} AND t.line_count = 0 AND ${sql.raw(match.map((c) => `t.${c} = k.${c}`).join(" AND "))}`);
 }
 
+const emptyGroups = () => new Map<KeptTable, GroupRow[]>(TABLES.map((t) => [t, []]));
+
+/** The groups of `ids` (chunked), added to `into`. */
+async function collectGroups(tx: DbOrTx, accountId: string, ids: string[], into = emptyGroups()) {
+  for (let i = 0; i < ids.length; i += 5000) for (const [t, rows] of await groupsOf(tx, accountId, ids.slice(i, i + 5000))) into.get(t)!.push(...rows);
+  return into;
+}
+
+/** The three tables are independent: their writes go out together (pipelined on the transaction's connection). */
+async function applyAll(tx: DbOrTx, accountId: string, before: Map<KeptTable, GroupRow[]>, after: Map<KeptTable, GroupRow[]>) {
+  await Promise.all(TABLES.map((table) => applyDelta(tx, table, accountId, before.get(table)!, after.get(table)!)));
+}
+
+/**
+ * An open deferral (deferLineTotals): the ids of the lines written inside it, each with its groups
+ * as they were before the first write that could touch it.
+ */
+interface Deferral {
+  accountId: string;
+  ids: Set<string>;
+  before: Map<KeptTable, GroupRow[]>;
+}
+const deferrals = new WeakMap<object, Deferral>();
+
+/** Joins `ids` to the deferral: the ones new to it have their groups read now, before any write touches them. */
+function join(tx: DbOrTx, d: Deferral, ids: readonly string[]): Promise<unknown> {
+  const fresh = [...new Set(ids)].filter((id) => !d.ids.has(id));
+  if (!fresh.length) return Promise.resolve();
+  // Marked at once: a later call in the same turn must not read them again (the read is sent first,
+  // and a transaction's statements run in the order sent).
+  for (const id of fresh) d.ids.add(id);
+  return collectGroups(tx, d.accountId, fresh, d.before);
+}
+
+/**
+ * Runs `work` with the kept totals of the account's bill_lines writes deferred to its end: every
+ * keepLineTotals call inside (same transaction, same account) reads the groups of the lines it may
+ * touch that the deferral has not seen yet, and when `work` is done the groups of all of them are
+ * read once more and the difference is added once. Exact for the same reason keepLineTotals is —
+ * each line's groups are read before any write in the deferral touched it and after the last —
+ * and one pass instead of one per write (the billing jobs rate and then settle the same lines).
+ * Inside, the kept totals lag bill_lines: nothing in `work` may read them. An error from `work`
+ * leaves them unkept: the transaction must roll back (as a failed statement forces anyway).
+ */
+export async function deferLineTotals<T>(tx: DbOrTx, accountId: string, work: () => Promise<T>): Promise<T> {
+  // Nested: the outer deferral keeps them.
+  if (deferrals.has(tx)) return work();
+  const d: Deferral = { accountId, ids: new Set(), before: emptyGroups() };
+  deferrals.set(tx, d);
+  let result: T;
+  try {
+    result = await work();
+  } finally {
+    deferrals.delete(tx);
+  }
+  if (d.ids.size) await applyAll(tx, accountId, d.before, await collectGroups(tx, accountId, [...d.ids]));
+  return result;
+}
+
+/**
+ * Inside deferLineTotals: reads the groups of lines that writes will touch, returning the read
+ * unawaited so the caller can send it with its own reads (one round trip). Elsewhere: nothing to do.
+ */
+export function preloadLineTotals(tx: DbOrTx, accountId: string, ids: readonly string[]): Promise<unknown> {
+  const d = deferrals.get(tx);
+  return d && d.accountId === accountId ? join(tx, d, ids) : Promise.resolve();
+}
+
 /**
  * Runs `write` (statements on bill_lines that touch at most the lines `ids`) and
- * keeps the totals of those lines' groups, in the caller's transaction.
+ * keeps the totals of those lines' groups, in the caller's transaction (inside
+ * deferLineTotals: when it ends).
  */
 export async function keepLineTotals<T>(tx: DbOrTx, accountId: string, ids: readonly string[], write: () => Promise<T>): Promise<T> {
+  const d = deferrals.get(tx);
+  if (d && d.accountId === accountId) {
+    await join(tx, d, ids);
+    return write();
+  }
   const unique = [...new Set(ids)];
   if (!unique.length) return write();
-  const chunks: string[][] = [];
-  for (let i = 0; i < unique.length; i += 5000) chunks.push(unique.slice(i, i + 5000));
-  const collect = async () => {
-    const all = new Map<KeptTable, GroupRow[]>(TABLES.map((t) => [t, []]));
-    for (const c of chunks) for (const [t, rows] of await groupsOf(tx, accountId, c)) all.get(t)!.push(...rows);
-    return all;
-  };
-  const before = await collect();
+  const before = await collectGroups(tx, accountId, unique);
   const result = await write();
-  const after = await collect();
-  // The three tables are independent: their writes go out together (pipelined on the transaction's connection).
-  await Promise.all(TABLES.map((table) => applyDelta(tx, table, accountId, before.get(table)!, after.get(table)!)));
+  await applyAll(tx, accountId, before, await collectGroups(tx, accountId, unique));
   return result;
 }
 

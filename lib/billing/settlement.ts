@@ -12,7 +12,7 @@ import { ConflictError, NotFoundError } from "@/lib/errors";
 import { billIdOf, cycleOf, dayOf } from "./cycle";
 import { loadInstruments, saveInstruments } from "./instruments";
 import { settleLine, settleOutstandingOldestFirst } from "./settle";
-import { paygStops } from "@/lib/billing/overdue-quota";
+import { paygStops, suspensionQuota } from "./overdue-quota";
 import { allocationAt, loadAllocations } from "./tags";
 
 type LedgerRow = typeof ledgerEntries.$inferInsert;
@@ -44,6 +44,15 @@ export async function outstandingTotal(tx: Tx, accountId: string) {
     .from(billLines)
     .where(and(eq(billLines.accountId, accountId), gt(billLines.outstandingAmount, "0")));
   return dec(row.total);
+}
+
+/** Σ pretax of the cycle's pay-as-you-go lines: what the extended suspension quota is a share of. */
+async function lastCyclePaygSpend(tx: Tx, accountId: string, cycle: string): Promise<string> {
+  const [row] = await tx
+    .select({ spent: sql<string>`coalesce(sum(${billLines.pretaxAmount}), 0)` })
+    .from(billLines)
+    .where(and(eq(billLines.accountId, accountId), eq(billLines.billingCycle, cycle), eq(billLines.billingMethod, "payg")));
+  return row.spent;
 }
 
 /** A unit that settles on its own: a bill line, or one period behind a day line. */
@@ -102,6 +111,12 @@ function syncPeriodLines(tx: Tx, accountId: string, lineIds: string[], close: Se
 export interface SettleHints {
   periods: boolean;
   instruments: boolean;
+  /**
+   * The previous billing cycle: the extended suspension quota is recomputed from its pay-as-you-go
+   * lines first (formula in ./overdue-quota.ts), read with settlement's reads and written with its
+   * writes. The jobs pass it once per run, after rating (on a first run last cycle's lines exist only then).
+   */
+  quotaCycle?: string;
 }
 
 /**
@@ -120,8 +135,9 @@ export async function settleDueLines(
   // One round trip: a transaction's statements run one after another in the order sent, the lock first.
   // The jobs' probe already holds the lock, so it never waits here (statements pipelined behind a lock
   // wait can read from before the holder committed: lib/jobs/probe.ts).
-  const [account, dueLines, duePeriods, periodLines, before, outstanding] = await Promise.all([
+  const [locked, spent, dueLines, duePeriods, periodLines, before, outstanding] = await Promise.all([
     lockAccount(tx, accountId),
+    known.quotaCycle === undefined ? null : lastCyclePaygSpend(tx, accountId, known.quotaCycle),
     tx
       .select()
       .from(billLines)
@@ -137,7 +153,14 @@ export async function settleDueLines(
     loadInstruments(tx, accountId, known.instruments),
     outstandingTotal(tx, accountId),
   ]);
-  if (!dueLines.length && !duePeriods.length) return { settled: 0, overdueAt: null, paygStopAt: null };
+  // Same cycle, same quota: most runs have nothing to write.
+  const quota = spent === null ? null : toFixedString(suspensionQuota([spent]));
+  const quotaWrite = quota !== null && !dec(locked.suspensionQuota).equals(quota) ? [tx.update(accounts).set({ suspensionQuota: quota }).where(eq(accounts.id, accountId))] : [];
+  const account = quotaWrite.length ? { ...locked, suspensionQuota: quota! } : locked;
+  if (!dueLines.length && !duePeriods.length) {
+    await Promise.all(quotaWrite);
+    return { settled: 0, overdueAt: null, paygStopAt: null };
+  }
   const units: (Unit & { close?: boolean })[] = [
     ...dueLines.map((l) => ({
       table: "bill_lines" as const,
@@ -224,8 +247,11 @@ export async function settleDueLines(
   // lines of periods sum their periods after those are written.
   // The kept totals follow the lines settled here and the day lines of periods summed here.
   const lineUpdates = updates.filter((u) => u.unit.table === "bill_lines");
+  // The quota's small update goes first: postgres.js writes a statement of 1 kB or more to the socket
+  // at once, with what it holds, so small statements behind the last large one cost a write of their own.
   await keepLineTotals(tx, accountId, [...lineUpdates.map((u) => u.unit.id), ...touched], () =>
     Promise.all([
+      ...quotaWrite,
       ...writeSettlements(tx, accountId, "bill_lines", lineUpdates),
       ...writeSettlements(tx, accountId, "bill_line_periods", updates.filter((u) => u.unit.table === "bill_line_periods")),
       ...syncPeriodLines(tx, accountId, [...touched], close),

@@ -6,15 +6,16 @@ import { asc, eq } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { accounts, instances, products, type Account } from "@/db/schema";
 import { catalogFromDb } from "@/lib/billing/catalog-db";
+import { cycleOf, shiftCycle } from "@/lib/billing/cycle";
 import type { Catalog } from "@/lib/billing/catalog";
 import { rateAccount } from "@/lib/billing/engine";
 import { hasQuotaPackages, refreshPackageQuotas } from "@/lib/billing/quota";
+import { deferLineTotals } from "@/lib/billing/line-totals";
 import { settleDueLines } from "@/lib/billing/settlement";
 import { analyzeUsageIfStale } from "@/lib/billing/usage-stats";
 import { dueForRenewal, renewAtExpiry } from "@/lib/lifecycle/auto-renew";
 import { expireUnpaidOrders } from "@/lib/lifecycle/orders";
 import { advanceTimelines, clearOverdueIfPaidDown, onAccountOverdue, onPaygStopped, type PolicyInstance } from "@/lib/overdue/transitions";
-import { refreshSuspensionQuota } from "@/lib/overdue/refresh-quota";
 import { evaluateAlerts } from "@/lib/alerts/evaluate";
 import { NotFoundError } from "@/lib/errors";
 import { knowEndpoints } from "@/lib/webhooks/outbox";
@@ -71,12 +72,19 @@ async function runProbedJobs(tx: Tx, known: AccountProbe, catalog: Catalog, now:
   for (let round = 0; round < 6; round++) {
     const acct = fresh ?? (await selectAccount(tx, account.id));
     fresh = null;
-    const rated = await rateAccount(tx, acct, catalog, now, { instances: insts ?? undefined, periods });
-    lines = rated.lines;
-    if (rated.periods) periods = true;
-    // The quota comes from last cycle's rated lines: on a first run they exist only now.
-    if (round === 0) await refreshSuspensionQuota(tx, acct, now);
-    const r = await settleDueLines(tx, account.id, now, { periods, instruments });
+    // The run's mark: only the alerts read it before the end (as the previous run's), so without
+    // alert rules it goes out with the first rating's reads rather than in a round trip of its own.
+    const mark = round === 0 && !known.alertRules ? tx.update(accounts).set({ jobsRunUntil: now }).where(eq(accounts.id, account.id)) : null;
+    // Rating and settling write the same lines: their kept totals are added once, after both.
+    const [, r] = await Promise.all([mark, deferLineTotals(tx, account.id, async () => {
+      const rated = await rateAccount(tx, acct, catalog, now, { instances: insts ?? undefined, periods });
+      lines = rated.lines;
+      if (rated.periods) periods = true;
+      // The extended suspension quota comes from last cycle's rated lines (on a first run they exist
+      // only now); recomputed once per run, with settlement's reads and writes.
+      const quotaCycle = round === 0 ? shiftCycle(cycleOf(now, acct.timeZone), -1) : undefined;
+      return settleDueLines(tx, account.id, now, { periods, instruments, quotaCycle });
+    })]);
     settled += r.settled;
     if (!r.overdueAt && !r.paygStopAt) break;
     insts = null;
@@ -92,16 +100,20 @@ async function runProbedJobs(tx: Tx, known: AccountProbe, catalog: Catalog, now:
   if ((await advanceTimelines(tx, account.id, now, await current())).some((t) => t.to === "released")) {
     // A release ends billing at its instant: rate again so nothing runs past it.
     const acct = await selectAccount(tx, account.id);
-    const rated = await rateAccount(tx, acct, catalog, now, { periods });
-    lines = rated.lines;
-    if (rated.periods) periods = true;
-    const r = await settleDueLines(tx, account.id, now, { periods, instruments });
+    const r = await deferLineTotals(tx, account.id, async () => {
+      const rated = await rateAccount(tx, acct, catalog, now, { periods });
+      lines = rated.lines;
+      if (rated.periods) periods = true;
+      return settleDueLines(tx, account.id, now, { periods, instruments });
+    });
     settled += r.settled;
     if (r.overdueAt) await onAccountOverdue(tx, account.id, (overdueAt = r.overdueAt));
     if (r.paygStopAt) await onPaygStopped(tx, account.id, r.paygStopAt);
   }
-  if (known.alertRules) await evaluateAlerts(tx, await selectAccount(tx, account.id), now);
-  await tx.update(accounts).set({ jobsRunUntil: now }).where(eq(accounts.id, account.id));
+  if (known.alertRules) {
+    await evaluateAlerts(tx, await selectAccount(tx, account.id), now);
+    await tx.update(accounts).set({ jobsRunUntil: now }).where(eq(accounts.id, account.id));
+  }
   return { accountId: account.id, lines, settled, overdueAt };
 }
 

@@ -13,7 +13,7 @@ import { query, type DbOrTx } from "@/db/client";
 import { accounts, billLines, instances } from "@/db/schema";
 import { POST } from "@/app/api/v1/usage/route";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
-import { KEPT_TABLES, LINE_AMOUNT_COLUMNS, keepLineTotals, keyFromLine } from "@/lib/billing/line-totals";
+import { KEPT_TABLES, LINE_AMOUNT_COLUMNS, deferLineTotals, keepLineTotals, keyFromLine, preloadLineTotals } from "@/lib/billing/line-totals";
 import { runJobs } from "@/lib/jobs/run";
 import { fixedClock, realClock, setSystemClock } from "@/lib/clock";
 import { listBillLines, NO_GROUP, UNTAGGED } from "@/lib/data/bill-lines";
@@ -303,6 +303,39 @@ describe("kept bill-line totals", () => {
       for (const { table, kept, lines } of await keptAndExpected(A, tx)) expect(kept, table).toEqual(lines);
       tx.rollback();
     }).catch((e: Error) => expect(e.message).toMatch(/rollback/i));
+  });
+
+  it("a deferral adds each line's change once when it ends: lines written twice, first touched late, deleted, preloaded", async () => {
+    const A = uniq("keptdf");
+    const B = uniq("keptdf");
+    setSystemClock(fixedClock("2026-03-05T00:00:00Z"));
+    for (const id of [A, B]) await createAccount(OPERATOR, { id, name: "Deferred", timeZone: "UTC" });
+    await keepLineTotals(db(), A, ["a", "d"], () => db().insert(billLines).values([lineOf(A, "a", "1.234"), lineOf(A, "d", "0.5")]));
+    const before = await keptAndExpected(A);
+    await db().transaction(async (tx) => {
+      await deferLineTotals(tx, A, async () => {
+        // The preload reads the groups of "e" in the same round trip as nothing else here; "e" is written later.
+        await preloadLineTotals(tx, A, ["e"]);
+        await keepLineTotals(tx, A, ["b"], () => tx.insert(billLines).values(lineOf(A, "b", "2.005")));
+        await keepLineTotals(tx, A, ["a", "b"], async () => {
+          await tx.update(billLines).set({ outstandingAmount: "0", billDate: "2026-03-04" }).where(sql`account_id = ${A} and id = 'a'`);
+          await tx.update(billLines).set({ pretaxAmount: "3.10", outstandingAmount: "3.10", productDetail: "NAT large" }).where(sql`account_id = ${A} and id = 'b'`);
+        });
+        // Nested: the outer deferral keeps these too.
+        await deferLineTotals(tx, A, () => keepLineTotals(tx, A, ["d"], () => tx.delete(billLines).where(sql`account_id = ${A} and id = 'd'`)));
+        await keepLineTotals(tx, A, ["e"], () => tx.insert(billLines).values({ ...lineOf(A, "e", "0.015"), tags: { team: "x" }, resourceGroup: "g" }));
+        // Another account's lines are kept at once.
+        await keepLineTotals(tx, B, ["f"], () => tx.insert(billLines).values(lineOf(B, "f", "4.00")));
+        for (const { table, kept, lines } of await keptAndExpected(B, tx)) expect(kept, table).toEqual(lines);
+        // Inside, the kept totals lag the lines.
+        expect((await keptAndExpected(A, tx)).map((t) => t.kept)).toEqual(before.map((t) => t.kept));
+      });
+      for (const { table, kept, lines } of await keptAndExpected(A, tx)) expect(kept, table).toEqual(lines);
+    });
+    const after = await keptAndExpected(A);
+    for (const { table, kept, lines } of after) expect(kept, table).toEqual(lines);
+    const [{ n }] = await query<{ n: string }>(db(), sql`select sum(line_count)::text as n from bill_line_totals where account_id = ${A}`);
+    expect(n).toBe("3");
   });
 
   it("a write that rolls back leaves the lines and the totals as they were", async () => {
