@@ -31,8 +31,8 @@ async function waitUntilUp(base: string, deadline: number): Promise<void> {
   }
 }
 
-/** Sends `bodies` with CLIENTS requests in flight; answers (accepted, duplicates) and the wall time. */
-async function send(base: string, key: string, bodies: string[]) {
+/** Sends `bodies` with `clients` requests in flight; answers (accepted, duplicates) and the wall time. */
+export async function send(base: string, key: string, bodies: string[], clients = CLIENTS) {
   let next = 0;
   let accepted = 0;
   let duplicates = 0;
@@ -47,7 +47,7 @@ async function send(base: string, key: string, bodies: string[]) {
       duplicates += json.duplicates;
     }
   };
-  await Promise.all(Array.from({ length: CLIENTS }, client));
+  await Promise.all(Array.from({ length: clients }, client));
   return { accepted, duplicates, seconds: (performance.now() - t0) / 1000 };
 }
 

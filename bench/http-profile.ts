@@ -18,6 +18,7 @@ import { createApiKey } from "@/lib/data/operator";
 import { API_BATCH, setUpAccount } from "./accounts";
 import { startPostgres, stopPostgres } from "./env";
 import { generateUsage, type BenchRecord } from "./generate";
+import { send } from "./http-ingest";
 
 const TICK = 100; // USER_HZ
 
@@ -36,24 +37,6 @@ function cpuOf(id: number, pick: 4 | 5): number {
     if (Number(name) === id || Number(f[pick - 3]) === id) ticks += Number(f[11]) + Number(f[12]);
   }
   return ticks / TICK;
-}
-
-async function send(base: string, key: string, bodies: string[], clients = 2) {
-  let next = 0;
-  let accepted = 0;
-  let duplicates = 0;
-  const client = async () => {
-    while (next < bodies.length) {
-      const body = bodies[next++];
-      const res = await fetch(`${base}/api/v1/usage`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body });
-      const json = (await res.json()) as { accepted: number; duplicates: number; error?: { message: string } };
-      if (res.status !== 200) throw new Error(`POST /api/v1/usage answered ${res.status}: ${json.error?.message}`);
-      accepted += json.accepted;
-      duplicates += json.duplicates;
-    }
-  };
-  await Promise.all(Array.from({ length: clients }, client));
-  return { accepted, duplicates };
 }
 
 async function main() {
