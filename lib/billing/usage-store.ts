@@ -5,7 +5,8 @@
 // usage_records by id, or passed as values by a caller that COPYed them. No trigger — statement triggers with transition tables do
 // not run on distributed tables. On Citus both rollup statements run inside the
 // account's shard (the tables are co-located). Rollup rows are upserted in key
-// order, so concurrent batches lock them in one order and cannot deadlock.
+// order, so concurrent batches lock them in one order and cannot deadlock. A long
+// transaction of many slices (the bulk import) sums them first (openRollupBuffer).
 import { sql, type SQL } from "drizzle-orm";
 import { query, type DbOrTx } from "@/db/client";
 import { hasCitus } from "@/db/citus";
@@ -89,24 +90,27 @@ async function addToRollups(db: DbOrTx, accountId: string, timeZone: string, ids
   // Joining the ids back to usage_records is planned as a scan of the account's records once it holds
   // millions (the batch's ids are a guess to the planner): the caller's values, when it has them, cost nothing to find.
   const source = values
-    ? sql`(select u.s::timestamptz as start_at, u.i as instance_id, u.t as item_id, u.q::numeric as quantity
-        from unnest(${textArray(values.map((r) => r.startIso))}, ${textArray(values.map((r) => r.instanceId))},
-          ${textArray(values.map((r) => r.itemId))}, ${textArray(values.map((r) => r.quantity))}) as u(s, i, t, q)) r`
+    ? valuesSource(values)
     : sql`(select r.start_at, r.instance_id, r.item_id, r.quantity
         from unnest(string_to_array(${ids}, ${SEP})) as n(id) join usage_records r on r.account_id = ${accountId} and r.id = n.id) r`;
-  await addToRollupsOneStatement(db, accountId, timeZone, source);
+  await addToRollupsOneStatement(db, accountId, timeZone, recordRows(source, timeZone));
 }
 
+/** Raw records as the rollups' source rows: one record each, its UTC hour and its day in `timeZone`. */
+const recordRows = (records: SQL, timeZone: string) => sql`(select date_trunc('hour', r.start_at, 'UTC') as hour,
+    (r.start_at at time zone ${timeZone})::date as day, r.instance_id, r.item_id, r.quantity, 1 as records from ${records}) s`;
+
 /**
- * usage_daily.hours counts the hourly rows the upsert created: a row it
- * inserted has no xmax, one it updated carries the updater's (a concurrent
+ * Adds `source` — rows of (hour, day, instance_id, item_id, quantity, records), where several rows may
+ * share a key — to both rollups in one statement. usage_daily.hours counts the hourly rows the upsert
+ * created: a row it inserted has no xmax, one it updated carries the updater's (a concurrent
  * batch's insert of the same hour is seen as an update here).
  */
 async function addToRollupsOneStatement(db: DbOrTx, accountId: string, timeZone: string, source: SQL): Promise<void> {
   await db.execute(sql`with src as (
-      select r.start_at, r.instance_id collate "C" as instance_id, r.item_id collate "C" as item_id, r.quantity from ${source}),
+      select s.hour, s.day, s.instance_id collate "C" as instance_id, s.item_id collate "C" as item_id, s.quantity, s.records from ${source}),
     batch as (
-      select date_trunc('hour', start_at, 'UTC') as hour, instance_id, item_id, sum(quantity) as quantity, count(*) as records
+      select hour, instance_id, item_id, sum(quantity) as quantity, sum(records) as records
       from src group by 1, 2, 3),
     hourly as (
       insert into usage_hourly as h (account_id, hour, instance_id, item_id, quantity, records)
@@ -116,7 +120,7 @@ async function addToRollupsOneStatement(db: DbOrTx, accountId: string, timeZone:
       returning hour, instance_id, item_id, xmax = 0 as inserted),
     -- A union, not a join: the planner cannot size CTEs and would nest loops.
     daily as (
-      select (start_at at time zone ${timeZone})::date as day, instance_id, item_id, quantity, 1 as records, 0 as hours from src
+      select day, instance_id, item_id, quantity, records, 0 as hours from src
       union all
       select (hour at time zone ${timeZone})::date, instance_id, item_id, 0, 0, 1
       from hourly where inserted and ${hourInsideDay(sql`hour`, timeZone)})
@@ -126,6 +130,52 @@ async function addToRollupsOneStatement(db: DbOrTx, accountId: string, timeZone:
     on conflict (account_id, day, instance_id, item_id)
     do update set quantity = d.quantity + excluded.quantity, records = d.records + excluded.records, hours = d.hours + excluded.hours`);
 }
+
+/** What a long transaction adds its stored records' rollups through (see openRollupBuffer). */
+export interface RollupBuffer {
+  /** Sums these records (new, each once) into the transaction's pending rollups. */
+  add(records: readonly RollupRecord[]): Promise<void>;
+  /** Adds everything pending to the rollups, once per key. Call it last, in the same transaction. */
+  flush(): Promise<void>;
+}
+
+const PENDING = sql.identifier("usage_rollups_pending");
+
+/**
+ * For a transaction that stores many slices of records (the bulk import): each slice is summed per
+ * (hour, day, instance, item) into a temporary table — an append, no key probed — and the rollups are
+ * upserted once per key at the end, however many slices reached it. Records arrive in any order:
+ * upserting per slice updated the same rollup rows once per slice, and those updates cost the
+ * database more than the COPY of the records. Null on Citus, where a coordinator-local table would
+ * pull every row through the coordinator: the caller adds each slice with addStoredUsageToRollups.
+ */
+export async function openRollupBuffer(db: DbOrTx, accountId: string, timeZone: string): Promise<RollupBuffer | null> {
+  if (await hasCitus(db)) return null;
+  // Transaction-local: the final grouping of a large import stays in memory, without JIT (see addToRollups).
+  await db.execute(sql`set local work_mem = '128MB'`);
+  await db.execute(sql`set local jit = off`);
+  await db.execute(sql`create temporary table ${PENDING} (
+    hour timestamptz not null, day date not null, instance_id text not null, item_id text not null,
+    quantity numeric not null, records bigint not null) on commit drop`);
+  return {
+    async add(records) {
+      if (!records.length) return;
+      await db.execute(sql`insert into ${PENDING}
+        select hour, day, instance_id, item_id, sum(quantity), sum(records) from ${recordRows(valuesSource(records), timeZone)}
+        group by 1, 2, 3, 4`);
+    },
+    async flush() {
+      await addToRollupsOneStatement(db, accountId, timeZone, sql`${PENDING} s`);
+      await db.execute(sql`drop table ${PENDING}`);
+    },
+  };
+}
+
+/** The records' values as rows of (start_at, instance_id, item_id, quantity), aliased r. */
+const valuesSource = (values: readonly RollupRecord[]) =>
+  sql`(select u.s::timestamptz as start_at, u.i as instance_id, u.t as item_id, u.q::numeric as quantity
+    from unnest(${textArray(values.map((r) => r.startIso))}, ${textArray(values.map((r) => r.instanceId))},
+      ${textArray(values.map((r) => r.itemId))}, ${textArray(values.map((r) => r.quantity))}) as u(s, i, t, q)) r`;
 
 /**
  * usage_daily.hours counts the hourly rows the first statement created: after

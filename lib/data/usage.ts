@@ -5,6 +5,7 @@ import "server-only";
 // bad record writes nothing. Set-based SQL keeps it fast: one lookup of the
 // batch's instances, one of its existing ids, one COPY of the new records.
 import { randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
 import { and, eq, sql } from "drizzle-orm";
 import { getHandle, query, type DbHandle, type DbOrTx } from "@/db/client";
 import { accounts, billableItems, instances } from "@/db/schema";
@@ -23,7 +24,7 @@ import {
   type UsageIssue,
   type ValidUsage,
 } from "@/lib/billing/usage-validate";
-import { addStoredUsageToRollups, storeUsage, textArray, type RollupRecord } from "@/lib/billing/usage-store";
+import { addStoredUsageToRollups, openRollupBuffer, storeUsage, textArray, type RollupRecord } from "@/lib/billing/usage-store";
 import { requireRole, tenantOf, type Caller } from "./caller";
 
 export interface IngestResult {
@@ -43,6 +44,8 @@ export function assertCanIngest(caller: Caller): void {
 }
 
 const IMPORT_SLICE_LINES = 100_000;
+/** Valid records the direct import holds ready beyond the slice being copied. */
+const READ_AHEAD = 32_768;
 
 function badBatch(issues: BatchIssue[]): BadRequestError {
   issues.sort((a, b) => a.index - b.index);
@@ -328,8 +331,8 @@ function endOfScan(scan: Scan): void {
 /**
  * Bulk import (the operator CLI): the same validation and dedup as the API,
  * streamed. First, in one transaction, the valid records are COPYed straight
- * into usage_records in slices, each slice's ids added to the rollups — one
- * write per row, the common case of a file of new records. If an id is already
+ * into usage_records in slices, each slice summed into pending rollups that are
+ * added once at the end — the common case of a file of new records. If an id is already
  * stored or repeated in the file, the key stops that COPY, the transaction rolls
  * back, and the file is read again (`source` is then a function that reopens
  * it) through a staging table that sorts duplicates from conflicts. Any bad
@@ -371,16 +374,19 @@ interface ImportJob {
 async function importDirect(job: ImportJob, source: AsyncIterable<SourceRecord>): Promise<ImportResult | null> {
   const { handle, account } = job;
   const scan: Scan = { read: 0, issues: [], issueCount: 0 };
-  const records = validRecords(source, job.ctx, scan, job.opts, job.seconds);
+  // Read ahead: the next records are parsed and checked while the database sums a slice into the rollups.
+  const ahead = Readable.from(validRecords(source, job.ctx, scan, job.opts, job.seconds), { objectMode: true, highWaterMark: READ_AHEAD });
+  const records: AsyncIterator<{ line: number; record: ValidUsage }> = ahead[Symbol.asyncIterator]();
   // Slices bound the records held for the rollups (and PGlite's COPY blob).
   const sliceSize = job.opts.sliceRecords ?? (handle.kind === "postgres" ? IMPORT_SLICE_LINES : PGLITE_CHUNK);
   try {
     const accepted = await handle.db.transaction(async (tx) => {
+      const rollups = await openRollupBuffer(tx, account, job.timeZone);
       let n = 0;
       for (let done = false; !done; ) {
         const kept: RollupRecord[] = [];
         const slice = async function* () {
-          while (kept.length < sliceSize) {
+          for (let inSlice = 0; inSlice < sliceSize; inSlice++) {
             const next = await records.next();
             if (next.done) {
               done = true;
@@ -392,10 +398,12 @@ async function importDirect(job: ImportJob, source: AsyncIterable<SourceRecord>)
           }
         };
         await handle.copyRowsIn(tx, "usage_records", USAGE_COLUMNS, slice());
-        await addStoredUsageToRollups(tx, account, job.timeZone, kept);
+        if (rollups) await rollups.add(kept);
+        else await addStoredUsageToRollups(tx, account, job.timeZone, kept);
         n += kept.length;
       }
       endOfScan(scan); // rolls back what the slices wrote
+      await rollups?.flush();
       return n;
     });
     return { read: scan.read, accepted, duplicates: scan.read - accepted, seconds: job.seconds() };
@@ -403,7 +411,7 @@ async function importDirect(job: ImportJob, source: AsyncIterable<SourceRecord>)
     if (stoppedDirectCopy(e)) return null;
     throw e;
   } finally {
-    await records.return(undefined);
+    await records.return?.(undefined);
   }
 }
 

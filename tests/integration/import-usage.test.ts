@@ -6,12 +6,13 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { query } from "@/db/client";
+import { query, type DbOrTx } from "@/db/client";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { fixedClock, realClock, setSystemClock } from "@/lib/clock";
 import { OPERATOR } from "@/lib/data/caller";
 import { createAccount } from "@/lib/data/operator";
 import { registerInstance } from "@/lib/data/resource-events";
+import { rebuildUsageRollups } from "@/lib/billing/usage-store";
 import { importUsage, ingestUsage, type SourceRecord } from "@/lib/data/usage";
 import { AppError } from "@/lib/errors";
 import { importUsageCommand, parseCsvRecord } from "@/lib/ops/import-usage";
@@ -258,6 +259,36 @@ describe("npm run ops -- import-usage", () => {
       expect((error as AppError).message).toBe("line 10, quantity: must not be negative. Nothing was imported.");
       expect(await count()).toBe(before);
       expect(await rollupDrift()).toEqual([]);
+    });
+
+    it("keeps both rollups, hours included, exactly as rebuilt from the records: a half-hour zone, hours shared by slices and an earlier batch", async () => {
+      const K = uniq("imp-kolkata");
+      await createAccount(OPERATOR, { id: K, name: "Import Kolkata", timeZone: "Asia/Kolkata" });
+      await registerInstance(OPERATOR, { id: "nat-k", productId: "nat-gateway", regionId: "cn-hangzhou", billingMethod: "payg", name: "nat-k", createdAt: "2026-01-01T00:00:00Z" }, K);
+      // 18:00–19:59Z is 23:30–01:29 in Kolkata: one UTC hour lies in two local days.
+      const at = (i: number, minutes = 0) => new Date(Date.UTC(2026, 1, 1 + (i % 2), 18 + (i % 2), ((i * 13) % 60) + minutes)).toISOString();
+      const kRec = (i: number) => rec({ instanceId: "nat-k", start: at(i), end: at(i, 1), quantity: `${(i % 5) + 0.25}` });
+      await ingestUsage(OPERATOR, { records: [kRec(0), kRec(1), kRec(2)] }, K);
+      const { open } = source(Array.from({ length: 40 }, (_, i) => kRec(i + 3)));
+      expect(await importUsage(OPERATOR, K, open, { sliceRecords: 6 })).toMatchObject({ read: 40, accepted: 40 });
+      const rollups = (db: DbOrTx) =>
+        query(
+          db,
+          sql`select 'hourly' as t, hour::text as at, instance_id, item_id, quantity::text, records::text, null as hours from usage_hourly where account_id = ${K}
+              union all
+              select 'daily', day::text, instance_id, item_id, quantity::text, records::text, hours::text from usage_daily where account_id = ${K}
+              order by 1, 2, 3, 4`,
+        );
+      const kept = await rollups(t.handle().db);
+      expect(kept.filter((r) => r.t === "daily").length).toBeGreaterThan(2);
+      const rebuilt = await t
+        .handle()
+        .db.transaction(async (tx) => {
+          await rebuildUsageRollups(tx, K, "Asia/Kolkata");
+          throw { rows: await rollups(tx) }; // rolled back: the stored rollups stay as the import left them
+        })
+        .catch((e: { rows: unknown[] }) => e.rows);
+      expect(kept).toEqual(rebuilt);
     });
 
     it("stores an id repeated in the file with the same content once", async () => {
