@@ -272,6 +272,34 @@ describe("POST /api/v1/usage", () => {
     expect(await count()).toBe(before + 200);
   });
 
+  describe("a large batch holding a few stored ids that the look-up's sample skips", () => {
+    // A batch of more than 256 ids probes an even sample of 64 first (indices 0, 15, 31, …): these are not in it.
+    const skipped = [1, 501, 998];
+    const large = (tag: string) =>
+      Array.from({ length: 1_000 }, (_, i) => rec({ id: `${tag}-${String(i).padStart(4, "0")}`, start: "2026-02-02T00:00:00Z", end: "2026-02-02T00:30:00Z", quantity: "0.5" }));
+
+    it("counts them as duplicates and stores the rest once", async () => {
+      const batch = large(uniq("skip-dup"));
+      await post({ records: skipped.map((i) => batch[i]) });
+      const before = await count();
+      expect(await post({ records: batch })).toEqual({ status: 200, json: { accepted: 997, duplicates: 3 } });
+      expect(await count()).toBe(before + 997);
+      expect((await post({ records: batch })).json).toEqual({ accepted: 0, duplicates: 1_000 });
+    });
+
+    it("refuses one of them with other content (409, naming it) and writes nothing", async () => {
+      const batch = large(uniq("skip-409"));
+      await post({ records: skipped.map((i) => batch[i]) });
+      const before = await count();
+      batch[501] = { ...batch[501], quantity: "2" };
+      const res = await post({ records: batch });
+      expect(res.status).toBe(409);
+      expect(res.json.error.message).toBe(`records[501].id: a record with id "${batch[501].id}" was already ingested with different content. Nothing was written.`);
+      expect(res.json.error.details.records).toEqual([{ index: 501, id: batch[501].id }]);
+      expect(await count()).toBe(before);
+    });
+  });
+
   it("takes a full batch of 10,000 records", async () => {
     const batch = Array.from({ length: 10_000 }, (_, i) =>
       rec({ id: `full-${i}`, instanceId: "oss-1", item: "internet-egress", quantity: `${i % 100}.5`, attributes: { network: "internet" } }),
