@@ -1,11 +1,9 @@
 import "server-only";
-// Usage ingestion (docs/api.md#usage-ingestion): the API batch and the bulk import share one
+// Usage ingestion (docs/api.md#usage-ingestion): the API batch and the bulk import (./usage-import) share one
 // validator (lib/billing/usage-validate) and one rule for ids: idempotent per
 // (account, record id) by content hash. All-or-nothing: a batch or file with a
-// bad record writes nothing. Set-based SQL keeps it fast: one lookup of the
-// batch's instances, one of its existing ids, one COPY of the new records.
-import { randomBytes } from "node:crypto";
-import { Readable } from "node:stream";
+// bad record writes nothing. Set-based SQL keeps it fast: one look-up of the
+// batch's instances and stored ids (see ingestUsage), one COPY of the new records.
 import { and, eq, sql } from "drizzle-orm";
 import { getHandle, query, type DbHandle, type DbOrTx } from "@/db/client";
 import { accounts, billableItems, instances } from "@/db/schema";
@@ -17,14 +15,13 @@ import {
   checkUsageShape,
   isUsageId,
   itemsByProduct,
-  validateUsageRecord,
   type ShapedUsage,
   type UsageContext,
   type UsageInstance,
   type UsageIssue,
   type ValidUsage,
 } from "@/lib/billing/usage-validate";
-import { addStoredUsageToRollups, openRollupBuffer, storeUsage, textArray, type RollupRecord } from "@/lib/billing/usage-store";
+import { addStoredUsageToRollups, storeUsage, textArray } from "@/lib/billing/usage-store";
 import { requireRole, tenantOf, type Caller } from "./caller";
 
 export interface IngestResult {
@@ -43,9 +40,6 @@ export function assertCanIngest(caller: Caller): void {
   requireRole(caller, "admin");
 }
 
-const IMPORT_SLICE_LINES = 100_000;
-/** Valid records the direct import holds ready beyond the slice being copied. */
-const READ_AHEAD = 32_768;
 
 function badBatch(issues: BatchIssue[]): BadRequestError {
   issues.sort((a, b) => a.index - b.index);
@@ -66,20 +60,20 @@ function recordsOf(body: unknown): unknown[] {
   return records;
 }
 
-async function loadAccount(db: DbOrTx, accountId: string) {
+export async function loadAccount(db: DbOrTx, accountId: string) {
   const [account] = await db.select().from(accounts).where(eq(accounts.id, accountId));
   if (!account) throw new NotFoundError(`Account ${accountId} not found.`);
   return account;
 }
 
-const instanceColumns = {
+export const instanceColumns = {
   id: instances.id,
   productId: instances.productId,
   createdAt: instances.createdAt,
   releasedAt: instances.releasedAt,
 };
 
-async function usageItems(db: DbOrTx) {
+export async function usageItems(db: DbOrTx) {
   return itemsByProduct(
     await db.select({ id: billableItems.id, productId: billableItems.productId, code: billableItems.code, rule: billableItems.rule }).from(billableItems),
   );
@@ -118,19 +112,8 @@ async function storedHashes(db: DbOrTx, accountId: string, ids: readonly string[
 const PROBE_ALL_MAX = 256;
 const PROBE_SAMPLE = 64;
 
-/**
- * The stored content hashes of a batch's ids, as far as the batch needs them. Most batches are new
- * records, and a probe per id cost the database a sixth of storing the batch: a batch of more than
- * PROBE_ALL_MAX ids first probes an even sample of them, and probes them all only when the sample
- * finds one stored (a re-sent batch). A stored id the sample missed is still caught: its key stops
- * the COPY, and the batch takes the path that sorts duplicates from conflicts.
- */
-async function knownHashes(db: DbOrTx, accountId: string, ids: readonly string[]): Promise<Map<string, string>> {
-  if (ids.length <= PROBE_ALL_MAX) return storedHashes(db, accountId, ids);
-  const step = ids.length / PROBE_SAMPLE;
-  const found = await storedHashes(db, accountId, Array.from({ length: PROBE_SAMPLE }, (_, i) => ids[Math.floor(i * step)]));
-  return found.size ? storedHashes(db, accountId, ids) : found;
-}
+/** An even sample of a large batch's ids (see ingestUsage). */
+const sampleOf = (ids: readonly string[]) => Array.from({ length: PROBE_SAMPLE }, (_, i) => ids[Math.floor((i * ids.length) / PROBE_SAMPLE)]);
 
 function conflict(records: { index: number; id: string }[]): ConflictError {
   const [first] = records;
@@ -142,38 +125,47 @@ function conflict(records: { index: number; id: string }[]): ConflictError {
 }
 
 /** A record's row for COPY into usage_records (USAGE_COLUMNS), built in one array. */
-const rowOf = (account: string, r: ValidUsage) =>
+export const rowOf = (account: string, r: ValidUsage) =>
   [account, r.id, r.instanceId, r.itemId, r.quantity, r.startIso, r.endIso, r.attributesJson, r.contentHash] as string[];
 
-const USAGE_COLUMNS = ["account_id", "id", "instance_id", "item_id", "quantity", "start_at", "end_at", "attributes", "content_hash"];
+export const USAGE_COLUMNS = ["account_id", "id", "instance_id", "item_id", "quantity", "start_at", "end_at", "attributes", "content_hash"];
 
 // A stored id (or one repeated in the file) stopped the direct COPY, or a deadlock with a concurrent
 // writer; 25P02: the COPY failed on PostgreSQL, whose driver drops the reason (db/client copyRowsIn).
 // The staged path then sorts duplicates from conflicts, or meets the real error again.
 const RETRY_STAGED = new Set(["23505", "40P01", "25P02"]);
 
-function stoppedDirectCopy(e: unknown): boolean {
+export function stoppedDirectCopy(e: unknown): boolean {
   for (let x = e as { code?: unknown; cause?: unknown } | undefined, depth = 0; x && depth < 3; x = x.cause as typeof x, depth++)
     if (typeof x.code === "string" && RETRY_STAGED.has(x.code)) return true;
   return false;
 }
 
 /**
- * `POST /api/v1/usage`: validate the whole batch, then store the new records in
- * one transaction. The stored content hashes of the batch's ids are looked up
- * first (with the instances; see knownHashes), so a re-sent record costs its validation and a
- * key lookup, not an insert attempt: same hash → a duplicate, another hash → a
- * 409 and nothing is written.
+ * `POST /api/v1/usage`: all or nothing, idempotent per record id by content hash.
+ * The stored content hashes of the batch's ids are looked up first (with the
+ * account, the catalog's items and the batch's instances), so a re-sent record
+ * costs its validation and a key probe, not an insert attempt: same hash → a
+ * duplicate, another hash → a 409 and nothing is written.
+ *
+ * Most batches are new records, and a probe per id cost the database a sixth of
+ * storing them: a batch of more than PROBE_ALL_MAX ids probes an even sample
+ * first. When the sample finds one stored (a re-sent batch), every id is probed
+ * and the batch is checked whole before anything is written. When it finds none,
+ * the records are checked in id order while they are COPYed — the database stores
+ * the first ones while the rest are checked — and any problem rolls it all back
+ * with the same answer. A stored id the sample missed stops the COPY by its key,
+ * and the batch is checked whole against every stored hash.
  */
 export async function ingestUsage(caller: Caller, body: unknown, accountId?: string): Promise<IngestResult> {
   const account = tenantOf(caller, accountId);
   assertCanIngest(caller);
   const raw = recordsOf(body);
+  const handle = await getHandle();
+  const db = handle.db;
 
   // The look-ups go out before the records are checked, so the database works meanwhile. They take
   // every id that could be valid (a superset of the valid records' ids; the others refuse the batch anyway).
-  const handle = await getHandle();
-  const db = handle.db;
   const instanceSet = new Set<string>();
   const idSet = new Set<string>();
   for (const r of raw) {
@@ -182,7 +174,9 @@ export async function ingestUsage(caller: Caller, body: unknown, accountId?: str
     if (isUsageId(instanceId)) instanceSet.add(instanceId);
     if (isUsageId(id)) idSet.add(id);
   }
+  const ids = [...idSet];
   const instanceIds = [...instanceSet];
+  const large = ids.length > PROBE_ALL_MAX;
   const lookups = Promise.all([
     loadAccount(db, account),
     usageItems(db),
@@ -192,61 +186,109 @@ export async function ingestUsage(caller: Caller, body: unknown, accountId?: str
           .from(instances)
           .where(and(eq(instances.accountId, account), sql`${instances.id} = any(${textArray(instanceIds)})`))
       : Promise.resolve([] as UsageInstance[]),
-    knownHashes(db, account, [...idSet]),
+    storedHashes(db, account, large ? sampleOf(ids) : ids),
   ]);
   lookups.catch(() => {}); // awaited below; this only keeps a failure from being reported before then
+  const batch: Batch = { handle, account, timeZone: "", raw, ids };
+  const contextOf = ([acct, items, found]: Awaited<typeof lookups>): UsageContext => {
+    batch.timeZone = acct.timeZone;
+    const byId = new Map(found.map((i) => [i.id, i]));
+    return { now: accountNow(acct), instance: (id) => byId.get(id), itemsByProduct: items };
+  };
+  if (large) {
+    const looked = await lookups;
+    const ctx = contextOf(looked);
+    if (!looked[3].size) return ingestWhileChecking(batch, ctx);
+    const stored = storedHashes(db, account, ids);
+    stored.catch(() => {});
+    const shaped = shapeAll(raw); // while every id is probed
+    return storeChecked(batch, checkAll(shaped, ctx, await stored));
+  }
+  const shaped = shapeAll(raw);
+  const looked = await lookups;
+  return storeChecked(batch, checkAll(shaped, contextOf(looked), looked[3]));
+}
 
+interface Batch {
+  handle: DbHandle;
+  account: string;
+  /** The account's time zone (usage_daily's days). */
+  timeZone: string;
+  raw: unknown[];
+  /** The distinct ids that could be valid. */
+  ids: string[];
+}
+
+/** Each record's shape checked (instants parsed, quantity normalised), with the problems found. */
+function shapeAll(raw: unknown[]): { shaped: (ShapedUsage | undefined)[]; issues: BatchIssue[] } {
   const issues: BatchIssue[] = [];
-  const shaped: (ShapedUsage | undefined)[] = raw.map((r, index) => {
+  const shaped = raw.map((r, index) => {
     const res = checkUsageShape(r);
     for (const i of res.issues) issues.push({ index, ...i });
     return res.record;
   });
-  const [acct, items, found, stored] = await lookups;
-  const byId = new Map(found.map((i) => [i.id, i]));
-  const ctx: UsageContext = { now: accountNow(acct), instance: (id) => byId.get(id), itemsByProduct: items };
+  return { shaped, issues };
+}
 
-  // In-batch ids: the same content counts once; other content is a bad batch.
+/**
+ * Checks records against the account and each other, in the order given: an id seen before with the
+ * same content counts once, with other content it is a problem (of the later record).
+ */
+function recordChecker(ctx: UsageContext, issues: BatchIssue[]) {
   const firstById = new Map<string, { index: number; record: ValidUsage }>();
-  const fresh: { index: number; record: ValidUsage }[] = [];
-  shaped.forEach((s, index) => {
-    if (!s) return;
+  /** The record if it is valid and its id's first. */
+  return (s: ShapedUsage, index: number): ValidUsage | undefined => {
     const res = checkUsageRecord(s, ctx);
     for (const i of res.issues) issues.push({ index, ...i });
-    if (!res.record) return;
+    if (!res.record) return undefined;
     const seen = firstById.get(res.record.id);
     if (!seen) {
-      const entry = { index, record: res.record };
-      firstById.set(res.record.id, entry);
-      fresh.push(entry);
-    } else if (seen.record.contentHash !== res.record.contentHash) {
-      issues.push({ index, field: "id", message: `"${res.record.id}" is also the id of records[${seen.index}], with different content` });
+      firstById.set(res.record.id, { index, record: res.record });
+      return res.record;
     }
+    if (seen.record.contentHash !== res.record.contentHash)
+      issues.push({ index, field: "id", message: `"${res.record.id}" is also the id of records[${seen.index}], with different content` });
+    return undefined;
+  };
+}
+
+/** The whole batch checked: its new records, or the 400 (first) or the 409 it gets. */
+function checkAll({ shaped, issues }: ReturnType<typeof shapeAll>, ctx: UsageContext, stored: Map<string, string>): { index: number; record: ValidUsage }[] {
+  const check = recordChecker(ctx, issues);
+  const fresh: { index: number; record: ValidUsage }[] = [];
+  shaped.forEach((s, index) => {
+    const record = s && check(s, index);
+    if (record) fresh.push({ index, record });
   });
   if (issues.length) throw badBatch(issues);
-  const known = fresh.filter((f) => stored.has(f.record.id));
-  const clash = known.filter((f) => stored.get(f.record.id) !== f.record.contentHash);
+  const clash = fresh.filter((f) => stored.has(f.record.id) && stored.get(f.record.id) !== f.record.contentHash);
   if (clash.length) throw conflict(clash.map((f) => ({ index: f.index, id: f.record.id })));
-  const news = known.length ? fresh.filter((f) => !stored.has(f.record.id)) : fresh;
-  if (!news.length) return { accepted: 0, duplicates: raw.length };
+  return stored.size ? fresh.filter((f) => !stored.has(f.record.id)) : fresh;
+}
 
+const byId = (x: { id: string }, y: { id: string }) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+
+/** Stores checked new records in one transaction. */
+async function storeChecked(batch: Batch, news: { index: number; record: ValidUsage }[]): Promise<IngestResult> {
+  const { handle, account, timeZone, raw } = batch;
+  if (!news.length) return { accepted: 0, duplicates: raw.length };
   // Sorted by id, so concurrent batches with overlapping ids take their
   // index locks in the same order and wait for each other instead of deadlocking.
-  const rows = news.map((f) => f.record).sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  const rows = news.map((f) => f.record).sort(byId);
   let accepted: number;
   try {
     // The looked-up ids are new: COPY them (about half the cost of INSERT … SELECT unnest) and add them to the rollups.
-    accepted = await db.transaction(async (tx) => {
+    accepted = await handle.db.transaction(async (tx) => {
       await handle.copyRowsIn(tx, "usage_records", USAGE_COLUMNS, rows.map((r) => rowOf(account, r)));
-      await addStoredUsageToRollups(tx, account, acct.timeZone, rows);
+      await addStoredUsageToRollups(tx, account, timeZone, rows);
       return rows.length;
     });
   } catch (e) {
     if (!stoppedDirectCopy(e)) throw e;
     // A concurrent request stored some of the ids since the look-up: they are
     // skipped by ON CONFLICT, then their content is checked, and a mismatch rolls the whole batch back.
-    accepted = await db.transaction(async (tx) => {
-      const inserted = await insertUsage(tx, account, acct.timeZone, rows);
+    accepted = await handle.db.transaction(async (tx) => {
+      const inserted = await insertUsage(tx, account, timeZone, rows);
       if (inserted < news.length) {
         const now = await storedHashes(tx, account, news.map((f) => f.record.id));
         const late = news.filter((f) => now.get(f.record.id) !== f.record.contentHash);
@@ -258,252 +300,50 @@ export async function ingestUsage(caller: Caller, body: unknown, accountId?: str
   return { accepted, duplicates: raw.length - accepted };
 }
 
-// ── Bulk import ──────────────────────────────────────────────────────────────
-
-/** One record read from a file: the parsed object, or why it could not be parsed. */
-export interface SourceRecord {
-  line: number;
-  raw?: unknown;
-  error?: UsageIssue;
-}
-
-export interface ImportProgress {
-  read: number;
-  seconds: number;
-}
-
-export interface ImportOptions {
-  onProgress?: (p: ImportProgress) => void;
-  progressEvery?: number;
-  /** Records per COPY of the direct path (default 100,000 on PostgreSQL, 20,000 on PGlite). */
-  sliceRecords?: number;
-}
-
-export interface ImportResult extends IngestResult {
-  read: number;
-  seconds: number;
-}
-
-const MAX_FILE_ISSUES = 20;
-const PGLITE_CHUNK = 20_000; // PGlite takes COPY input as one blob: bound the memory
-const STAGING_COLUMNS = ["line", "id", "instance_id", "item_id", "quantity", "start_at", "end_at", "attributes", "content_hash"];
-
-function fileIssue(issues: { line: number; field: string; message: string }[], total: number): BadRequestError {
-  const list = issues.map((i) => `line ${i.line}${i.field ? `, ${i.field}` : ""}: ${i.message}`);
-  const more = total > issues.length ? `; … ${total - issues.length} more` : "";
-  return new BadRequestError(`${list.join("; ")}${more}. Nothing was imported.`, { issues, issueCount: total });
-}
-
-async function copyStaging(handle: DbHandle, table: string, rows: AsyncIterable<string[]>): Promise<void> {
-  if (handle.kind === "postgres") {
-    await handle.copyRows(table, STAGING_COLUMNS, rows); // one streaming COPY, constant memory
-    return;
-  }
-  let chunk: string[][] = [];
-  for await (const row of rows) {
-    chunk.push(row);
-    if (chunk.length >= PGLITE_CHUNK) {
-      await handle.copyRows(table, STAGING_COLUMNS, chunk);
-      chunk = [];
-    }
-  }
-  if (chunk.length) await handle.copyRows(table, STAGING_COLUMNS, chunk);
-}
-
-/** Lines read so far and the problems found: a bad line stops staging but not reading. */
-interface Scan {
-  read: number;
-  issues: { line: number; field: string; message: string }[];
-  issueCount: number;
-}
-
-/** The source's valid records, validated one by one; after the first problem, reads on to report more but yields nothing. */
-async function* validRecords(
-  source: AsyncIterable<SourceRecord>,
-  ctx: UsageContext,
-  scan: Scan,
-  opts: ImportOptions,
-  seconds: () => number,
-): AsyncGenerator<{ line: number; record: ValidUsage }> {
-  const every = opts.progressEvery ?? 100_000;
-  for await (const s of source) {
-    scan.read++;
-    if (opts.onProgress && scan.read % every === 0) opts.onProgress({ read: scan.read, seconds: seconds() });
-    const res = s.error ? { issues: [s.error] } : validateUsageRecord(s.raw, ctx);
-    if (res.issues.length) {
-      scan.issueCount += res.issues.length;
-      for (const i of res.issues) if (scan.issues.length < MAX_FILE_ISSUES) scan.issues.push({ line: s.line, ...i });
-      continue;
-    }
-    if (scan.issueCount) continue;
-    yield { line: s.line, record: (res as { record: ValidUsage }).record };
-  }
-}
-
-function endOfScan(scan: Scan): void {
-  if (scan.issueCount) throw fileIssue(scan.issues, scan.issueCount);
-  if (scan.read === 0) throw new BadRequestError("The file holds no usage records.");
-}
-
 /**
- * Bulk import (the operator CLI): the same validation and dedup as the API,
- * streamed. First, in one transaction, the valid records are COPYed straight
- * into usage_records in slices, each slice summed into pending rollups that are
- * added once at the end — the common case of a file of new records. If an id is already
- * stored or repeated in the file, the key stops that COPY, the transaction rolls
- * back, and the file is read again (`source` is then a function that reopens
- * it) through a staging table that sorts duplicates from conflicts. Any bad
- * line → nothing imported. A plain iterable (it cannot be read twice) takes the staged path.
+ * A batch whose sampled ids are not stored: its records are checked in id order (equal ids in the
+ * batch's order, so the first is the earliest, as checkAll has it) and COPYed as they pass, while
+ * the database stores the ones before. The first problem stops the rows; the rest are still checked,
+ * so the 400 names every problem, and the transaction rolls back.
  */
-export async function importUsage(
-  caller: Caller,
-  accountId: string,
-  source: AsyncIterable<SourceRecord> | (() => AsyncIterable<SourceRecord>),
-  opts: ImportOptions = {},
-): Promise<ImportResult> {
-  const account = tenantOf(caller, accountId);
-  assertCanIngest(caller);
-  const handle = await getHandle();
-  const db = handle.db;
-  const acct = await loadAccount(db, account);
-  const [items, all] = await Promise.all([usageItems(db), db.select(instanceColumns).from(instances).where(eq(instances.accountId, account))]);
-  // An account's instances are few next to its usage: holding them keeps validation in memory.
-  const byId = new Map(all.map((i) => [i.id, i]));
-  const ctx: UsageContext = { now: accountNow(acct), instance: (id) => byId.get(id), itemsByProduct: items };
-  const started = Date.now();
-  const seconds = () => (Date.now() - started) / 1000;
-  const job = { handle, account, timeZone: acct.timeZone, ctx, opts, seconds };
-
-  if (typeof source !== "function") return importStaged(job, source);
-  return (await importDirect(job, source())) ?? importStaged(job, source());
-}
-
-interface ImportJob {
-  handle: DbHandle;
-  account: string;
-  timeZone: string;
-  ctx: UsageContext;
-  opts: ImportOptions;
-  seconds: () => number;
-}
-
-/** COPY straight into usage_records in one transaction; null when a key clash sends the file to the staged path. */
-async function importDirect(job: ImportJob, source: AsyncIterable<SourceRecord>): Promise<ImportResult | null> {
-  const { handle, account } = job;
-  const scan: Scan = { read: 0, issues: [], issueCount: 0 };
-  // Read ahead: the next records are parsed and checked while the database sums a slice into the rollups.
-  const ahead = Readable.from(validRecords(source, job.ctx, scan, job.opts, job.seconds), { objectMode: true, highWaterMark: READ_AHEAD });
-  const records: AsyncIterator<{ line: number; record: ValidUsage }> = ahead[Symbol.asyncIterator]();
-  // Slices bound the records held for the rollups (and PGlite's COPY blob).
-  const sliceSize = job.opts.sliceRecords ?? (handle.kind === "postgres" ? IMPORT_SLICE_LINES : PGLITE_CHUNK);
-  try {
-    const accepted = await handle.db.transaction(async (tx) => {
-      const rollups = await openRollupBuffer(tx, account, job.timeZone);
-      let n = 0;
-      for (let done = false; !done; ) {
-        const kept: RollupRecord[] = [];
-        const slice = async function* () {
-          for (let inSlice = 0; inSlice < sliceSize; inSlice++) {
-            const next = await records.next();
-            if (next.done) {
-              done = true;
-              return;
-            }
-            const { id, instanceId, itemId, quantity, startIso } = next.value.record;
-            kept.push({ id, instanceId, itemId, quantity, startIso });
-            yield rowOf(account, next.value.record);
-          }
-        };
-        await handle.copyRowsIn(tx, "usage_records", USAGE_COLUMNS, slice());
-        if (rollups) await rollups.add(kept);
-        else await addStoredUsageToRollups(tx, account, job.timeZone, kept);
-        n += kept.length;
+async function ingestWhileChecking(batch: Batch, ctx: UsageContext): Promise<IngestResult> {
+  const { handle, account, timeZone, raw } = batch;
+  const keyOf = (r: unknown) => {
+    const id = r !== null && typeof r === "object" ? (r as { id?: unknown }).id : undefined;
+    return typeof id === "string" ? id : "";
+  };
+  const order = raw.map((r, index) => ({ id: keyOf(r), index })).sort((x, y) => byId(x, y) || x.index - y.index);
+  const issues: BatchIssue[] = [];
+  const check = recordChecker(ctx, issues);
+  const kept: ValidUsage[] = [];
+  function* rows() {
+    for (const { index } of order) {
+      const res = checkUsageShape(raw[index]);
+      for (const i of res.issues) issues.push({ index, ...i });
+      const record = res.record && check(res.record, index);
+      if (record && !issues.length) {
+        kept.push(record);
+        yield rowOf(account, record);
       }
-      endOfScan(scan); // rolls back what the slices wrote
-      await rollups?.flush();
-      return n;
+    }
+  }
+  try {
+    return await handle.db.transaction(async (tx) => {
+      await handle.copyRowsIn(tx, "usage_records", USAGE_COLUMNS, rowsAsync(rows()));
+      if (issues.length) throw badBatch(issues); // rolls back what the COPY stored
+      if (kept.length) await addStoredUsageToRollups(tx, account, timeZone, kept);
+      return { accepted: kept.length, duplicates: raw.length - kept.length };
     });
-    return { read: scan.read, accepted, duplicates: scan.read - accepted, seconds: job.seconds() };
   } catch (e) {
-    if (stoppedDirectCopy(e)) return null;
-    throw e;
-  } finally {
-    await records.return?.(undefined);
+    if (!stoppedDirectCopy(e)) throw e;
+    // A stored id the sample missed (or a concurrent batch's): the whole batch against every stored hash.
+    return storeChecked(batch, checkAll(shapeAll(raw), ctx, await storedHashes(handle.db, account, batch.ids)));
   }
 }
 
-/**
- * Valid rows are COPYed into a staging table; then one transaction checks ids
- * repeated with other content, inserts with ON CONFLICT DO NOTHING and
- * re-checks conflicts with stored records.
- */
-async function importStaged(job: ImportJob, source: AsyncIterable<SourceRecord>): Promise<ImportResult> {
-  const { handle, account } = job;
-  const db = handle.db;
-  const scan: Scan = { read: 0, issues: [], issueCount: 0 };
-  async function* rows(): AsyncGenerator<string[]> {
-    for await (const { line, record } of validRecords(source, job.ctx, scan, job.opts, job.seconds)) yield [String(line), ...rowOf(account, record).slice(1)];
-  }
-
-  const table = `usage_import_${randomBytes(6).toString("hex")}`;
-  const staging = sql.identifier(table);
-  // A real (unlogged) table, not a temporary one: COPY may run on another pooled connection.
-  await db.execute(sql`create unlogged table ${staging} (
-    line bigint not null, id text not null, instance_id text not null, item_id text not null, quantity numeric not null,
-    start_at timestamptz not null, end_at timestamptz not null, attributes jsonb, content_hash text not null)`);
-  try {
-    await copyStaging(handle, table, rows());
-    endOfScan(scan);
-    const read = scan.read;
-    const accepted = await db.transaction(async (tx) => {
-      // Insert first: when every staged row is new (the common case) that is the only statement.
-      // Otherwise ids repeated in the file or already stored must carry the same content,
-      // or the whole import rolls back.
-      // In slices of the file, so the ids each slice inserted (which the rollups add) stay a bounded list.
-      const [{ last }] = await query<{ last: string }>(tx, sql`select coalesce(max(line), 0)::text as last from ${staging}`);
-      let n = 0;
-      for (let from = 0; from < Number(last); from += IMPORT_SLICE_LINES) {
-        n += await storeUsage(
-          tx,
-          account,
-          job.timeZone,
-          sql`select id, instance_id, item_id, quantity, start_at, end_at, attributes, content_hash from ${staging}
-              where line > ${from} and line <= ${from + IMPORT_SLICE_LINES}`,
-        );
-      }
-      if (Number(n) < read) {
-        const repeated = await query<{ id: string; lines: string[] }>(
-          tx,
-          sql`select id, array_agg(line::text order by line) as lines from ${staging}
-              group by id having count(distinct content_hash) > 1 order by min(line) limit ${MAX_FILE_ISSUES}`,
-        );
-        if (repeated.length) {
-          const list = repeated.map((r) => {
-            const lines = (Array.isArray(r.lines) ? r.lines : String(r.lines).replace(/[{}]/g, "").split(",")).map(Number);
-            return { line: lines[1], field: "id", message: `"${r.id}" is also the id of line ${lines[0]}, with different content` };
-          });
-          throw fileIssue(list, list.length);
-        }
-        const clash = await query<{ line: string; id: string }>(
-          tx,
-          sql`select s.line::text as line, s.id from ${staging} s
-              join usage_records u on u.account_id = ${account} and u.id = s.id
-              where u.content_hash <> s.content_hash order by s.line limit ${MAX_FILE_ISSUES}`,
-        );
-        if (clash.length) {
-          const first = clash[0];
-          throw new ConflictError(
-            `line ${first.line}, id: a record with id "${first.id}" was already ingested with different content${clash.length > 1 ? ` (and ${clash.length - 1} more)` : ""}. Nothing was imported.`,
-            { lines: clash.map((c) => ({ line: Number(c.line), id: c.id })) },
-          );
-        }
-      }
-      return Number(n);
-    });
-    return { read, accepted, duplicates: read - accepted, seconds: job.seconds() };
-  } finally {
-    await db.execute(sql`drop table if exists ${staging}`);
-  }
+/** A generator's rows as the async iterable copyRowsIn streams from. */
+async function* rowsAsync(rows: Iterable<string[]>): AsyncGenerator<string[]> {
+  yield* rows;
 }
 
 /** The record schema the API validates with, for the OpenAPI document. */

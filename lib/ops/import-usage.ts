@@ -6,7 +6,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { OPERATOR } from "@/lib/data/caller";
-import { importUsage, type SourceRecord } from "@/lib/data/usage";
+import { importUsage, type SourceRecord } from "@/lib/data/usage-import";
 import { BadRequestError } from "@/lib/errors";
 
 type Values = Record<string, string | boolean | undefined>;

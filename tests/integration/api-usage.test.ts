@@ -272,6 +272,49 @@ describe("POST /api/v1/usage", () => {
     expect(await count()).toBe(before + 200);
   });
 
+  describe("a large batch of new ids, checked while it is stored", () => {
+    const large = (tag: string, n = 600) =>
+      Array.from({ length: n }, (_, i) => rec({ id: `${tag}-${String(i).padStart(4, "0")}`, start: "2026-02-03T00:00:00Z", end: "2026-02-03T00:30:00Z", quantity: "0.5" }));
+    const hourly = async () =>
+      (await query<{ q: string }>(t.handle().db, sql`select coalesce(sum(quantity), 0)::text as q from usage_hourly where account_id = ${A}`))[0].q;
+
+    it("writes nothing when records late in id order are bad, naming every problem", async () => {
+      const batch = large(uniq("late-bad")).reverse(); // the bad ones come last in id order, first in the batch
+      batch[0] = { ...batch[0], quantity: "-1" };
+      batch[2] = { ...batch[2], end: "tomorrow" };
+      const [before, sum] = [await count(), await hourly()];
+      const res = await post({ records: batch });
+      expect(res.status).toBe(400);
+      expect(res.json.error.message).toBe("records[0].quantity: must not be negative (and 1 more problem). Nothing was written.");
+      expect(res.json.error.details.issues.map((i: { index: number; field: string }) => [i.index, i.field])).toEqual([[0, "quantity"], [2, "end"]]);
+      expect(await count()).toBe(before);
+      expect(await hourly()).toBe(sum);
+    });
+
+    it("counts an id repeated with the same content once, and refuses one repeated with other content", async () => {
+      const batch = large(uniq("repeat"));
+      const before = await count();
+      expect((await post({ records: [...batch, { ...batch[10] }] })).json).toEqual({ accepted: 600, duplicates: 1 });
+      const other = large(uniq("repeat-409"));
+      const res = await post({ records: [{ ...other[300], quantity: "2" }, ...other] });
+      expect(res.status).toBe(400);
+      expect(res.json.error.details.issues).toEqual([{ index: 301, field: "id", message: `"${other[300].id}" is also the id of records[0], with different content` }]);
+      expect(await count()).toBe(before + 600);
+    });
+
+    it("answers a bad record with a 400 even when a stored id with other content stops the COPY first", async () => {
+      const batch = large(uniq("bad-and-409"));
+      await post({ records: [batch[1]] }); // before the bad record in id order, and not in the sample
+      batch[1] = { ...batch[1], quantity: "2" };
+      batch[598] = { ...batch[598], quantity: "-1" };
+      const before = await count();
+      const res = await post({ records: batch });
+      expect(res.status).toBe(400);
+      expect(res.json.error.message).toBe("records[598].quantity: must not be negative. Nothing was written.");
+      expect(await count()).toBe(before);
+    });
+  });
+
   describe("a large batch holding a few stored ids that the look-up's sample skips", () => {
     // A batch of more than 256 ids probes an even sample of 64 first (indices 0, 15, 31, …): these are not in it.
     const skipped = [1, 501, 998];
