@@ -192,8 +192,8 @@ export async function ingestUsage(caller: Caller, body: unknown, accountId?: str
   const batch: Batch = { handle, account, timeZone: "", raw, ids };
   const contextOf = ([acct, items, found]: Awaited<typeof lookups>): UsageContext => {
     batch.timeZone = acct.timeZone;
-    const byId = new Map(found.map((i) => [i.id, i]));
-    return { now: accountNow(acct), instance: (id) => byId.get(id), itemsByProduct: items };
+    const instanceById = new Map(found.map((i) => [i.id, i]));
+    return { now: accountNow(acct), instance: (id) => instanceById.get(id), itemsByProduct: items };
   };
   if (large) {
     const looked = await lookups;
