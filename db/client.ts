@@ -27,9 +27,9 @@ export interface DbHandle {
   lock?: DbLock;
   close(): Promise<void>;
   /** Bulk load rows of text columns with COPY (fast path for imports and benchmarks). */
-  copyRows(table: string, columns: string[], rows: AsyncIterable<string[]> | string[][]): Promise<number>;
+  copyRows(table: string, columns: string[], rows: AsyncIterable<string[]> | Iterable<string[]>): Promise<number>;
   /** The same COPY inside `tx` (a transaction of this handle's db), so it commits or rolls back with it. */
-  copyRowsIn(tx: Tx, table: string, columns: string[], rows: AsyncIterable<string[]> | string[][]): Promise<number>;
+  copyRowsIn(tx: Tx, table: string, columns: string[], rows: AsyncIterable<string[]> | Iterable<string[]>): Promise<number>;
   /**
    * PostgreSQL only: the one-column rows of `statement` through COPY … TO STDOUT, their values
    * concatenated in UTF-8 byte chunks (db/copy-out.ts); null when its parameters cannot be written as literals.
@@ -178,7 +178,7 @@ function sessionClient<T>(tx: Tx): T {
   return (tx as unknown as { session: { client: T } }).session.client;
 }
 
-async function copyPostgres(client: import("postgres").Sql, table: string, columns: string[], rows: AsyncIterable<string[]> | string[][]) {
+async function copyPostgres(client: import("postgres").Sql, table: string, columns: string[], rows: AsyncIterable<string[]> | Iterable<string[]>) {
   const { pipeline } = await import("node:stream/promises");
   const { Readable } = await import("node:stream");
   const writable = await client.unsafe(`COPY ${table} (${columns.join(",")}) FROM STDIN`).writable();
@@ -208,7 +208,7 @@ async function copyPostgres(client: import("postgres").Sql, table: string, colum
  * 25P02 (transaction aborted) when the COPY failed — that error is rethrown
  * (the server's own reason is dropped by the driver).
  */
-async function copyPostgresIn(client: import("postgres").Sql, table: string, columns: string[], rows: AsyncIterable<string[]> | string[][]) {
+async function copyPostgresIn(client: import("postgres").Sql, table: string, columns: string[], rows: AsyncIterable<string[]> | Iterable<string[]>) {
   const { finished } = await import("node:stream/promises");
   const writable = await client.unsafe(`COPY ${table} (${columns.join(",")}) FROM STDIN`).writable();
   // The driver takes no other statement on the connection until the stream's final() has sent CopyDone.
@@ -250,7 +250,7 @@ async function copyPglite(
   client: Pick<import("@electric-sql/pglite").Transaction, "query">,
   table: string,
   columns: string[],
-  rows: AsyncIterable<string[]> | string[][],
+  rows: AsyncIterable<string[]> | Iterable<string[]>,
 ) {
   // PGlite takes COPY input as a blob.
   const parts: string[] = [];

@@ -151,12 +151,15 @@ const PENDING = sql.identifier("usage_rollups_pending");
  */
 export async function openRollupBuffer(db: DbOrTx, accountId: string, timeZone: string): Promise<RollupBuffer | null> {
   if (await hasCitus(db)) return null;
-  // Transaction-local: the final grouping of a large import stays in memory, without JIT (see addToRollups).
-  await db.execute(sql`set local work_mem = '128MB'`);
-  await db.execute(sql`set local jit = off`);
-  await db.execute(sql`create temporary table ${PENDING} (
-    hour timestamptz not null, day date not null, instance_id text not null, item_id text not null,
-    quantity numeric not null, records bigint not null) on commit drop`);
+  // Transaction-local: the final grouping of a large import stays in memory, without JIT (see
+  // addToRollups); the table goes with the transaction. Sent together (one round trip).
+  await Promise.all([
+    db.execute(sql`set local work_mem = '128MB'`),
+    db.execute(sql`set local jit = off`),
+    db.execute(sql`create temporary table ${PENDING} (
+      hour timestamptz not null, day date not null, instance_id text not null, item_id text not null,
+      quantity numeric not null, records bigint not null) on commit drop`),
+  ]);
   return {
     async add(records) {
       if (!records.length) return;
@@ -166,7 +169,6 @@ export async function openRollupBuffer(db: DbOrTx, accountId: string, timeZone: 
     },
     async flush() {
       await addToRollupsOneStatement(db, accountId, timeZone, sql`${PENDING} s`);
-      await db.execute(sql`drop table ${PENDING}`);
     },
   };
 }

@@ -189,24 +189,23 @@ export async function ingestUsage(caller: Caller, body: unknown, accountId?: str
     storedHashes(db, account, large ? sampleOf(ids) : ids),
   ]);
   lookups.catch(() => {}); // awaited below; this only keeps a failure from being reported before then
-  const batch: Batch = { handle, account, timeZone: "", raw, ids };
-  const contextOf = ([acct, items, found]: Awaited<typeof lookups>): UsageContext => {
-    batch.timeZone = acct.timeZone;
+  const prepared = ([acct, items, found, stored]: Awaited<typeof lookups>) => {
     const instanceById = new Map(found.map((i) => [i.id, i]));
-    return { now: accountNow(acct), instance: (id) => instanceById.get(id), itemsByProduct: items };
+    const ctx: UsageContext = { now: accountNow(acct), instance: (id) => instanceById.get(id), itemsByProduct: items };
+    const batch: Batch = { handle, account, timeZone: acct.timeZone, raw, ids };
+    return { batch, ctx, stored };
   };
   if (large) {
-    const looked = await lookups;
-    const ctx = contextOf(looked);
-    if (!looked[3].size) return ingestWhileChecking(batch, ctx);
+    const { batch, ctx, stored: sample } = prepared(await lookups);
+    if (!sample.size) return ingestWhileChecking(batch, ctx);
     const stored = storedHashes(db, account, ids);
     stored.catch(() => {});
     const shaped = shapeAll(raw); // while every id is probed
     return storeChecked(batch, checkAll(shaped, ctx, await stored));
   }
   const shaped = shapeAll(raw);
-  const looked = await lookups;
-  return storeChecked(batch, checkAll(shaped, contextOf(looked), looked[3]));
+  const { batch, ctx, stored } = prepared(await lookups);
+  return storeChecked(batch, checkAll(shaped, ctx, stored));
 }
 
 interface Batch {
@@ -329,7 +328,7 @@ async function ingestWhileChecking(batch: Batch, ctx: UsageContext): Promise<Ing
   }
   try {
     return await handle.db.transaction(async (tx) => {
-      await handle.copyRowsIn(tx, "usage_records", USAGE_COLUMNS, rowsAsync(rows()));
+      await handle.copyRowsIn(tx, "usage_records", USAGE_COLUMNS, rows());
       if (issues.length) throw badBatch(issues); // rolls back what the COPY stored
       if (kept.length) await addStoredUsageToRollups(tx, account, timeZone, kept);
       return { accepted: kept.length, duplicates: raw.length - kept.length };
@@ -339,11 +338,6 @@ async function ingestWhileChecking(batch: Batch, ctx: UsageContext): Promise<Ing
     // A stored id the sample missed (or a concurrent batch's): the whole batch against every stored hash.
     return storeChecked(batch, checkAll(shapeAll(raw), ctx, await storedHashes(handle.db, account, batch.ids)));
   }
-}
-
-/** A generator's rows as the async iterable copyRowsIn streams from. */
-async function* rowsAsync(rows: Iterable<string[]>): AsyncGenerator<string[]> {
-  yield* rows;
 }
 
 /** The record schema the API validates with, for the OpenAPI document. */
