@@ -1,6 +1,6 @@
 // The engine benchmark's pipeline on one database, shared by `npm run
 // bench:engine` and its smoke test: (a) API ingest in batches of 10,000, plus a
-// re-sent batch for dedup, through `opts.post` (the smoke test passes the
+// re-send of the first batches for dedup, through `opts.post` (the smoke test passes the
 // POST /api/v1/usage route handler; the bench its steps, see apiSteps); (b) the bulk import CLI's code path over an NDJSON
 // file; (c) rating: runJobs over the account that holds every record.
 import { createWriteStream } from "node:fs";
@@ -76,6 +76,9 @@ export interface PipelineOptions extends GenerateOptions {
   httpPort?: number;
 }
 
+/** The first batches are sent again, one after the other (all duplicates), as the HTTP step re-sends as many. */
+const RESENT_BATCHES = 4;
+
 const rate = (n: number, s: number) => Math.round(n / Math.max(s, 1e-6));
 
 
@@ -109,11 +112,11 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineFigure
   // (a) API ingest: the handler's time only; serialising a batch is the client's work.
   let apiSeconds = 0;
   let accepted = 0;
-  let firstBody = "";
+  const firstBodies: string[] = [];
   let batch: BenchRecord[] = [];
   const flush = async () => {
     const body = JSON.stringify({ records: batch });
-    if (!firstBody) firstBody = body;
+    if (firstBodies.length < RESENT_BATCHES) firstBodies.push(body);
     const t0 = performance.now();
     accepted += (await api(post, body, key)).accepted;
     apiSeconds += (performance.now() - t0) / 1000;
@@ -130,7 +133,10 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineFigure
     if (batch.length) await flush();
     if (accepted !== records) throw new Error(`API ingest accepted ${accepted} of ${records} records`);
     const t0 = performance.now();
-    again = await api(post, firstBody, key);
+    for (const body of firstBodies) {
+      const answer = await api(post, body, key);
+      again = { accepted: again.accepted + answer.accepted, duplicates: again.duplicates + answer.duplicates };
+    }
     dedupSeconds = (performance.now() - t0) / 1000;
     log(`  api re-send: ${again.accepted + again.duplicates} records, ${again.duplicates} duplicates in ${dedupSeconds.toFixed(2)} s`);
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { checkUsageShape, fastUsageShape, usageRecordSchema } from "./usage-validate";
+import type { Decimal } from "decimal.js";
+import { checkUsageShape, fastUsageShape, parseQuantity, usageRecordSchema } from "./usage-validate";
 
 const good = { id: "r1", instanceId: "oss-1", item: "storage", quantity: "1.5", start: "2026-01-01T00:00:00Z", end: "2026-01-01T01:00:00Z" };
 const fieldValue = fc.oneof(
@@ -64,10 +65,22 @@ describe("the shape check's stored forms", () => {
       fc.property(quantities, fc.option(fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue(), { maxKeys: 3 })), (quantity, attributes) => {
         const { record } = checkUsageShape({ ...good, quantity, attributes });
         if (!record) return;
-        expect(record.quantityText).toBe(record.quantity.toFixed());
+        expect(record.quantityText).toBe((parseQuantity(quantity) as Decimal).toFixed());
         expect(record.attributesJson).toBe(record.attributes ? JSON.stringify(record.attributes) : null);
         expect(record.startIso).toBe(record.startAt.toISOString());
         expect(record.startMs).toBe(record.startAt.getTime());
+      }),
+      { numRuns: 2000 },
+    );
+  });
+  it("accepts exactly the quantities parseQuantity accepts (canonical ones skip the Decimal)", () => {
+    const edges = fc.constantFrom("999999999.999999", "1000000000", "1000000000.000001", "1000000001", "0.0000001", "-1", "1e3", "", ".5", "5.");
+    fc.assert(
+      fc.property(fc.oneof(quantities, edges), (quantity) => {
+        const { record, issues } = checkUsageShape({ ...good, quantity });
+        const parsed = parseQuantity(quantity);
+        if (typeof parsed === "string") expect(issues).toEqual([{ field: "quantity", message: parsed }]);
+        else expect(record?.quantityText).toBe(parsed.toFixed());
       }),
       { numRuns: 2000 },
     );

@@ -50,8 +50,7 @@ export interface ShapedUsage extends UsageSpan {
   id: string;
   instanceId: string;
   item: string;
-  quantity: D;
-  /** `quantity.toFixed()`, the form stored and hashed. */
+  /** The quantity as Decimal#toFixed() writes it: the form checked, stored and hashed. */
   quantityText: string;
   attributes: Record<string, unknown> | null;
   /** `JSON.stringify(attributes)` (made once, for the size check), null without attributes. */
@@ -128,8 +127,16 @@ export const usageRecordSchema = z.strictObject(
 );
 
 const DECIMAL_RE = /^-?\d+(\.\d+)?$/;
-// A quantity written as Decimal#toFixed() writes it (no sign, no leading or trailing zeros): its own canonical form.
-const CANONICAL_QUANTITY_RE = /^(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
+// A quantity written as Decimal#toFixed() writes it (no sign, no leading or trailing zeros) and within
+// every bound (below 1e9, at most 6 decimals): valid as it stands, its own canonical form, no Decimal needed.
+const PLAIN_QUANTITY_RE = /^(?:0|[1-9]\d{0,8})(?:\.\d{0,5}[1-9])?$/;
+
+/** The quantity's canonical text, or why it is not one (parseQuantity's rules). */
+function quantityTextOf(v: string | number): string | { problem: string } {
+  if (typeof v === "string" && PLAIN_QUANTITY_RE.test(v)) return v;
+  const q = parseQuantity(v);
+  return typeof q === "string" ? { problem: q } : q.toFixed();
+}
 
 /** A quantity: ≥ 0, ≤ 1e9, at most 6 decimals. JSON numbers go through their string form. */
 export function parseQuantity(v: string | number): D | string {
@@ -252,8 +259,8 @@ export function checkUsageShape(raw: unknown): { record?: ShapedUsage; issues: U
     r = z.data;
   }
   const issues: UsageIssue[] = [];
-  const quantity = parseQuantity(r.quantity);
-  if (typeof quantity === "string") issues.push({ field: "quantity", message: quantity });
+  const quantity = quantityTextOf(r.quantity);
+  if (typeof quantity !== "string") issues.push({ field: "quantity", message: quantity.problem });
   const start = instantOf(r.start);
   if (typeof start === "string") issues.push({ field: "start", message: start });
   const end = instantOf(r.end);
@@ -264,14 +271,13 @@ export function checkUsageShape(raw: unknown): { record?: ShapedUsage; issues: U
   const attributesJson = attributes ? JSON.stringify(attributes) : null;
   if (attributesJson && attributesJson.length > MAX_ATTRIBUTES_CHARS)
     issues.push({ field: "attributes", message: `must be at most ${MAX_ATTRIBUTES_CHARS} characters of JSON` });
-  if (issues.length || typeof quantity === "string" || typeof start === "string" || typeof end === "string") return { issues };
+  if (issues.length || typeof quantity !== "string" || typeof start === "string" || typeof end === "string") return { issues };
   return {
     record: {
       id: r.id,
       instanceId: r.instanceId,
       item: r.item,
-      quantity,
-      quantityText: typeof r.quantity === "string" && CANONICAL_QUANTITY_RE.test(r.quantity) ? r.quantity : quantity.toFixed(),
+      quantityText: quantity,
       startAt: start.date,
       endAt: end.date,
       startMs: start.ms,
@@ -340,7 +346,8 @@ export function checkUsageRecord(r: ShapedUsage, ctx: UsageContext): { record?: 
     return { issues };
   }
   if (COUNT_RULES.has(item.rule)) {
-    if (!r.quantity.isInteger() || r.quantity.lt(1)) add("quantity", `a count of ${item.rule === "per-scan" ? "scans" : "events"} must be a whole number ≥ 1`);
+    const q = dec(r.quantityText);
+    if (!q.isInteger() || q.lt(1)) add("quantity", `a count of ${item.rule === "per-scan" ? "scans" : "events"} must be a whole number ≥ 1`);
   } else if (end === start) add("end", "must be after start (only counted records, e.g. scans, may have start = end)");
 
   if (instance.releasedAt && start >= MS(instance.releasedAt))
@@ -370,7 +377,7 @@ export function checkUsageRecord(r: ShapedUsage, ctx: UsageContext): { record?: 
       attributes,
       // checkNetwork may add the implied network: then the stored JSON is made anew.
       attributesJson: attributes === r.attributes ? r.attributesJson : attributes && JSON.stringify(attributes),
-      contentHash: contentHashOf(r.instanceId, item.id, quantity, r.startIso, r.endIso, attributes),
+      contentHash: contentHashOf(r.instanceId, item.id, quantity, r.startIso, r.endIso, attributes, attributes === r.attributes ? r.attributesJson : null),
     },
     issues,
   };

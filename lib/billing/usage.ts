@@ -28,8 +28,10 @@ export function contentHashOf(
   startIso: string,
   endIso: string,
   attributes: Record<string, unknown> | null,
+  /** `JSON.stringify(attributes)` when the caller has it: the sorted form already, if the keys are in order. */
+  attributesJson: string | null = null,
 ): string {
-  return sha256(`${instanceId}|${itemId}|${quantity}|${startIso}|${endIso}|${sortedJson(attributes)}`);
+  return sha256(`${instanceId}|${itemId}|${quantity}|${startIso}|${endIso}|${sortedJson(attributes, attributesJson)}`);
 }
 
 /**
@@ -38,9 +40,11 @@ export function contentHashOf(
  * hand for the common flat object of strings, numbers, booleans and nulls,
  * where the replacer list is several times slower than the serialisation.
  */
-export function sortedJson(a: Record<string, unknown> | null): string {
+export function sortedJson(a: Record<string, unknown> | null, json: string | null = null): string {
   if (!a) return "";
-  const keys = Object.keys(a).sort();
+  const keys = Object.keys(a);
+  if (json !== null && isFlatInOrder(a, keys)) return json; // JSON.stringify writes the keys in this order
+  keys.sort();
   let out = "{";
   for (const k of keys) {
     const v = a[k];
@@ -49,6 +53,14 @@ export function sortedJson(a: Record<string, unknown> | null): string {
     out += `${out.length > 1 ? "," : ""}${JSON.stringify(k)}:${JSON.stringify(v)}`;
   }
   return `${out}}`;
+}
+
+const isPlainValue = (v: unknown) => v === null || typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v));
+
+/** Keys already sorted and every value a string, boolean, finite number or null. */
+function isFlatInOrder(a: Record<string, unknown>, keys: string[]): boolean {
+  for (let i = 0; i < keys.length; i++) if ((i > 0 && keys[i - 1] >= keys[i]) || !isPlainValue(a[keys[i]])) return false;
+  return true;
 }
 
 // Date#toISOString costs ~1 µs; a record's instants repeat (hours of a month), so they are cached.

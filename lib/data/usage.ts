@@ -200,12 +200,14 @@ export async function ingestUsage(caller: Caller, body: unknown, accountId?: str
     if (!sample.size) return ingestWhileChecking(batch, ctx);
     const stored = storedHashes(db, account, ids);
     stored.catch(() => {});
-    const shaped = shapeAll(raw); // while every id is probed
-    return storeChecked(batch, checkAll(shaped, ctx, await stored));
+    // The query goes out on a later turn of the event loop: let it leave before the records are checked.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const checked = checkAll(shapeAll(raw), ctx); // while every id is probed
+    return storeChecked(batch, newOf(checked, await stored));
   }
   const shaped = shapeAll(raw);
   const { batch, ctx, stored } = prepared(await lookups);
-  return storeChecked(batch, checkAll(shaped, ctx, stored));
+  return storeChecked(batch, newOf(checkAll(shaped, ctx), stored));
 }
 
 interface Batch {
@@ -251,8 +253,8 @@ function recordChecker(ctx: UsageContext, issues: BatchIssue[]) {
   };
 }
 
-/** The whole batch checked: its new records, or the 400 (first) or the 409 it gets. */
-function checkAll({ shaped, issues }: ReturnType<typeof shapeAll>, ctx: UsageContext, stored: Map<string, string>): { index: number; record: ValidUsage }[] {
+/** The whole batch checked: its valid records (each id's first), or the 400 it gets. */
+function checkAll({ shaped, issues }: ReturnType<typeof shapeAll>, ctx: UsageContext): { index: number; record: ValidUsage }[] {
   const check = recordChecker(ctx, issues);
   const fresh: { index: number; record: ValidUsage }[] = [];
   shaped.forEach((s, index) => {
@@ -260,6 +262,11 @@ function checkAll({ shaped, issues }: ReturnType<typeof shapeAll>, ctx: UsageCon
     if (record) fresh.push({ index, record });
   });
   if (issues.length) throw badBatch(issues);
+  return fresh;
+}
+
+/** The checked records that are not stored yet, or the 409 when one's id is stored with other content. */
+function newOf(fresh: { index: number; record: ValidUsage }[], stored: Map<string, string>): { index: number; record: ValidUsage }[] {
   const clash = fresh.filter((f) => stored.has(f.record.id) && stored.get(f.record.id) !== f.record.contentHash);
   if (clash.length) throw conflict(clash.map((f) => ({ index: f.index, id: f.record.id })));
   return stored.size ? fresh.filter((f) => !stored.has(f.record.id)) : fresh;
@@ -336,7 +343,7 @@ async function ingestWhileChecking(batch: Batch, ctx: UsageContext): Promise<Ing
   } catch (e) {
     if (!stoppedDirectCopy(e)) throw e;
     // A stored id the sample missed (or a concurrent batch's): the whole batch against every stored hash.
-    return storeChecked(batch, checkAll(shapeAll(raw), ctx, await storedHashes(handle.db, account, batch.ids)));
+    return storeChecked(batch, newOf(checkAll(shapeAll(raw), ctx), await storedHashes(handle.db, account, batch.ids)));
   }
 }
 
