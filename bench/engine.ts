@@ -28,13 +28,15 @@ function table(f: PipelineFigures): string {
   const raw = f.raw;
   const copy = raw ? `COPY into a table with usage_records' keys and indexes: ${fmt(raw.copy.perSecond)} rows/s` : "—";
   const atLeast = (rate: number, target: number) => (raw ? `${x(rate / raw.copy.perSecond)} | ≥ ${x(target)}: ${mark(rate / raw.copy.perSecond >= target)}` : `— | ≥ ${x(target)}`);
+  // The in-process figures show where the time goes; the ingest targets are for requests over HTTP.
+  const ratioOnly = (rate: number) => (raw ? `${x(rate / raw.copy.perSecond)} | — (the target is over HTTP)` : "— | —");
   const rows = [
     `| step (${f.db}, ${fmt(f.records)} records) | time | rate | raw PostgreSQL, same run | ratio | target |`,
     "|---|---|---|---|---|---|",
   ];
   if (f.api.seconds) {
-    rows.push(`| API ingest (in process), ${fmt(f.records / 10_000)} batches of 10,000 | ${f.api.seconds.toFixed(1)} s | ${fmt(f.api.perSecond)} records/s | ${copy} | ${atLeast(f.api.perSecond, TARGETS.api)} |`);
-    rows.push(`| API re-send of the first batches, one at a time (${fmt(f.dedup.duplicates)} duplicates) | ${f.dedup.seconds.toFixed(2)} s | ${fmt(f.dedup.perSecond)} records/s | same COPY | ${atLeast(f.dedup.perSecond, TARGETS.dedup)} |`);
+    rows.push(`| API ingest (in process), ${fmt(f.records / 10_000)} batches of 10,000 | ${f.api.seconds.toFixed(1)} s | ${fmt(f.api.perSecond)} records/s | ${copy} | ${ratioOnly(f.api.perSecond)} |`);
+    rows.push(`| API re-send of the first batches, one at a time (${fmt(f.dedup.duplicates)} duplicates) | ${f.dedup.seconds.toFixed(2)} s | ${fmt(f.dedup.perSecond)} records/s | same COPY | ${ratioOnly(f.dedup.perSecond)} |`);
   } else rows.push("| API ingest | skipped (--skip-api) | | | | |");
   if (typeof f.http === "string") rows.push(`| API ingest over HTTP | ${f.http} | | | | |`);
   else if (f.http) {
