@@ -91,19 +91,6 @@ async function api(post: PostUsage, body: string, key: string) {
   return json;
 }
 
-/**
- * Untimed, before a timed write step on PostgreSQL: vacuum what the steps before wrote and write out
- * the dirty buffers, so autovacuum and a checkpoint triggered by the previous step's million rows do
- * not run during this one (the raw baselines get the same).
- */
-async function quiesce(handle: DbHandle, log: (line: string) => void) {
-  if (handle.kind !== "postgres") return;
-  const t0 = performance.now();
-  await handle.db.execute(sql`vacuum analyze`);
-  await handle.db.execute(sql`checkpoint`);
-  log(`  (vacuum and checkpoint before the next step, untimed: ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-}
-
 export async function runPipeline(opts: PipelineOptions): Promise<PipelineFigures> {
   const log = opts.log ?? (() => {});
   const gen: GenerateOptions = { records: opts.records, seed: opts.seed, from: opts.from, days: opts.days };
@@ -156,7 +143,6 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineFigure
   const dedupRecords = again.accepted + again.duplicates;
 
   // (a') The same over real HTTP, into a third account.
-  if (opts.httpPort && opts.url) await quiesce(handle, log);
   const http = opts.httpPort && opts.url ? await measureHttpIngest({ dbUrl: opts.url, port: opts.httpPort, gen, tag, log }) : undefined;
 
   // (b) Bulk import through the CLI command, from an NDJSON file.
@@ -165,7 +151,6 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineFigure
   for (const r of generateUsage(gen)) if (!out.write(JSON.stringify(r) + "\n")) await once(out, "drain");
   out.end();
   await once(out, "finish");
-  await quiesce(handle, log);
   const t1 = performance.now();
   await importUsageCommand.run({ values: { account: importAccount, "progress-every": "250000" }, positionals: [file], log: (s) => log(`  import:${s}`) });
   const importSeconds = (performance.now() - t1) / 1000;
@@ -185,7 +170,6 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineFigure
   // (e) The raw baselines on the same server: fresh tables, the same rows, no application code.
   let raw: PipelineFigures["raw"];
   if (opts.url) {
-    await quiesce(handle, log);
     const base = await measureRawBaselines(opts.url, generateUsage(gen), opts.workDir, log);
     const { statement } = await billLinesExportSql(viewsCaller(importAccount), { billingCycle: cycle });
     const copyOut = await measureRawCopyOut(opts.url, statement);

@@ -26,6 +26,8 @@ export interface DbHandle {
   /** The embedded folder's lock, held until close() or exit. */
   lock?: DbLock;
   close(): Promise<void>;
+  /** Whether the server is a Citus coordinator (asked once, then remembered). */
+  isCitus(): Promise<boolean>;
   /** Bulk load rows of text columns with COPY (fast path for imports and benchmarks). */
   copyRows(table: string, columns: string[], rows: AsyncIterable<string[]> | Iterable<string[]>): Promise<number>;
   /** The same COPY inside `tx` (a transaction of this handle's db), so it commits or rolls back with it. */
@@ -86,11 +88,13 @@ async function openPostgres(databaseUrl: string, onQuery?: (text: string, params
     connection: { TimeZone: "UTC", plan_cache_mode: "force_custom_plan", jit: "off" },
   });
   const db = drizzle(preparing(client), { schema }) as unknown as Db;
+  let citus: Promise<boolean> | undefined;
   return {
     db,
     kind: "postgres",
     url: databaseUrl,
     close: () => client.end({ timeout: 5 }),
+    isCitus: () => (citus ??= hasCitus(db)),
     copyRows: (table, columns, rows) => copyPostgres(client, table, columns, rows),
     copyRowsIn: (tx, table, columns, rows) => copyPostgresIn(sessionClient<import("postgres").Sql>(tx), table, columns, rows),
     copyOut(statement) {
@@ -163,6 +167,7 @@ async function openPglite(dataDir: string, loadDataDir: Blob | undefined, owner:
     db,
     kind: "pglite",
     lock,
+    isCitus: async () => false,
     async close() {
       try {
         await client.close();
