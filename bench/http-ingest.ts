@@ -52,6 +52,9 @@ export async function send(base: string, key: string, bodies: string[], clients 
 }
 
 /** null with a reason when there is no production build to start. */
+/** The V8 flags scripts/start.mjs gives the server. */
+export const SERVER_NODE_FLAGS = ["--max-semi-space-size=64"];
+
 export async function measureHttpIngest(opts: { dbUrl: string; port: number; gen: GenerateOptions; tag: string; log: (s: string) => void }): Promise<HttpFigures | string> {
   if (!existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) return "skipped: no production build (run `npm run build` first)";
   const accountId = `bench-http-${opts.tag}`;
@@ -69,7 +72,8 @@ export async function measureHttpIngest(opts: { dbUrl: string; port: number; gen
   if (batch.length) bodies.push(JSON.stringify({ records: batch }));
 
   const base = `http://127.0.0.1:${opts.port}`;
-  const server = spawn(path.join("node_modules", ".bin", "next"), ["start", "-p", String(opts.port), "-H", "127.0.0.1"], {
+  // As `npm start` runs it (scripts/start.mjs): Next's entry under node, with the same V8 flag.
+  const server = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(opts.port), "-H", "127.0.0.1"], {
     detached: true,
     stdio: ["ignore", "ignore", "inherit"],
     env: {

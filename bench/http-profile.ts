@@ -18,7 +18,7 @@ import { createApiKey } from "@/lib/data/operator";
 import { API_BATCH, setUpAccount } from "./accounts";
 import { startPostgres, stopPostgres } from "./env";
 import { generateUsage, type BenchRecord } from "./generate";
-import { send } from "./http-ingest";
+import { SERVER_NODE_FLAGS, send } from "./http-ingest";
 
 const TICK = 100; // USER_HZ
 
@@ -67,7 +67,7 @@ async function main() {
     const base = `http://127.0.0.1:${port}`;
     const prof = values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(values["cpu-prof"])}`] : [];
     const extra = values["node-flags"] ? values["node-flags"].split(" ").filter(Boolean) : [];
-    server = spawn(process.execPath, [...prof, ...extra, path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+    server = spawn(process.execPath, [...prof, ...SERVER_NODE_FLAGS, ...extra, path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
       detached: true,
       stdio: ["ignore", "ignore", "inherit"],
       env: {
