@@ -73,7 +73,7 @@ const server = spawn(process.execPath, [...nodeFlags, nextBin, "start", "-p", po
 let worker = null;
 let stopping = false;
 function startWorker() {
-  worker = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts"], { stdio: "inherit", env: process.env });
+  worker = spawn(process.execPath, [...nodeFlags, "--import", "tsx", "--conditions=react-server", "scripts/worker.ts"], { stdio: "inherit", env: process.env });
   worker.on("exit", (code, signal) => {
     if (stopping) return;
     console.error(`Billing worker stopped (${signal ?? code}); starting it again in 5 s.`);
