@@ -83,10 +83,9 @@ const hourInsideDay = (h: SQL, timeZone: string) => sql`(${h} at time zone ${tim
  * the account's shard.
  */
 async function addToRollups(db: DbOrTx, accountId: string, timeZone: string, ids: string, values?: readonly RollupRecord[]): Promise<void> {
-  // Sent together (one round trip). The planner overestimates the one statement's CTEs (~10× on
-  // 100k records) and would spend ~0.45 s compiling it with JIT, more than the statement saves.
-  const [citus] = await Promise.all([hasCitus(db), db.execute(sql`set local jit = off`)]);
-  if (citus) return addToRollupsCitus(db, accountId, timeZone, ids);
+  // The planner overestimates the one statement's CTEs (~10× on 100k records): with JIT it spent ~0.45 s
+  // compiling it, more than the statement saves. The app's connections run without JIT (db/client.ts).
+  if (await hasCitus(db)) return addToRollupsCitus(db, accountId, timeZone, ids);
   // Joining the ids back to usage_records is planned as a scan of the account's records once it holds
   // millions (the batch's ids are a guess to the planner): the caller's values, when it has them, cost nothing to find.
   const source = values

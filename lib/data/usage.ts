@@ -201,7 +201,7 @@ export async function ingestUsage(caller: Caller, body: unknown, accountId?: str
   const prepared = ([acct, items, found, stored]: Awaited<typeof lookups>) => {
     const instanceById = new Map(found.map((i) => [i.id, i]));
     const ctx: UsageContext = { now: accountNow(acct), instance: (id) => instanceById.get(id), itemsByProduct: items };
-    const batch: Batch = { handle, account, timeZone: acct.timeZone, raw, ids };
+    const batch: Batch = { handle, account, timeZone: acct.timeZone, raw, ids, citus };
     return { batch, ctx, stored };
   };
   if (large) {
@@ -227,6 +227,8 @@ interface Batch {
   raw: unknown[];
   /** The distinct ids that could be valid. */
   ids: string[];
+  /** A Citus coordinator (see storedHashesQuery). */
+  citus: boolean;
 }
 
 /** Each record's shape checked (instants parsed, quantity normalised), with the problems found. */
@@ -305,7 +307,7 @@ async function storeChecked(batch: Batch, news: { index: number; record: ValidUs
     accepted = await handle.db.transaction(async (tx) => {
       const inserted = await insertUsage(tx, account, timeZone, rows);
       if (inserted < news.length) {
-        const now = await storedHashes(tx, account, news.map((f) => f.record.id), await handle.isCitus());
+        const now = await storedHashes(tx, account, news.map((f) => f.record.id), batch.citus);
         const late = news.filter((f) => now.get(f.record.id) !== f.record.contentHash);
         if (late.length) throw conflict(late.map((f) => ({ index: f.index, id: f.record.id })));
       }
@@ -352,7 +354,7 @@ async function ingestWhileChecking(batch: Batch, ctx: UsageContext): Promise<Ing
   } catch (e) {
     if (!stoppedDirectCopy(e)) throw e;
     // A stored id the sample missed (or a concurrent batch's): the whole batch against every stored hash.
-    return storeChecked(batch, newOf(checkAll(shapeAll(raw), ctx), await storedHashes(handle.db, account, batch.ids, await handle.isCitus())));
+    return storeChecked(batch, newOf(checkAll(shapeAll(raw), ctx), await storedHashes(handle.db, account, batch.ids, batch.citus)));
   }
 }
 
