@@ -20,7 +20,7 @@ import { billLinesExportSql } from "@/lib/data/views/exports";
 import { benchPeriod, generateUsage, type BenchRecord, type GenerateOptions } from "./generate";
 import { measureRawBaselines, measureRawCopyOut, type RawFigures } from "./baseline";
 import { measureExport, viewsCaller, type ExportFigures } from "./views-measure";
-import { runMonthClose, type MonthCloseFigures } from "./month-close";
+import { cpuTimes, runMonthClose, type MonthCloseFigures } from "./month-close";
 import { measureHttpIngest, type HttpFigures } from "./http-ingest";
 import { API_BATCH, setUpAccount } from "./accounts";
 
@@ -91,6 +91,13 @@ async function api(post: PostUsage, body: string, key: string) {
   return json;
 }
 
+/** The tables autovacuum is working on now (PostgreSQL), for the log: it shares the machine with the step. */
+async function autovacuumTables(handle: DbHandle): Promise<string> {
+  if (handle.kind !== "postgres") return "";
+  const rows = await query<{ q: string }>(handle.db, sql`select query as q from pg_stat_activity where backend_type = 'autovacuum worker'`);
+  return rows.map((r) => r.q.replace(/^autovacuum: /, "")).join("; ");
+}
+
 export async function runPipeline(opts: PipelineOptions): Promise<PipelineFigures> {
   const log = opts.log ?? (() => {});
   const gen: GenerateOptions = { records: opts.records, seed: opts.seed, from: opts.from, days: opts.days };
@@ -157,10 +164,14 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineFigure
   await rm(file, { force: true });
 
   // (c) Rating (and settling) the account that holds every record.
+  const cpu0 = await cpuTimes(handle);
+  const vacuuming = await autovacuumTables(handle);
   const t2 = performance.now();
   const [jobs] = await runJobs(handle.db, { now: benchPeriod(gen).until, accountIds: [importAccount] });
   const ratingSeconds = (performance.now() - t2) / 1000;
-  log(`  rating: ${jobs.lines} lines, ${jobs.settled} settled in ${ratingSeconds.toFixed(2)} s`);
+  const cpu1 = await cpuTimes(handle);
+  const serverCpu = cpu0.server !== null && cpu1.server !== null ? `, server ${((cpu1.server - cpu0.server) / 1000).toFixed(2)} s` : "";
+  log(`  rating: ${jobs.lines} lines, ${jobs.settled} settled in ${ratingSeconds.toFixed(2)} s (CPU: Node ${((cpu1.node - cpu0.node) / 1000).toFixed(2)} s${serverCpu}; autovacuum at the start: ${vacuuming || "none"})`);
 
   // (d) Billing Details CSV export of the import account's cycle.
   const cycle = benchPeriod(gen).from.toISOString().slice(0, 7);
