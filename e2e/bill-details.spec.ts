@@ -5,6 +5,11 @@ import { BillDetailsPage, FINANCE, money, previousCycle, sumColumn } from "./bil
 // The demo account (acme, UTC) has three months of rated usage; last month is a
 // whole closed-or-closing cycle with orders, pay-as-you-go bills and usage.
 const cycle = previousCycle();
+/** The cycle `months` before this one (1: the previous cycle). */
+const cycleBack = (months: number) => {
+  const now = new Date();
+  return previousCycle(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - months + 1, 1)));
+};
 
 test.describe("Bill Details", () => {
   test.beforeEach(async ({ page }) => {
@@ -23,11 +28,15 @@ test.describe("Bill Details", () => {
     await expect(page).toHaveURL(/type=payg/);
     await expect(rows.first()).toBeVisible();
     for (const row of await rows.all()) await expect(row).toContainText("Pay-as-you-go");
-    await bd.open("bills", { billingCycle: cycle });
-    await expect(rows.first()).toBeVisible();
-    // An order's number is its link text; pay-as-you-go bills have none.
-    const orderLink = bd.table("bills-table").getByRole("link", { name: /^\d+$/ }).first();
-    const orderNo = (await orderLink.textContent())!.trim();
+    // An order's number is its link text; pay-as-you-go bills have none. The demo's orders fall in the
+    // months its subscriptions were bought, counted back from today: take the latest cycle that has one.
+    const orderLinks = bd.table("bills-table").getByRole("link", { name: /^\d+$/ });
+    for (const back of [1, 2, 3, 4]) {
+      await bd.open("bills", { billingCycle: cycleBack(back) });
+      await expect(rows.first()).toBeVisible();
+      if (await orderLinks.count()) break;
+    }
+    const orderNo = (await orderLinks.first().textContent())!.trim();
 
     await bd.filters().getByLabel("Order number (exact)").fill(orderNo);
     await bd.apply();

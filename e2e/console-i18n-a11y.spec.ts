@@ -13,7 +13,8 @@ type Lang = keyof typeof LANGS;
 const cycle = previousCycle();
 
 const PAGES: { name: string; path: string; ready: (p: Page) => ReturnType<Page["getByTestId"]> }[] = [
-  { name: "overview", path: "/overview", ready: (p) => p.getByTestId("top-instances") },
+  // The top instances, or the card's empty state (early in a cycle nothing may be charged yet).
+  { name: "overview", path: "/overview", ready: (p) => p.getByTestId("top-instances").or(p.getByText(/^(No charges this cycle yet\.|В этом периоде начислений ещё нет\.)$/)).first() },
   { name: "bills", path: `/bill-details?tab=bills&billingCycle=${cycle}`, ready: (p) => p.getByTestId("bills-table") },
   { name: "details", path: `/bill-details?tab=details&billingCycle=${cycle}`, ready: (p) => p.getByTestId("details-table") },
   { name: "usage", path: `/bill-details?tab=usage&billingCycle=${cycle}&productId=oss`, ready: (p) => p.getByTestId("usage-table") },
