@@ -5,9 +5,9 @@ import { parse } from "csv-parse/sync";
 
 export const FINANCE = { email: "finance@acme.test", password: "acme-finance-2026" };
 
-/** The demo account is in UTC: the previous cycle is last calendar month in UTC. */
-export function previousCycle(now = new Date()): string {
-  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+/** The demo account is in UTC: the previous cycle is last calendar month in UTC (`monthsBack` 2: the one before). */
+export function previousCycle(now = new Date(), monthsBack = 1): string {
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - monthsBack, 1));
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
 }
 
