@@ -29,7 +29,8 @@ export default defineConfig({
       },
       {
         resolve: { alias },
-        // Only on a PostgreSQL server (DATABASE_URL): the shared job queue with worker processes. Fails without one.
+        // Only on a PostgreSQL server or Citus (DATABASE_URL): what needs several connections at once — the shared
+        // job queue with worker processes, a bulk import racing a writer. Fails without one.
         test: { name: "queue", include: ["tests/queue/**/*.test.ts"], environment: "node", testTimeout: 300_000, hookTimeout: 120_000, fileParallelism: false },
       },
       {

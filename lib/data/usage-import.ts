@@ -114,8 +114,8 @@ function endOfScan(scan: Scan): void {
 /**
  * Bulk import (the operator CLI): the same validation and dedup as the API,
  * streamed. First, in one transaction, the valid records are COPYed straight
- * into usage_records in slices, each slice summed into pending rollups that are
- * added once at the end — the common case of a file of new records. If an id is already
+ * into usage_records in slices, and added to the rollups once at the end (see
+ * openRollupBuffer) — the common case of a file of new records. If an id is already
  * stored or repeated in the file, the key stops that COPY, the transaction rolls
  * back, and the file is read again (`source` is then a function that reopens
  * it) through a staging table that sorts duplicates from conflicts. Any bad
@@ -157,33 +157,35 @@ interface ImportJob {
 async function importDirect(job: ImportJob, source: AsyncIterable<SourceRecord>): Promise<ImportResult | null> {
   const { handle, account } = job;
   const scan: Scan = { read: 0, issues: [], issueCount: 0 };
-  // Read ahead: the next records are parsed and checked while the database sums a slice into the rollups.
+  // Read ahead: the next records are parsed and checked while the database takes a slice.
   const ahead = Readable.from(validRecords(source, job.ctx, scan, job.opts, job.seconds), { objectMode: true, highWaterMark: READ_AHEAD });
   const records: AsyncIterator<{ line: number; record: ValidUsage }> = ahead[Symbol.asyncIterator]();
-  // Slices bound the records held for the rollups (and PGlite's COPY blob).
+  // Slices bound the records held for the rollups on Citus (and PGlite's COPY blob).
   const sliceSize = job.opts.sliceRecords ?? (handle.kind === "postgres" ? IMPORT_SLICE_LINES : PGLITE_CHUNK);
   try {
     const accepted = await handle.db.transaction(async (tx) => {
       const rollups = await openRollupBuffer(tx, account, job.timeZone);
       let n = 0;
       for (let done = false; !done; ) {
+        // On Citus each slice's records are added to the rollups by id; elsewhere the buffer reads them back at the end.
         const kept: RollupRecord[] = [];
+        let copied = 0;
         const slice = async function* () {
-          for (let inSlice = 0; inSlice < sliceSize; inSlice++) {
+          for (; copied < sliceSize; copied++) {
             const next = await records.next();
             if (next.done) {
               done = true;
               return;
             }
             const { id, instanceId, itemId, quantity, startIso } = next.value.record;
-            kept.push({ id, instanceId, itemId, quantity, startIso });
+            if (rollups) rollups.note(startIso);
+            else kept.push({ id, instanceId, itemId, quantity, startIso });
             yield rowOf(account, next.value.record);
           }
         };
         await handle.copyRowsIn(tx, "usage_records", USAGE_COLUMNS, slice());
-        if (rollups) await rollups.add(kept);
-        else await addStoredUsageToRollups(tx, account, job.timeZone, kept);
-        n += kept.length;
+        if (!rollups) await addStoredUsageToRollups(tx, account, job.timeZone, kept);
+        n += copied;
       }
       endOfScan(scan); // rolls back what the slices wrote
       await rollups?.flush();

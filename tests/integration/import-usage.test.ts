@@ -6,18 +6,18 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { query, type DbOrTx } from "@/db/client";
+import { query } from "@/db/client";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { fixedClock, realClock, setSystemClock } from "@/lib/clock";
 import { OPERATOR } from "@/lib/data/caller";
 import { createAccount } from "@/lib/data/operator";
 import { registerInstance } from "@/lib/data/resource-events";
-import { rebuildUsageRollups } from "@/lib/billing/usage-store";
 import { ingestUsage } from "@/lib/data/usage";
 import { importUsage, type SourceRecord } from "@/lib/data/usage-import";
 import { AppError } from "@/lib/errors";
 import { importUsageCommand, parseCsvRecord } from "@/lib/ops/import-usage";
 import { uniq, useTestDatabase } from "./db";
+import { rebuiltRollupRows, rollupRows } from "./rollup-rows";
 
 const NOW = "2026-03-01T00:00:00Z";
 const GB = 1024 ** 3;
@@ -272,23 +272,25 @@ describe("npm run ops -- import-usage", () => {
       await ingestUsage(OPERATOR, { records: [kRec(0), kRec(1), kRec(2)] }, K);
       const { open } = source(Array.from({ length: 40 }, (_, i) => kRec(i + 3)));
       expect(await importUsage(OPERATOR, K, open, { sliceRecords: 6 })).toMatchObject({ read: 40, accepted: 40 });
-      const rollups = (db: DbOrTx) =>
-        query(
-          db,
-          sql`select 'hourly' as t, hour::text as at, instance_id, item_id, quantity::text, records::text, null as hours from usage_hourly where account_id = ${K}
-              union all
-              select 'daily', day::text, instance_id, item_id, quantity::text, records::text, hours::text from usage_daily where account_id = ${K}
-              order by 1, 2, 3, 4`,
-        );
-      const kept = await rollups(t.handle().db);
+      const kept = await rollupRows(t.handle().db, K);
       expect(kept.filter((r) => r.t === "daily").length).toBeGreaterThan(2);
-      const rebuilt = await t
-        .handle()
-        .db.transaction(async (tx) => {
-          await rebuildUsageRollups(tx, K, "Asia/Kolkata");
-          throw { rows: await rollups(tx) }; // rolled back: the stored rollups stay as the import left them
-        })
-        .catch((e: { rows: unknown[] }) => e.rows);
+      const rebuilt = await rebuiltRollupRows(t.handle(), K, "Asia/Kolkata");
+      expect(kept).toEqual(rebuilt);
+    });
+
+    it("inserts the rollups of hours the account has none for, adding to the days it shares with earlier hours", async () => {
+      const K = uniq("imp-kolkata-new");
+      await createAccount(OPERATOR, { id: K, name: "Import Kolkata new hours", timeZone: "Asia/Kolkata" });
+      await registerInstance(OPERATOR, { id: "nat-k", productId: "nat-gateway", regionId: "cn-hangzhou", billingMethod: "payg", name: "nat-k", createdAt: "2026-01-01T00:00:00Z" }, K);
+      const kRec = (start: Date, quantity: string) => rec({ instanceId: "nat-k", start: start.toISOString(), end: new Date(start.getTime() + 60_000).toISOString(), quantity });
+      // Earlier: 05:00Z on 1 February (10:30 local), outside the file's hours but in its first local day.
+      await ingestUsage(OPERATOR, { records: [kRec(new Date(Date.UTC(2026, 1, 1, 5, 10)), "2.5")] }, K);
+      // The file: 18:00–19:59Z on 1–2 February, each UTC hour split between two local days.
+      const file = Array.from({ length: 30 }, (_, i) => kRec(new Date(Date.UTC(2026, 1, 1 + (i % 2), 18 + (i % 2), (i * 7) % 60)), `${(i % 4) + 0.75}`));
+      expect(await importUsage(OPERATOR, K, source(file).open, { sliceRecords: 4 })).toMatchObject({ read: 30, accepted: 30 });
+      const kept = await rollupRows(t.handle().db, K);
+      expect(kept.find((r) => r.t === "daily" && r.at === "2026-02-01")).toMatchObject({ records: "10" }); // 1 earlier + 9 of the file's
+      const rebuilt = await rebuiltRollupRows(t.handle(), K, "Asia/Kolkata");
       expect(kept).toEqual(rebuilt);
     });
 
