@@ -91,6 +91,40 @@ async function api(post: PostUsage, body: string, key: string) {
   return json;
 }
 
+/**
+ * Waits (untimed) until no autovacuum worker runs, at most 2 minutes, and logs what it waited for: the
+ * bulk loads of the step before start autovacuum on usage_records, which would share the two cores with
+ * the next timed step. A server fed over a month has long caught up; the raw baselines wait the same way.
+ */
+async function awaitAutovacuum(handle: DbHandle, before: string, log: (s: string) => void): Promise<void> {
+  const t0 = performance.now();
+  let seen = "";
+  for (let tables = await autovacuumTables(handle); tables && performance.now() - t0 < 120_000; tables = await autovacuumTables(handle)) {
+    seen ||= tables;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  if (seen) log(`  waited ${((performance.now() - t0) / 1000).toFixed(1)} s before ${before} for autovacuum (${seen})`);
+}
+
+/** Samples autovacuum every 250 ms while a step runs; stop() names the tables it was seen working on. */
+function watchAutovacuum(handle: DbHandle): { stop: () => Promise<string> } {
+  const seen = new Set<string>();
+  let on = true;
+  const loop = (async () => {
+    while (on) {
+      for (const t of (await autovacuumTables(handle)).split("; ")) if (t) seen.add(t);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+  return {
+    async stop() {
+      on = false;
+      await loop;
+      return [...seen].join("; ") || "none";
+    },
+  };
+}
+
 /** The tables autovacuum is working on now (PostgreSQL), for the log: it shares the machine with the step. */
 async function autovacuumTables(handle: DbHandle): Promise<string> {
   if (handle.kind !== "postgres") return "";
@@ -158,20 +192,25 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineFigure
   for (const r of generateUsage(gen)) if (!out.write(JSON.stringify(r) + "\n")) await once(out, "drain");
   out.end();
   await once(out, "finish");
+  await awaitAutovacuum(handle, "the import", log);
+  const importVacuum = watchAutovacuum(handle);
   const t1 = performance.now();
   await importUsageCommand.run({ values: { account: importAccount, "progress-every": "250000" }, positionals: [file], log: (s) => log(`  import:${s}`) });
   const importSeconds = (performance.now() - t1) / 1000;
+  log(`  import: autovacuum during the import: ${await importVacuum.stop()}`);
   await rm(file, { force: true });
 
   // (c) Rating (and settling) the account that holds every record.
+  await awaitAutovacuum(handle, "rating", log);
   const cpu0 = await cpuTimes(handle);
-  const vacuuming = await autovacuumTables(handle);
+  const ratingVacuum = watchAutovacuum(handle);
   const t2 = performance.now();
   const [jobs] = await runJobs(handle.db, { now: benchPeriod(gen).until, accountIds: [importAccount] });
   const ratingSeconds = (performance.now() - t2) / 1000;
+  const vacuuming = await ratingVacuum.stop();
   const cpu1 = await cpuTimes(handle);
   const serverCpu = cpu0.server !== null && cpu1.server !== null ? `, server ${((cpu1.server - cpu0.server) / 1000).toFixed(2)} s` : "";
-  log(`  rating: ${jobs.lines} lines, ${jobs.settled} settled in ${ratingSeconds.toFixed(2)} s (CPU: Node ${((cpu1.node - cpu0.node) / 1000).toFixed(2)} s${serverCpu}; autovacuum at the start: ${vacuuming || "none"})`);
+  log(`  rating: ${jobs.lines} lines, ${jobs.settled} settled in ${ratingSeconds.toFixed(2)} s (CPU: Node ${((cpu1.node - cpu0.node) / 1000).toFixed(2)} s${serverCpu}; autovacuum during the rating: ${vacuuming})`);
 
   // (d) Billing Details CSV export of the import account's cycle.
   const cycle = benchPeriod(gen).from.toISOString().slice(0, 7);
@@ -181,6 +220,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineFigure
   // (e) The raw baselines on the same server: fresh tables, the same rows, no application code.
   let raw: PipelineFigures["raw"];
   if (opts.url) {
+    await awaitAutovacuum(handle, "the raw baselines", log);
     const base = await measureRawBaselines(opts.url, generateUsage(gen), opts.workDir, log);
     const { statement } = await billLinesExportSql(viewsCaller(importAccount), { billingCycle: cycle });
     const copyOut = await measureRawCopyOut(opts.url, statement);
