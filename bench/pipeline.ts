@@ -184,7 +184,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineFigure
   const dedupRecords = again.accepted + again.duplicates;
 
   // (a') The same over real HTTP, into a third account.
-  const http = opts.httpPort && opts.url ? await measureHttpIngest({ dbUrl: opts.url, port: opts.httpPort, gen, tag, log }) : undefined;
+  const http = opts.httpPort && opts.url ? await measureHttpIngest({ dbUrl: opts.url, port: opts.httpPort, gen, tag, log, beforeResend: () => awaitAutovacuum(handle, "the HTTP re-send", log) }) : undefined;
 
   // (b) Bulk import through the CLI command, from an NDJSON file.
   const file = path.join(opts.workDir, `bench-${tag}.ndjson`);
