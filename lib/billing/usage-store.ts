@@ -101,9 +101,9 @@ const recordRows = (records: SQL, timeZone: string) => sql`(select date_trunc('h
 
 /**
  * Adds `source` — rows of (hour, day, instance_id, item_id, quantity, records), where several rows may
- * share a key — to both rollups in one statement; returns the records it added. usage_daily.hours counts the hourly rows the upsert
- * created: a row it inserted has no xmax, one it updated carries the updater's (a concurrent
- * batch's insert of the same hour is seen as an update here).
+ * share a key — to both rollups in one statement; returns the records it added. usage_daily.hours
+ * counts the hourly rows the upsert created: a row it inserted has no xmax, one it updated carries
+ * the updater's (a concurrent batch's insert of the same hour is seen as an update here).
  */
 async function addToRollupsOneStatement(db: DbOrTx, accountId: string, timeZone: string, source: SQL): Promise<number> {
   const [{ n }] = await query<{ n: number }>(db, sql`with src as (
