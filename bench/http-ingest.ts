@@ -51,13 +51,13 @@ export async function send(base: string, key: string, bodies: string[], clients 
   return { accepted, duplicates, seconds: (performance.now() - t0) / 1000 };
 }
 
-/** null with a reason when there is no production build to start. */
 /** The V8 flags scripts/start.mjs gives the server. */
 export const SERVER_NODE_FLAGS = ["--max-semi-space-size=64"];
 
 /** Batches re-sent for the duplicates' figure: enough (100,000 records, about a second) that one pause does not decide it. */
 const RESENT_BATCHES = 10;
 
+/** A reason instead of figures when there is no production build to start. */
 export async function measureHttpIngest(opts: {
   dbUrl: string;
   port: number;

@@ -19,6 +19,12 @@ import { hasCitus } from "@/db/citus";
 // JSON.stringify escapes them, and the other columns are generated.
 const SEP = "\x1e";
 
+// What an upsert adds to a rollup row that exists (the tables aliased h and d).
+const ADD_TO_HOUR = sql`on conflict (account_id, hour, instance_id, item_id)
+  do update set quantity = h.quantity + excluded.quantity, records = h.records + excluded.records`;
+const ADD_TO_DAY = sql`on conflict (account_id, day, instance_id, item_id)
+  do update set quantity = d.quantity + excluded.quantity, records = d.records + excluded.records, hours = d.hours + excluded.hours`;
+
 /** A text[] of the values; '' stands for NULL (no stored value is empty). */
 export function textArray(values: readonly (string | null)[]): SQL {
   return sql`string_to_array(${values.map((v) => v ?? "").join(SEP)}, ${SEP}, '')`;
@@ -114,8 +120,7 @@ async function addToRollupsOneStatement(db: DbOrTx, accountId: string, timeZone:
     hourly as (
       insert into usage_hourly as h (account_id, hour, instance_id, item_id, quantity, records)
       select ${accountId}, hour, instance_id, item_id, quantity, records from batch order by 2, 3, 4
-      on conflict (account_id, hour, instance_id, item_id)
-      do update set quantity = h.quantity + excluded.quantity, records = h.records + excluded.records
+      ${ADD_TO_HOUR}
       returning hour, instance_id, item_id, xmax = 0 as inserted),
     -- A union, not a join: the planner cannot size CTEs and would nest loops.
     daily as (
@@ -127,8 +132,7 @@ async function addToRollupsOneStatement(db: DbOrTx, accountId: string, timeZone:
       insert into usage_daily as d (account_id, day, instance_id, item_id, quantity, records, hours)
       select ${accountId}, day, instance_id, item_id, sum(quantity), sum(records), sum(hours)
       from daily group by 2, 3, 4 order by 2, 3, 4
-      on conflict (account_id, day, instance_id, item_id)
-      do update set quantity = d.quantity + excluded.quantity, records = d.records + excluded.records, hours = d.hours + excluded.hours)
+      ${ADD_TO_DAY})
     select coalesce(sum(records), 0)::int as n from src`);
   return Number(n);
 }
@@ -211,8 +215,7 @@ async function insertNewHours(db: DbOrTx, accountId: string, timeZone: string, o
         insert into usage_daily as d (account_id, day, instance_id, item_id, quantity, records, hours)
         select ${accountId}, day, instance_id, item_id, sum(quantity), sum(records), count(*) filter (where ${hourInsideDay(sql`hour`, timeZone)})
         from g group by 2, 3, 4 order by 2, 3, 4
-        on conflict (account_id, day, instance_id, item_id)
-        do update set quantity = d.quantity + excluded.quantity, records = d.records + excluded.records, hours = d.hours + excluded.hours)
+        ${ADD_TO_DAY})
       select coalesce(sum(records), 0)::int as n from g`,
   );
   return Number(n);
@@ -236,8 +239,7 @@ async function addToRollupsCitus(db: DbOrTx, accountId: string, timeZone: string
     select r.account_id, date_trunc('hour', r.start_at, 'UTC'), r.instance_id, r.item_id, sum(r.quantity), count(*)
     from ${rows}
     group by 1, 2, 3, 4 order by 1, 2, 3, 4
-    on conflict (account_id, hour, instance_id, item_id)
-    do update set quantity = h.quantity + excluded.quantity, records = h.records + excluded.records`);
+    ${ADD_TO_HOUR}`);
   await db.execute(sql`insert into usage_daily as d (account_id, day, instance_id, item_id, quantity, records, hours)
     select account_id, day, instance_id, item_id, sum(quantity), sum(records),
       count(*) filter (where ${hourInsideDay(sql`hour`, timeZone)} and records = (select h.records from usage_hourly h
@@ -246,8 +248,7 @@ async function addToRollupsCitus(db: DbOrTx, accountId: string, timeZone: string
             date_trunc('hour', r.start_at, 'UTC') as hour, sum(r.quantity) as quantity, count(*) as records
           from ${rows} group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5) g
     group by 1, 2, 3, 4 order by 1, 2, 3, 4
-    on conflict (account_id, day, instance_id, item_id)
-    do update set quantity = d.quantity + excluded.quantity, records = d.records + excluded.records, hours = d.hours + excluded.hours`);
+    ${ADD_TO_DAY}`);
 }
 
 /**
