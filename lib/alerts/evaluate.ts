@@ -13,11 +13,8 @@ import { nextEvent } from "@/lib/overdue/machine";
 import { HOUR_MS, policyFor } from "@/lib/overdue/policies";
 import { emitEvent } from "@/lib/webhooks/outbox";
 import { crossingInstant } from "./crossing";
-import { runOutWarnings, type Fire, type Firing } from "./runout";
+import { runOutWarnings, WARNING_HOURS, type Fire, type Firing } from "./runout";
 import { availableCredit, cycleCharges, cycleForecast, cycleTotal } from "./spend";
-
-/** Hours before a resource event at which the overdue rule warns. */
-export const WARNING_HOURS = [72, 24] as const;
 
 // title and message are stored in English for the API and webhooks; the console
 // words an alert from its kind and data (components/alerts/alert-text.ts).

@@ -9,7 +9,7 @@ import type { Tx } from "@/db/client";
 import { alertStates, type Account, type AlertRule } from "@/db/schema";
 import { toFixedString } from "@/lib/money";
 import { overdueRule } from "@/lib/overdue/machine";
-import { HOUR_MS, policyFor, type OverdueRule } from "@/lib/overdue/policies";
+import { HOUR_MS, POLICIES, policyFor, type OverdueRule } from "@/lib/overdue/policies";
 import type { PolicyInstance } from "@/lib/overdue/transitions";
 import { creditRunsOutAt } from "./forecast";
 import { availableCredit, cycleForecast } from "./spend";
@@ -23,8 +23,8 @@ export interface Firing {
 }
 export type Fire = (rule: AlertRule, f: Firing, extraKeys?: string[]) => Promise<void>;
 
-/** Hours before the predicted run-out at which the overdue rule warns. */
-export const RUN_OUT_HOURS = [72, 24] as const;
+/** Hours before a resource event (a release, an expiry, the predicted run-out) at which the overdue rule warns. */
+export const WARNING_HOURS = [72, 24] as const;
 
 type Trigger = OverdueRule["trigger"];
 type Entered = NonNullable<OverdueRule["onOverdue"]>;
@@ -41,8 +41,8 @@ export async function runOutWarnings(tx: Tx, account: Account, rule: AlertRule, 
     g.resources.push(inst);
     groups.set(`${r.trigger}:${r.onOverdue}`, g);
   }
-  // States of groups that no longer exist (resources released or reactivated elsewhere) re-arm too.
-  const known = ["account:restricted", "account:overdue", "quota:restricted", "quota:overdue"];
+  // Every group the policies can make, so that one with no resources left re-arms too.
+  const known = new Set(Object.values(POLICIES).flatMap((p) => Object.values(p.overdue).flatMap((r) => (r?.onOverdue ? [`${r.trigger}:${r.onOverdue}`] : []))));
   let credit: { available: Decimal; rate: string } | null = null;
   for (const group of known) {
     const g = groups.get(group);
@@ -55,8 +55,8 @@ export async function runOutWarnings(tx: Tx, account: Account, rule: AlertRule, 
       // Pay-as-you-go stops only once the overdue amount passes the suspension quota.
       at = creditRunsOutAt(now, g.trigger === "quota" ? credit.available.plus(account.suspensionQuota) : credit.available, credit.rate);
     }
-    const within = RUN_OUT_HOURS.filter((h) => at !== null && at.getTime() - h * HOUR_MS <= now.getTime());
-    for (const h of RUN_OUT_HOURS) {
+    const within = WARNING_HOURS.filter((h) => at !== null && at.getTime() - h * HOUR_MS <= now.getTime());
+    for (const h of WARNING_HOURS) {
       if (within.includes(h) || !active(keyOf(h))) continue;
       await tx.update(alertStates).set({ active: false, since: now }).where(and(eq(alertStates.accountId, account.id), eq(alertStates.ruleId, rule.id), eq(alertStates.key, keyOf(h))));
     }
