@@ -53,6 +53,16 @@ describe("alertText", () => {
     expect(resource.title).toBe("cr will be released (data deleted) in 24 h");
   });
 
+  it("words a credit run-out warning with the resources, the run rate and the predicted instant", () => {
+    const data = { runOut: true, trigger: "account", nextStatus: "restricted", hours: 72, predictedAt: "2026-03-21T00:00:00.000Z", availableCredit: "24.30", runRatePerDay: "9.72", currency: "RUB", resources: [{ id: "a", name: "reg-a", productId: "cr" }, { id: "b", name: "reg-b", productId: "cr" }] };
+    const ru = alertText({ ...stored, kind: "overdue", key: "runout:account:restricted:72h", data }, ctx("ru"));
+    expect(ru.title).toBe("Средства закончатся примерно через 72 ч: ресурсы будут ограничены (2)");
+    expect(ru.message).toBe(`При расходе по мере использования ${rub("9.72", "ru")} в день доступный кредит ${rub("24.30", "ru")} закончится около 21.03.2026, 03:00. Тогда будут ограничены: reg-a, reg-b. Пополните баланс, чтобы этого избежать.`);
+    const en = alertText({ ...stored, kind: "overdue", key: "runout:quota:overdue:24h", data: { ...data, nextStatus: "overdue", hours: 24, resources: [{ id: "p", name: "phones", productId: "cp" }] } }, ctx("en"));
+    expect(en.title).toBe("Credit runs out in about 24 h: 1 resource will be stopped");
+    expect(en.message).toContain("Then phones will be stopped.");
+  });
+
   it("falls back to the stored text for an unknown kind or data it cannot read", () => {
     expect(alertText({ ...stored, kind: "something_new", key: "k", data: {} }, ctx("ru"))).toEqual(stored);
     expect(alertText({ ...stored, kind: "budget", key: "k", data: { percent: "80" } }, ctx("ru"))).toEqual(stored);

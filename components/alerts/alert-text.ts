@@ -45,6 +45,19 @@ function worded(a: StoredAlert, { t, f, timeZone, productName }: AlertContext): 
     }
     return null;
   }
+  if (a.kind === "overdue" && d.runOut === true && int(d.hours) && str(d.nextStatus) && instant(d.predictedAt) && str(d.currency) && amount(d.runRatePerDay) && amount(d.availableCredit) && Array.isArray(d.resources)) {
+    const names = d.resources.map((r: unknown) => (r && typeof r === "object" && str((r as { name?: unknown }).name) ? (r as { name: string }).name : "")).filter(str);
+    const values = {
+      hours: f.count(d.hours),
+      count: names.length,
+      next: d.nextStatus,
+      names: names.join(", "),
+      rate: f.money(d.runRatePerDay, d.currency),
+      available: f.money(d.availableCredit, d.currency),
+      at: f.instant(new Date(d.predictedAt), timeZone),
+    };
+    return { title: t("runOutTitle", values), message: t("runOutMessage", values) };
+  }
   if (a.kind === "overdue" && instant(d.since)) {
     return { title: t("overdueTitle"), message: t("overdueMessage", { since: f.instant(new Date(d.since), timeZone) }) };
   }

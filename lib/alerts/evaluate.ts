@@ -1,7 +1,8 @@
 // Run by the billing jobs at every `now` (the test clock included): each rule
 // is checked and each crossing fires once — its state row (rule + key) is
 // what stops a repeat. Budgets key by basis, percent and cycle; overdue
-// warnings by the resource event they announce; low balance re-arms on clearing.
+// warnings by the resource event they announce, or by the predicted run-out of
+// credit (./runout.ts, re-armed when it moves away); low balance re-arms on clearing.
 import { and, eq, isNull, ne } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { alertRules, alerts, alertStates, instances, products, type Account, type AlertRule } from "@/db/schema";
@@ -12,20 +13,11 @@ import { nextEvent } from "@/lib/overdue/machine";
 import { HOUR_MS, policyFor } from "@/lib/overdue/policies";
 import { emitEvent } from "@/lib/webhooks/outbox";
 import { crossingInstant } from "./crossing";
+import { runOutWarnings, WARNING_HOURS, type Fire, type Firing } from "./runout";
 import { availableCredit, cycleCharges, cycleForecast, cycleTotal } from "./spend";
-
-/** Hours before a resource event at which the overdue rule warns. */
-export const WARNING_HOURS = [72, 24] as const;
 
 // title and message are stored in English for the API and webhooks; the console
 // words an alert from its kind and data (components/alerts/alert-text.ts).
-interface Firing {
-  key: string;
-  at: Date;
-  title: string;
-  message: string;
-  data: Record<string, unknown>;
-}
 
 /** `account` as it is at the end of the run (jobsRunUntil still the previous run's). */
 export async function evaluateAlerts(tx: Tx, account: Account, now: Date): Promise<number> {
@@ -53,7 +45,7 @@ export async function evaluateAlerts(tx: Tx, account: Account, now: Date): Promi
     } else if (rule.kind === "low_balance") {
       if (await lowBalance(tx, account, rule, now, seen.get(`${rule.id}|low`)?.active ?? false, fire)) fired++;
     } else if (rule.kind === "overdue") {
-      await overdue(tx, account, rule, now, has, fire);
+      await overdue(tx, account, rule, now, has, (key) => seen.get(`${rule.id}|${key}`)?.active ?? false, fire);
     }
   }
   return fired;
@@ -75,7 +67,6 @@ async function lowBalance(tx: Tx, account: Account, rule: AlertRule, now: Date, 
   }
   return false;
 }
-type Fire = (rule: AlertRule, f: Firing, extraKeys?: string[]) => Promise<void>;
 
 async function budget(tx: Tx, account: Account, rule: AlertRule, now: Date, has: Has, fire: Fire) {
   const amount = dec(rule.amount ?? 0);
@@ -122,7 +113,7 @@ async function budget(tx: Tx, account: Account, rule: AlertRule, now: Date, has:
   }
 }
 
-async function overdue(tx: Tx, account: Account, rule: AlertRule, now: Date, has: Has, fire: Fire) {
+async function overdue(tx: Tx, account: Account, rule: AlertRule, now: Date, has: Has, active: (key: string) => boolean, fire: Fire) {
   const since = account.overdueSince;
   if (since && !has(rule, `overdue:${since.toISOString()}`)) {
     await fire(rule, { key: `overdue:${since.toISOString()}`, at: since, title: "The account is overdue", message: "Charges are unpaid beyond the credit limit. Top up to avoid resources being restricted or released.", data: { since: since.toISOString() } });
@@ -132,6 +123,7 @@ async function overdue(tx: Tx, account: Account, rule: AlertRule, now: Date, has
     .from(instances)
     .innerJoin(products, eq(products.id, instances.productId))
     .where(and(eq(instances.accountId, account.id), ne(instances.status, "released"), isNull(instances.releasedAt)));
+  await runOutWarnings(tx, account, rule, now, rows.map((r) => ({ ...r.instance, overduePolicy: r.overduePolicy })), active, fire);
   for (const { instance, overduePolicy } of rows) {
     const timeline = nextEvent(instance, policyFor(overduePolicy));
     // A subscription without auto-renewal stops at its end date.

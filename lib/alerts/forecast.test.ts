@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { forecastCycleEnd } from "./forecast";
+import { dec } from "@/lib/money";
+import { creditRunsOutAt, forecastCycleEnd } from "./forecast";
 
 describe("forecastCycleEnd", () => {
   it("golden: a known history — one-offs kept, pay-as-you-go continues at the last 7 days' rate", () => {
@@ -35,6 +36,29 @@ describe("forecastCycleEnd", () => {
         const end = new Date("2026-04-01T00:00:00Z");
         const f = forecastCycleEnd({ now: new Date(end.getTime() - secondsLeft * 1000), cycleEnd: end, oneOff: (oneOff / 100).toFixed(2), meteredToDate: (metered / 100).toFixed(2), meteredLastDays: "0" });
         expect(f.amount).toBe(((oneOff + metered) / 100).toFixed(2));
+      }),
+    );
+  });
+});
+
+describe("creditRunsOutAt", () => {
+  const now = new Date("2026-03-18T12:00:00Z");
+  it("golden: 24.30 at 9.72 a day lasts 2.5 days", () => {
+    expect(creditRunsOutAt(now, "24.30", "9.72")?.toISOString()).toBe("2026-03-21T00:00:00.000Z");
+  });
+  it("nothing burns credit without a pay-as-you-go rate; none left is now", () => {
+    expect(creditRunsOutAt(now, "100.00", "0.00")).toBeNull();
+    expect(creditRunsOutAt(now, "-5.00", "9.72")).toEqual(now);
+    expect(creditRunsOutAt(now, "0", "9.72")).toEqual(now);
+  });
+  it("property: more credit never runs out sooner, a higher rate never later", () => {
+    const cents = fc.integer({ min: 0, max: 10_000_000 }).map((c) => (c / 100).toFixed(2));
+    fc.assert(
+      fc.property(cents, cents, fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 0, max: 1_000_000 }), (a, b, r, extra) => {
+        const rate = (r / 100).toFixed(2);
+        const [lo, hi] = dec(a).lte(b) ? [a, b] : [b, a];
+        expect(creditRunsOutAt(now, lo, rate)!.getTime()).toBeLessThanOrEqual(creditRunsOutAt(now, hi, rate)!.getTime());
+        expect(creditRunsOutAt(now, hi, ((r + extra) / 100).toFixed(2))!.getTime()).toBeLessThanOrEqual(creditRunsOutAt(now, hi, rate)!.getTime());
       }),
     );
   });

@@ -38,3 +38,17 @@ export function forecastCycleEnd(i: ForecastInput): Forecast {
   const amount = roundMoney(dec(i.oneOff).plus(i.meteredToDate).plus(rate.times(daysLeft)));
   return { amount: toFixedString(amount), runRatePerDay: toFixedString(rate), daysLeft: daysLeft.toFixed(2), method: FORECAST_METHOD };
 }
+
+/**
+ * When `available` credit runs out at `runRatePerDay`, from `now`: null when
+ * nothing burns it (a zero rate), `now` when none is left. Subscription
+ * charges are paid when ordered, so only the pay-as-you-go rate burns credit.
+ */
+export function creditRunsOutAt(now: Date, available: Decimal.Value, runRatePerDay: Decimal.Value): Date | null {
+  const rate = dec(runRatePerDay);
+  if (rate.lte(0)) return null;
+  const left = dec(available);
+  if (left.lte(0)) return now;
+  // A span of time, not an amount: milliseconds as a number.
+  return new Date(now.getTime() + left.div(rate).times(DAY_MS).floor().toNumber());
+}

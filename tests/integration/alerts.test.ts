@@ -185,6 +185,57 @@ describe("alerts", () => {
     expect(cp.map((x) => x.data.hours)).toEqual([24]);
   });
 
+  it("credit running out: 'restricted / stopped in 72 h' once, then 'in 24 h' once; a top-up re-arms", async () => {
+    // 194.40 = 20 days of the phone (9.72 a day): credit runs out on 21 March. The registry's subscription is paid and burns nothing.
+    const a = await f.account({ balance: "194.40" });
+    await f.phone(a.id, MAR1);
+    await f.instance(a.id, { id: "cr", productId: "container-registry-enterprise", spec: "basic", regionId: "cn-beijing", billingMethod: "subscription", createdAt: MAR1, expiresAt: new Date("2027-03-01T00:00:00Z") });
+    await createWebhookEndpoint(a.caller, { url: "http://127.0.0.1:9/runout", events: ["alert.fired"] });
+    await createAlertRule(a.caller, { kind: "overdue" });
+    const runOut = async () => (await fired(a.id)).filter((x) => x.key.startsWith("runout:"));
+    for (let n = 1; n <= 17; n++) await f.clock(a.caller, day(n)); // 17 March 12:00: 84 h left
+    expect(await runOut()).toEqual([]);
+
+    await f.clock(a.caller, day(18)); // 60 h left
+    await f.clock(a.caller, day(18, 20));
+    await f.clock(a.caller, day(19));
+    let warned = await runOut();
+    expect(warned.map((x) => [x.key, x.at.toISOString()])).toEqual([
+      ["runout:account:restricted:72h", day(18).toISOString()],
+      ["runout:quota:overdue:72h", day(18).toISOString()],
+    ]);
+    // The run rate of the last 7 days (9.72) over what is left: 24.30 at 18 March 12:00 lasts 2.5 days.
+    expect(warned[0].data).toMatchObject({ hours: 72, availableCredit: "24.30", runRatePerDay: "9.72", predictedAt: "2026-03-21T00:00:00.000Z", nextStatus: "restricted", resources: [{ id: "cr", productId: "container-registry-enterprise" }] });
+    expect(warned[1].data).toMatchObject({ nextStatus: "overdue", resources: [{ id: "cp", productId: "cloud-phone" }] });
+    expect(warned[0].title).toBe("Credit runs out in about 72 h: 1 resource will be restricted");
+    expect(warned[1].title).toBe("Credit runs out in about 72 h: 1 resource will be stopped");
+    expect(warned[1].message).toContain("cp (cloud-phone) will be stopped");
+    expect(alertText(warned[0], inRussian).title).toBe("Средства закончатся примерно через 72 ч: ресурсы будут ограничены (1)");
+
+    await f.clock(a.caller, day(20)); // 12 h left
+    await f.clock(a.caller, day(20, 16));
+    warned = await runOut();
+    expect(warned.map((x) => x.key)).toEqual(["runout:account:restricted:72h", "runout:quota:overdue:72h", "runout:account:restricted:24h", "runout:quota:overdue:24h"]);
+    expect(warned[3].title).toBe("Credit runs out in about 24 h: 1 resource will be stopped");
+    // alert.fired carries each, with its data.
+    const events = await f.db().select().from(webhookEvents).where(and(eq(webhookEvents.accountId, a.id), eq(webhookEvents.type, "alert.fired")));
+    expect(events.map((e) => e.data.key).filter((k) => String(k).startsWith("runout:"))).toHaveLength(4);
+    expect(events.find((e) => e.data.key === "runout:quota:overdue:24h")!.data).toMatchObject({ kind: "overdue", hours: 24, predictedAt: "2026-03-21T00:00:00.000Z" });
+
+    // A top-up of 100 (10.29 days more) moves the prediction past both thresholds: nothing fires, both re-arm.
+    await topUp(a.caller, { amount: "100.00", idempotencyKey: "alerts-runout-topup" });
+    for (const at of [day(20, 20), day(22), day(25), day(27)]) await f.clock(a.caller, at);
+    expect(await runOut()).toHaveLength(4);
+    expect((await f.get(a.id, "cp")).status).toBe("active");
+    await f.clock(a.caller, day(28, 12)); // runs out 31 March ~07:00: within 72 h again
+    await f.clock(a.caller, day(28, 20));
+    warned = await runOut();
+    expect(warned.slice(4).map((x) => [x.key, x.at.toISOString()])).toEqual([
+      ["runout:account:restricted:72h", day(28).toISOString()],
+      ["runout:quota:overdue:72h", day(28).toISOString()],
+    ]);
+  });
+
   it("the bell counts unread alerts per user; rules need admin or finance; another account sees nothing", async () => {
     const a = await f.account({ balance: "1000" });
     await f.phone(a.id, MAR1);

@@ -1,96 +1,24 @@
 // One process per embedded database, with real processes: the real `npm start`
 // (scripts/start.mjs → next start), the real ops CLI, and kill -9. Always on
 // PGlite (DATABASE_URL is removed from the children), whichever pass runs it.
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import Decimal from "decimal.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FIRST_START_MS, freePort, npmStart as start, opsCli, Proc, READY, root, serverEnv, START_MS, stopAll } from "./server-process";
 
-const root = process.cwd();
 const dir = mkdtempSync(path.join(os.tmpdir(), "db-lock-"));
 const dataDir = path.join(dir, "pglite");
 const lockFile = `${dataDir}.lock`;
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  PGLITE_DIR: dataDir,
-  NEXTAUTH_SECRET: "db-lock-test-secret",
-  BILLING_JOBS_INTERVAL_SECONDS: "0", // nothing writes unless the test does
-  NEXT_TELEMETRY_DISABLED: "1",
-};
-delete env.DATABASE_URL;
-delete env.NODE_OPTIONS;
-
-// A loaded 2-core machine: the first start may build the console, then seeds the demo.
-const FIRST_START_MS = 15 * 60_000;
-const START_MS = 5 * 60_000;
-const READY = /Operator commands \(npm run ops\) run through this server/;
+const env = serverEnv(dataDir, { NEXTAUTH_SECRET: "db-lock-test-secret", BILLING_JOBS_INTERVAL_SECONDS: "0" }); // nothing writes unless the test does
 const IN_USE = /The embedded database in .+ is in use by `npm start`, pid (\d+), since \d\d:\d\d; stop it, or point both at a PostgreSQL server with DATABASE_URL\./;
 
-class Proc {
-  output = "";
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private waiters: Array<() => void> = [];
-  constructor(readonly child: ChildProcess) {
-    const take = (chunk: Buffer) => {
-      this.output += chunk.toString("utf8");
-      for (const w of this.waiters) w();
-    };
-    child.stdout!.on("data", take);
-    child.stderr!.on("data", take);
-    this.exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
-    void this.exited.then(() => this.waiters.forEach((w) => w()));
-  }
-  /** Resolves when the output matches; rejects if the process exits first or time runs out. */
-  waitFor(re: RegExp, ms: number): Promise<RegExpMatchArray> {
-    return new Promise((resolve, reject) => {
-      let done = false;
-      const timer = setTimeout(() => finish(new Error(`timed out waiting for ${re}; output:\n${this.output}`)), ms);
-      const finish = (err: Error | null, m?: RegExpMatchArray) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        this.waiters = this.waiters.filter((w) => w !== check);
-        if (err) reject(err);
-        else resolve(m!);
-      };
-      const check = () => {
-        const m = this.output.match(re);
-        if (m) return finish(null, m);
-        if (this.child.exitCode !== null || this.child.signalCode !== null) finish(new Error(`exited before ${re}; output:\n${this.output}`));
-      };
-      this.waiters.push(check);
-      check();
-    });
-  }
-}
-
 const started: Proc[] = [];
-function npmStart(port: number): Proc {
-  const p = new Proc(spawn(process.execPath, ["scripts/start.mjs"], { cwd: root, env: { ...env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] }));
-  started.push(p);
-  return p;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-function ops(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const tsx = path.join(root, "node_modules", "tsx", "dist", "cli.mjs");
-  return new Promise((resolve) => {
-    execFile(process.execPath, [tsx, "--conditions=react-server", "scripts/ops.ts", ...args], { cwd: root, env }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const npmStart = (port: number) => start(env, port, started);
+const ops = (...args: string[]) => opsCli(env, ...args);
 
 const holder = () => JSON.parse(readFileSync(lockFile, "utf8")) as { pid: number; command: string; operator?: { port: number; token: string } };
 
@@ -137,9 +65,7 @@ describe("the embedded database has one process at a time", () => {
   }, FIRST_START_MS + 60_000);
 
   afterAll(async () => {
-    for (const p of started) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGTERM");
-    await Promise.all(started.map((p) => Promise.race([p.exited, new Promise((r) => setTimeout(r, 30_000))])));
-    for (const p of started) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
+    await stopAll(started);
     rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
