@@ -62,6 +62,20 @@ test("sign-in throttling keys on the address the server saw, whatever X-Forwarde
   expect(await signInFrom("127.0.0.3", DEMO.viewer.email, DEMO.viewer.password)).toBe("ok");
 });
 
+test("clients that send no X-Forwarded-For do not share one throttle bucket", async () => {
+  test.setTimeout(180_000);
+  // No forwarded header at all: the only address the server can key on is the
+  // socket's. Code that read the client's header and fell back to one shared
+  // key ("local") would put these 20 failures and the sign-in below in the
+  // same bucket, and the correct password from 127.0.0.5 would be throttled.
+  const noisy = "127.0.0.4";
+  for (let i = 0; i < 20; i++) {
+    expect(await signInFrom(noisy, `nobody-local-${i}-${Date.now()}@acme.test`, "wrong-password-1")).toBe("wrong");
+  }
+  expect(await signInFrom(noisy, DEMO.admin.email, DEMO.admin.password)).toBe("throttled");
+  expect(await signInFrom("127.0.0.5", DEMO.admin.email, DEMO.admin.password)).toBe("ok");
+});
+
 test("no open redirect after sign-in: /\\evil.example stays on this site", async ({ page }) => {
   await page.goto("/signin?callbackUrl=/%5Cevil.example");
   await new SignInPage(page).signIn(DEMO.admin.email, DEMO.admin.password);
