@@ -142,7 +142,8 @@ export type OrderDraft = Pick<
  * collision), then settle it at `at` — "charge" pays it from coupons, vouchers
  * and balance (payOrder: ledger deduction and bill line), "credit" puts a
  * refund back on the balance. A charge the funds do not cover leaves the
- * order unpaid; the caller decides whether to keep it or roll back.
+ * order unpaid; the caller decides whether to keep it or roll back. The
+ * order number's digits come from `numbers` (crypto unless a seed passes its own).
  */
 export async function writeOrder(
   tx: Tx,
