@@ -35,7 +35,7 @@ async function signInFrom(localAddress: string, email: string, password: string,
   const cookie = ([] as string[]).concat(csrf.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]).join("; ");
   const form = new URLSearchParams({ csrfToken: JSON.parse(csrf.body).csrfToken, email, password, json: "true", callbackUrl: "/overview" });
   const headers: Record<string, string> = { cookie, "content-type": "application/x-www-form-urlencoded" };
-  if (forwardedFor) headers["x-forwarded-for"] = forwardedFor;
+  if (forwardedFor !== undefined) headers["x-forwarded-for"] = forwardedFor;
   const res = await fromAddress(localAddress, "POST", "/api/auth/callback/credentials", headers, form.toString());
   const target = decodeURIComponent(res.headers.location ?? (res.body.startsWith("{") ? JSON.parse(res.body).url : ""));
   if (/error=SignInThrottled/.test(target)) return "throttled";
@@ -60,6 +60,24 @@ test("sign-in throttling keys on the address the server saw, whatever X-Forwarde
   expect(await signInFrom(attacker, DEMO.viewer.email, DEMO.viewer.password, "198.51.100.7")).toBe("throttled");
   // …and only it: another client is not locked out with it.
   expect(await signInFrom("127.0.0.3", DEMO.viewer.email, DEMO.viewer.password)).toBe("ok");
+});
+
+test("clients that send no usable X-Forwarded-For do not share one throttle bucket", async () => {
+  test.setTimeout(180_000);
+  // Next.js itself fills a missing X-Forwarded-For with the socket's address,
+  // but leaves an empty one empty. Code that took the header's first entry and
+  // fell back to one shared key ("local") put every client sending an empty
+  // header in one bucket: the 20 failures below would then throttle the
+  // correct password from 127.0.0.5. The address the server saw keeps them apart.
+  const noisy = "127.0.0.4";
+  for (let i = 0; i < 20; i++) {
+    expect(await signInFrom(noisy, `nobody-local-${i}-${Date.now()}@acme.test`, "wrong-password-1", "")).toBe("wrong");
+  }
+  // The failures counted against the socket's address, header or not…
+  expect(await signInFrom(noisy, DEMO.admin.email, DEMO.admin.password)).toBe("throttled");
+  // …and only against it.
+  expect(await signInFrom("127.0.0.5", DEMO.admin.email, DEMO.admin.password, "")).toBe("ok");
+  expect(await signInFrom("127.0.0.6", DEMO.admin.email, DEMO.admin.password)).toBe("ok");
 });
 
 test("no open redirect after sign-in: /\\evil.example stays on this site", async ({ page }) => {

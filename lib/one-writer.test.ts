@@ -1,13 +1,14 @@
 // One writer per rule: orders are inserted only by writeOrder (lib/lifecycle/orders.ts),
 // ledger entries only by settlement (lib/billing/settlement.ts) and an order's refund,
 // and an account leaves overdue only through clearOverdueIfPaidDown
-// (lib/overdue/transitions.ts). A second copy anywhere in app/ or lib/ fails here.
+// (lib/overdue/transitions.ts). A second copy anywhere in app/, lib/ or db/ (the
+// demo seed included) fails here.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 const root = process.cwd();
-const sources = ["app", "lib"]
+const sources = ["app", "lib", "db"]
   .flatMap((d) => readdirSync(path.join(root, d), { recursive: true, encoding: "utf8" }).map((f) => `${d}/${f.split(path.sep).join("/")}`))
   .filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f) && statSync(path.join(root, f)).isFile());
 

@@ -5,15 +5,16 @@
 // one overdue Cloud Phone group. A second account shows isolation.
 import { eq } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
-import { accounts, coupons, instances, instanceStateChanges, instanceTagAssignments, ledgerEntries, orders, resourcePlans, vouchers, type Instance, type Tags } from "@/db/schema";
+import { accounts, coupons, instances, instanceStateChanges, instanceTagAssignments, resourcePlans, vouchers, type Instance, type Tags } from "@/db/schema";
 import { insertUsers } from "@/lib/data/logins";
 import { hashPassword } from "@/lib/auth/password";
 import { seededRandom } from "@/lib/ids";
 import { dec, roundMoney, toFixedString } from "@/lib/money";
-import { loadCatalog, readCatalogFile, findPrice, type Catalog } from "@/lib/billing/catalog";
+import { loadCatalog, readCatalogFile, findPrice, subscriptionItemOf, type Catalog } from "@/lib/billing/catalog";
 import { demoUsage } from "./demo-usage";
 import { runJobs } from "@/lib/jobs/run";
-import { payOrder } from "@/lib/billing/settlement";
+import { applyTopUp } from "@/lib/billing/settlement";
+import { lockAccount, writeOrder, type OrderDraft } from "@/lib/lifecycle/orders";
 
 export const DEMO_ACCOUNT_ID = "acme";
 export const OTHER_ACCOUNT_ID = "globex";
@@ -98,6 +99,7 @@ async function seedDemoIn(db: Tx, opts: SeedOptions) {
 
   const now = new Date(Math.floor(opts.now.getTime() / HOUR) * HOUR);
   const rand = seededRandom(20261123);
+  const seededNumbers = (max: number) => Math.floor(rand() * max);
   const hashes = await Promise.all(DEMO_SIGN_INS.map((s) => hashPassword(s.password)));
 
   await db.transaction(async (tx) => {
@@ -153,41 +155,29 @@ async function seedDemoIn(db: Tx, opts: SeedOptions) {
           await tx.insert(instanceStateChanges).values({ accountId, id: `isc_${s.id}_released`, instanceId: s.id, fromStatus: "active", toStatus: "released", at: releasedAt, cause: "released by the owner" });
         }
         if (s.months) {
-          const price = findPrice(catalog, { itemId: s.productId === "image-search" ? "image-search.package" : `${s.productId}.instance`, regionId: s.regionId, spec: s.spec, billingMethod: "subscription", currency: "USD", at: createdAt });
-          const amount = roundMoney(dec(price.unitPrice).times(s.months).times(s.instanceCount ?? 1));
-          const orderId = `ord_${s.id}_new`;
-          await tx.insert(orders).values({
-            accountId,
-            id: orderId,
-            orderNo: orderNumber(createdAt, rand),
-            instanceId: s.id,
-            productId: s.productId,
-            orderType: "new",
-            spec: s.spec,
-            months: s.months,
-            instanceCount: s.instanceCount ?? 1,
-            termStart: createdAt,
-            termEnd: expiresAt,
-            originalAmount: toFixedString(amount),
-            payableAmount: toFixedString(amount),
-            status: "unpaid",
-            createdAt,
-          });
-          // A bank transfer for the order, then the order is paid like any other.
-          await tx.insert(ledgerEntries).values({ accountId, id: `led_${s.id}_topup`, entryType: "top_up", amount: toFixedString(amount), currency: "USD", referenceType: "top_up", memo: "Bank transfer", at: new Date(createdAt.getTime() - HOUR) });
-          await payOrder(tx, accountId, orderId, createdAt);
+          const price = findPrice(catalog, { itemId: subscriptionItemOf(catalog, s.productId), regionId: s.regionId, spec: s.spec, billingMethod: "subscription", currency: "USD", at: createdAt });
+          const amount = toFixedString(roundMoney(dec(price.unitPrice).times(s.months).times(s.instanceCount ?? 1)));
+          // A bank transfer for the order, then the order is written and paid like any other.
+          await applyTopUp(tx, accountId, { amount, at: new Date(createdAt.getTime() - HOUR), idempotencyKey: `demo-${s.id}`, memo: "Bank transfer" });
+          const account = await lockAccount(tx, accountId);
+          const draft = { instanceId: s.id, productId: s.productId, orderType: "new", spec: s.spec, months: s.months, instanceCount: s.instanceCount ?? 1,
+            termStart: createdAt, termEnd: expiresAt, originalAmount: amount, payableAmount: amount, createdBy: null } satisfies OrderDraft;
+          const { paid } = await writeOrder(tx, account, draft, createdAt, "charge", seededNumbers);
+          if (!paid) throw new Error(`demo order for ${s.id} was not paid`);
         }
       }
     }
 
     // Cash for pay-as-you-go spend: deliberately a little short, so that the
     // demo shows an overdue situation once the bills are rated and settled.
-    await tx.insert(ledgerEntries).values([
-      { accountId: DEMO_ACCOUNT_ID, id: "led_acme_topup_1", entryType: "top_up", amount: "600.00", currency: "USD", referenceType: "top_up", memo: "Card top-up", at: new Date(now.getTime() - 110 * DAY) },
-      { accountId: DEMO_ACCOUNT_ID, id: "led_acme_topup_2", entryType: "top_up", amount: "500.00", currency: "USD", referenceType: "top_up", memo: "Card top-up", at: new Date(now.getTime() - 70 * DAY) },
-      { accountId: DEMO_ACCOUNT_ID, id: "led_acme_topup_3", entryType: "top_up", amount: "480.00", currency: "USD", referenceType: "top_up", memo: "Card top-up", at: new Date(now.getTime() - 35 * DAY) },
-      { accountId: OTHER_ACCOUNT_ID, id: "led_globex_topup_1", entryType: "top_up", amount: "1000.00", currency: "USD", referenceType: "top_up", memo: "Bank transfer", at: new Date(now.getTime() - 50 * DAY) },
-    ]);
+    for (const [accountId, key, amount, daysAgo, memo] of [
+      [DEMO_ACCOUNT_ID, "acme-1", "600.00", 110, "Card top-up"],
+      [DEMO_ACCOUNT_ID, "acme-2", "500.00", 70, "Card top-up"],
+      [DEMO_ACCOUNT_ID, "acme-3", "480.00", 35, "Card top-up"],
+      [OTHER_ACCOUNT_ID, "globex-1", "1000.00", 50, "Bank transfer"],
+    ] as const) {
+      await applyTopUp(tx, accountId, { amount, at: new Date(now.getTime() - daysAgo * DAY), idempotencyKey: `demo-${key}`, memo });
+    }
     await tx.insert(vouchers).values([
       { accountId: DEMO_ACCOUNT_ID, id: "vch_welcome", code: "WELCOME-100", faceValue: "100.00", remaining: "100.00", validFrom: new Date(now.getTime() - 120 * DAY), expiresAt: new Date(now.getTime() + 60 * DAY) },
       { accountId: DEMO_ACCOUNT_ID, id: "vch_expired", code: "SPRING-25", faceValue: "25.00", remaining: "25.00", validFrom: new Date(now.getTime() - 200 * DAY), expiresAt: new Date(now.getTime() - 100 * DAY) },
@@ -223,10 +213,4 @@ function addMonthsUtc(at: Date, months: number): Date {
   const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
   d.setUTCDate(Math.min(day, last));
   return d;
-}
-
-/** The app's one order-number format (UTC yyyymmdd + 10 digits), drawn from the demo's seeded random. */
-function orderNumber(at: Date, rand: () => number): string {
-  const ymd = at.toISOString().slice(0, 10).replace(/-/g, "");
-  return `${ymd}${String(Math.floor(rand() * 1e10)).padStart(10, "0")}`;
 }

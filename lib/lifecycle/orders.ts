@@ -114,9 +114,14 @@ export async function purchaseHistory(
   return { thisMonth, trialUsed: Boolean(trial) };
 }
 
-export function orderNumber(at: Date): string {
+/** An integer in [0, max). Orders draw from crypto; the demo seed passes its seeded source so its data repeats. */
+export type NumberSource = (max: number) => number;
+const cryptoNumbers: NumberSource = (max) => randomInt(0, max);
+
+/** The one order-number format: the UTC date (yyyymmdd) and 10 random digits. */
+export function orderNumber(at: Date, draw: NumberSource = cryptoNumbers): string {
   const ymd = at.toISOString().slice(0, 10).replace(/-/g, "");
-  return `${ymd}${String(randomInt(0, 1e9)).padStart(9, "0")}${randomInt(0, 10)}`;
+  return `${ymd}${String(draw(1e10)).padStart(10, "0")}`;
 }
 
 export interface Placed {
@@ -137,12 +142,20 @@ export type OrderDraft = Pick<
  * collision), then settle it at `at` — "charge" pays it from coupons, vouchers
  * and balance (payOrder: ledger deduction and bill line), "credit" puts a
  * refund back on the balance. A charge the funds do not cover leaves the
- * order unpaid; the caller decides whether to keep it or roll back.
+ * order unpaid; the caller decides whether to keep it or roll back. The
+ * order number's digits come from `numbers` (crypto unless a seed passes its own).
  */
-export async function writeOrder(tx: Tx, account: Account, draft: OrderDraft, at: Date, settle: "charge" | "credit"): Promise<{ order: Order; paid: boolean }> {
+export async function writeOrder(
+  tx: Tx,
+  account: Account,
+  draft: OrderDraft,
+  at: Date,
+  settle: "charge" | "credit",
+  numbers: NumberSource = cryptoNumbers,
+): Promise<{ order: Order; paid: boolean }> {
   let order: Order | undefined;
   for (let attempt = 0; attempt < 5 && !order; attempt++) {
-    const no = orderNumber(at);
+    const no = orderNumber(at, numbers);
     [order] = await tx
       .insert(orders)
       .values({ ...draft, accountId: account.id, id: `ord_${no}`, orderNo: no, status: "unpaid", paidAmount: "0", createdAt: at })

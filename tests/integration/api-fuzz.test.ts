@@ -49,7 +49,7 @@ import { POST as resendPOST } from "@/app/api/v1/webhook-endpoints/[id]/deliveri
 import { createAlertRule } from "@/lib/data/alerts";
 import { createWebhookEndpoint } from "@/lib/data/webhooks";
 import { emitEvent } from "@/lib/webhooks/outbox";
-import { webhookDeliveries } from "@/db/schema";
+import { orders, webhookDeliveries } from "@/db/schema";
 import { GET as exportGET } from "@/app/(console)/bill-details/export/route";
 import { billLinesQuerySchema } from "@/lib/data/bill-lines";
 import { billsQuerySchema } from "@/lib/data/bills";
@@ -94,7 +94,7 @@ const RULE_VALID = { kind: ["budget", "low_balance", "overdue"], name: ["fuzz"],
 const ENDPOINT_FIELDS = ["url", "events", "description"];
 const ENDPOINT_VALID = { url: ["http://127.0.0.1:9/other"], events: [["alert.fired"], ["alert.fired", "account.overdue"]], description: ["", "fuzz"], enabled: [true, false] };
 /** Ids of rows made before the run (filled in beforeAll; a route's ids are drawn after it). */
-const FIXTURE = { rules: ["nope"], endpoints: ["nope"], patchable: ["nope"], deletable: ["nope"], deliveries: ["nope/nope"] };
+const FIXTURE = { orders: ["nope"], rules: ["nope"], endpoints: ["nope"], patchable: ["nope"], deletable: ["nope"], deliveries: ["nope/nope"] };
 
 const ROUTES: Route[] = [
   { name: "account", method: "GET", handler: accountGET, path: () => "/api/v1/account", fields: [IGNORED] },
@@ -118,8 +118,8 @@ const ROUTES: Route[] = [
   { name: "renew", method: "POST", handler: renewPOST, path: (id) => `/api/v1/instances/${id}/renew`, fields: LIFECYCLE_FIELDS, ids: INSTANCE_IDS },
   { name: "switch", method: "POST", handler: switchPOST, path: (id) => `/api/v1/instances/${id}/switch`, fields: LIFECYCLE_FIELDS, ids: INSTANCE_IDS },
   { name: "unsubscribe", method: "POST", handler: unsubscribePOST, path: (id) => `/api/v1/instances/${id}/unsubscribe`, fields: LIFECYCLE_FIELDS, ids: INSTANCE_IDS },
-  { name: "pay", method: "POST", handler: payPOST, path: (id) => `/api/v1/orders/${id}/pay`, fields: [IGNORED], ids: ["ord_cp-sh-perf_new", "nope"] },
-  { name: "cancel", method: "POST", handler: cancelPOST, path: (id) => `/api/v1/orders/${id}/cancel`, fields: [IGNORED], ids: ["ord_cp-sh-perf_new", "nope"] },
+  { name: "pay", method: "POST", handler: payPOST, path: (id) => `/api/v1/orders/${id}/pay`, fields: [IGNORED], ids: FIXTURE.orders },
+  { name: "cancel", method: "POST", handler: cancelPOST, path: (id) => `/api/v1/orders/${id}/cancel`, fields: [IGNORED], ids: FIXTURE.orders },
   { name: "test-clock", method: "POST", handler: clockPOST, path: () => "/api/v1/test-clock", fields: ["now"] },
   { name: "usage", method: "POST", handler: usagePOST, path: () => "/api/v1/usage", fields: Object.keys(usageRecordSchema.shape) },
   { name: "instance", method: "GET", handler: instanceGET, path: (id) => `/api/v1/instances/${id}`, fields: [IGNORED], ids: INSTANCE_IDS },
@@ -198,6 +198,9 @@ describe("every /api/v1 route under random and malformed input", () => {
     for (const input of [{ kind: "budget", amount: "100" }, { kind: "budget", amount: "5", productId: "oss" }, { kind: "low_balance", amount: "10" }, { kind: "overdue" }]) {
       FIXTURE.rules.push((await createAlertRule(OPERATOR, input, DEMO_ACCOUNT_ID)).id);
     }
+    // A paid demo order (paying or cancelling it again is refused, nothing written).
+    const [paidOrder] = await t.handle().db.select({ id: orders.id }).from(orders).where(sql`${orders.accountId} = ${DEMO_ACCOUNT_ID} AND ${orders.instanceId} = 'cp-sh-perf' AND ${orders.orderType} = 'new'`);
+    FIXTURE.orders.push(paidOrder.id);
     const endpoint = async () => (await createWebhookEndpoint(OPERATOR, { url: "http://127.0.0.1:9/hook", events: ["alert.fired"] }, DEMO_ACCOUNT_ID)).id;
     const hook = await endpoint();
     FIXTURE.endpoints.push(hook);
