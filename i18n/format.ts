@@ -1,6 +1,6 @@
 // The console's formatters bound to the request's (or the browser's) locale.
 import { useLocale } from "next-intl";
-import { formatCount, formatDay, formatInstant, formatMoney, formatPercent, formatQuantity, formatRate } from "@/lib/format";
+import { formatCount, formatDay, formatInstant, formatMoney, formatPercent, formatQuantity, formatRate, formatTime } from "@/lib/format";
 import type { DecimalInput } from "@/lib/money";
 
 export function formatterFor(locale: string) {
@@ -11,6 +11,7 @@ export function formatterFor(locale: string) {
     rate: (v: DecimalInput) => formatRate(v, locale),
     count: (n: number) => formatCount(n, locale),
     instant: (at: Date | null | undefined, timeZone: string) => formatInstant(at, timeZone, locale),
+    time: (at: Date, timeZone: string) => formatTime(at, timeZone, locale),
     day: (day: string) => formatDay(day, locale),
     percent: (share: string) => formatPercent(share, locale),
   };

@@ -76,6 +76,14 @@ export function formatInstant(at: Date | null | undefined, timeZone: string, loc
   return f.format(at);
 }
 
+/** The time of day on the account's clock: "14:05" in either language. */
+export function formatTime(at: Date, timeZone: string, locale = "en"): string {
+  const f = cached(`h|${locale}|${timeZone}`, () =>
+    new Intl.DateTimeFormat(intlLocale(locale), { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }),
+  );
+  return f.format(at);
+}
+
 /** A calendar day "YYYY-MM-DD" (already in the account's zone) shown for the locale. */
 export function formatDay(day: string, locale = "en"): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);

@@ -22,7 +22,7 @@ import { attempt, clean, param, type TabProps } from "./tab-context";
 const PAGE = 50;
 const GROUP_BY = ["productId", "productDetail", "billingMethod", "regionId", "instanceId", "billableItemId", "resourceGroup", "tag"] as const;
 
-export async function DetailsTab({ caller, params, currency, cycles, locale }: TabProps) {
+export async function DetailsTab({ caller, params, currency, timeZone, cycles, locale }: TabProps) {
   const input = clean(params, ["tab", "p", "expand"]);
   const [result, saved, choices, instances, tagChoicesOfCycle, t, tm, tt, f] = await Promise.all([
     attempt(() => listBillLines(caller, { ...input, limit: String(PAGE) })),
@@ -142,7 +142,7 @@ export async function DetailsTab({ caller, params, currency, cycles, locale }: T
           ) : (
             <LinesTable label={t("tableLabel")} testId="details-table" columns={lineColumns} rows={lineRows}
               expandAt={groupColumn ? 1 : 0} expandBase={hrefWith(base, params, { expand: undefined })}
-              expanded={openRow?.periods?.length ? <PeriodsTable periods={openRow.periods} currency={currency} total={openRow.pretaxAmount} /> : undefined}
+              expanded={openRow?.periods?.length ? <PeriodsTable periods={openRow.periods} currency={currency} total={openRow.pretaxAmount} timeZone={timeZone} /> : undefined}
               head={
                 <thead>
                   <tr>

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { getTranslations } from "next-intl/server";
 import { PageHeader } from "@/components/ui";
+import { TableFrame, Td, Th } from "@/components/table";
 import { TableSkeleton } from "@/components/bill-details/parts";
 import { TrendChart } from "@/components/charts/trend-chart";
 import { ListCard, MoneyStat } from "@/components/overview/parts";
@@ -82,22 +83,25 @@ async function OverviewBody({ caller, params }: { caller: Caller; params: Params
         <ListCard title={tt("allocationTitle", { by: allocateBy === "tag" ? tt("byTag", { key: allocation.query.tagKey ?? "" }) : tt("byResourceGroup"), cycle: o.cycle })}
           empty={allocation.data.length === 0 && tt("allocationEmpty")}
           action={{ href: `/bill-details?${new URLSearchParams({ tab: "summary", billingCycle: o.cycle, dimension: allocateBy, ...(allocation.query.tagKey ? { tagKey: allocation.query.tagKey } : {}) })}`, label: t("trendLink") }}>
-          <table className="w-full text-sm" data-testid="cost-allocation">
-            <tbody className="divide-y divide-line">
+          <TableFrame label={tt("allocationTitle", { by: allocateBy === "tag" ? tt("byTag", { key: allocation.query.tagKey ?? "" }) : tt("byResourceGroup"), cycle: o.cycle })} testId="cost-allocation" bare>
+            <thead>
+              <tr><Th>{allocateBy === "tag" ? tt("tagValue") : tt("resourceGroup")}</Th><Th right>{tt("allocationAmount")}</Th></tr>
+            </thead>
+            <tbody>
               {allocation.data.map((r) => (
                 <tr key={r.key ?? ""}>
-                  <td className="py-2">{r.key ?? <span className="text-muted">{allocateBy === "tag" ? tt("untagged") : tt("noGroup")}</span>}</td>
-                  <td className="py-2 text-right tabular-nums">{f.money(r.amount, currency)}</td>
+                  <Td wrap>{r.key ?? <span className="text-muted">{allocateBy === "tag" ? tt("untagged") : tt("noGroup")}</span>}</Td>
+                  <Td right>{f.money(r.amount, currency)}</Td>
                 </tr>
               ))}
             </tbody>
             <tfoot>
               <tr className="font-semibold">
-                <td className="py-2">{tt("allocationTotal")}</td>
-                <td className="py-2 text-right tabular-nums" data-testid="cost-allocation-total">{f.money(allocation.total, currency)}</td>
+                <Td>{tt("allocationTotal")}</Td>
+                <Td right testId="cost-allocation-total">{f.money(allocation.total, currency)}</Td>
               </tr>
             </tfoot>
-          </table>
+          </TableFrame>
         </ListCard>
       </div>
       <div className="mb-4">
