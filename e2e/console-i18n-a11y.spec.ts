@@ -47,7 +47,10 @@ test.beforeAll(async ({ browser }) => {
 
 /** Words each newer page must show in the language (no English left behind in Russian). */
 const WORDS: Record<string, Record<Lang, RegExp[]>> = {
-  pricing: { en: [/Billable item/, /Unit price/, /0\.080800/], ru: [/Тарифицируемая позиция/, /Цена за единицу/, /0,080800/] },
+  // Catalog names (regions, products, items, region groups) in the language too.
+  resources: { en: [/China \(Hangzhou\)/, /Cloud Phone/], ru: [/Китай \(Ханчжоу\)/, /Облачный телефон/] },
+  pricing: { en: [/Billable item/, /Unit price/, /0\.080800/, /Chinese mainland/, /Outbound Internet Traffic/],
+    ru: [/Тарифицируемая позиция/, /Цена за единицу/, /0,080800/, /Материковый Китай/, /Исходящий интернет-трафик/, /Облачный телефон/] },
   alerts: { en: [/Alert history/, /Add a budget/, /Whole account/], ru: [/История оповещений/, /Добавить бюджет/, /Весь аккаунт/] },
   webhooks: { en: [/Add an endpoint/, /Events/], ru: [/Добавить адрес/, /События/] },
 };

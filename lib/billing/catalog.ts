@@ -56,7 +56,10 @@ const termDiscounts = z.partialRecord(z.enum(["1", "2", "3", "6", "12"], "must b
 
 // A name in the console's other languages, by language code ({"ru": "Облачный телефон"}); `name` is
 // the English one, and what exports and the API carry.
-const localNames = z.record(z.string().regex(/^[a-z]{2}$/, 'must be a language code, e.g. "ru"'), z.string().min(1)).default({});
+const localNames = z
+  .record(z.string(), z.string().min(1))
+  .refine((names) => Object.keys(names).every((k) => /^[a-z]{2}$/.test(k)), 'must be keyed by language code, e.g. {"ru": "…"}')
+  .default({});
 export type LocalNames = Record<string, string>;
 
 const tierSchema = z.strictObject({ upTo: moneyString.nullable(), unitPrice: moneyString });

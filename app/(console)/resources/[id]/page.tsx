@@ -65,7 +65,7 @@ export default async function ResourcePage({ params }: { params: Promise<{ id: s
             ))}
           </dl>
         </Card>
-        <OverduePanel status={await getOverdueStatus(caller)} id={i.id} f={f} title={t("statusTimeline")} />
+        <OverduePanel status={await getOverdueStatus(caller)} id={i.id} f={f} title={t("statusTimeline")} productName={n.product(i.productId, productName)} />
         <Card title={t("history")}>
           {history.length === 0 ? (
             <p className="text-muted">{t("noHistory")}</p>
@@ -110,11 +110,11 @@ export default async function ResourcePage({ params }: { params: Promise<{ id: s
   );
 }
 
-function OverduePanel({ status, id, f, title }: { status: Awaited<ReturnType<typeof getOverdueStatus>>; id: string; f: Formatter; title: string }) {
+function OverduePanel({ status, id, f, title, productName }: { status: Awaited<ReturnType<typeof getOverdueStatus>>; id: string; f: Formatter; title: string; productName: string }) {
   const r = status.resources.find((x) => x.id === id);
   if (!r) return null;
   const tz = status.account.timeZone;
-  const row = { ...r, statusSince: f.instant(r.statusSince, tz), next: r.next && { to: r.next.to, at: r.next.at.toISOString(), atLabel: f.instant(r.next.at, tz), cause: r.next.cause } };
+  const row = { ...r, productName, statusSince: f.instant(r.statusSince, tz), next: r.next && { to: r.next.to, at: r.next.at.toISOString(), atLabel: f.instant(r.next.at, tz), cause: r.next.cause } };
   return (
     <Card title={title}>
       <ResourceStatusTable rows={[row]} now={status.now.toISOString()} />
