@@ -54,6 +54,12 @@ export function formatRate(v: DecimalInput, locale = "en"): string {
   return exact(f)(exactString(v, 6));
 }
 
+/** An amount without its currency (in a formula that names it once): 2 decimals, grouped for the locale. */
+export function formatAmount(v: DecimalInput, locale = "en"): string {
+  const f = cached(`a|${locale}`, () => new Intl.NumberFormat(intlLocale(locale), { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+  return exact(f)(exactString(v, 2));
+}
+
 /** Counts (rows, lines, instances). */
 export function formatCount(n: number, locale = "en"): string {
   return cached(`n|${locale}`, () => new Intl.NumberFormat(intlLocale(locale))).format(n);
