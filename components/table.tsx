@@ -20,7 +20,7 @@ export function Th({ children, right = false, className = "", ...rest }: { child
 // A body cell's look is one short class (app/globals.css): a page of 50 rows has
 // about a thousand cells, and each class name is sent twice (in the HTML and in
 // the RSC payload that hydrates it).
-export function Td({ children, right = false, className = "", wrap = false }: { children: React.ReactNode; right?: boolean; className?: string; wrap?: boolean }) {
+export function Td({ children, right = false, className = "", wrap = false, testId }: { children: React.ReactNode; right?: boolean; className?: string; wrap?: boolean; testId?: string }) {
   const look = right ? "td td-r" : wrap ? "td" : "td td-nw";
-  return <td className={className ? `${look} ${className}` : look}>{children}</td>;
+  return <td className={className ? `${look} ${className}` : look} data-testid={testId}>{children}</td>;
 }

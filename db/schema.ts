@@ -145,9 +145,11 @@ export type OperatorKey = typeof operatorKeys.$inferSelect;
 
 // ── Catalog (global, not tenant data) ────────────────────────────────────────
 
+// `names`: the name in the console's other languages by language code ({"ru": …}); `name` is English.
 export const products = pgTable("products", {
   id: text("id").primaryKey(), // e.g. "cloud-phone"
   name: text("name").notNull(),
+  names: jsonb("names").$type<Record<string, string>>().notNull().default({}),
   category: text("category").notNull(),
   // FOCUS classification of the service (ServiceCategory / ServiceSubcategory).
   serviceCategory: text("service_category").notNull().default("Other"),
@@ -157,7 +159,7 @@ export const products = pgTable("products", {
   overduePolicy: text("overdue_policy").notNull(),
   // Which region grouping prices this product ("phone", "cr"); null: same price everywhere.
   regionScheme: text("region_scheme"),
-  specs: jsonb("specs").$type<{ id: string; name: string; metadata?: Record<string, unknown> }[]>().notNull().default([]),
+  specs: jsonb("specs").$type<{ id: string; name: string; names?: Record<string, string>; metadata?: Record<string, unknown> }[]>().notNull().default([]),
   // Catalog discount by subscription months, e.g. { "12": "0.15" }.
   termDiscounts: jsonb("term_discounts").$type<Record<string, string>>().notNull().default({}),
   description: text("description").notNull().default(""),
@@ -170,11 +172,13 @@ export const regionGroups = pgTable("region_groups", {
   id: text("id").primaryKey(), // e.g. "phone-cn", "cr-asia-pacific"
   scheme: text("scheme").notNull(), // which products group regions this way
   name: text("name").notNull(),
+  names: jsonb("names").$type<Record<string, string>>().notNull().default({}),
 });
 
 export const regions = pgTable("regions", {
   id: text("id").primaryKey(), // e.g. "cn-hangzhou"
   name: text("name").notNull(),
+  names: jsonb("names").$type<Record<string, string>>().notNull().default({}),
   // A region belongs to one group per scheme.
   groups: text("groups").array().notNull(),
   // Availability zones resources can be placed in (empty: none published).
@@ -189,6 +193,7 @@ export const billableItems = pgTable(
     productId: text("product_id").notNull().references(() => products.id),
     code: text("code").notNull(),
     name: text("name").notNull(),
+    names: jsonb("names").$type<Record<string, string>>().notNull().default({}),
     // Rating rule family: lib/billing/<rule>.ts
     rule: text("rule").notNull(),
     usageUnit: text("usage_unit").notNull(),

@@ -7,7 +7,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHmac } from "node:crypto";
 import { expect, test } from "@playwright/test";
-import { Console } from "./pages";
+import { Console, expectTableLayout } from "./pages";
 
 const GLOBEX = { email: "admin@globex.test", password: "globex-admin-2026" };
 
@@ -55,6 +55,7 @@ test("a budget crosses in the console after the clock moves; the webhook endpoin
     await page.getByTestId("alerts-bell").click();
     await expect(page).toHaveURL(/\/alerts$/);
     await expect(page.getByTestId("alerts-table")).toContainText("100% of the");
+    await expectTableLayout(page, "alert history");
     await app.screenshot("alerts");
     await page.getByTestId("alerts-mark-read").click();
     await expect(page.getByTestId("alerts-unread")).toHaveCount(0);
@@ -74,6 +75,7 @@ test("a budget crosses in the console after the clock moves; the webhook endpoin
     const rows = await log.getByRole("row").count();
     await row.getByRole("button", { name: "Resend" }).click();
     await expect(log.getByRole("row")).toHaveCount(rows + 1);
+    await expectTableLayout(page, "delivery log");
     await app.screenshot("webhook-deliveries");
   } finally {
     await new Promise<void>((r) => server.close(() => r()));

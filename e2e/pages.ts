@@ -37,3 +37,28 @@ export class Console {
     await this.page.screenshot({ path: `e2e/artifacts/${name}.png`, fullPage: true });
   }
 }
+
+/**
+ * Every table in the page's main area has the console's table look: 12 px either
+ * side of each header and cell, and a cell holding only a number or an amount
+ * ("$1,234.50", "1 234,50 ₽", "3", "1.5 h", "25%") right-aligned.
+ */
+export async function expectTableLayout(page: Page, where: string) {
+  const tables = page.locator("main table");
+  const bad = await tables.evaluateAll((all) => {
+    const number = /^[-−+]?\s*[$₽₸€]?\s*\d[\d\s\u00a0\u202f,.]*\s*(%|[$₽₸€]|h|ч)?$/;
+    const date = /^\d{2}[./]\d{2}[./]\d{4}/;
+    const out: string[] = [];
+    all.forEach((table, i) => {
+      const name = table.getAttribute("data-testid") ?? `table ${i + 1}`;
+      for (const cell of Array.from(table.querySelectorAll("th, td"))) {
+        const s = getComputedStyle(cell);
+        const text = (cell.textContent ?? "").trim();
+        if (s.paddingLeft !== "12px" || s.paddingRight !== "12px") out.push(`${name}: "${text}" padded ${s.paddingLeft} ${s.paddingRight}`);
+        else if (cell.tagName === "TD" && number.test(text) && !date.test(text) && s.textAlign !== "right") out.push(`${name}: "${text}" aligned ${s.textAlign}`);
+      }
+    });
+    return out;
+  });
+  expect(bad.slice(0, 6), `${where}: ${bad.length} cells off`).toEqual([]);
+}

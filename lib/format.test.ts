@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { formatCount, formatInstant, formatMoney, formatQuantity, formatRate } from "./format";
+import { formatCount, formatInstant, formatMoney, formatQuantity, formatRate, formatTime } from "./format";
 
 const NBSP = "\u00a0";
 const intl = (locale: string, currency: string) =>
@@ -54,6 +54,13 @@ describe("money formatting per locale and currency", () => {
     expect(formatInstant(at, "Europe/Moscow", "ru")).toBe("30.11.2026, 15:05");
     expect(formatInstant(at, "UTC", "en")).toBe("11/30/2026, 12:05");
     expect(formatInstant(null, "UTC", "en")).toBe("—");
+  });
+
+  it("shows a time of day on the account's clock, not the UTC one", () => {
+    const at = new Date("2026-11-30T20:00:00Z");
+    expect(formatTime(at, "Asia/Almaty", "ru")).toBe("01:00");
+    expect(formatTime(at, "America/New_York", "en")).toBe("15:00");
+    expect(formatTime(at, "UTC", "en")).toBe("20:00");
   });
 });
 

@@ -54,6 +54,12 @@ export function formatRate(v: DecimalInput, locale = "en"): string {
   return exact(f)(exactString(v, 6));
 }
 
+/** An amount without its currency (in a formula that names it once): 2 decimals, grouped for the locale. */
+export function formatAmount(v: DecimalInput, locale = "en"): string {
+  const f = cached(`a|${locale}`, () => new Intl.NumberFormat(intlLocale(locale), { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+  return exact(f)(exactString(v, 2));
+}
+
 /** Counts (rows, lines, instances). */
 export function formatCount(n: number, locale = "en"): string {
   return cached(`n|${locale}`, () => new Intl.NumberFormat(intlLocale(locale))).format(n);
@@ -72,6 +78,14 @@ export function formatInstant(at: Date | null | undefined, timeZone: string, loc
     new Intl.DateTimeFormat(intlLocale(locale), {
       timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
     }),
+  );
+  return f.format(at);
+}
+
+/** The time of day on the account's clock: "14:05" in either language. */
+export function formatTime(at: Date, timeZone: string, locale = "en"): string {
+  const f = cached(`h|${locale}|${timeZone}`, () =>
+    new Intl.DateTimeFormat(intlLocale(locale), { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }),
   );
   return f.format(at);
 }

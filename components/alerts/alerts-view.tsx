@@ -1,6 +1,7 @@
 // The Alerts page: fired alerts (history), and the rules that fire them with
 // forms to add low-balance, budget and overdue rules (admins and finance).
 import { useTranslations } from "next-intl";
+import { TableFrame, Td, Th } from "@/components/table";
 import { Card, Empty } from "@/components/ui";
 import { useFormat } from "@/i18n/format";
 import { ActionForm, type FormAction } from "./action-form";
@@ -41,23 +42,23 @@ export function AlertsView(p: {
         {p.alerts.length === 0 ? (
           <Empty>{t("none")}</Empty>
         ) : (
-          <table className="w-full text-sm" data-testid="alerts-table">
-            <thead className="text-left text-xs text-muted">
-              <tr><th scope="col" className="py-1">{t("colWhen")}</th><th scope="col">{t("colAlert")}</th><th scope="col">{t("colKind")}</th></tr>
+          <TableFrame label={t("history")} testId="alerts-table" bare>
+            <thead>
+              <tr><Th>{t("colWhen")}</Th><Th>{t("colAlert")}</Th><Th>{t("colKind")}</Th></tr>
             </thead>
-            <tbody className="divide-y divide-line">
+            <tbody>
               {p.alerts.map((a) => (
                 <tr key={a.id} className={a.unread ? "font-semibold" : undefined}>
-                  <td className="whitespace-nowrap py-2 pr-3 align-top">{p.formatAt(a.at)}</td>
-                  <td className="py-2 pr-3">
+                  <Td>{p.formatAt(a.at)}</Td>
+                  <Td wrap>
                     {a.title}
                     <span className="block text-xs font-normal text-muted">{a.message}</span>
-                  </td>
-                  <td className="py-2 align-top">{t("kind", { kind: a.kind })}</td>
+                  </Td>
+                  <Td>{t("kind", { kind: a.kind })}</Td>
                 </tr>
               ))}
             </tbody>
-          </table>
+          </TableFrame>
         )}
         {p.olderHref && <a href={p.olderHref} className="mt-2 inline-block text-sm underline">{t("older")}</a>}
       </Card>

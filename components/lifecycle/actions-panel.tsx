@@ -7,6 +7,8 @@ import { useState, useTransition } from "react";
 import { useFormat } from "@/i18n/format";
 import { dec } from "@/lib/money";
 import type { ActionResult } from "@/lib/action-result";
+import type { QuoteStep } from "@/lib/lifecycle/quote";
+import { quoteStepText } from "./quote-steps";
 
 type Result<T> = ActionResult<T>;
 export interface QuoteView {
@@ -17,7 +19,7 @@ export interface QuoteView {
   paygFinalCharge: string | null;
   termStart: string;
   termEnd: string;
-  explanation: string[];
+  steps: QuoteStep[];
 }
 interface Done {
   message: string;
@@ -57,7 +59,9 @@ export function ActionsPanel({
   saveAutoRenew: (id: string, input: Record<string, unknown>, key: string) => Promise<Result<Done>>;
 }) {
   const t = useTranslations("lifecycle");
+  const to = useTranslations("orderType");
   const f = useFormat();
+  const stepText = (step: QuoteStep) => quoteStepText(step, { t: (k, v) => t(k as never, v as never), orderType: (k) => to(k as never), f });
   const formatMoney = (v: string, currency: string) => f.money(v, currency);
   const label = (k: Kind) => t(`kinds.${k}`);
   const [kind, setKind] = useState<Kind | null>(null);
@@ -184,9 +188,8 @@ export function ActionsPanel({
             {shown.quote.paygFinalCharge && <><dt className="text-muted">{t("quotePaygFinal")}</dt><dd className="text-right tabular-nums">{formatMoney(shown.quote.paygFinalCharge, currency)}</dd></>}
           </dl>
           <p className="text-xs text-muted">{t("calculation")}</p>
-          {/* The worked formula comes from the billing rules in English: marked so screen readers read it as such. */}
-          <ul lang="en" className="list-disc pl-5 text-sm">
-            {shown.quote.explanation.map((line) => <li key={line}>{line}</li>)}
+          <ul className="list-disc pl-5 text-sm" data-testid="quote-steps">
+            {shown.quote.steps.map((step, i) => <li key={i}>{stepText(step)}</li>)}
           </ul>
           <button type="button" onClick={doConfirm} disabled={pending} className="rounded bg-brand px-3 py-1.5 font-semibold text-white disabled:opacity-50">
             {t("confirm", { action: kind ? label(kind) : "" })}

@@ -3,7 +3,7 @@
 // (an empty key drops its row) and two blank rows to add more. Saved through
 // the page's server action; the page re-renders with the new assignment.
 import { useTranslations } from "next-intl";
-import { useActionState } from "react";
+import { Fragment, useActionState } from "react";
 import type { ActionResult, ActionState } from "@/lib/action-result";
 
 const BLANK_ROWS = 2;
@@ -21,28 +21,19 @@ export function TagEditor({ tags, resourceGroup, action }: {
     <div className="space-y-3 text-sm" data-testid="tag-editor">
     {/* Keyed by the saved set: after a save the inputs start from what is now in force (the message stays). */}
     <form key={JSON.stringify([tags, resourceGroup])} id="tag-editor-form" action={formAction} aria-label={t("title")} className="space-y-3">
-      <table className="w-full">
-        <thead>
-          <tr className="text-left text-xs text-muted">
-            <th className="pb-1 font-normal">{t("key")}</th>
-            <th className="pb-1 font-normal">{t("value")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map(([k, v], i) => (
-            <tr key={i}>
-              <td className="pr-2 pb-1">
-                <input name="key" defaultValue={k} aria-label={`${t("key")} ${i + 1}`} maxLength={128}
-                  className="w-full rounded border border-line px-2 py-1" />
-              </td>
-              <td className="pb-1">
-                <input name="value" defaultValue={v} aria-label={`${t("value")} ${i + 1}`} maxLength={256}
-                  className="w-full rounded border border-line px-2 py-1" />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {/* A form's layout, not a data table: each input carries its own label. */}
+      <div className="grid grid-cols-2 gap-x-2 gap-y-1">
+        <span className="text-xs text-muted" aria-hidden="true">{t("key")}</span>
+        <span className="text-xs text-muted" aria-hidden="true">{t("value")}</span>
+        {rows.map(([k, v], i) => (
+          <Fragment key={i}>
+            <input name="key" defaultValue={k} aria-label={`${t("key")} ${i + 1}`} maxLength={128}
+              className="w-full rounded border border-line px-2 py-1" />
+            <input name="value" defaultValue={v} aria-label={`${t("value")} ${i + 1}`} maxLength={256}
+              className="w-full rounded border border-line px-2 py-1" />
+          </Fragment>
+        ))}
+      </div>
       <label className="flex flex-col gap-1 text-xs text-muted">
         {t("resourceGroup")}
         <input name="resourceGroup" defaultValue={resourceGroup ?? ""} maxLength={64} placeholder={t("noGroup")}

@@ -2,7 +2,9 @@
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { ActionForm, type FormAction } from "@/components/alerts/action-form";
+import { TableFrame, Td, Th } from "@/components/table";
 import { Card, Empty } from "@/components/ui";
+import { useFormat } from "@/i18n/format";
 
 type Action = FormAction;
 export interface EndpointRow { id: string; url: string; description: string; events: string[]; enabled: boolean; secretHint: string }
@@ -31,6 +33,7 @@ const STATUS: Record<string, string> = { succeeded: "text-green-700", pending: "
 
 export function EndpointDetail(p: { endpoint: EndpointRow; deliveries: DeliveryRow[]; olderHref: string | null; formatAt: (iso: string) => string; canEdit: boolean; actions: { resend: Action; toggle: Action; remove: Action } }) {
   const t = useTranslations("webhooks");
+  const f = useFormat();
   const e = p.endpoint;
   return (
     <div className="space-y-4">
@@ -59,27 +62,27 @@ export function EndpointDetail(p: { endpoint: EndpointRow; deliveries: DeliveryR
         {!p.deliveries.length ? (
           <Empty>{t("noDeliveries")}</Empty>
         ) : (
-          <table className="w-full text-sm" data-testid="webhook-deliveries">
-            <thead className="text-left text-xs text-muted">
-              <tr><th scope="col" className="py-1">{t("colCreated")}</th><th scope="col">{t("colEvent")}</th><th scope="col">{t("colStatus")}</th><th scope="col">{t("colAttempts")}</th><th scope="col"><span className="sr-only">{t("colActions")}</span></th></tr>
+          <TableFrame label={t("deliveries")} testId="webhook-deliveries" bare>
+            <thead>
+              <tr><Th>{t("colCreated")}</Th><Th>{t("colEvent")}</Th><Th>{t("colStatus")}</Th><Th right>{t("colAttempts")}</Th><Th><span className="sr-only">{t("colActions")}</span></Th></tr>
             </thead>
-            <tbody className="divide-y divide-line">
+            <tbody>
               {p.deliveries.map((d) => (
                 <tr key={d.id}>
-                  <td className="whitespace-nowrap py-2 pr-3 align-top">{p.formatAt(d.createdAt)}</td>
-                  <td className="py-2 pr-3 align-top"><code>{d.eventType}</code><span className="block text-xs text-muted">{d.eventId}</span></td>
-                  <td className={`py-2 pr-3 align-top font-medium ${STATUS[d.status] ?? ""}`} data-testid="delivery-status">
+                  <Td>{p.formatAt(d.createdAt)}</Td>
+                  <Td><code>{d.eventType}</code><span className="block text-xs text-muted">{d.eventId}</span></Td>
+                  <Td wrap className={`font-medium ${STATUS[d.status] ?? ""}`} testId="delivery-status">
                     {t("status", { status: d.status })}{d.lastStatusCode !== null && ` (${d.lastStatusCode})`}
                     {d.lastError && <span className="block text-xs font-normal text-muted">{d.lastError}</span>}
                     {d.nextAttemptAt && <span className="block text-xs font-normal text-muted">{t("nextTry", { at: p.formatAt(d.nextAttemptAt) })}</span>}
-                  </td>
-                  <td className="py-2 pr-3 align-top">
-                    {d.attempts}
+                  </Td>
+                  <Td right>
+                    {f.count(d.attempts)}
                     <ul className="text-xs text-muted">
                       {d.log.map((l) => <li key={l.at}>{p.formatAt(l.at)} · {l.statusCode ?? l.error}</li>)}
                     </ul>
-                  </td>
-                  <td className="py-2 align-top">
+                  </Td>
+                  <Td>
                     {p.canEdit && (
                       <ActionForm action={p.actions.resend}>
                         <input type="hidden" name="endpointId" value={e.id} />
@@ -87,11 +90,11 @@ export function EndpointDetail(p: { endpoint: EndpointRow; deliveries: DeliveryR
                         <button className="underline">{t("resend")}</button>
                       </ActionForm>
                     )}
-                  </td>
+                  </Td>
                 </tr>
               ))}
             </tbody>
-          </table>
+          </TableFrame>
         )}
         {p.olderHref && <a href={p.olderHref} className="mt-2 inline-block text-sm underline">{t("older")}</a>}
       </Card>

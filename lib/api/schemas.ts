@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { BILLING_METHODS, CURRENCIES, INSTANCE_STATUSES } from "@/db/schema";
 import { LEDGER_TYPES } from "@/lib/data/ledger";
+import { QUOTE_STEPS } from "@/lib/lifecycle/quote";
 
 // ── Scalars ──────────────────────────────────────────────────────────────────
 
@@ -192,6 +193,9 @@ export const Quote = z
     payableAmount: amount("Signed: > 0 charged, < 0 refunded to the balance. Upgrade/downgrade: (new − old) × remaining seconds / term seconds, rounded once"),
     paygFinalCharge: Amount.nullable().describe("Switch: the running pay-as-you-go period, charged up to the switch instant by the jobs"),
     explanation: z.array(z.string()).describe("The formula, worked"),
+    steps: z
+      .array(z.object({ key: z.enum(QUOTE_STEPS), values: z.record(z.string(), z.union([z.string(), z.int()])) }))
+      .describe("The same lines as keys and values (amounts as 2-decimal strings, rate as a fraction), to word them in another language"),
   })
   .meta({ id: "Quote" });
 

@@ -14,10 +14,11 @@ export async function catalogFromDb(db: DbOrTx): Promise<Catalog> {
     db.select().from(billableItems).orderBy(asc(billableItems.id)),
     db.select().from(prices).orderBy(asc(prices.id)),
   ]);
-  const items: CatalogItem[] = itemRows.map((i) => ({ id: i.id, productId: i.productId, code: i.code, name: i.name, rule: i.rule as Rule, usageUnit: i.usageUnit, quotaKey: i.quotaKey, freeUntil: i.freeUntil }));
+  const items: CatalogItem[] = itemRows.map((i) => ({ id: i.id, productId: i.productId, code: i.code, name: i.name, names: i.names, rule: i.rule as Rule, usageUnit: i.usageUnit, quotaKey: i.quotaKey, freeUntil: i.freeUntil }));
   const productList: CatalogProduct[] = productRows.map((p) => ({
     id: p.id,
     name: p.name,
+    names: p.names,
     category: p.category,
     serviceCategory: p.serviceCategory,
     serviceSubcategory: p.serviceSubcategory,
@@ -27,7 +28,7 @@ export async function catalogFromDb(db: DbOrTx): Promise<Catalog> {
     description: p.description,
     termDiscounts: Object.fromEntries(Object.entries(p.termDiscounts).map(([m, r]) => [m, new D(r)])),
     attributes: { specChanges: false, ...p.attributes } as ProductAttributes,
-    specs: p.specs.map((s) => ({ id: s.id, name: s.name, metadata: (s.metadata ?? {}) as Record<string, string | number | boolean> })),
+    specs: p.specs.map((s) => ({ id: s.id, name: s.name, names: s.names ?? {}, metadata: (s.metadata ?? {}) as Record<string, string | number | boolean> })),
     items: items.filter((i) => i.productId === p.id),
   }));
   const itemProduct = new Map(items.map((i) => [i.id, i.productId]));

@@ -157,6 +157,23 @@ describe("the shipped catalog", () => {
     expect(() => findPrice(catalog, { ...q, itemId: "nope.instance" })).toThrow(/unknown billable item/);
   });
 
+  it("names every product, billable item, spec, region and region group in Russian too", () => {
+    const missing = [
+      ...catalog.products.flatMap((p) => [
+        ...(p.names?.ru ? [] : [`product ${p.id}`]),
+        ...p.items.filter((i) => !i.names?.ru).map((i) => `item ${i.id}`),
+        ...p.specs.filter((x) => !x.names?.ru).map((x) => `spec ${p.id}.${x.id}`),
+      ]),
+      ...catalog.regions.filter((r) => !r.names?.ru).map((r) => `region ${r.id}`),
+      ...catalog.regionGroups.filter((g) => !g.names?.ru).map((g) => `region group ${g.id}`),
+    ];
+    expect(missing).toEqual([]);
+    expect(catalog.regions.find((r) => r.id === "cn-hangzhou")?.names?.ru).toBe("Китай (Ханчжоу)");
+    // Russian names are Russian: none is a copy of the English one, except brand-led product names.
+    const copies = catalog.regions.filter((r) => r.names?.ru === r.name).map((r) => r.id);
+    expect(copies).toEqual([]);
+  });
+
   it("discounts 12-month subscriptions, but not Image Search packages", () => {
     expect(termDiscountOf(catalog, "cloud-phone", 12).toFixed()).toBe("0.15");
     expect(termDiscountOf(catalog, "cloud-phone", 1).isZero()).toBe(true);
@@ -176,6 +193,9 @@ describe("bad files", () => {
     refuse((f) => (f.prices[5].unitPrice = 1.5), /prices\[5\]\.unitPrice \(.+\): /));
   it("refuses a number-like typo too", () => refuse((f) => (f.prices[0].unitPrice = "1,5"), /prices\[0\]\.unitPrice/));
   it("names an unknown rule", () => refuse((f) => (f.products[0].items[0].rule = "magic"), /products\[0\]\.items\[0\]\.rule/));
+  it("refuses a name keyed by something other than a language code", () =>
+    refuse((f) => (f.regions[0].names = { russian: "Китай" }), /regions\[0\]\.names: must be keyed by language code/));
+  it("refuses an empty translated name", () => refuse((f) => (f.products[0].names = { ru: "" }), /products\[0\]\.names\.ru/));
   it("refuses an unknown key", () => refuse((f) => (f.prices[0].unitprice = "1"), /prices\[0\]/));
   it("refuses a price of an unknown item", () =>
     refuse((f) => (f.prices[0].itemId = "nope.instance"), /prices\[0\]\.itemId .*unknown billable item/));

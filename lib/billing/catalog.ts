@@ -54,6 +54,14 @@ const instant = z.iso.datetime({ error: 'must be an ISO instant in UTC, e.g. "20
 const fraction = moneyString.refine((s) => new D(s).lt(1), "must be a fraction below 1, e.g. \"0.15\"");
 const termDiscounts = z.partialRecord(z.enum(["1", "2", "3", "6", "12"], "must be a duration on sale: 1, 2, 3, 6 or 12"), fraction);
 
+// A name in the console's other languages, by language code ({"ru": "Облачный телефон"}); `name` is
+// the English one, and what exports and the API carry.
+const localNames = z
+  .record(z.string(), z.string().min(1))
+  .refine((names) => Object.keys(names).every((k) => /^[a-z]{2}$/.test(k)), 'must be keyed by language code, e.g. {"ru": "…"}')
+  .default({});
+export type LocalNames = Record<string, string>;
+
 const tierSchema = z.strictObject({ upTo: moneyString.nullable(), unitPrice: moneyString });
 
 const priceSchema = z.strictObject({
@@ -86,6 +94,7 @@ export type ProductAttributes = z.output<typeof productAttributes>;
 const productSchema = z.strictObject({
   id: slug,
   name: z.string().min(1),
+  names: localNames,
   category: z.string().min(1),
   // The FOCUS classification a cost tool groups this service by.
   serviceCategory: z.enum(SERVICE_CATEGORIES),
@@ -101,6 +110,7 @@ const productSchema = z.strictObject({
       z.strictObject({
         id: slug,
         name: z.string().min(1),
+        names: localNames,
         metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
       }),
     )
@@ -110,6 +120,7 @@ const productSchema = z.strictObject({
       z.strictObject({
         code: slug,
         name: z.string().min(1),
+        names: localNames,
         rule: z.enum(RULES),
         usageUnit: z.string().min(1),
         // package-quota: the spec metadata key holding each package's quota.
@@ -128,9 +139,9 @@ const fileObject = z.strictObject({
     conversion: z.looseObject({ rule: z.string().min(1), rates: z.record(z.string(), moneyString) }),
   }),
   termDiscounts: termDiscounts.default({}),
-  regionGroups: z.array(z.strictObject({ id: slug, scheme: slug, name: z.string().min(1) })).min(1),
+  regionGroups: z.array(z.strictObject({ id: slug, scheme: slug, name: z.string().min(1), names: localNames })).min(1),
   regions: z
-    .array(z.strictObject({ id: slug, name: z.string().min(1), groups: z.array(z.string()), zones: z.array(slug).default([]) }))
+    .array(z.strictObject({ id: slug, name: z.string().min(1), names: localNames, groups: z.array(z.string()), zones: z.array(slug).default([]) }))
     .min(1),
   products: z.array(productSchema).min(1),
   prices: z.array(priceSchema),
@@ -249,6 +260,7 @@ export interface CatalogItem {
   productId: string;
   code: string;
   name: string;
+  names?: LocalNames;
   rule: Rule;
   usageUnit: string;
   /** package-quota items: the spec metadata key holding the quota. */
@@ -258,11 +270,13 @@ export interface CatalogItem {
 export interface CatalogSpec {
   id: string;
   name: string;
+  names?: LocalNames;
   metadata: Record<string, string | number | boolean>;
 }
 export interface CatalogProduct {
   id: string;
   name: string;
+  names?: LocalNames;
   category: string;
   serviceCategory: string;
   serviceSubcategory: string;
@@ -299,8 +313,8 @@ export interface Catalog {
   version: 1;
   notes: Record<string, unknown>;
   termDiscounts: Record<string, D>;
-  regionGroups: { id: string; scheme: string; name: string }[];
-  regions: { id: string; name: string; groups: string[]; zones: string[] }[];
+  regionGroups: { id: string; scheme: string; name: string; names?: LocalNames }[];
+  regions: { id: string; name: string; names?: LocalNames; groups: string[]; zones: string[] }[];
   products: CatalogProduct[];
   items: CatalogItem[];
   prices: CatalogPrice[];
@@ -417,6 +431,7 @@ export async function loadCatalog(db: DbOrTx, catalog: Catalog): Promise<LoadCou
         catalog.products.map((p) => ({
           id: p.id,
           name: p.name,
+          names: p.names ?? {},
           category: p.category,
           serviceCategory: p.serviceCategory,
           serviceSubcategory: p.serviceSubcategory,

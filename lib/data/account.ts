@@ -70,6 +70,7 @@ export async function getOverdueStatus(caller: Caller, accountId?: string) {
     return {
       id: instance.id,
       name: instance.name,
+      productId: instance.productId,
       productName,
       billingMethod: instance.billingMethod,
       status: instance.status,

@@ -5,7 +5,7 @@ import "server-only";
 // decimals; they are rates, not amounts (amounts are rounded once to cents).
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { BILLING_METHODS } from "@/db/schema";
+import { BILLING_METHODS, billableItems, products, regionGroups, regions } from "@/db/schema";
 import { catalogFromDb } from "@/lib/billing/catalog-db";
 import { accountNow } from "@/lib/clock";
 import { getAccount } from "./account";
@@ -41,7 +41,7 @@ export async function getCatalogView(caller: Caller, input: unknown = {}, accoun
       billingMethods: p.billingMethods,
       regionScheme: p.regionScheme,
       termDiscounts: Object.fromEntries(Object.entries(p.termDiscounts ?? catalog.termDiscounts).map(([m, r]) => [m, r.toFixed()])),
-      specs: p.specs,
+      specs: p.specs.map(({ id, name, metadata }) => ({ id, name, metadata })),
       items: p.items.map((it) => ({
         id: it.id,
         code: it.code,
@@ -78,4 +78,29 @@ export async function getCatalogView(caller: Caller, input: unknown = {}, accoun
     regions: catalog.regions.filter((r) => r.groups.includes(g.id)).map((r) => ({ id: r.id, name: r.name, zones: r.zones })),
   }));
   return { currency: account.currency, asOf: now.toISOString(), regionGroups: groups, products };
+}
+
+/** Catalog names in one language, by id; the English name where the catalog has none. */
+export interface CatalogNames {
+  product(id: string, fallback?: string | null): string;
+  item(id: string, fallback?: string | null): string;
+  region(id: string, fallback?: string | null): string;
+  regionGroup(id: string, fallback?: string | null): string;
+}
+
+// The catalog is global (no account): any signed-in page may name its products and regions.
+// Bill lines and instances keep ids; names are looked up here when a page is drawn.
+export async function getCatalogNames(locale: string): Promise<CatalogNames> {
+  const db = await getDb();
+  const [p, i, r, g] = await Promise.all([
+    db.select({ id: products.id, name: products.name, names: products.names }).from(products),
+    db.select({ id: billableItems.id, name: billableItems.name, names: billableItems.names }).from(billableItems),
+    db.select({ id: regions.id, name: regions.name, names: regions.names }).from(regions),
+    db.select({ id: regionGroups.id, name: regionGroups.name, names: regionGroups.names }).from(regionGroups),
+  ]);
+  const lookup = (rows: { id: string; name: string; names: Record<string, string> }[]) => {
+    const byId = new Map(rows.map((row) => [row.id, row.names[locale] ?? row.name]));
+    return (id: string, fallback?: string | null) => byId.get(id) ?? fallback ?? id;
+  };
+  return { product: lookup(p), item: lookup(i), region: lookup(r), regionGroup: lookup(g) };
 }

@@ -69,6 +69,17 @@ describe("switch pay-as-you-go → subscription", () => {
     const q = quoteAction(ctx({}), input({ action: "switch", months: 12 }));
     // 21.3353 × 12 × 5 = 1280.118 → 1280.12; 15% = 192.0177 → 192.02; payable 1088.10.
     expect([q.originalAmount, q.discountAmount, q.payableAmount]).toEqual(["1280.12", "192.02", "1088.10"]);
+    // The worked formula as keys and values (the console words them), and in English for the API.
+    expect(q.steps).toEqual([
+      { key: "monthly", values: { price: "21.3353", currency: "USD", months: 12, instances: 5, amount: "1280.12" } },
+      { key: "discount", values: { months: 12, rate: "0.15", amount: "192.02" } },
+      { key: "paygStop", values: { hours: "1", price: "0.0808", instances: 5, amount: "0.40" } },
+    ]);
+    expect(q.explanation).toEqual([
+      "21.3353 USD/month × 12 month(s) × 5 instance(s) = 1280.12",
+      "12-month discount 15%: −192.02",
+      "Pay-as-you-go stops now: the running period is charged for 1 h × 0.0808 × 5 = 0.40",
+    ]);
   });
 
   it("Hong Kong & outside China prices: globex's 2 × acp.std.small for 3 months", () => {
@@ -184,6 +195,11 @@ describe("unsubscribe", () => {
   it("on day 10 of a 3-month (90-day) term: 300 × 80 unused whole days / 90 = 266.67", () => {
     const q = quoteAction(sub(), input({ action: "unsubscribe" }));
     expect([q.orderType, q.payableAmount]).toEqual(["refund", "-266.67"]);
+    expect(q.steps.map((s) => s.key)).toEqual(["orderRefund", "refund"]);
+    expect(q.explanation).toEqual([
+      "conversion: cash 300.00 × 80 unused day(s) / 90 = 266.67",
+      "Refund to balance 266.67 (vouchers and coupons are not refunded); the resource is released.",
+    ]);
   });
 
   it("a renewal not yet started is refunded in full; a downgrade refund already given is netted", () => {

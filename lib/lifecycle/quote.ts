@@ -70,7 +70,57 @@ export interface Quote {
   paygFinalCharge: string | null;
   /** The formula, worked, for the admin to read before confirming. */
   explanation: string[];
+  /** The same lines as keys and values, for the console to word in the user's language. */
+  steps: QuoteStep[];
 }
+
+/**
+ * One line of a quote's worked formula. Amounts are 2-decimal strings, prices
+ * and hours exact decimal strings, `rate` a fraction ("0.15"), the rest counts
+ * or ids. The API's English `explanation` is made from the same steps.
+ */
+export type QuoteStep =
+  | { key: "monthly"; values: { price: string; currency: string; months: number; instances: number; amount: string } }
+  | { key: "discount"; values: { months: number; rate: string; amount: string } }
+  | { key: "paygStop"; values: { hours: string; price: string; instances: number; amount: string } }
+  | { key: "specTerm"; values: { from: string; fromValue: string; to: string; toValue: string; months: number } }
+  | { key: "specDiff"; values: { fromValue: string; toValue: string; remaining: number; term: number; amount: string } }
+  | { key: "orderRefund"; values: { orderType: string; cash: string; unused: number; termDays: number; amount: string } }
+  | { key: "refund"; values: { amount: string } };
+export const QUOTE_STEPS = ["monthly", "discount", "paygStop", "specTerm", "specDiff", "orderRefund", "refund"] as const satisfies readonly QuoteStep["key"][];
+
+/** A step in English, as the API's `explanation` carries it. */
+export function stepInEnglish(step: QuoteStep): string {
+  switch (step.key) {
+    case "monthly": {
+      const v = step.values;
+      return `${v.price} ${v.currency}/month × ${v.months} month(s) × ${v.instances} instance(s) = ${v.amount}`;
+    }
+    case "discount":
+      return `${step.values.months}-month discount ${dec(step.values.rate).times(100).toString()}%: −${step.values.amount}`;
+    case "paygStop": {
+      const v = step.values;
+      return `Pay-as-you-go stops now: the running period is charged for ${v.hours} h × ${v.price} × ${v.instances} = ${v.amount}`;
+    }
+    case "specTerm": {
+      const v = step.values;
+      return `Term value ${v.from} ${v.fromValue} → ${v.to} ${v.toValue} over ${v.months} month(s)`;
+    }
+    case "specDiff": {
+      const v = step.values;
+      return `(${v.toValue} − ${v.fromValue}) × ${v.remaining} s remaining / ${v.term} s term = ${v.amount}`;
+    }
+    case "orderRefund": {
+      const v = step.values;
+      return `${v.orderType}: cash ${v.cash} × ${v.unused} unused day(s) / ${v.termDays} = ${v.amount}`;
+    }
+    case "refund":
+      return `Refund to balance ${step.values.amount} (vouchers and coupons are not refunded); the resource is released.`;
+  }
+}
+
+/** The quote's formula both ways: steps for the console, English lines for the API. */
+const worked = (steps: QuoteStep[]) => ({ steps, explanation: steps.map(stepInEnglish) });
 
 const fmt = (v: { toFixed(n: number): string }) => v.toFixed(2);
 
@@ -130,10 +180,10 @@ export function quoteSwitch(ctx: QuoteContext, input: { months: number; billingM
   const amount = orderAmount({ monthlyPrice: monthly, months: input.months, instances: r.instanceCount, discountRate: rate });
   const termEnd = addMonths(ctx.now, input.months, ctx.account.timeZone);
   let paygFinalCharge: string | null = null;
-  const explanation = [
-    `${monthly.toString()} ${ctx.account.currency}/month × ${input.months} month(s) × ${r.instanceCount} instance(s) = ${fmt(amount.original)}`,
+  const steps: QuoteStep[] = [
+    { key: "monthly", values: { price: monthly.toString(), currency: ctx.account.currency, months: input.months, instances: r.instanceCount, amount: fmt(amount.original) } },
   ];
-  if (amount.discount.gt(0)) explanation.push(`${input.months}-month discount ${rate.times(100).toString()}%: −${fmt(amount.discount)}`);
+  if (amount.discount.gt(0)) steps.push({ key: "discount", values: { months: input.months, rate: rate.toString(), amount: fmt(amount.discount) } });
   // A rule that bills pay-as-you-go in periods charges the running one up to the switch instant (the jobs bill it).
   const itemId = subscriptionItemOf(ctx.catalog, r.productId);
   const switchCharge = ratingRule(findItem(ctx.catalog, itemId)!.rule).switchCharge;
@@ -142,7 +192,7 @@ export function quoteSwitch(ctx: QuoteContext, input: { months: number; billingM
     const last = switchCharge({ anchorAt: r.billingAnchorAt, unitPrice: hourly, instances: r.instanceCount, at: ctx.now });
     if (last) {
       paygFinalCharge = fmt(last.amount);
-      explanation.push(`Pay-as-you-go stops now: the running period is charged for ${last.quantity.toString()} h × ${hourly.toString()} × ${r.instanceCount} = ${paygFinalCharge}`);
+      steps.push({ key: "paygStop", values: { hours: last.quantity.toString(), price: hourly.toString(), instances: r.instanceCount, amount: paygFinalCharge } });
     }
   }
   return {
@@ -155,7 +205,7 @@ export function quoteSwitch(ctx: QuoteContext, input: { months: number; billingM
     discountAmount: fmt(amount.discount),
     payableAmount: fmt(amount.payable),
     paygFinalCharge,
-    explanation,
+    ...worked(steps),
   };
 }
 
@@ -173,8 +223,10 @@ export function quoteRenew(ctx: QuoteContext, input: { months: number }): Quote 
   const amount = orderAmount({ monthlyPrice: monthly, months: input.months, instances: r.instanceCount, discountRate: rate });
   // Renewal extends the current end; an expired resource starts a new term now.
   const termStart = r.expiresAt && r.expiresAt > ctx.now ? r.expiresAt : ctx.now;
-  const explanation = [`${monthly.toString()} ${ctx.account.currency}/month × ${input.months} month(s) × ${r.instanceCount} instance(s) = ${fmt(amount.original)}`];
-  if (amount.discount.gt(0)) explanation.push(`${input.months}-month discount ${rate.times(100).toString()}%: −${fmt(amount.discount)}`);
+  const steps: QuoteStep[] = [
+    { key: "monthly", values: { price: monthly.toString(), currency: ctx.account.currency, months: input.months, instances: r.instanceCount, amount: fmt(amount.original) } },
+  ];
+  if (amount.discount.gt(0)) steps.push({ key: "discount", values: { months: input.months, rate: rate.toString(), amount: fmt(amount.discount) } });
   return {
     ...base(ctx, "renew", "renewal"),
     spec: r.spec,
@@ -184,7 +236,7 @@ export function quoteRenew(ctx: QuoteContext, input: { months: number }): Quote 
     originalAmount: fmt(amount.original),
     discountAmount: fmt(amount.discount),
     payableAmount: fmt(amount.payable),
-    explanation,
+    ...worked(steps),
   };
 }
 
@@ -230,10 +282,10 @@ export function quoteChangeSpec(ctx: QuoteContext, input: { spec: string }): Quo
     originalAmount: fmt(diff.amount),
     discountAmount: "0.00",
     payableAmount: fmt(diff.amount),
-    explanation: [
-      `Term value ${r.spec} ${fmt(oldValue)} → ${input.spec} ${fmt(newValue)} over ${term.months} month(s)`,
-      `(${fmt(newValue)} − ${fmt(oldValue)}) × ${diff.remainingSeconds} s remaining / ${diff.termSeconds} s term = ${fmt(diff.amount)}`,
-    ],
+    ...worked([
+      { key: "specTerm", values: { from: String(r.spec), fromValue: fmt(oldValue), to: input.spec, toValue: fmt(newValue), months: term.months } },
+      { key: "specDiff", values: { fromValue: fmt(oldValue), toValue: fmt(newValue), remaining: diff.remainingSeconds, term: diff.termSeconds, amount: fmt(diff.amount) } },
+    ]),
   };
 }
 
@@ -245,18 +297,18 @@ export function quoteUnsubscribe(ctx: QuoteContext, input: { instanceCount?: num
   if (input.instanceCount !== undefined && input.instanceCount !== r.instanceCount) {
     throw new ActionRefusedError(`An instance group is unsubscribed as a whole: all ${r.instanceCount} instances, not ${input.instanceCount}.`);
   }
-  const explanation: string[] = [];
+  const steps: QuoteStep[] = [];
   const parts = ctx.termOrders.map((o) => {
     const cash = dec(o.cash);
     if (cash.isZero()) return ZERO;
     const r1 = unsubscribeRefund({ cashPaid: cash.abs(), termStart: o.termStart, termEnd: o.termEnd, at: ctx.now, tz: ctx.account.timeZone });
     const signed = cash.lt(0) ? r1.refund.negated() : r1.refund;
-    explanation.push(`${o.orderType}: cash ${fmt(cash)} × ${r1.unusedDays} unused day(s) / ${r1.termDays} = ${fmt(signed)}`);
+    steps.push({ key: "orderRefund", values: { orderType: o.orderType, cash: fmt(cash), unused: r1.unusedDays, termDays: r1.termDays, amount: fmt(signed) } });
     return signed;
   });
   const total = sum(parts);
   const refund = total.gt(0) ? total : ZERO;
-  explanation.push(`Refund to balance ${fmt(refund)} (vouchers and coupons are not refunded); the resource is released.`);
+  steps.push({ key: "refund", values: { amount: fmt(refund) } });
   const neg = refund.negated();
   return {
     ...base(ctx, "unsubscribe", "refund"),
@@ -267,7 +319,7 @@ export function quoteUnsubscribe(ctx: QuoteContext, input: { instanceCount?: num
     originalAmount: toFixedString(neg),
     discountAmount: "0.00",
     payableAmount: toFixedString(neg),
-    explanation,
+    ...worked(steps),
   };
 }
 

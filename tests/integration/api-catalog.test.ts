@@ -3,6 +3,7 @@
 // answer with one envelope {data, nextToken, totalCount}.
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
+import { getCatalogNames } from "@/lib/data/catalog";
 import { OPERATOR } from "@/lib/data/caller";
 import { createAccount, createApiKey } from "@/lib/data/operator";
 import { topUp } from "@/lib/data/top-ups";
@@ -53,6 +54,19 @@ describe("catalog and instance reads", () => {
     expect(now.products.map((p: Json) => p.id)).toEqual(["registry-storage"]);
     expect(now.products[0].items.find((i: Json) => i.code === "scanner").prices.map((p: Json) => p.unitPrice)).toEqual(["13.500000"]);
     expect((await rub.get("/api/v1/catalog?prices=sometimes")).status).toBe(400);
+  });
+
+  it("names products, items and regions in the console's language by id; the API keeps the catalog's English names", async () => {
+    const ru = await getCatalogNames("ru");
+    expect([ru.product("cloud-phone"), ru.item("oss.storage"), ru.region("cn-hangzhou"), ru.regionGroup("phone-cn")])
+      .toEqual(["Облачный телефон", "Хранение", "Китай (Ханчжоу)", "Материковый Китай"]);
+    const en = await getCatalogNames("en");
+    expect([en.product("cloud-phone"), en.region("cn-hangzhou")]).toEqual(["Cloud Phone", "China (Hangzhou)"]);
+    // An id the catalog no longer has: the name the row carried, else the id.
+    expect([ru.region("gone-1", "Gone"), ru.product("gone")]).toEqual(["Gone", "gone"]);
+    const cat = (await rub.get("/api/v1/catalog?productId=cloud-phone")).json.data;
+    expect(cat.products[0].name).toBe("Cloud Phone");
+    expect(cat.products[0].specs.every((s: Json) => !("names" in s))).toBe(true);
   });
 
   it("GET /api/v1/instances/{id}: the instance with its history; another account's id is a 404, like an unknown one", async () => {

@@ -6,7 +6,7 @@ import { TableFrame, Td, Th } from "@/components/table";
 import { LedgerTable } from "@/components/account/ledger-table";
 import { TopUpForm } from "@/components/account/top-up-form";
 import { ResourceStatusTable } from "@/components/overdue/resource-status";
-import { getFormat } from "@/i18n/server";
+import { getFormat, getNames } from "@/i18n/server";
 import { getAccountOverview, getOverdueStatus } from "@/lib/data/account";
 import { getAccountSummary } from "@/lib/data/bills";
 import { LEDGER_TYPES, listLedger } from "@/lib/data/ledger";
@@ -90,10 +90,11 @@ async function TopUp({ caller }: { caller: Caller }) {
 }
 
 async function Resources({ caller }: { caller: Caller }) {
-  const [s, f] = await Promise.all([getOverdueStatus(caller), getFormat()]);
+  const [s, f, n] = await Promise.all([getOverdueStatus(caller), getFormat(), getNames()]);
   const tz = s.account.timeZone;
   const rows = s.resources.map((r) => ({
     ...r,
+    productName: n.product(r.productId, r.productName),
     statusSince: f.instant(r.statusSince, tz),
     next: r.next && { to: r.next.to, at: r.next.at.toISOString(), atLabel: f.instant(r.next.at, tz), cause: r.next.cause },
   }));

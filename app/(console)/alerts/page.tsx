@@ -3,7 +3,7 @@ import { getTranslations } from "next-intl/server";
 import { alertText } from "@/components/alerts/alert-text";
 import { AlertsView } from "@/components/alerts/alerts-view";
 import { PageHeader } from "@/components/ui";
-import { getFormat } from "@/i18n/server";
+import { getFormat, getNames } from "@/i18n/server";
 import { budgetProducts, listAlertRules, listAlerts, listBudgets } from "@/lib/data/alerts";
 import { RUN_RATE_DAYS } from "@/lib/alerts/forecast";
 import { pageCaller } from "../page-caller";
@@ -18,7 +18,7 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
   const caller = await pageCaller();
   const sp = await searchParams;
   const nextToken = typeof sp.nextToken === "string" ? sp.nextToken : undefined;
-  const [account, history, rules, budgets, products, tn, to, ta, f] = await Promise.all([
+  const [account, history, rules, budgets, catalogProducts, tn, to, ta, f, n] = await Promise.all([
     consoleAccount(caller),
     listAlerts(caller, { limit: 50, nextToken }),
     listAlertRules(caller),
@@ -28,7 +28,9 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
     getTranslations("overview"),
     getTranslations("alertText"),
     getFormat(),
+    getNames(),
   ]);
+  const products = catalogProducts.map((p) => ({ id: p.id, name: n.product(p.id, p.name) }));
   const productName = new Map(products.map((p) => [p.id, p.name]));
   const ctx = {
     t: (key: Parameters<typeof ta>[0], values?: Record<string, string | number>) => ta(key, values as never),

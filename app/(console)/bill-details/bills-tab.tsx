@@ -3,7 +3,7 @@ import { getTranslations } from "next-intl/server";
 import {
   ExportLink, Field, FilterForm, Money, Notice, TokenPager, Select, TableFrame, Td, Th, Toolbar, hrefWith, inputClass,
 } from "@/components/bill-details/parts";
-import { getFormat } from "@/i18n/server";
+import { getFormat, getNames } from "@/i18n/server";
 import { getBill, listBills } from "@/lib/data/bills";
 import { tagChoices } from "@/lib/data/tags";
 import { AllocationFilters } from "@/components/bill-details/allocation-filters";
@@ -17,9 +17,9 @@ const isStatus = (s: string): s is (typeof STATUSES)[number] => (STATUSES as rea
 
 export async function BillsTab({ caller, params, currency, timeZone, cycles, locale }: TabProps) {
   const input = clean(params, ["tab", "p", "bill"]);
-  const [result, t, tt, ts, choices, f] = await Promise.all([
+  const [result, t, tt, ts, choices, f, n] = await Promise.all([
     attempt(() => listBills(caller, { ...input, limit: String(PAGE) })),
-    getTranslations("bills"), getTranslations("orderType"), getTranslations("billStatus"), tagChoices(caller, param(params, "billingCycle")!), getFormat(),
+    getTranslations("bills"), getTranslations("orderType"), getTranslations("billStatus"), tagChoices(caller, param(params, "billingCycle")!), getFormat(), getNames(),
   ]);
   const pageNo = Number(param(params, "p") ?? 1) || 1;
   const base = "/bill-details";
@@ -28,6 +28,7 @@ export async function BillsTab({ caller, params, currency, timeZone, cycles, loc
   const when = (iso: unknown) => (typeof iso === "string" ? f.instant(new Date(iso), timeZone) : "—");
   const type = (s: string) => (isType(s) ? tt(s) : s);
   const status = (s: string) => (isStatus(s) ? ts(s) : s);
+  const product = (b: Record<string, unknown>) => (typeof b.productCode === "string" ? n.product(b.productCode, b.productName as string | null) : String(b.productName));
   return (
     <>
       <FilterForm tab="bills">
@@ -61,11 +62,11 @@ export async function BillsTab({ caller, params, currency, timeZone, cycles, loc
                   <tr key={String(b.id)} className={param(params, "bill") === b.id ? "bg-orange-50" : "hover:bg-surface"}>
                     <Td>
                       <Link href={hrefWith(base, params, { bill: String(b.id) })} className="font-medium text-brand-dark underline">
-                        {(b.orderNo as string | null) ?? t("paygBill", { product: String(b.productName) })}
+                        {(b.orderNo as string | null) ?? t("paygBill", { product: product(b) })}
                       </Link>
                     </Td>
                     <Td>{type(String(b.orderType ?? b.billType))}</Td>
-                    <Td>{String(b.productName ?? b.productCode)}</Td>
+                    <Td>{product(b)}</Td>
                     <Td>{(b.instanceId as string | null) ?? "—"}</Td>
                     <Td>{when(b.createdAt)}</Td>
                     <Td>{b.termStart ? `${when(b.termStart)} → ${when(b.termEnd)}` : "—"}</Td>

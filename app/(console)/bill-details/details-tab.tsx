@@ -6,7 +6,7 @@ import { LinesTable, type LineColumn, type LineCell, type LineRow } from "@/comp
 import {
   ExportLink, Field, FilterForm, Money, MultiSelect, Notice, TokenPager, Select, Td, Th, Toolbar, hrefWith, inputClass, many,
 } from "@/components/bill-details/parts";
-import { getFormat } from "@/i18n/server";
+import { getFormat, getNames } from "@/i18n/server";
 import { DETAIL_COLUMNS, resolveColumns } from "@/lib/exports/columns";
 import { csvHeaderWords } from "@/lib/exports/headers";
 import { listBillLines, SORT_FIELDS, type BillLineRow } from "@/lib/data/bill-lines";
@@ -22,9 +22,9 @@ import { attempt, clean, param, type TabProps } from "./tab-context";
 const PAGE = 50;
 const GROUP_BY = ["productId", "productDetail", "billingMethod", "regionId", "instanceId", "billableItemId", "resourceGroup", "tag"] as const;
 
-export async function DetailsTab({ caller, params, currency, cycles, locale }: TabProps) {
+export async function DetailsTab({ caller, params, currency, timeZone, cycles, locale }: TabProps) {
   const input = clean(params, ["tab", "p", "expand"]);
-  const [result, saved, choices, instances, tagChoicesOfCycle, t, tm, tt, f] = await Promise.all([
+  const [result, saved, choices, instances, tagChoicesOfCycle, t, tm, tt, f, n] = await Promise.all([
     attempt(() => listBillLines(caller, { ...input, limit: String(PAGE) })),
     getColumnPreference(caller, "bill-details"),
     filterChoices(caller),
@@ -34,6 +34,7 @@ export async function DetailsTab({ caller, params, currency, cycles, locale }: T
     getTranslations("billingMethod"),
     getTranslations("tags"),
     getFormat(),
+    getNames(),
   ]);
   // Column words: the same as the CSV's header row in this language.
   const words = csvHeaderWords(locale).details;
@@ -63,6 +64,10 @@ export async function DetailsTab({ caller, params, currency, cycles, locale }: T
     if (kind === "quantity") return f.quantity(v);
     if (key === "billingMethod") return (BILLING_METHODS as readonly string[]).includes(v) ? tm(v as (typeof BILLING_METHODS)[number]) : v;
     if (key === "billingDate") return f.day(v);
+    // Catalog names in the console's language (the CSV keeps the catalog's English names).
+    if (key === "productName" && row.productCode) return n.product(row.productCode, v);
+    if (key === "regionName" && row.region) return n.region(row.region, v);
+    if (key === "billableItem" && row.billableItemId) return n.item(row.billableItemId, v);
     return v;
   };
   // Grouped by a tag or the resource group: the group is the row's first cell, untagged / no group said as such.
@@ -99,13 +104,13 @@ export async function DetailsTab({ caller, params, currency, cycles, locale }: T
           options={[["line", t("statisticLine")], ["instance", t("statisticInstance")], ["product", t("statisticProduct")]]} />
         <Select name="granularity" label={t("period")} value={params.granularity}
           options={[["DAILY", t("periodDay")], ["MONTHLY", t("periodCycle")]]} />
-        <MultiSelect name="productId" label={t("product")} allLabel={t("allProducts")} value={params.productId} options={choices.products.map((p) => [p.id, p.name])} />
+        <MultiSelect name="productId" label={t("product")} allLabel={t("allProducts")} value={params.productId} options={choices.products.map((p) => [p.id, n.product(p.id, p.name)])} />
         <Field label={t("productDetail")}>
           <input name="productDetail" defaultValue={param(params, "productDetail") ?? ""} className={inputClass} />
         </Field>
         <MultiSelect name="billingMethod" label={t("billingMethod")} allLabel={t("allMethods")} value={params.billingMethod}
           options={BILLING_METHODS.map((m) => [m, tm(m)])} />
-        <MultiSelect name="regionId" label={t("region")} allLabel={t("allRegions")} value={params.regionId} options={choices.regions.map((r) => [r.id, r.name])} />
+        <MultiSelect name="regionId" label={t("region")} allLabel={t("allRegions")} value={params.regionId} options={choices.regions.map((r) => [r.id, n.region(r.id, r.name)])} />
         {instances.complete ? (
           <MultiSelect name="instanceId" label={t("instance")} allLabel={t("allInstances")} value={params.instanceId}
             options={instances.options.map((i) => [i.id, `${i.name} · ${i.id}`])} />
@@ -114,7 +119,7 @@ export async function DetailsTab({ caller, params, currency, cycles, locale }: T
             <input name="instanceId" defaultValue={many(params.instanceId).join(", ")} placeholder={t("instanceIdsHint")} className={inputClass} />
           </Field>
         )}
-        <Select name="billableItemId" label={t("item")} allLabel={t("allItems")} value={params.billableItemId} options={items.map((i) => [i.id, i.name])} />
+        <Select name="billableItemId" label={t("item")} allLabel={t("allItems")} value={params.billableItemId} options={items.map((i) => [i.id, n.item(i.id, i.name)])} />
         <AllocationFilters params={params} choices={tagChoicesOfCycle} />
         <Select name="groupBy" label={t("groupBy")} allLabel={t("noGrouping")} value={params.groupBy} options={GROUP_BY.map((g) => [g, t(`dimension.${g}`)])} />
         <label className="flex items-center gap-2 self-center text-sm">
@@ -142,7 +147,7 @@ export async function DetailsTab({ caller, params, currency, cycles, locale }: T
           ) : (
             <LinesTable label={t("tableLabel")} testId="details-table" columns={lineColumns} rows={lineRows}
               expandAt={groupColumn ? 1 : 0} expandBase={hrefWith(base, params, { expand: undefined })}
-              expanded={openRow?.periods?.length ? <PeriodsTable periods={openRow.periods} currency={currency} total={openRow.pretaxAmount} /> : undefined}
+              expanded={openRow?.periods?.length ? <PeriodsTable periods={openRow.periods} currency={currency} total={openRow.pretaxAmount} timeZone={timeZone} /> : undefined}
               head={
                 <thead>
                   <tr>

@@ -1,7 +1,7 @@
 import { getTranslations } from "next-intl/server";
 import { SummaryChart } from "@/components/charts/summary-chart";
 import { ExportLink, FilterForm, Money, Notice, Select, TableFrame, Td, Th, Toolbar, hrefWith } from "@/components/bill-details/parts";
-import { getFormat } from "@/i18n/server";
+import { getFormat, getNames } from "@/i18n/server";
 import { sum, toFixedString } from "@/lib/money";
 import { getSummary, SUMMARY_AMOUNTS } from "@/lib/data/views/summary";
 import { BILLING_METHODS } from "@/db/schema";
@@ -12,15 +12,18 @@ import { attempt, clean, param, type TabProps } from "./tab-context";
 const DIMENSIONS = ["productId", "productDetail", "billingMethod", "regionId", "instanceId", "resourceGroup", "tag"] as const;
 
 export async function SummaryTab({ caller, params, currency, cycles, locale }: TabProps) {
-  const [result, t, td, tm, tt, choices, f] = await Promise.all([
+  const [result, t, td, tm, tt, choices, f, n] = await Promise.all([
     attempt(() => getSummary(caller, clean(params, ["tab"]))), getTranslations("summary"), getTranslations("details"), getTranslations("billingMethod"),
-    getTranslations("tags"), tagChoices(caller, param(params, "billingCycle")!), getFormat(),
+    getTranslations("tags"), tagChoices(caller, param(params, "billingCycle")!), getFormat(), getNames(),
   ]);
   const dimension = DIMENSIONS.find((d) => d === param(params, "dimension")) ?? "productId";
   const cycle = param(params, "billingCycle")!;
   // The row of lines without the tag or group: said as such, in the console's language.
   const labelOf = (r: { key: string | null; label: string }) =>
-    r.key === null ? <span className="text-muted">{dimension === "tag" ? tt("untagged") : tt("noGroup")}</span> : dimension === "billingMethod" ? method(r.key) : r.label;
+    r.key === null ? <span className="text-muted">{dimension === "tag" ? tt("untagged") : tt("noGroup")}</span> : dimension === "billingMethod" ? method(r.key) : nameOf(r);
+  // Products and regions by their catalog name in the console's language.
+  const nameOf = (r: { key: string | null; label: string }) =>
+    r.key === null ? r.label : dimension === "productId" ? n.product(r.key, r.label) : dimension === "regionId" ? n.region(r.key, r.label) : r.label;
   const method = (k: string) => ((BILLING_METHODS as readonly string[]).includes(k) ? tm(k as (typeof BILLING_METHODS)[number]) : k);
   return (
     <>
@@ -40,7 +43,7 @@ export async function SummaryTab({ caller, params, currency, cycles, locale }: T
             <ExportLink href={hrefWith("/bill-details/export", clean(params), { dimension, headers: locale })} />
           </Toolbar>
           <div className="mb-4">
-            <SummaryChart rows={result.data.data} currency={currency} />
+            <SummaryChart rows={result.data.data.map((r) => ({ ...r, label: nameOf(r) }))} currency={currency} />
           </div>
           <TableFrame label={t("tableLabel")} testId="summary-table">
             <thead>

@@ -2,7 +2,7 @@ import { getTranslations } from "next-intl/server";
 import {
   ExportLink, Field, FilterForm, MultiSelect, Notice, Pager, Select, TableFrame, Td, Th, Toolbar, hrefWith, inputClass, many,
 } from "@/components/bill-details/parts";
-import { getFormat } from "@/i18n/server";
+import { getFormat, getNames } from "@/i18n/server";
 import { filterChoices } from "@/lib/data/views/facets";
 import { listUsage } from "@/lib/data/views/usage";
 import { attempt, clean, param, type TabProps } from "./tab-context";
@@ -11,8 +11,8 @@ const PAGE = 50;
 
 export async function UsageTab({ caller, params, cycles, locale }: TabProps) {
   const input = clean(params, ["tab"]);
-  const [result, choices, t, f] = await Promise.all([
-    attempt(() => listUsage(caller, { ...input, limit: String(PAGE) })), filterChoices(caller), getTranslations("usage"), getFormat(),
+  const [result, choices, t, f, n] = await Promise.all([
+    attempt(() => listUsage(caller, { ...input, limit: String(PAGE) })), filterChoices(caller), getTranslations("usage"), getFormat(), getNames(),
   ]);
   const products = many(params.productId);
   const items = choices.items.filter((i) => products.length === 0 || products.includes(i.productId));
@@ -23,8 +23,8 @@ export async function UsageTab({ caller, params, cycles, locale }: TabProps) {
     <>
       <FilterForm tab="usage">
         <Select name="billingCycle" label={t("cycle")} value={params.billingCycle} options={cycles.map((c) => [c, c])} />
-        <MultiSelect name="productId" label={t("product")} allLabel={t("allProducts")} value={params.productId} options={choices.products.map((p) => [p.id, p.name])} />
-        <MultiSelect name="itemId" label={t("item")} allLabel={t("allItems")} value={params.itemId} options={items.map((i) => [i.id, `${i.name} (${i.unit})`])} />
+        <MultiSelect name="productId" label={t("product")} allLabel={t("allProducts")} value={params.productId} options={choices.products.map((p) => [p.id, n.product(p.id, p.name)])} />
+        <MultiSelect name="itemId" label={t("item")} allLabel={t("allItems")} value={params.itemId} options={items.map((i) => [i.id, `${n.item(i.id, i.name)} (${i.unit})`])} />
         <Field label={t("from")}>
           <input type="date" name="from" defaultValue={param(params, "from") ?? ""} className={inputClass} />
         </Field>
@@ -52,9 +52,9 @@ export async function UsageTab({ caller, params, cycles, locale }: TabProps) {
                 {result.data.data.map((r) => (
                   <tr key={`${r.bucket}|${r.instanceId}|${r.itemId}`} className="hover:bg-surface">
                     <Td>{r.bucket}</Td>
-                    <Td>{r.productName ?? r.productId ?? "—"}</Td>
+                    <Td>{r.productId ? n.product(r.productId, r.productName) : "—"}</Td>
                     <Td>{r.instanceId}{r.instanceName ? <span className="text-muted"> · {r.instanceName}</span> : null}</Td>
-                    <Td>{r.itemName ?? r.itemId}</Td>
+                    <Td>{n.item(r.itemId, r.itemName)}</Td>
                     <Td right>{f.quantity(r.quantity)}</Td>
                     <Td>{r.unit ?? "—"}</Td>
                     <Td right>{f.count(r.records)}</Td>

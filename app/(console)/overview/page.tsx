@@ -3,10 +3,11 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { getTranslations } from "next-intl/server";
 import { PageHeader } from "@/components/ui";
+import { TableFrame, Td, Th } from "@/components/table";
 import { TableSkeleton } from "@/components/bill-details/parts";
 import { TrendChart } from "@/components/charts/trend-chart";
 import { ListCard, MoneyStat } from "@/components/overview/parts";
-import { getFormat } from "@/i18n/server";
+import { getFormat, getNames } from "@/i18n/server";
 import { getOverview } from "@/lib/data/views/overview";
 import { getForecast } from "@/lib/data/alerts";
 import { RUN_RATE_DAYS } from "@/lib/alerts/forecast";
@@ -37,13 +38,13 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
 
 async function OverviewBody({ caller, params }: { caller: Caller; params: Params }) {
   const filters = clean(params);
-  const [loaded, forecast, t, tt, f] = await Promise.all([
+  const [loaded, forecast, t, tt, f, n] = await Promise.all([
     attempt(async () => {
       const o = await getOverview(caller, undefined, filters);
       const [allocation, choices] = await Promise.all([getCostAllocation(caller, { ...filters, billingCycle: o.cycle, ...(filters.tagKey ? {} : { allocateBy: "resourceGroup" }) }), tagChoices(caller, o.cycle)]);
       return { o, allocation, choices };
     }),
-    getForecast(caller), getTranslations("overview"), getTranslations("tags"), getFormat(),
+    getForecast(caller), getTranslations("overview"), getTranslations("tags"), getFormat(), getNames(),
   ]);
   const tf = await getTranslations("filters");
   if (loaded.error !== undefined) return <Notice kind="error">{loaded.error}</Notice>;
@@ -82,28 +83,31 @@ async function OverviewBody({ caller, params }: { caller: Caller; params: Params
         <ListCard title={tt("allocationTitle", { by: allocateBy === "tag" ? tt("byTag", { key: allocation.query.tagKey ?? "" }) : tt("byResourceGroup"), cycle: o.cycle })}
           empty={allocation.data.length === 0 && tt("allocationEmpty")}
           action={{ href: `/bill-details?${new URLSearchParams({ tab: "summary", billingCycle: o.cycle, dimension: allocateBy, ...(allocation.query.tagKey ? { tagKey: allocation.query.tagKey } : {}) })}`, label: t("trendLink") }}>
-          <table className="w-full text-sm" data-testid="cost-allocation">
-            <tbody className="divide-y divide-line">
+          <TableFrame label={tt("allocationTitle", { by: allocateBy === "tag" ? tt("byTag", { key: allocation.query.tagKey ?? "" }) : tt("byResourceGroup"), cycle: o.cycle })} testId="cost-allocation" bare>
+            <thead>
+              <tr><Th>{allocateBy === "tag" ? tt("tagValue") : tt("resourceGroup")}</Th><Th right>{tt("allocationAmount")}</Th></tr>
+            </thead>
+            <tbody>
               {allocation.data.map((r) => (
                 <tr key={r.key ?? ""}>
-                  <td className="py-2">{r.key ?? <span className="text-muted">{allocateBy === "tag" ? tt("untagged") : tt("noGroup")}</span>}</td>
-                  <td className="py-2 text-right tabular-nums">{f.money(r.amount, currency)}</td>
+                  <Td wrap>{r.key ?? <span className="text-muted">{allocateBy === "tag" ? tt("untagged") : tt("noGroup")}</span>}</Td>
+                  <Td right>{f.money(r.amount, currency)}</Td>
                 </tr>
               ))}
             </tbody>
             <tfoot>
               <tr className="font-semibold">
-                <td className="py-2">{tt("allocationTotal")}</td>
-                <td className="py-2 text-right tabular-nums" data-testid="cost-allocation-total">{f.money(allocation.total, currency)}</td>
+                <Td>{tt("allocationTotal")}</Td>
+                <Td right testId="cost-allocation-total">{f.money(allocation.total, currency)}</Td>
               </tr>
             </tfoot>
-          </table>
+          </TableFrame>
         </ListCard>
       </div>
       <div className="mb-4">
         <ListCard title={t("trendTitle")} action={{ href: "/bill-details?tab=summary", label: t("trendLink") }}
           empty={o.trend.products.length === 0 && t("trendEmpty")}>
-          <TrendChart rows={o.trend.rows} products={o.trend.products} currency={currency} label={t("trendTitle")} />
+          <TrendChart rows={o.trend.rows} products={o.trend.products.map((p) => ({ ...p, name: n.product(p.id, p.name) }))} currency={currency} label={t("trendTitle")} />
         </ListCard>
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
@@ -114,7 +118,7 @@ async function OverviewBody({ caller, params }: { caller: Caller; params: Params
               <li key={i.instanceId} className="flex items-center justify-between gap-2 py-2">
                 <span className="min-w-0 truncate">
                   <Link href={`/resources/${encodeURIComponent(i.instanceId)}`} className="font-medium underline">{i.instanceName}</Link>
-                  <span className="text-muted"> · {i.productName}</span>
+                  <span className="text-muted"> · {n.product(i.productId, i.productName)}</span>
                 </span>
                 <span className="whitespace-nowrap tabular-nums">{f.money(i.amount, currency)}</span>
               </li>
@@ -127,7 +131,7 @@ async function OverviewBody({ caller, params }: { caller: Caller; params: Params
               <li key={e.id} className="flex items-center justify-between gap-2 py-2">
                 <span className="min-w-0 truncate">
                   <Link href={`/resources/${encodeURIComponent(e.id)}`} className="font-medium underline">{e.name}</Link>
-                  <span className="text-muted"> · {e.productName}</span>
+                  <span className="text-muted"> · {n.product(e.productId, e.productName)}</span>
                 </span>
                 <span className="text-right">
                   {f.instant(e.expiresAt, timeZone)}

@@ -5,7 +5,7 @@ import { getCatalogView } from "@/lib/data/catalog";
 import { getTranslations } from "next-intl/server";
 import type { Metadata } from "next";
 import { BILLING_METHODS } from "@/db/schema";
-import { getFormat } from "@/i18n/server";
+import { getFormat, getNames } from "@/i18n/server";
 import { dec } from "@/lib/money";
 import { pageCaller } from "../page-caller";
 
@@ -27,9 +27,9 @@ export default async function PricingPage({ searchParams }: { searchParams: Prom
     getCatalogView(caller, {}),
     getCatalogView(caller, { productId, prices: current ? "current" : "all" }),
   ]);
-  const [t, tm, tn, f] = await Promise.all([getTranslations("pricing"), getTranslations("billingMethod"), getTranslations("nav"), getFormat()]);
+  const [t, tm, tn, f, n] = await Promise.all([getTranslations("pricing"), getTranslations("billingMethod"), getTranslations("nav"), getFormat(), getNames()]);
   const method = (m: string) => ((BILLING_METHODS as readonly string[]).includes(m) ? tm(m as (typeof BILLING_METHODS)[number]) : m);
-  const groupName = new Map(view.regionGroups.map((g) => [g.id, g.name]));
+  const groupName = new Map(view.regionGroups.map((g) => [g.id, n.regionGroup(g.id, g.name)]));
   const href = (changes: Record<string, string | undefined>) => {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries({ productId, prices: current ? "current" : undefined, ...changes })) if (v) q.set(k, v);
@@ -45,7 +45,7 @@ export default async function PricingPage({ searchParams }: { searchParams: Prom
         <Link href={href({ productId: undefined })} aria-current={!productId ? "page" : undefined} className={`rounded border border-line px-2 py-1 ${!productId ? "bg-orange-50 font-semibold" : "bg-white"}`}>{t("allProducts")}</Link>
         {all.products.map((p) => (
           <Link key={p.id} href={href({ productId: p.id })} aria-current={productId === p.id ? "page" : undefined}
-            className={`rounded border border-line px-2 py-1 ${productId === p.id ? "bg-orange-50 font-semibold" : "bg-white"}`}>{p.name}</Link>
+            className={`rounded border border-line px-2 py-1 ${productId === p.id ? "bg-orange-50 font-semibold" : "bg-white"}`}>{n.product(p.id, p.name)}</Link>
         ))}
         <Link href={href({ prices: current ? undefined : "current" })} className="ml-auto rounded border border-line bg-white px-2 py-1">
           {current ? t("showHistory") : t("onlyCurrent")}
@@ -53,13 +53,13 @@ export default async function PricingPage({ searchParams }: { searchParams: Prom
       </nav>
       <div className="grid gap-4">
         {view.products.map((p) => (
-          <Card key={p.id} title={p.name}>
+          <Card key={p.id} title={n.product(p.id, p.name)}>
             <p className="mb-2 text-sm text-muted">
               {p.description} {t("billing", { methods: p.billingMethods.map(method).join(", ") })}
               {Object.keys(p.termDiscounts).length > 0 &&
                 ` ${t("termDiscounts", { list: Object.entries(p.termDiscounts).map(([m, r]) => t("termDiscount", { months: Number(m), percent: f.percent(dec(r).toFixed()) })).join(", ") })}`}
             </p>
-            <TableFrame label={p.name} testId={`prices-${p.id}`} bare>
+            <TableFrame label={n.product(p.id, p.name)} testId={`prices-${p.id}`} bare>
               <thead>
                 <tr>
                   {(["colItem", "colRegionGroup", "colSpec", "colBilling", "colUnitPrice", "colUnit", "colTiers", "colInEffect"] as const).map((h) => (
@@ -72,13 +72,13 @@ export default async function PricingPage({ searchParams }: { searchParams: Prom
                   it.prices.length === 0
                     ? [
                         <tr key={it.id}>
-                          <Td>{it.name}</Td>
+                          <Td>{n.item(it.id, it.name)}</Td>
                           <td colSpan={7} className="border-b border-line px-3 py-2 text-muted">{it.rule === "package-quota" ? t("packageQuota", { unit: it.usageUnit ?? "" }) : t("noPrice")}</td>
                         </tr>,
                       ]
                     : it.prices.map((pr) => (
                         <tr key={pr.id} className={pr.inEffect ? "" : "text-muted"}>
-                          <Td>{it.name}</Td>
+                          <Td>{n.item(it.id, it.name)}</Td>
                           <Td>{pr.regionGroupId ? (groupName.get(pr.regionGroupId) ?? pr.regionGroupId) : t("anyRegion")}</Td>
                           <Td>{pr.spec ?? "—"}</Td>
                           <Td>{method(pr.billingMethod)}</Td>

@@ -4,7 +4,7 @@ import { getTranslations } from "next-intl/server";
 import { Empty, PageHeader, StatusBadge } from "@/components/ui";
 import { TableFrame, Td, Th } from "@/components/table";
 import { NextEvent } from "@/components/overdue/resource-status";
-import { getFormat } from "@/i18n/server";
+import { getFormat, getNames } from "@/i18n/server";
 import { getOverdueStatus } from "@/lib/data/account";
 import { listInstances, instanceFilters } from "@/lib/data/instances";
 import { BILLING_METHODS, INSTANCE_STATUSES } from "@/db/schema";
@@ -20,9 +20,9 @@ export default async function ResourcesPage({ searchParams }: { searchParams: Pr
   const caller = await pageCaller();
   const params = await searchParams;
   const filters = instanceFilters.parse({ status: params.status || undefined, billingMethod: params.billingMethod || undefined });
-  const [account, rows, overdue, t, ts, tm, f] = await Promise.all([
+  const [account, rows, overdue, t, ts, tm, f, n] = await Promise.all([
     consoleAccount(caller), listInstances(caller, filters), getOverdueStatus(caller),
-    getTranslations("resources"), getTranslations("status"), getTranslations("billingMethod"), getFormat(),
+    getTranslations("resources"), getTranslations("status"), getTranslations("billingMethod"), getFormat(), getNames(),
   ]);
   const nextOf = new Map(overdue.resources.map((r) => [r.id, r.next]));
   const now = overdue.now.toISOString();
@@ -74,9 +74,9 @@ export default async function ResourcesPage({ searchParams }: { searchParams: Pr
                         </div>
                       )}
                     </Td>
-                    <Td>{productName}</Td>
+                    <Td>{n.product(i.productId, productName)}</Td>
                     <Td>{i.spec ?? "—"}</Td>
-                    <Td>{regionName ?? i.regionId}</Td>
+                    <Td>{n.region(i.regionId, regionName)}</Td>
                     <Td right>{f.count(i.instanceCount)}</Td>
                     <Td>{tm(i.billingMethod)}</Td>
                     <Td><StatusBadge status={i.status} /></Td>

@@ -54,17 +54,17 @@ export async function getOverview(caller: Caller, accountId?: string, filters: u
         WHERE bl.account_id = ${id} AND bl.billing_cycle >= ${firstOfTrend} AND bl.billing_cycle <= ${cycle}${narrowed}
         GROUP BY bl.billing_cycle, bl.product_id ORDER BY 1, 2`,
     ),
-    query<{ instanceId: string; instanceName: string; productName: string; amount: string }>(
+    query<{ instanceId: string; instanceName: string; productId: string; productName: string; amount: string }>(
       db,
-      sql`SELECT bl.instance_id AS "instanceId", min(bl.instance_name) AS "instanceName",
+      sql`SELECT bl.instance_id AS "instanceId", min(bl.instance_name) AS "instanceName", min(bl.product_id) AS "productId",
           coalesce(min(p.name), min(bl.product_id)) AS "productName", sum(${pretax})::text AS amount
         FROM ${lines("bill_line_instance_totals")} LEFT JOIN products p ON p.id = bl.product_id
         WHERE bl.account_id = ${id} AND bl.billing_cycle = ${cycle}${narrowed}
         GROUP BY bl.instance_id ORDER BY sum(${pretax}) DESC, bl.instance_id COLLATE "C" LIMIT 5`,
     ),
-    query<{ id: string; name: string; productName: string; expiresAt: string; autoRenew: boolean }>(
+    query<{ id: string; name: string; productId: string; productName: string; expiresAt: string; autoRenew: boolean }>(
       db,
-      sql`SELECT i.id, i.name, p.name AS "productName", i.expires_at::text AS "expiresAt", i.auto_renew AS "autoRenew"
+      sql`SELECT i.id, i.name, i.product_id AS "productId", p.name AS "productName", i.expires_at::text AS "expiresAt", i.auto_renew AS "autoRenew"
         FROM instances i LEFT JOIN products p ON p.id = i.product_id
         WHERE i.account_id = ${id} AND i.billing_method = 'subscription' AND i.status NOT IN ('released', 'expired')
           AND i.expires_at >= ${now.toISOString()}::timestamptz AND i.expires_at < ${soon.toISOString()}::timestamptz

@@ -4,7 +4,7 @@ import { getTranslations } from "next-intl/server";
 import { Card, PageHeader, StatusBadge } from "@/components/ui";
 import { Cause } from "@/components/overdue/cause";
 import { ResourceStatusTable } from "@/components/overdue/resource-status";
-import { getFormat } from "@/i18n/server";
+import { getFormat, getNames } from "@/i18n/server";
 import type { Formatter } from "@/i18n/format";
 import { getOverdueStatus } from "@/lib/data/account";
 import { getInstance } from "@/lib/data/instances";
@@ -19,8 +19,8 @@ import { consoleAccount } from "../../shell";
 export default async function ResourcePage({ params }: { params: Promise<{ id: string }> }) {
   const caller = await pageCaller();
   const { id } = await params;
-  const [account, t, tm, ts, f] = await Promise.all([
-    consoleAccount(caller), getTranslations("resource"), getTranslations("billingMethod"), getTranslations("status"), getFormat(),
+  const [account, t, tm, ts, f, n] = await Promise.all([
+    consoleAccount(caller), getTranslations("resource"), getTranslations("billingMethod"), getTranslations("status"), getFormat(), getNames(),
   ]);
   const found = await getInstance(caller, decodeURIComponent(id)).catch((e) => {
     if (e instanceof NotFoundError) notFound();
@@ -32,9 +32,9 @@ export default async function ResourcePage({ params }: { params: Promise<{ id: s
   const state = (s: string | null) => (s === null ? "—" : ["active", "restricted", "overdue", "expired", "released"].includes(s) ? ts(s as "active") : s);
   const facts: [string, React.ReactNode][] = [
     [t("instanceId"), <span key="id" className="break-all font-mono">{i.id}</span>],
-    [t("product"), productName],
+    [t("product"), n.product(i.productId, productName)],
     [t("spec"), i.spec ?? "—"],
-    [t("region"), regionName ?? i.regionId],
+    [t("region"), n.region(i.regionId, regionName)],
     [t("instances"), f.count(i.instanceCount)],
     [t("billingMethod"), tm(i.billingMethod)],
     [t("status"), <StatusBadge key="s" status={i.status} />],
@@ -65,7 +65,7 @@ export default async function ResourcePage({ params }: { params: Promise<{ id: s
             ))}
           </dl>
         </Card>
-        <OverduePanel status={await getOverdueStatus(caller)} id={i.id} f={f} title={t("statusTimeline")} />
+        <OverduePanel status={await getOverdueStatus(caller)} id={i.id} f={f} title={t("statusTimeline")} productName={n.product(i.productId, productName)} />
         <Card title={t("history")}>
           {history.length === 0 ? (
             <p className="text-muted">{t("noHistory")}</p>
@@ -110,11 +110,11 @@ export default async function ResourcePage({ params }: { params: Promise<{ id: s
   );
 }
 
-function OverduePanel({ status, id, f, title }: { status: Awaited<ReturnType<typeof getOverdueStatus>>; id: string; f: Formatter; title: string }) {
+function OverduePanel({ status, id, f, title, productName }: { status: Awaited<ReturnType<typeof getOverdueStatus>>; id: string; f: Formatter; title: string; productName: string }) {
   const r = status.resources.find((x) => x.id === id);
   if (!r) return null;
   const tz = status.account.timeZone;
-  const row = { ...r, statusSince: f.instant(r.statusSince, tz), next: r.next && { to: r.next.to, at: r.next.at.toISOString(), atLabel: f.instant(r.next.at, tz), cause: r.next.cause } };
+  const row = { ...r, productName, statusSince: f.instant(r.statusSince, tz), next: r.next && { to: r.next.to, at: r.next.at.toISOString(), atLabel: f.instant(r.next.at, tz), cause: r.next.cause } };
   return (
     <Card title={title}>
       <ResourceStatusTable rows={[row]} now={status.now.toISOString()} />
