@@ -7,7 +7,7 @@ import { useState, useTransition } from "react";
 import { useFormat } from "@/i18n/format";
 import { dec } from "@/lib/money";
 import type { ActionResult } from "@/lib/action-result";
-import type { QuoteStep } from "@/lib/lifecycle/quote";
+import type { QuoteStep } from "@/lib/data/lifecycle";
 import { quoteStepText } from "./quote-steps";
 
 type Result<T> = ActionResult<T>;

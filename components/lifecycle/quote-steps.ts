@@ -2,7 +2,7 @@
 // a key and values (its English `explanation` is for the API); amounts and prices
 // are written as the locale writes numbers, the currency named once in the line.
 import type { Formatter } from "@/i18n/format";
-import type { QuoteStep } from "@/lib/lifecycle/quote";
+import type { QuoteStep } from "@/lib/data/lifecycle";
 
 export interface StepContext {
   /** The lifecycle namespace's translator. */

@@ -283,4 +283,5 @@ export async function lifecycleOptions(caller: Caller, instanceId: string, accou
 }
 
 /** The inputs the lifecycle routes validate with, for the OpenAPI document. */
+export type { QuoteStep } from "@/lib/lifecycle/quote";
 export { autoRenewInput, changeSpecInput, idempotencyKey, renewInput, switchInput, unsubscribeInput } from "@/lib/lifecycle/input";

@@ -3,7 +3,8 @@ import { getTranslations } from "next-intl/server";
 import {
   ExportLink, Field, FilterForm, Money, Notice, TokenPager, Select, TableFrame, Td, Th, Toolbar, hrefWith, inputClass,
 } from "@/components/bill-details/parts";
-import { getFormat, getNames } from "@/i18n/server";
+import { getFormat } from "@/i18n/server";
+import { getNames } from "@/app/(console)/catalog-names";
 import { getBill, listBills } from "@/lib/data/bills";
 import { tagChoices } from "@/lib/data/tags";
 import { AllocationFilters } from "@/components/bill-details/allocation-filters";

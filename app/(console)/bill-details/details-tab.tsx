@@ -6,7 +6,8 @@ import { LinesTable, type LineColumn, type LineCell, type LineRow } from "@/comp
 import {
   ExportLink, Field, FilterForm, Money, MultiSelect, Notice, TokenPager, Select, Td, Th, Toolbar, hrefWith, inputClass, many,
 } from "@/components/bill-details/parts";
-import { getFormat, getNames } from "@/i18n/server";
+import { getFormat } from "@/i18n/server";
+import { getNames } from "@/app/(console)/catalog-names";
 import { DETAIL_COLUMNS, resolveColumns } from "@/lib/exports/columns";
 import { csvHeaderWords } from "@/lib/exports/headers";
 import { listBillLines, SORT_FIELDS, type BillLineRow } from "@/lib/data/bill-lines";

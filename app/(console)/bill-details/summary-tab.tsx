@@ -1,7 +1,8 @@
 import { getTranslations } from "next-intl/server";
 import { SummaryChart } from "@/components/charts/summary-chart";
 import { ExportLink, FilterForm, Money, Notice, Select, TableFrame, Td, Th, Toolbar, hrefWith } from "@/components/bill-details/parts";
-import { getFormat, getNames } from "@/i18n/server";
+import { getFormat } from "@/i18n/server";
+import { getNames } from "@/app/(console)/catalog-names";
 import { sum, toFixedString } from "@/lib/money";
 import { getSummary, SUMMARY_AMOUNTS } from "@/lib/data/views/summary";
 import { BILLING_METHODS } from "@/db/schema";

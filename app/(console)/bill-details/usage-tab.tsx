@@ -2,7 +2,8 @@ import { getTranslations } from "next-intl/server";
 import {
   ExportLink, Field, FilterForm, MultiSelect, Notice, Pager, Select, TableFrame, Td, Th, Toolbar, hrefWith, inputClass, many,
 } from "@/components/bill-details/parts";
-import { getFormat, getNames } from "@/i18n/server";
+import { getFormat } from "@/i18n/server";
+import { getNames } from "@/app/(console)/catalog-names";
 import { filterChoices } from "@/lib/data/views/facets";
 import { listUsage } from "@/lib/data/views/usage";
 import { attempt, clean, param, type TabProps } from "./tab-context";

@@ -5,7 +5,8 @@ import { getCatalogView } from "@/lib/data/catalog";
 import { getTranslations } from "next-intl/server";
 import type { Metadata } from "next";
 import { BILLING_METHODS } from "@/db/schema";
-import { getFormat, getNames } from "@/i18n/server";
+import { getFormat } from "@/i18n/server";
+import { getNames } from "@/app/(console)/catalog-names";
 import { dec } from "@/lib/money";
 import { pageCaller } from "../page-caller";
 
