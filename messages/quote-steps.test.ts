@@ -20,7 +20,7 @@ const STEPS: QuoteStep[] = [
   { key: "discount", values: { months: 12, rate: "0.15", amount: "192.02" } },
   { key: "paygStop", values: { hours: "1.5", price: "0.0808", instances: 5, amount: "0.61" } },
   { key: "specTerm", values: { from: "2.5m-5", fromValue: "800.00", to: "5m-10", toValue: "2900.00", months: 1 } },
-  { key: "specDiff", values: { fromValue: "800.00", toValue: "2900.00", remaining: 1296000, term: 2592000, amount: "1050.00" } },
+  { key: "specDiff", values: { fromValue: "800.00", toValue: "2900.00", remainingSeconds: 1296000, termSeconds: 2592000, amount: "1050.00" } },
   { key: "orderRefund", values: { orderType: "conversion", cash: "300.00", unused: 80, termDays: 90, amount: "266.67" } },
   { key: "refund", values: { amount: "266.67" } },
 ];

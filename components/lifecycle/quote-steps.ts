@@ -29,7 +29,7 @@ export function quoteStepText(step: QuoteStep, { t, orderType, f }: StepContext)
     case "specDiff": {
       const v = step.values;
       return t("step.specDiff", {
-        fromValue: f.amount(v.fromValue), toValue: f.amount(v.toValue), remaining: f.count(v.remaining), term: f.count(v.term), amount: f.amount(v.amount),
+        fromValue: f.amount(v.fromValue), toValue: f.amount(v.toValue), remainingSeconds: f.count(v.remainingSeconds), termSeconds: f.count(v.termSeconds), amount: f.amount(v.amount),
       });
     }
     case "orderRefund": {

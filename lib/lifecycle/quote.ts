@@ -84,7 +84,7 @@ export type QuoteStep =
   | { key: "discount"; values: { months: number; rate: string; amount: string } }
   | { key: "paygStop"; values: { hours: string; price: string; instances: number; amount: string } }
   | { key: "specTerm"; values: { from: string; fromValue: string; to: string; toValue: string; months: number } }
-  | { key: "specDiff"; values: { fromValue: string; toValue: string; remaining: number; term: number; amount: string } }
+  | { key: "specDiff"; values: { fromValue: string; toValue: string; remainingSeconds: number; termSeconds: number; amount: string } }
   | { key: "orderRefund"; values: { orderType: string; cash: string; unused: number; termDays: number; amount: string } }
   | { key: "refund"; values: { amount: string } };
 export const QUOTE_STEPS = ["monthly", "discount", "paygStop", "specTerm", "specDiff", "orderRefund", "refund"] as const satisfies readonly QuoteStep["key"][];
@@ -108,7 +108,7 @@ export function stepInEnglish(step: QuoteStep): string {
     }
     case "specDiff": {
       const v = step.values;
-      return `(${v.toValue} − ${v.fromValue}) × ${v.remaining} s remaining / ${v.term} s term = ${v.amount}`;
+      return `(${v.toValue} − ${v.fromValue}) × ${v.remainingSeconds} s remaining / ${v.termSeconds} s term = ${v.amount}`;
     }
     case "orderRefund": {
       const v = step.values;
@@ -284,7 +284,7 @@ export function quoteChangeSpec(ctx: QuoteContext, input: { spec: string }): Quo
     payableAmount: fmt(diff.amount),
     ...worked([
       { key: "specTerm", values: { from: String(r.spec), fromValue: fmt(oldValue), to: input.spec, toValue: fmt(newValue), months: term.months } },
-      { key: "specDiff", values: { fromValue: fmt(oldValue), toValue: fmt(newValue), remaining: diff.remainingSeconds, term: diff.termSeconds, amount: fmt(diff.amount) } },
+      { key: "specDiff", values: { fromValue: fmt(oldValue), toValue: fmt(newValue), remainingSeconds: diff.remainingSeconds, termSeconds: diff.termSeconds, amount: fmt(diff.amount) } },
     ]),
   };
 }
