@@ -91,20 +91,26 @@ export async function exportBillLines(caller: Caller, input: unknown, accountId?
   return { filename, body };
 }
 
-/** FOCUS 1.2: the stored charges under the same filters (never aggregated), voucher credits as their own rows. */
-export async function exportFocus(caller: Caller, input: unknown, accountId?: string): Promise<CsvExport> {
+/** The FOCUS export's statement and header; the benchmark COPYs the same statement. */
+export async function focusExportSql(caller: Caller, input: unknown, accountId?: string) {
   const account = await getAccount(caller, accountId);
   const q = parseInput(billLinesQuerySchema, queryInput(input));
   const statement = focusLinesSql(account.id, [sql`bl.billing_cycle = ${q.billingCycle}`], q);
+  return { filename: `focus-1.2-${q.billingCycle}.csv`, header: BOM + csvHeader(FOCUS_CSV_COLUMNS), statement, account };
+}
+
+/** FOCUS 1.2: the stored charges under the same filters (never aggregated), voucher credits as their own rows. */
+export async function exportFocus(caller: Caller, input: unknown, accountId?: string): Promise<CsvExport> {
+  const { filename, header, statement, account } = await focusExportSql(caller, input, accountId);
   const skuOf = focusSkuResolver(await catalogFromDb(await getDb()));
   const body = textStream(async (write) => {
-    await write(BOM + csvHeader(FOCUS_CSV_COLUMNS));
+    await write(header);
     await forEachBatch<FocusLineRow>(statement, async (rows) => {
       const records = rows.flatMap((r) => focusRecords(focusSource(r, account, skuOf(r))));
       await write(records.map((r) => csvRow(FOCUS_CSV_COLUMNS, r)).join(""));
     });
   });
-  return { filename: `focus-1.2-${q.billingCycle}.csv`, body };
+  return { filename, body };
 }
 
 const BILL_COLUMNS: KeyedColumn<BillRow, keyof CsvHeaderWords["bills"]>[] = [
