@@ -103,94 +103,96 @@ const ISO = `'YYYY-MM-DD"T"HH24:MI:SS"Z"'`;
 /** An instant as ISO-8601 UTC to the second. */
 const iso = (ts: string) => `to_char((${ts}) AT TIME ZONE 'UTC', ${ISO})`;
 /** Local midnight of a day in the account's zone, as an instant. */
-const midnight = (day: string) => iso(`(${day})::timestamp AT TIME ZONE s.time_zone`);
+const midnight = (day: string) => iso(`(${day})::timestamp AT TIME ZONE f.time_zone`);
 const amount = (v: string) => `round(${v}, 2)::text`;
 const quantity = (v: string, dp = 6) => `trim_scale(round(${v}, ${dp}))::text`;
 
-// The charge's kind, from the line type: purchases, late usage (Usage; a Correction when it lands in a later
-// cycle), an operator's adjustment (always corrects an invoiced cycle), other adjustments.
-const CATEGORY = `CASE WHEN s.line_type IN ('subscription', 'refund') THEN 'Purchase'
-  WHEN s.line_type = 'adjustment' AND NOT s.manual AND s.corrects IS NOT NULL THEN 'Usage'
-  WHEN s.line_type = 'adjustment' THEN 'Adjustment' ELSE 'Usage' END`;
-const USAGE = `(${CATEGORY}) = 'Usage'`;
+// A row's facts, each computed once (level f). The charge's kind, from the line type: purchases, late usage
+// (Usage; a Correction when it lands in a later cycle), an operator's adjustment (always corrects an invoiced
+// cycle), other adjustments.
 const PURCHASE = "s.line_type IN ('subscription', 'refund')";
 const CORRECTION = "(s.line_type = 'adjustment' AND (s.manual OR (s.corrects IS NOT NULL AND s.corrects[1] <> s.billing_cycle)))";
-const CHARGE_DAY = `CASE WHEN ${CORRECTION} AND s.corrects[2] IS NOT NULL THEN s.corrects[2]::date ELSE s.bill_date END`;
-const HAS_PERIOD = "(s.period_start IS NOT NULL AND s.period_end IS NOT NULL)";
+const FACTS: Record<string, string> = {
+  category: `CASE WHEN ${PURCHASE} THEN 'Purchase'
+    WHEN s.line_type = 'adjustment' AND NOT s.manual AND s.corrects IS NOT NULL THEN 'Usage'
+    WHEN s.line_type = 'adjustment' THEN 'Adjustment' ELSE 'Usage' END`,
+  purchase: PURCHASE,
+  correction: CORRECTION,
+  charge_day: `CASE WHEN ${CORRECTION} AND s.corrects[2] IS NOT NULL THEN s.corrects[2]::date ELSE s.bill_date END`,
+  list_cost: "round(s.original_amount, 2)",
+  effective: "s.pretax_amount - s.deducted_by_coupons",
+  list_unit_price: `CASE WHEN ${PURCHASE} THEN coalesce(s.sku_unit_price, s.unit_price) ELSE s.unit_price END`,
+  focus_unit: focusUnitSql("s.usage_unit"),
+  tags_json: focusTagsSql("s.tags", "s.resource_group"),
+  description: "concat_ws(' · ', nullif(coalesce(s.item_name, s.item_id), ''), nullif(s.product_detail, ''), CASE WHEN s.order_no <> '' THEN 'order ' || s.order_no END)",
+};
 
-const LIST_COST = "round(s.original_amount, 2)";
-const EFFECTIVE = "(s.pretax_amount - s.deducted_by_coupons)";
-const LIST_UNIT_PRICE = `CASE WHEN ${PURCHASE} THEN coalesce(k.unit_price, s.unit_price) ELSE s.unit_price END`;
 // A purchase's pricing quantity in months of one instance: months × instances when that multiplies out to the
 // list cost, else (upgrades, downgrades, refunds of the unused part) the share of a month the amount stands for.
 const PURCHASE_QUANTITY = `CASE
-  WHEN s.order_quantity IS NOT NULL AND abs(${LIST_UNIT_PRICE} * s.order_quantity - ${LIST_COST}) <= 0.005 THEN s.order_quantity
-  WHEN ${LIST_UNIT_PRICE} = 0 THEN coalesce(s.order_quantity, 0)
-  ELSE round((${LIST_COST} + 0.${"0".repeat(40)}) / ${LIST_UNIT_PRICE}, 10) END`;
-const DESCRIPTION = "concat_ws(' · ', nullif(coalesce(s.item_name, s.item_id), ''), nullif(s.product_detail, ''), CASE WHEN s.order_no <> '' THEN 'order ' || s.order_no END)";
+  WHEN f.order_quantity IS NOT NULL AND abs(f.list_unit_price * f.order_quantity - f.list_cost) <= 0.005 THEN f.order_quantity
+  WHEN f.list_unit_price = 0 THEN coalesce(f.order_quantity, 0)
+  ELSE round((f.list_cost + 0.${"0".repeat(40)}) / f.list_unit_price, 10) END`;
+const HAS_PERIOD = "(f.period_start IS NOT NULL AND f.period_end IS NOT NULL)";
 
-type Cells = Record<FocusColumn, string>;
-
-/** What a charge and its Credit row share. */
+/** What a charge and its Credit row share (level v: each cell's text, computed once). */
 const COMMON = {
-  BillingAccountId: "s.account_id",
-  BillingAccountName: "s.account_name",
-  BillingCurrency: "s.currency",
-  BillingPeriodEnd: midnight("(s.billing_cycle || '-01')::date + interval '1 month'"),
-  BillingPeriodStart: midnight("(s.billing_cycle || '-01')::date"),
-  ChargePeriodEnd: `CASE WHEN ${HAS_PERIOD} THEN ${iso("s.period_end")} ELSE ${midnight(`(${CHARGE_DAY}) + 1`)} END`,
-  ChargePeriodStart: `CASE WHEN ${HAS_PERIOD} THEN ${iso("s.period_start")} ELSE ${midnight(CHARGE_DAY)} END`,
+  BillingAccountId: "f.account_id",
+  BillingAccountName: "f.account_name",
+  BillingCurrency: "f.currency",
+  BillingPeriodEnd: midnight("(f.billing_cycle || '-01')::date + interval '1 month'"),
+  BillingPeriodStart: midnight("(f.billing_cycle || '-01')::date"),
+  ChargePeriodEnd: `CASE WHEN ${HAS_PERIOD} THEN ${iso("f.period_end")} ELSE ${midnight("f.charge_day + 1")} END`,
+  ChargePeriodStart: `CASE WHEN ${HAS_PERIOD} THEN ${iso("f.period_start")} ELSE ${midnight("f.charge_day")} END`,
   InvoiceIssuerName: lit(PROVIDER_NAME),
   ProviderName: lit(PROVIDER_NAME),
   PublisherName: lit(PROVIDER_NAME),
-  ServiceCategory: "coalesce(s.service_category, 'Other')",
-  ServiceSubcategory: "coalesce(s.service_subcategory, 'Other (Other)')",
-  ServiceName: "s.product_name",
-  AvailabilityZone: "s.zone_id",
-  InvoiceId: "s.bill_id",
-  RegionId: "nullif(s.region_id, '')",
-  RegionName: "CASE WHEN s.region_id <> '' THEN s.region_name END",
+  ServiceCategory: "coalesce(f.service_category, 'Other')",
+  ServiceSubcategory: "coalesce(f.service_subcategory, 'Other (Other)')",
+  ServiceName: "f.product_name",
+  AvailabilityZone: "f.zone_id",
+  InvoiceId: "f.bill_id",
+  RegionId: "nullif(f.region_id, '')",
+  RegionName: "CASE WHEN f.region_id <> '' THEN f.region_name END",
   // An operator's adjustment belongs to a bill, not to a resource.
-  ResourceId: "nullif(s.instance_id, '')",
-  ResourceName: "CASE WHEN s.instance_id <> '' THEN s.instance_name END",
-  ResourceType: "CASE WHEN s.instance_id <> '' THEN s.product_name END",
-  Tags: focusTagsSql("s.tags", "s.resource_group"),
-} satisfies Partial<Cells>;
+  ResourceId: "nullif(f.instance_id, '')",
+  ResourceName: "CASE WHEN f.instance_id <> '' THEN f.instance_name END",
+  ResourceType: "CASE WHEN f.instance_id <> '' THEN f.product_name END",
+  Tags: "f.tags_json",
+};
+type Own = Exclude<FocusColumn, keyof typeof COMMON>;
 
-const CHARGE: Cells = {
-  ...COMMON,
-  BilledCost: amount(`${EFFECTIVE} - s.deducted_by_resource_plan`),
-  ChargeCategory: CATEGORY,
-  ChargeClass: `CASE WHEN ${CORRECTION} THEN 'Correction' END`,
-  ChargeDescription: DESCRIPTION,
-  ContractedCost: amount(LIST_COST),
-  EffectiveCost: amount(EFFECTIVE),
-  ListCost: amount(LIST_COST),
+const CHARGE: Record<Own, string> = {
+  BilledCost: amount("f.effective - f.deducted_by_resource_plan"),
+  ChargeCategory: "f.category",
+  ChargeClass: "CASE WHEN f.correction THEN 'Correction' END",
+  ChargeDescription: "f.description",
+  ContractedCost: amount("f.list_cost"),
+  EffectiveCost: amount("f.effective"),
+  ListCost: amount("f.list_cost"),
   // An operator's adjustment is an amount, not a priced quantity.
-  PricingQuantity: `CASE WHEN NOT s.manual THEN ${quantity(`CASE WHEN ${PURCHASE} THEN ${PURCHASE_QUANTITY} ELSE s.usage_quantity END`, 10)} END`,
-  PricingUnit: `CASE WHEN NOT s.manual THEN CASE WHEN ${PURCHASE} THEN 'Months' ELSE ${focusUnitSql("s.usage_unit")} END END`,
-  ChargeFrequency: `CASE WHEN ${USAGE} THEN 'Usage-Based' WHEN ${PURCHASE} AND s.order_type = 'renewal' THEN 'Recurring' ELSE 'One-Time' END`,
+  PricingQuantity: `CASE WHEN NOT f.manual THEN ${quantity(`CASE WHEN f.purchase THEN ${PURCHASE_QUANTITY} ELSE f.usage_quantity END`, 10)} END`,
+  PricingUnit: "CASE WHEN NOT f.manual THEN CASE WHEN f.purchase THEN 'Months' ELSE f.focus_unit END END",
+  ChargeFrequency: "CASE WHEN f.category = 'Usage' THEN 'Usage-Based' WHEN f.purchase AND f.order_type = 'renewal' THEN 'Recurring' ELSE 'One-Time' END",
   // Consumed* describe usage only; the spec wants them null for other categories.
-  ConsumedQuantity: `CASE WHEN ${USAGE} THEN ${quantity("s.usage_quantity")} END`,
-  ConsumedUnit: `CASE WHEN ${USAGE} THEN ${focusUnitSql("s.usage_unit")} END`,
-  ListUnitPrice: `CASE WHEN NOT s.manual THEN ${quantity(LIST_UNIT_PRICE)} END`,
-  SkuId: "CASE WHEN k.id IS NOT NULL THEN s.item_id END",
-  SkuMeter: "CASE WHEN k.id IS NOT NULL THEN s.item_name END",
-  SkuPriceDetails: "k.details",
-  SkuPriceId: "k.sku_price_id",
+  ConsumedQuantity: `CASE WHEN f.category = 'Usage' THEN ${quantity("f.usage_quantity")} END`,
+  ConsumedUnit: "CASE WHEN f.category = 'Usage' THEN f.focus_unit END",
+  ListUnitPrice: `CASE WHEN NOT f.manual THEN ${quantity("f.list_unit_price")} END`,
+  SkuId: "CASE WHEN f.has_sku THEN f.item_id END",
+  SkuMeter: "CASE WHEN f.has_sku THEN f.item_name END",
+  SkuPriceDetails: "f.sku_details",
+  SkuPriceId: "f.sku_price_id",
 };
 
 // Vouchers are cash-like credits: a Credit row unrelated to other charges, every cost equal to BilledCost.
-const CREDIT_AMOUNT = amount("-s.deducted_by_vouchers");
-const CREDIT: Cells = {
-  ...COMMON,
-  BilledCost: CREDIT_AMOUNT,
+const CREDIT: Record<Own, string> = {
+  BilledCost: "v.credit",
   ChargeCategory: "'Credit'",
   ChargeClass: "NULL",
-  ChargeDescription: `'Voucher applied · ' || ${DESCRIPTION}`,
-  ContractedCost: CREDIT_AMOUNT,
-  EffectiveCost: CREDIT_AMOUNT,
-  ListCost: CREDIT_AMOUNT,
+  ChargeDescription: "'Voucher applied · ' || v.\"ChargeDescription\"",
+  ContractedCost: "v.credit",
+  EffectiveCost: "v.credit",
+  ListCost: "v.credit",
   PricingQuantity: "NULL",
   PricingUnit: "NULL",
   ChargeFrequency: "'One-Time'",
@@ -203,8 +205,12 @@ const CREDIT: Cells = {
   SkuPriceId: "NULL",
 };
 
-const line = (cells: Cells) => csvLineSql(FOCUS_COLUMNS.map((c) => csvCellSql(cells[c], FOCUS_NUMERIC.has(c) ? "amount" : "text")));
-const LINES = `${line(CHARGE)} || CASE WHEN s.deducted_by_vouchers <> 0 THEN ${line(CREDIT)} ELSE '' END`;
+const CELLS = { ...COMMON, ...CHARGE };
+const VALUES = [...Object.entries(CELLS).map(([c, e]) => `${e} AS "${c}"`), `${amount("-f.deducted_by_vouchers")} AS credit`].join(",\n    ");
+const cell = (c: FocusColumn, expr: string) => csvCellSql(expr, FOCUS_NUMERIC.has(c) ? "amount" : "text");
+const CHARGE_LINE = csvLineSql(FOCUS_COLUMNS.map((c) => cell(c, `v."${c}"`)));
+const CREDIT_LINE = csvLineSql(FOCUS_COLUMNS.map((c) => cell(c, c in COMMON ? `v."${c}"` : CREDIT[c as Own])));
+const LINES = `${CHARGE_LINE} || CASE WHEN v.deducted_by_vouchers <> 0 THEN ${CREDIT_LINE} ELSE '' END`;
 
 /** The FOCUS CSV lines (column `line`: a charge's line, then its Credit line if any) of one account's lines in scope. */
 export function focusCsvSql(account: { id: string; name: string; timeZone: string }, scope: SQL[], q: LineOptions): SQL {
@@ -216,10 +222,14 @@ export function focusCsvSql(account: { id: string; name: string; timeZone: strin
   // A line with periods behind it (Cloud Phone pay-as-you-go) is exported as its periods: each is
   // its own charge, rounded once, so each row multiplies out to its own cost.
   const per = (period: string, lineValue: string) => sql.raw(`CASE WHEN p.id IS NULL THEN ${lineValue} ELSE ${period} END`);
-  // OFFSET 0 keeps the inner rows whole: each of their values is computed once, not once per cell that reads it.
+  // Levels s (the stored row, its SKU, in export order), f (its facts), v (each cell's text), then the line(s).
+  // OFFSET 0 keeps each level whole, so a value is computed once, not once per place that reads it. Each level
+  // names the order of s again: the planner sees its input already in that order, so s is the only sort.
   return sql`SELECT ${sql.raw(LINES)} AS line FROM (
-    SELECT ${account.id}::text AS account_id, ${account.name}::text AS account_name, ${account.timeZone}::text AS time_zone,
-      bl.id, bl.billing_cycle, bl.bill_date, bl.line_type, coalesce(pr.name, bl.product_id) AS product_name,
+   SELECT f.bill_date, f.sort_id, f.period_start, f.deducted_by_vouchers, ${sql.raw(VALUES)} FROM (
+    SELECT s.*, ${sql.raw(Object.entries(FACTS).map(([k, e]) => `${e} AS ${k}`).join(",\n      "))} FROM (
+     SELECT ${account.id}::text AS account_id, ${account.name}::text AS account_name, ${account.timeZone}::text AS time_zone,
+      bl.id COLLATE "C" AS sort_id, bl.billing_cycle, bl.bill_date, bl.line_type, coalesce(pr.name, bl.product_id) AS product_name,
       pr.service_category, pr.service_subcategory, bl.product_detail, bl.instance_id, bl.instance_name,
       bl.region_id, r.name AS region_name, i.attributes->>'zoneId' AS zone_id,
       bl.billable_item_id AS item_id, bi.name AS item_name,
@@ -234,16 +244,19 @@ export function focusCsvSql(account: { id: string; name: string; timeZone: strin
       (o.months * o.instance_count)::numeric AS order_quantity, bl.tags, bl.resource_group,
       CASE WHEN bl.line_type = 'adjustment' AND strpos(bl.id, '|late|') > 0 THEN ${base} END AS corrects,
       (bl.line_type = 'adjustment' AND bl.id LIKE 'adj|%') AS manual,
-      ${sql.raw(PRICE_KEY_SQL)} AS price_key
-    FROM bill_lines bl
+      k.id IS NOT NULL AS has_sku, k.sku_price_id, k.details AS sku_details, k.unit_price AS sku_unit_price
+     FROM bill_lines bl
       LEFT JOIN products pr ON pr.id = bl.product_id
       LEFT JOIN regions r ON r.id = bl.region_id
       LEFT JOIN billable_items bi ON bi.id = bl.billable_item_id
       LEFT JOIN orders o ON o.account_id = bl.account_id AND o.id = bl.order_id
       LEFT JOIN instances i ON i.account_id = bl.account_id AND i.id = bl.instance_id
       LEFT JOIN bill_line_periods p ON p.account_id = bl.account_id AND p.line_id = bl.id
-    WHERE ${where}
-    OFFSET 0) s
-    LEFT JOIN ${sql.raw(SKUS_SQL)} k ON k.id = s.price_key
-  ORDER BY s.bill_date, s.id COLLATE "C", s.period_start`;
+      LEFT JOIN ${sql.raw(SKUS_SQL)} k ON k.id = ${sql.raw(PRICE_KEY_SQL)}
+     WHERE ${where}
+     ORDER BY bl.bill_date, sort_id, p.period_start
+     OFFSET 0) s
+    ORDER BY s.bill_date, s.sort_id, s.period_start OFFSET 0) f
+   ORDER BY f.bill_date, f.sort_id, f.period_start OFFSET 0) v
+  ORDER BY v.bill_date, v.sort_id, v.period_start`;
 }
