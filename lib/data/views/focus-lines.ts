@@ -102,8 +102,16 @@ const PRICE_KEY_SQL = `CASE WHEN bi.id IS NULL THEN NULL WHEN bl.price_id IS NOT
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS"Z"'`;
 /** An instant as ISO-8601 UTC to the second. */
 const iso = (ts: string) => `to_char((${ts}) AT TIME ZONE 'UTC', ${ISO})`;
-/** Local midnight of a day in the account's zone, as an instant. */
-const midnight = (day: string) => iso(`(${day})::timestamp AT TIME ZONE f.time_zone`);
+/**
+ * Local midnight of a day in the account's zone, as an instant. A midnight that happens twice (clocks going
+ * back from 01:00 to 00:00) is the first of the two, as in JavaScript's Date; PostgreSQL alone would take the second.
+ */
+function midnight(day: string): string {
+  const local = `(${day})::timestamp`;
+  const later = `(${local} AT TIME ZONE f.time_zone)`;
+  const earlier = `((${local} - interval '1 hour') AT TIME ZONE f.time_zone + interval '1 hour')`;
+  return iso(`CASE WHEN ${earlier} < ${later} AND (${earlier} AT TIME ZONE f.time_zone) = ${local} THEN ${earlier} ELSE ${later} END`);
+}
 const amount = (v: string) => `round(${v}, 2)::text`;
 const quantity = (v: string, dp = 6) => `trim_scale(round(${v}, ${dp}))::text`;
 
