@@ -130,7 +130,8 @@ const FACTS: Record<string, string> = {
   list_cost: "round(s.original_amount, 2)",
   effective: "s.pretax_amount - s.deducted_by_coupons",
   list_unit_price: `CASE WHEN ${PURCHASE} THEN coalesce(s.sku_unit_price, s.unit_price) ELSE s.unit_price END`,
-  focus_unit: focusUnitSql("s.usage_unit"),
+  // Purchases and an operator's adjustments have no unit; the catalog's units are put in the spec's format once per export.
+  focus_unit: `CASE WHEN NOT (${PURCHASE} OR s.manual) THEN coalesce(s.catalog_focus_unit, ${focusUnitSql("s.usage_unit")}) END`,
   tags_json: focusTagsSql("s.tags", "s.resource_group"),
   description: "concat_ws(' · ', nullif(coalesce(s.item_name, s.item_id), ''), nullif(s.product_detail, ''), CASE WHEN s.order_no <> '' THEN 'order ' || s.order_no END)",
 };
@@ -141,6 +142,9 @@ const PURCHASE_QUANTITY = `CASE
   WHEN f.order_quantity IS NOT NULL AND abs(f.list_unit_price * f.order_quantity - f.list_cost) <= 0.005 THEN f.order_quantity
   WHEN f.list_unit_price = 0 THEN coalesce(f.order_quantity, 0)
   ELSE round((f.list_cost + 0.${"0".repeat(40)}) / f.list_unit_price, 10) END`;
+/** The catalog's usage units in the spec's format (a line's unit that is not one of them is formatted on its own). */
+const UNITS_SQL = `(SELECT u.unit, ${focusUnitSql("u.unit")} AS focus_unit FROM (SELECT DISTINCT usage_unit AS unit FROM billable_items) u)`;
+
 const HAS_PERIOD = "(f.period_start IS NOT NULL AND f.period_end IS NOT NULL)";
 
 /** What a charge and its Credit row share (level v: each cell's text, computed once). */
@@ -252,7 +256,8 @@ export function focusCsvSql(account: { id: string; name: string; timeZone: strin
       (o.months * o.instance_count)::numeric AS order_quantity, bl.tags, bl.resource_group,
       CASE WHEN bl.line_type = 'adjustment' AND strpos(bl.id, '|late|') > 0 THEN ${base} END AS corrects,
       (bl.line_type = 'adjustment' AND bl.id LIKE 'adj|%') AS manual,
-      k.id IS NOT NULL AS has_sku, k.sku_price_id, k.details AS sku_details, k.unit_price AS sku_unit_price
+      k.id IS NOT NULL AS has_sku, k.sku_price_id, k.details AS sku_details, k.unit_price AS sku_unit_price,
+      fu.focus_unit AS catalog_focus_unit
      FROM bill_lines bl
       LEFT JOIN products pr ON pr.id = bl.product_id
       LEFT JOIN regions r ON r.id = bl.region_id
@@ -261,6 +266,7 @@ export function focusCsvSql(account: { id: string; name: string; timeZone: strin
       LEFT JOIN instances i ON i.account_id = bl.account_id AND i.id = bl.instance_id
       LEFT JOIN bill_line_periods p ON p.account_id = bl.account_id AND p.line_id = bl.id
       LEFT JOIN ${sql.raw(SKUS_SQL)} k ON k.id = ${sql.raw(PRICE_KEY_SQL)}
+      LEFT JOIN ${sql.raw(UNITS_SQL)} fu ON fu.unit = bl.usage_unit
      WHERE ${where}
      ORDER BY bl.bill_date, sort_id, p.period_start
      OFFSET 0) s
