@@ -79,7 +79,9 @@ export async function measureRawBaselines(url: string, records: Iterable<BenchRe
 export async function measureRawCopyOut(url: string, statement: SQL): Promise<{ rows: number; bytes: number; seconds: number; rowsPerSecond: number }> {
   const text = inlineStatement(statement);
   if (text === null) throw new Error("the export statement has parameters COPY cannot take");
-  const client = postgres(url, { max: 1, onnotice: () => {}, connection: { TimeZone: "UTC" } });
+  // The server as the app's connections set it (db/client.ts): without JIT, which would compile the FOCUS
+  // statement's hundreds of expressions for seconds and make the baseline, not the export, slow.
+  const client = postgres(url, { max: 1, onnotice: () => {}, connection: { TimeZone: "UTC", jit: "off" } });
   try {
     const t0 = performance.now();
     const readable = await client.unsafe(`copy (${text}) to stdout`).readable();

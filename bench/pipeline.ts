@@ -7,19 +7,19 @@ import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { once } from "node:events";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { query, setHandle, type DbHandle } from "@/db/client";
 import { loadCatalog, readCatalogFile } from "@/lib/billing/catalog";
 import { runJobs } from "@/lib/jobs/run";
 import { fixedClock, setSystemClock } from "@/lib/clock";
-import { apiKeyCaller, OPERATOR } from "@/lib/data/caller";
+import { apiKeyCaller, OPERATOR, type Caller } from "@/lib/data/caller";
 import { createApiKey } from "@/lib/data/operator";
 import { assertCanIngest, ingestUsage } from "@/lib/data/usage";
 import { importUsageCommand } from "@/lib/ops/import-usage";
-import { billLinesExportSql } from "@/lib/data/views/exports";
+import { billLinesExportSql, exportBillLines, exportFocus, focusExportSql } from "@/lib/data/views/exports";
 import { benchPeriod, generateUsage, type BenchRecord, type GenerateOptions } from "./generate";
 import { measureRawBaselines, measureRawCopyOut, type RawFigures } from "./baseline";
-import { measureExport, viewsCaller, type ExportFigures } from "./views-measure";
+import { measureExport, viewsCaller, type Exporter, type ExportFigures } from "./views-measure";
 import { cpuTimes, runMonthClose, type MonthCloseFigures } from "./month-close";
 import { measureHttpIngest, type HttpFigures } from "./http-ingest";
 import { API_BATCH, setUpAccount } from "./accounts";
@@ -35,8 +35,10 @@ export interface PipelineFigures {
   rating: { records: number; seconds: number; lines: number };
   /** Billing Details CSV of the import account's cycle (the export route's body). */
   export: ExportFigures;
-  /** PostgreSQL only (opts.url): the raw baselines of the same run. */
-  raw?: RawFigures & { copyOut: { rows: number; bytes: number; seconds: number; rowsPerSecond: number } };
+  /** FOCUS 1.2 CSV of the same cycle (the export route's body with format=focus). */
+  focus: ExportFigures;
+  /** PostgreSQL only (opts.url): the raw baselines of the same run, COPY TO STDOUT of each export's own statement. */
+  raw?: RawFigures & { copyOut: CopyOutFigures; focusCopyOut: CopyOutFigures };
   close?: MonthCloseFigures;
   /** Over HTTP against `next start` (opts.httpPort), or why it was skipped. */
   http?: HttpFigures | string;
@@ -56,6 +58,38 @@ export const apiSteps: PostUsage = async (req) => {
   assertCanIngest(caller);
   return Response.json(await ingestUsage(caller, JSON.parse(await req.text())));
 };
+
+type CopyOutFigures = Awaited<ReturnType<typeof measureRawCopyOut>>;
+
+/**
+ * An export and COPY (its statement) TO STDOUT back to back. The first read of lines just written sets
+ * their hint bits (writes), so one untimed read goes first, and neither pays it. Each is taken three
+ * times, alternating, and the median kept: one read of 17,050 rows is a quarter of a second, which one
+ * pause on this machine moves by a third. RSS growth: the largest of the three.
+ */
+async function measureExportVsCopy(
+  label: string,
+  url: string | undefined,
+  caller: Caller,
+  cycle: string,
+  exporter: Exporter,
+  statement: SQL,
+  log: (line: string) => void,
+): Promise<{ exported: ExportFigures; copyOut?: CopyOutFigures }> {
+  if (url) await measureRawCopyOut(url, statement);
+  const exports: ExportFigures[] = [];
+  const copyOuts: CopyOutFigures[] = [];
+  for (let i = 0; i < 3; i++) {
+    exports.push(await measureExport(caller, cycle, exporter));
+    if (url) copyOuts.push(await measureRawCopyOut(url, statement));
+  }
+  const median = <T extends { seconds: number }>(runs: T[]) => [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
+  const exported = { ...median(exports), rssGrowthMb: Math.max(...exports.map((e) => e.rssGrowthMb)) };
+  log(`  ${label}: ${exported.rows} rows in ${exports.map((e) => e.seconds.toFixed(2)).join(", ")} s (median ${exported.seconds.toFixed(2)} s), RSS +${exported.rssGrowthMb.toFixed(1)} MB at most`);
+  const copyOut = copyOuts.length ? median(copyOuts) : undefined;
+  if (copyOut) log(`  ${label}, raw COPY TO STDOUT: ${copyOut.rows} rows in ${copyOuts.map((c) => c.seconds.toFixed(2)).join(", ")} s (median ${copyOut.seconds.toFixed(2)} s)`);
+  return { exported, copyOut };
+}
 
 export interface PipelineOptions extends GenerateOptions {
   handle: DbHandle;
@@ -212,32 +246,19 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineFigure
   const serverCpu = cpu0.server !== null && cpu1.server !== null ? `, server ${((cpu1.server - cpu0.server) / 1000).toFixed(2)} s` : "";
   log(`  rating: ${jobs.lines} lines, ${jobs.settled} settled in ${ratingSeconds.toFixed(2)} s (CPU: Node ${((cpu1.node - cpu0.node) / 1000).toFixed(2)} s${serverCpu}; autovacuum during the rating: ${vacuuming})`);
 
-  // (d) Billing Details CSV export of the import account's cycle, and COPY (its statement) TO STDOUT back to
-  // back with it: both read the lines' pages in the same state. The first read of lines just written sets
-  // their hint bits (writes), so one untimed read goes first, and neither pays it. Each is taken three
-  // times, alternating, and the median kept: one read of 17,050 rows is a quarter of a second, which
-  // one pause on this machine moves by a third.
+  // (d) The Billing Details CSV and FOCUS exports of the import account's cycle, each next to COPY (its
+  // statement) TO STDOUT: both read the lines' pages in the same state.
   const cycle = benchPeriod(gen).from.toISOString().slice(0, 7);
-  const { statement } = await billLinesExportSql(viewsCaller(importAccount), { billingCycle: cycle });
-  if (opts.url) await measureRawCopyOut(opts.url, statement);
-  const exports: ExportFigures[] = [];
-  const copyOuts: Awaited<ReturnType<typeof measureRawCopyOut>>[] = [];
-  for (let i = 0; i < 3; i++) {
-    exports.push(await measureExport(viewsCaller(importAccount), cycle));
-    if (opts.url) copyOuts.push(await measureRawCopyOut(opts.url, statement));
-  }
-  const median = <T extends { seconds: number }>(runs: T[]) => [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
-  const exported = { ...median(exports), rssGrowthMb: Math.max(...exports.map((e) => e.rssGrowthMb)) };
-  log(`  export: ${exported.rows} rows in ${exports.map((e) => e.seconds.toFixed(2)).join(", ")} s (median ${exported.seconds.toFixed(2)} s), RSS +${exported.rssGrowthMb.toFixed(1)} MB at most`);
-  const copyOut = copyOuts.length ? median(copyOuts) : undefined;
-  if (copyOut) log(`  raw COPY TO STDOUT: ${copyOut.rows} rows in ${copyOuts.map((c) => c.seconds.toFixed(2)).join(", ")} s (median ${copyOut.seconds.toFixed(2)} s)`);
+  const caller = viewsCaller(importAccount);
+  const csv = await measureExportVsCopy("export", opts.url, caller, cycle, exportBillLines, (await billLinesExportSql(caller, { billingCycle: cycle })).statement, log);
+  const focus = await measureExportVsCopy("FOCUS export", opts.url, caller, cycle, exportFocus, (await focusExportSql(caller, { billingCycle: cycle })).statement, log);
 
   // (e) The raw baselines on the same server: fresh tables, the same rows, no application code.
   let raw: PipelineFigures["raw"];
-  if (opts.url && copyOut) {
+  if (opts.url && csv.copyOut && focus.copyOut) {
     await awaitAutovacuum(handle, "the raw baselines", log);
     const base = await measureRawBaselines(opts.url, generateUsage(gen), opts.workDir, log);
-    raw = { ...base, copyOut };
+    raw = { ...base, copyOut: csv.copyOut, focusCopyOut: focus.copyOut };
   }
 
   // (f) Month close over many small accounts.
@@ -250,7 +271,8 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineFigure
     dedup: { records: dedupRecords, seconds: dedupSeconds, perSecond: rate(dedupRecords, dedupSeconds), duplicates: again.duplicates },
     import: { records, seconds: importSeconds, perSecond: rate(records, importSeconds) },
     rating: { records, seconds: ratingSeconds, lines: jobs.lines },
-    export: exported,
+    export: csv.exported,
+    focus: focus.exported,
     raw,
     close,
     http,

@@ -28,7 +28,7 @@ import { listBillLines } from "@/lib/data/bill-lines";
 import { getBill, listBills } from "@/lib/data/bills";
 import type { Caller } from "@/lib/data/caller";
 import { getColumnPreference } from "@/lib/data/views/columns";
-import { exportBillLines } from "@/lib/data/views/exports";
+import { exportBillLines, type CsvExport } from "@/lib/data/views/exports";
 import { filterChoices } from "@/lib/data/views/facets";
 import { getOverview } from "@/lib/data/views/overview";
 import { getSummary } from "@/lib/data/views/summary";
@@ -207,6 +207,8 @@ export interface Timing {
   rows: number;
 }
 
+export type Exporter = (caller: Caller, input: { billingCycle: string }) => Promise<CsvExport>;
+
 export interface ExportFigures {
   rows: number;
   bytes: number;
@@ -324,8 +326,8 @@ export function gcNow(): boolean {
   return !!gc;
 }
 
-/** The full Billing Details CSV of the cycle (the export route's body), read as a client would. */
-export async function measureExport(caller: Caller, cycle: string): Promise<ExportFigures> {
+/** An export of the cycle (the export route's body; by default the full Billing Details CSV), read as a client would. */
+export async function measureExport(caller: Caller, cycle: string, exporter: Exporter = exportBillLines): Promise<ExportFigures> {
   gcNow();
   const rss0 = process.memoryUsage().rss;
   let peak = rss0;
@@ -338,7 +340,7 @@ export async function measureExport(caller: Caller, cycle: string): Promise<Expo
   let bytes = 0;
   let newlines = 0;
   try {
-    const out = await exportBillLines(caller, { billingCycle: cycle });
+    const out = await exporter(caller, { billingCycle: cycle });
     const reader = out.body.getReader();
     for (;;) {
       const { done, value } = await reader.read();

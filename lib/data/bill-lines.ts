@@ -442,7 +442,7 @@ export function allocationFilters(q: AllocationFilter): SQL[] {
   return out;
 }
 
-function filterConditions(q: LineOptions): SQL[] {
+export function filterConditions(q: LineOptions): SQL[] {
   const conds: SQL[] = [];
   for (const dim of DIMENSIONS) {
     const values = q[dim];
@@ -748,47 +748,6 @@ export function billLineRowOf(r: Record<string, unknown>): BillLineRow {
 }
 
 /** The stored lines matching the filters (never aggregated), with what FOCUS needs. */
-export function focusLinesSql(accountId: string, scope: SQL[], q: LineOptions): SQL {
-  const where = sql.join([sql`bl.account_id = ${accountId}`, ...scope, ...filterConditions(q)], sql` AND `);
-  // A late-usage adjustment's id is its base line's id + "|late|n": the base tells which cycle it corrects.
-  // The subquery names the account itself: Citus plans a correlated subquery on one shard only then.
-  const base = sql`(SELECT ARRAY[b.billing_cycle, to_char(b.bill_date, 'YYYY-MM-DD')] FROM bill_lines b
-      WHERE b.account_id = ${accountId} AND b.account_id = bl.account_id AND b.id = left(bl.id, strpos(bl.id, '|late|') - 1))`;
-  // A line with periods behind it (Cloud Phone pay-as-you-go) is exported as its periods: each is
-  // its own charge, rounded once, so each row multiplies out to its own cost.
-  const per = (period: string, line: string) => `CASE WHEN p.id IS NULL THEN ${line} ELSE ${period} END`;
-  return sql`SELECT bl.billing_cycle AS "billingCycle", to_char(bl.bill_date, 'YYYY-MM-DD') AS "billDate",
-      bl.line_type AS "lineType", coalesce(pr.name, bl.product_id) AS "productName",
-      pr.service_category AS "serviceCategory", pr.service_subcategory AS "serviceSubcategory",
-      bl.product_detail AS "productDetail", bl.instance_id AS "instanceId", bl.instance_name AS "instanceName",
-      bl.region_id AS "regionId", r.name AS "regionName", i.attributes->>'zoneId' AS "zoneId",
-      bl.billing_method AS "billingMethod", coalesce(o.spec, i.spec) AS "spec",
-      bl.billable_item_id AS "billableItemId", bi.name AS "billableItemName",
-      ${sql.raw(per("(p.charged_seconds::numeric * p.instances / 3600)::text", "bl.usage_quantity::text"))} AS "usageQuantity",
-      bl.usage_unit AS "usageUnit", ${sql.raw(per("p.unit_price::text", "bl.unit_price::text"))} AS "unitPrice",
-      bl.price_id AS "priceId", bl.due_at AS "dueAt",
-      ${sql.raw(per("round(p.amount, 2)::text", "round(bl.original_amount, 2)::text"))} AS "originalAmount",
-      ${sql.raw(per("round(p.amount, 2)::text", "round(bl.pretax_amount, 2)::text"))} AS "pretaxAmount",
-      ${sql.raw(per("p.deducted_by_resource_plan::text", "bl.deducted_by_resource_plan::text"))} AS "deductedByResourcePlan",
-      ${sql.raw(per("p.deducted_by_coupons::text", "bl.deducted_by_coupons::text"))} AS "deductedByCoupons",
-      ${sql.raw(per("p.deducted_by_vouchers::text", "bl.deducted_by_vouchers::text"))} AS "deductedByVouchers",
-      p.period_start AS "periodStart", p.period_end AS "periodEnd",
-      bl.currency, bl.bill_id AS "billId", o.order_no AS "orderNo", o.order_type AS "orderType",
-      (o.months * o.instance_count)::text AS "orderQuantity",
-      bl.tags, bl.resource_group AS "resourceGroup",
-      CASE WHEN bl.line_type = 'adjustment' AND strpos(bl.id, '|late|') > 0 THEN ${base} END AS "corrects",
-      (bl.line_type = 'adjustment' AND bl.id LIKE 'adj|%') AS "manualAdjustment"
-    FROM bill_lines bl
-      LEFT JOIN products pr ON pr.id = bl.product_id
-      LEFT JOIN regions r ON r.id = bl.region_id
-      LEFT JOIN billable_items bi ON bi.id = bl.billable_item_id
-      LEFT JOIN orders o ON o.account_id = bl.account_id AND o.id = bl.order_id
-      LEFT JOIN instances i ON i.account_id = bl.account_id AND i.id = bl.instance_id
-      LEFT JOIN bill_line_periods p ON p.account_id = bl.account_id AND p.line_id = bl.id
-    WHERE ${where}
-    ORDER BY bl.bill_date, bl.id COLLATE "C", p.period_start`;
-}
-
 export function parseLineOptions(input: unknown): LineOptions {
   return parseInput(lineOptionsSchema, asObject(input));
 }

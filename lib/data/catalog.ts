@@ -11,7 +11,7 @@ import { accountNow } from "@/lib/clock";
 import { getAccount } from "./account";
 import type { Caller } from "./caller";
 import { parseInput } from "./validate";
-import { skuPriceIdOf } from "./views/focus-source";
+import { skuPriceIdOf } from "./views/focus-lines";
 
 export const catalogQuery = z.object({
   productId: z.string().max(80, "is too long").optional(),

@@ -63,6 +63,9 @@ describe("bench:engine smoke", () => {
     );
     expect(Number(lines.n)).toBe(f.rating.lines);
     expect(Number(lines.unsettled)).toBe(0);
+    // Both exports of the import account's cycle: a row per line (FOCUS: plus periods and voucher credits).
+    expect(f.export.rows).toBe(f.rating.lines);
+    expect(f.focus.rows).toBeGreaterThanOrEqual(f.rating.lines);
     expect(log.some((l) => /^ {2}import:Imported .* read 2,000, accepted 2,000, duplicates 0/.test(l))).toBe(true);
   });
 });

@@ -1,11 +1,12 @@
 // Keeps `npm run bench:views` from rotting: its load (generated usage COPYed
-// and rated), every tab view it times and the CSV export it streams, on 2,000
+// and rated), every tab view it times and the CSV and FOCUS exports it streams, on 2,000
 // records. Figures are not checked — benchmarks are not timed tests.
 import { afterAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { query } from "@/db/client";
 import { loadViewsData, measureExport, measureTabs, tabViews, viewsCaller } from "@/bench/views-measure";
 import { realClock, setSystemClock } from "@/lib/clock";
+import { exportFocus } from "@/lib/data/views/exports";
 import { useTestDatabase } from "./db";
 
 describe("bench:views smoke", () => {
@@ -28,5 +29,7 @@ describe("bench:views smoke", () => {
     }
     const exp = await measureExport(caller, load.cycle);
     expect(exp.rows).toBe(load.lines);
+    const focus = await measureExport(caller, load.cycle, exportFocus);
+    expect(focus.rows).toBeGreaterThanOrEqual(load.lines);
   });
 });

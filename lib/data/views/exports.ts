@@ -2,21 +2,20 @@ import "server-only";
 // Streamed CSV exports of every Bill Details tab: the query is validated up
 // front (a bad parameter is a 400 before any byte is sent), then rows flow
 // from a database cursor through the CSV writer into the response in batches.
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { BOM, csvCellSql, csvHeader, csvLineSql, csvRow, type CsvColumn } from "@/lib/exports/csv";
 import { resolveColumns, type DetailColumn } from "@/lib/exports/columns";
-import { getDb, getHandle } from "@/db/client";
-import { catalogFromDb } from "@/lib/billing/catalog-db";
+import { getHandle } from "@/db/client";
 import { csvHeaderWords, type CsvHeaderWords } from "@/lib/exports/headers";
-import { FOCUS_CSV_COLUMNS, focusRecords } from "@/lib/exports/focus";
+import { FOCUS_COLUMNS } from "@/lib/exports/focus";
 import { textStream } from "@/lib/exports/stream";
 import { getAccount } from "../account";
-import { allBillLinesSql, billLinesQuerySchema, focusLinesSql, queryInput } from "../bill-lines";
+import { allBillLinesSql, billLinesQuerySchema, queryInput } from "../bill-lines";
 import { allBillsQuery, type BillRow } from "../bills";
 import type { Caller } from "../caller";
 import { parseInput } from "../validate";
 import { getColumnPreference } from "./columns";
-import { focusSkuResolver, focusSource, type FocusLineRow } from "./focus-source";
+import { focusCsvSql } from "./focus-lines";
 import { forEachBatch } from "./cursor";
 import { allUsageQuery, type UsageRow } from "./usage";
 import { summaryQuery, type SummaryRow } from "./summary";
@@ -80,31 +79,33 @@ export async function billLinesExportSql(caller: Caller, input: unknown, account
 /** Billing Details as shown: same filters, grouping, order and chosen columns, all pages. */
 export async function exportBillLines(caller: Caller, input: unknown, accountId?: string, words = EN): Promise<CsvExport> {
   const { filename, header, statement } = await billLinesExportSql(caller, input, accountId, words);
+  return { filename, body: await streamLines(header, statement) };
+}
+
+/** The header, then the statement's `line` column as PostgreSQL wrote it. */
+async function streamLines(header: string, statement: SQL): Promise<ReadableStream<Uint8Array>> {
   const handle = await getHandle();
-  const body = textStream(async (write) => {
+  return textStream(async (write) => {
     await write(header);
     // PostgreSQL: COPY … TO STDOUT (one statement, one snapshot, no per-batch round trips).
     const copied = handle.copyOut?.(statement);
     if (copied) for await (const chunk of copied) await write(chunk);
     else await forEachBatch<{ line: string }>(statement, async (rows) => write(rows.map((r) => r.line).join("")));
   });
-  return { filename, body };
+}
+
+/** The FOCUS export's statement (one or two ready CSV lines per row) and header; the benchmark COPYs the same statement. */
+export async function focusExportSql(caller: Caller, input: unknown, accountId?: string) {
+  const account = await getAccount(caller, accountId);
+  const q = parseInput(billLinesQuerySchema, queryInput(input));
+  const statement = focusCsvSql(account, [sql`bl.billing_cycle = ${q.billingCycle}`], q);
+  return { filename: `focus-1.2-${q.billingCycle}.csv`, header: BOM + csvHeader(FOCUS_COLUMNS.map((header) => ({ header }))), statement };
 }
 
 /** FOCUS 1.2: the stored charges under the same filters (never aggregated), voucher credits as their own rows. */
 export async function exportFocus(caller: Caller, input: unknown, accountId?: string): Promise<CsvExport> {
-  const account = await getAccount(caller, accountId);
-  const q = parseInput(billLinesQuerySchema, queryInput(input));
-  const statement = focusLinesSql(account.id, [sql`bl.billing_cycle = ${q.billingCycle}`], q);
-  const skuOf = focusSkuResolver(await catalogFromDb(await getDb()));
-  const body = textStream(async (write) => {
-    await write(BOM + csvHeader(FOCUS_CSV_COLUMNS));
-    await forEachBatch<FocusLineRow>(statement, async (rows) => {
-      const records = rows.flatMap((r) => focusRecords(focusSource(r, account, skuOf(r))));
-      await write(records.map((r) => csvRow(FOCUS_CSV_COLUMNS, r)).join(""));
-    });
-  });
-  return { filename: `focus-1.2-${q.billingCycle}.csv`, body };
+  const { filename, header, statement } = await focusExportSql(caller, input, accountId);
+  return { filename, body: await streamLines(header, statement) };
 }
 
 const BILL_COLUMNS: KeyedColumn<BillRow, keyof CsvHeaderWords["bills"]>[] = [
