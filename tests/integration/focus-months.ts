@@ -1,5 +1,5 @@
-// The FOCUS conformance account's two months (the same set-up as
-// focus-conformance.test.ts): pay-as-you-go Cloud Phone periods, hourly and
+// The FOCUS conformance account's two months (used by focus-conformance.test.ts
+// and the SQL export's oracle test): pay-as-you-go Cloud Phone periods, hourly and
 // metered usage, tiered traffic, subscriptions, a refund, a resource plan, a
 // coupon, a voucher, late usage for a closed month and an operator's credit.
 import { expect } from "vitest";
