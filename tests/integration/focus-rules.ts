@@ -318,6 +318,7 @@ export const UNCHECKABLE: { source: string; requirement: string; why: string }[]
   { source: "columns/pricingunit.md", requirement: "PricingUnit MUST be semantically equal to the corresponding pricing measurement unit provided in provider-published price list.", why: "needs the price list" },
   { source: "columns/resourceid.md", requirement: "ResourceId MUST be a unique identifier within the provider.", why: "needs every account's resources" },
   { source: "columns/billingaccountid.md", requirement: "BillingAccountId MUST be a globally unique identifier within a provider.", why: "needs every account" },
+  { source: "columns/chargeclass.md", requirement: "ChargeClass MUST be null when the row does not represent a correction or when it represents a correction within the current billing period; MUST NOT be null when the row represents a correction to a previously invoiced billing period.", why: "whether a period was invoiced is not in the file; the test checks that late usage and credits for a closed month are the Correction rows" },
   { source: "columns/effectivecost.md", requirement: 'EffectiveCost MUST be 0 when ChargeCategory is "Purchase" and the purchase is intended to cover future eligible charges.', why: "no purchase here covers future charges (subscriptions buy the resource itself; resource plans are not sold in this file)" },
   { source: "attributes/discount_handling.md", requirement: "All applicable discounts SHOULD be applied to each row they pertain to.", why: "needs the discount contracts" },
 ];
