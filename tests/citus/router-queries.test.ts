@@ -75,7 +75,7 @@ import { authenticateCredentials, endSessions } from "@/lib/data/auth";
 import { listBillLines } from "@/lib/data/bill-lines";
 import { getAccountSummary, getBill, listBills } from "@/lib/data/bills";
 import { apiKeyCaller, OPERATOR, type TenantCaller } from "@/lib/data/caller";
-import { getCatalogView } from "@/lib/data/catalog";
+import { getCatalogNames, getCatalogView } from "@/lib/data/catalog";
 import { getInstance, getInstanceDetail, instanceChoices, listInstances } from "@/lib/data/instances";
 import { ledgerExport, ledgerPage, listLedger } from "@/lib/data/ledger";
 import { cancelUnpaidOrder, lifecycleOptions, listOrders, payUnpaidOrder, quoteLifecycle, runLifecycleAction, setAutoRenew } from "@/lib/data/lifecycle";
@@ -395,6 +395,7 @@ describe("every tenant query is a router query on one shard", () => {
     await listOrders(me, {});
     await listOrders(me, { instanceId: "cp-sub", status: "paid", limit: 1 });
     await getCatalogView(me, {});
+    await getCatalogNames("ru");
     await getTestClock(me);
     await saveColumnPreference(me, "bill-details", ["productCode", "pretaxAmount"]);
     await getColumnPreference(me, "bill-details");
